@@ -1,0 +1,395 @@
+//! The closed vocabulary of schema changes. `diff` produces [`Op`]s, `safety` classifies them,
+//! each dialect's renderer turns them into SQL, and [`Op::reverse`] gives the `down` section.
+//! Every variant carries enough of the objects involved (whole tables, whole columns) that its
+//! reverse can be built without looking at a database.
+
+use schema_runtime::schema::{
+    CheckConstraint, Column, EnumType, ForeignKey, Index, PrimaryKey, QualifiedName, Table,
+    UniqueConstraint,
+};
+use serde::Serialize;
+
+/// One schema change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Op {
+    /// `CREATE TYPE ... AS ENUM`.
+    CreateEnum {
+        /// The new type.
+        enum_type: EnumType,
+    },
+    /// `DROP TYPE`.
+    DropEnum {
+        /// The dropped type, whole, for the reverse.
+        enum_type: EnumType,
+    },
+    /// `ALTER TYPE ... ADD VALUE`. PostgreSQL cannot remove a value, so this has no reverse.
+    AddEnumValue {
+        /// The enum type.
+        name: QualifiedName,
+        /// The new value.
+        value: String,
+        /// The existing value it goes right before (`None`: at the end).
+        before: Option<String>,
+    },
+    /// `COMMENT ON TYPE`.
+    SetEnumComment {
+        /// The enum type.
+        name: QualifiedName,
+        /// The old comment.
+        from: Option<String>,
+        /// The new comment.
+        to: Option<String>,
+    },
+    /// `CREATE TABLE` with its columns, primary key, uniques and checks. Foreign keys and
+    /// indexes are separate ops, so that tables in a reference cycle can both exist first.
+    CreateTable {
+        /// The new table; its `foreign_keys` and `indexes` are ignored by renderers.
+        table: Table,
+    },
+    /// `DROP TABLE`. Destructive: autogeneration never emits it as a runnable statement.
+    DropTable {
+        /// The dropped table, whole, for the reverse.
+        table: Table,
+    },
+    /// `ALTER TABLE ... RENAME TO` (and `SET SCHEMA` when the namespace changes).
+    RenameTable {
+        /// The old name.
+        from: QualifiedName,
+        /// The new name.
+        to: QualifiedName,
+    },
+    /// `COMMENT ON TABLE`.
+    SetTableComment {
+        /// The table.
+        table: QualifiedName,
+        /// The old comment.
+        from: Option<String>,
+        /// The new comment.
+        to: Option<String>,
+    },
+    /// `ALTER TABLE ... ADD COLUMN`.
+    AddColumn {
+        /// The table.
+        table: QualifiedName,
+        /// The new column.
+        column: Column,
+    },
+    /// `ALTER TABLE ... DROP COLUMN`. Destructive.
+    DropColumn {
+        /// The table.
+        table: QualifiedName,
+        /// The dropped column, whole, for the reverse.
+        column: Column,
+    },
+    /// `ALTER TABLE ... RENAME COLUMN`.
+    RenameColumn {
+        /// The table.
+        table: QualifiedName,
+        /// The old name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
+    /// Changes to one column's type, nullability, default, identity, collation or comment.
+    AlterColumn {
+        /// The table.
+        table: QualifiedName,
+        /// The column as it is.
+        from: Column,
+        /// The column as it should be (same name).
+        to: Column,
+        /// What differs between `from` and `to`.
+        changes: ColumnChanges,
+    },
+    /// `ALTER TABLE ... ADD CONSTRAINT ... PRIMARY KEY`.
+    AddPrimaryKey {
+        /// The table.
+        table: QualifiedName,
+        /// The key.
+        key: PrimaryKey,
+    },
+    /// `ALTER TABLE ... DROP CONSTRAINT` of a primary key.
+    DropPrimaryKey {
+        /// The table.
+        table: QualifiedName,
+        /// The key.
+        key: PrimaryKey,
+    },
+    /// `CREATE INDEX`.
+    CreateIndex {
+        /// The table.
+        table: QualifiedName,
+        /// The index.
+        index: Index,
+    },
+    /// `DROP INDEX`.
+    DropIndex {
+        /// The table.
+        table: QualifiedName,
+        /// The index, whole, for the reverse.
+        index: Index,
+    },
+    /// `ALTER INDEX ... RENAME TO`.
+    RenameIndex {
+        /// The table.
+        table: QualifiedName,
+        /// The old name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
+    /// `ALTER TABLE ... ADD CONSTRAINT ... UNIQUE`.
+    AddUnique {
+        /// The table.
+        table: QualifiedName,
+        /// The constraint.
+        unique: UniqueConstraint,
+    },
+    /// `ALTER TABLE ... DROP CONSTRAINT` of a unique constraint.
+    DropUnique {
+        /// The table.
+        table: QualifiedName,
+        /// The constraint, whole, for the reverse.
+        unique: UniqueConstraint,
+    },
+    /// `ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY`.
+    AddForeignKey {
+        /// The referencing table.
+        table: QualifiedName,
+        /// The constraint.
+        foreign_key: ForeignKey,
+    },
+    /// `ALTER TABLE ... DROP CONSTRAINT` of a foreign key.
+    DropForeignKey {
+        /// The referencing table.
+        table: QualifiedName,
+        /// The constraint, whole, for the reverse.
+        foreign_key: ForeignKey,
+    },
+    /// `ALTER TABLE ... ADD CONSTRAINT ... CHECK`.
+    AddCheck {
+        /// The table.
+        table: QualifiedName,
+        /// The constraint.
+        check: CheckConstraint,
+    },
+    /// `ALTER TABLE ... DROP CONSTRAINT` of a check.
+    DropCheck {
+        /// The table.
+        table: QualifiedName,
+        /// The constraint, whole, for the reverse.
+        check: CheckConstraint,
+    },
+}
+
+/// What moved in an [`Op::AddColumn`]-less column change: a small bit set, so renderers and
+/// the safety analysis can ask "did the type change?" without re-comparing columns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct ColumnChanges(u8);
+
+impl ColumnChanges {
+    /// The type changed.
+    pub const TYPE: Self = Self(1);
+    /// NULL / NOT NULL changed.
+    pub const NULLABLE: Self = Self(1 << 1);
+    /// The server default changed.
+    pub const DEFAULT: Self = Self(1 << 2);
+    /// Identity generation changed.
+    pub const IDENTITY: Self = Self(1 << 3);
+    /// The collation changed.
+    pub const COLLATION: Self = Self(1 << 4);
+    /// The comment changed.
+    pub const COMMENT: Self = Self(1 << 5);
+
+    /// Nothing changed.
+    pub const fn empty() -> Self {
+        Self(0)
+    }
+
+    /// True when nothing changed.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// True when every bit of `other` is set here.
+    pub const fn contains(self, other: Self) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Sets the bits of `other`.
+    pub fn insert(&mut self, other: Self) {
+        self.0 |= other.0;
+    }
+
+    /// The bits that differ between two columns (their names are not compared).
+    pub fn between(from: &Column, to: &Column) -> Self {
+        let mut changes = Self::empty();
+        if from.ty != to.ty {
+            changes.insert(Self::TYPE);
+        }
+        if from.nullable != to.nullable {
+            changes.insert(Self::NULLABLE);
+        }
+        if from.default != to.default {
+            changes.insert(Self::DEFAULT);
+        }
+        if from.identity != to.identity {
+            changes.insert(Self::IDENTITY);
+        }
+        if from.collation != to.collation {
+            changes.insert(Self::COLLATION);
+        }
+        if from.comment != to.comment {
+            changes.insert(Self::COMMENT);
+        }
+        changes
+    }
+}
+
+impl std::ops::BitOr for ColumnChanges {
+    type Output = Self;
+
+    fn bitor(self, rhs: Self) -> Self {
+        Self(self.0 | rhs.0)
+    }
+}
+
+impl Op {
+    /// The change that undoes this one, or `None` where the database cannot undo it
+    /// (a PostgreSQL enum value cannot be removed).
+    pub fn reverse(&self) -> Option<Op> {
+        let op = match self.clone() {
+            Op::CreateEnum { enum_type } => Op::DropEnum { enum_type },
+            Op::DropEnum { enum_type } => Op::CreateEnum { enum_type },
+            Op::AddEnumValue { .. } => return None,
+            Op::SetEnumComment { name, from, to } => Op::SetEnumComment {
+                name,
+                from: to,
+                to: from,
+            },
+            Op::CreateTable { table } => Op::DropTable { table },
+            Op::DropTable { table } => Op::CreateTable { table },
+            Op::RenameTable { from, to } => Op::RenameTable { from: to, to: from },
+            Op::SetTableComment { table, from, to } => Op::SetTableComment {
+                table,
+                from: to,
+                to: from,
+            },
+            Op::AddColumn { table, column } => Op::DropColumn { table, column },
+            Op::DropColumn { table, column } => Op::AddColumn { table, column },
+            Op::RenameColumn { table, from, to } => Op::RenameColumn {
+                table,
+                from: to,
+                to: from,
+            },
+            Op::AlterColumn {
+                table,
+                from,
+                to,
+                changes,
+            } => Op::AlterColumn {
+                table,
+                from: to,
+                to: from,
+                changes,
+            },
+            Op::AddPrimaryKey { table, key } => Op::DropPrimaryKey { table, key },
+            Op::DropPrimaryKey { table, key } => Op::AddPrimaryKey { table, key },
+            Op::CreateIndex { table, index } => Op::DropIndex { table, index },
+            Op::DropIndex { table, index } => Op::CreateIndex { table, index },
+            Op::RenameIndex { table, from, to } => Op::RenameIndex {
+                table,
+                from: to,
+                to: from,
+            },
+            Op::AddUnique { table, unique } => Op::DropUnique { table, unique },
+            Op::DropUnique { table, unique } => Op::AddUnique { table, unique },
+            Op::AddForeignKey { table, foreign_key } => Op::DropForeignKey { table, foreign_key },
+            Op::DropForeignKey { table, foreign_key } => Op::AddForeignKey { table, foreign_key },
+            Op::AddCheck { table, check } => Op::DropCheck { table, check },
+            Op::DropCheck { table, check } => Op::AddCheck { table, check },
+        };
+        Some(op)
+    }
+
+    /// True for the ops that destroy data or objects: autogeneration never applies them.
+    pub fn is_drop(&self) -> bool {
+        matches!(
+            self,
+            Op::DropTable { .. } | Op::DropColumn { .. } | Op::DropEnum { .. }
+        )
+    }
+
+    /// A one-line, dialect-neutral description for listings (`add column orders.note`).
+    pub fn describe(&self) -> String {
+        match self {
+            Op::CreateEnum { enum_type } => format!("create enum type {}", enum_type.name),
+            Op::DropEnum { enum_type } => format!("drop enum type {}", enum_type.name),
+            Op::AddEnumValue { name, value, .. } => {
+                format!("add value '{value}' to enum type {name}")
+            }
+            Op::SetEnumComment { name, .. } => format!("set comment on enum type {name}"),
+            Op::CreateTable { table } => format!("create table {}", table.name),
+            Op::DropTable { table } => format!("drop table {}", table.name),
+            Op::RenameTable { from, to } => format!("rename table {from} to {to}"),
+            Op::SetTableComment { table, .. } => format!("set comment on table {table}"),
+            Op::AddColumn { table, column } => format!("add column {table}.{}", column.name),
+            Op::DropColumn { table, column } => format!("drop column {table}.{}", column.name),
+            Op::RenameColumn { table, from, to } => {
+                format!("rename column {table}.{from} to {to}")
+            }
+            Op::AlterColumn {
+                table, to, changes, ..
+            } => format!(
+                "alter column {table}.{} ({})",
+                to.name,
+                describe_changes(*changes)
+            ),
+            Op::AddPrimaryKey { table, key } => format!("add primary key {} on {table}", key.name),
+            Op::DropPrimaryKey { table, key } => {
+                format!("drop primary key {} on {table}", key.name)
+            }
+            Op::CreateIndex { table, index } => format!("create index {} on {table}", index.name),
+            Op::DropIndex { table, index } => format!("drop index {} on {table}", index.name),
+            Op::RenameIndex { table, from, to } => {
+                format!("rename index {from} to {to} on {table}")
+            }
+            Op::AddUnique { table, unique } => {
+                format!("add unique constraint {} on {table}", unique.name)
+            }
+            Op::DropUnique { table, unique } => {
+                format!("drop unique constraint {} on {table}", unique.name)
+            }
+            Op::AddForeignKey { table, foreign_key } => {
+                format!("add foreign key {} on {table}", foreign_key.name)
+            }
+            Op::DropForeignKey { table, foreign_key } => {
+                format!("drop foreign key {} on {table}", foreign_key.name)
+            }
+            Op::AddCheck { table, check } => {
+                format!("add check constraint {} on {table}", check.name)
+            }
+            Op::DropCheck { table, check } => {
+                format!("drop check constraint {} on {table}", check.name)
+            }
+        }
+    }
+}
+
+fn describe_changes(changes: ColumnChanges) -> String {
+    let names = [
+        (ColumnChanges::TYPE, "type"),
+        (ColumnChanges::NULLABLE, "nullability"),
+        (ColumnChanges::DEFAULT, "default"),
+        (ColumnChanges::IDENTITY, "identity"),
+        (ColumnChanges::COLLATION, "collation"),
+        (ColumnChanges::COMMENT, "comment"),
+    ];
+    names
+        .iter()
+        .filter(|(bit, _)| changes.contains(*bit))
+        .map(|(_, name)| *name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,1 @@
+//! PostgreSQL: catalog introspection, DDL rendering, expression normalisation.

@@ -1,0 +1,16 @@
+//! The engine behind the `migrate` binary: introspect a live database, diff it against the
+//! models, render SQL for a dialect, classify risk, and (in later modules) write, order and
+//! apply revision files.
+//!
+//! The core is pure: [`diff`], [`safety`] and the renderers take [`Schema`] values and ops,
+//! never a connection. I/O sits at the edges (introspection, apply, backup, the CLI).
+//!
+//! [`Schema`]: schema_runtime::Schema
+
+pub mod change;
+pub mod dialect;
+pub mod safety;
+
+pub use change::{ColumnChanges, Op};
+pub use dialect::{Dialect, Statement};
+pub use safety::Risk;

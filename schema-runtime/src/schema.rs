@@ -1,0 +1,517 @@
+//! The schema model (the IR): what a database looks like, independent of where the
+//! description came from. Models produce it through the registry, introspection produces it
+//! from a live database, and the diff engine compares two of them. Nothing here talks to a
+//! database or knows about a dialect's spelling of things.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A table or type name, optionally inside a namespace (a PostgreSQL schema).
+///
+/// `schema: None` means "the connection's default namespace" (`public` on PostgreSQL,
+/// `main` on SQLite, the connected database on MySQL). Comparisons treat an explicit default
+/// namespace and `None` alike once [`Schema::normalize_default_namespace`] has run.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct QualifiedName {
+    /// The namespace, or `None` for the default one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// The object's own name.
+    pub name: String,
+}
+
+impl QualifiedName {
+    /// A name in the default namespace.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            schema: None,
+            name: name.into(),
+        }
+    }
+
+    /// A name in an explicit namespace.
+    pub fn with_schema(schema: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            schema: Some(schema.into()),
+            name: name.into(),
+        }
+    }
+
+    /// Parses `"table"` or `"schema.table"`.
+    pub fn parse(text: &str) -> Self {
+        match text.split_once('.') {
+            Some((schema, name)) => Self::with_schema(schema, name),
+            None => Self::new(text),
+        }
+    }
+}
+
+impl fmt::Display for QualifiedName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.schema {
+            Some(schema) => write!(f, "{schema}.{}", self.name),
+            None => f.write_str(&self.name),
+        }
+    }
+}
+
+/// A column's type, in a dialect-neutral vocabulary. Each dialect renders and parses it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum ColumnType {
+    /// `boolean`.
+    Boolean,
+    /// 16-bit integer (`smallint`).
+    SmallInt,
+    /// 32-bit integer (`integer`).
+    Integer,
+    /// 64-bit integer (`bigint`).
+    BigInt,
+    /// 32-bit float (`real`).
+    Real,
+    /// 64-bit float (`double precision`).
+    Double,
+    /// Exact decimal (`numeric(p, s)`); both absent means unconstrained.
+    Numeric {
+        /// Total digits.
+        precision: Option<u32>,
+        /// Digits after the point.
+        scale: Option<u32>,
+    },
+    /// Unbounded text.
+    Text,
+    /// `varchar(n)`; `None` is an unbounded varchar.
+    Varchar {
+        /// The maximum length in characters.
+        length: Option<u32>,
+    },
+    /// Fixed-length `char(n)`.
+    Char {
+        /// The length in characters.
+        length: u32,
+    },
+    /// Binary data (`bytea`, `blob`).
+    Bytes,
+    /// A UUID.
+    Uuid,
+    /// A calendar date.
+    Date,
+    /// A time of day without zone.
+    Time,
+    /// A timestamp without time zone.
+    Timestamp,
+    /// A timestamp with time zone.
+    TimestampTz,
+    /// A time span.
+    Interval,
+    /// JSON stored as text.
+    Json,
+    /// Binary JSON (`jsonb` on PostgreSQL; plain JSON elsewhere).
+    Jsonb,
+    /// An array of the inner type (PostgreSQL only).
+    Array {
+        /// The element type.
+        element: Box<ColumnType>,
+    },
+    /// A named enum type declared with `#[derive(DbEnum)]`.
+    Enum {
+        /// The enum type's name.
+        name: QualifiedName,
+    },
+    /// A type this vocabulary does not know, kept verbatim (lower-cased).
+    Custom {
+        /// The SQL spelling.
+        sql: String,
+    },
+}
+
+impl ColumnType {
+    /// True for the integer types an identity column may have.
+    pub fn is_integer(&self) -> bool {
+        matches!(
+            self,
+            ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt
+        )
+    }
+
+    /// True for the textual types `max_length` applies to.
+    pub fn is_string(&self) -> bool {
+        matches!(
+            self,
+            ColumnType::Text | ColumnType::Varchar { .. } | ColumnType::Char { .. }
+        )
+    }
+
+    /// A readable, dialect-neutral spelling for messages and the `schema` command.
+    pub fn describe(&self) -> String {
+        match self {
+            ColumnType::Boolean => "boolean".into(),
+            ColumnType::SmallInt => "smallint".into(),
+            ColumnType::Integer => "integer".into(),
+            ColumnType::BigInt => "bigint".into(),
+            ColumnType::Real => "real".into(),
+            ColumnType::Double => "double precision".into(),
+            ColumnType::Numeric {
+                precision: Some(p),
+                scale: Some(s),
+            } => format!("numeric({p},{s})"),
+            ColumnType::Numeric {
+                precision: Some(p),
+                scale: None,
+            } => format!("numeric({p})"),
+            ColumnType::Numeric { .. } => "numeric".into(),
+            ColumnType::Text => "text".into(),
+            ColumnType::Varchar { length: Some(n) } => format!("varchar({n})"),
+            ColumnType::Varchar { length: None } => "varchar".into(),
+            ColumnType::Char { length } => format!("char({length})"),
+            ColumnType::Bytes => "bytes".into(),
+            ColumnType::Uuid => "uuid".into(),
+            ColumnType::Date => "date".into(),
+            ColumnType::Time => "time".into(),
+            ColumnType::Timestamp => "timestamp".into(),
+            ColumnType::TimestampTz => "timestamptz".into(),
+            ColumnType::Interval => "interval".into(),
+            ColumnType::Json => "json".into(),
+            ColumnType::Jsonb => "jsonb".into(),
+            ColumnType::Array { element } => format!("{}[]", element.describe()),
+            ColumnType::Enum { name } => format!("enum {name}"),
+            ColumnType::Custom { sql } => sql.clone(),
+        }
+    }
+}
+
+impl fmt::Display for ColumnType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+/// How an identity column generates values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Identity {
+    /// `GENERATED BY DEFAULT AS IDENTITY`: explicit values are accepted (seeds, copies).
+    ByDefault,
+    /// `GENERATED ALWAYS AS IDENTITY`.
+    Always,
+}
+
+/// One column of a table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    /// The column's name.
+    pub name: String,
+    /// The column's type.
+    #[serde(rename = "type")]
+    pub ty: ColumnType,
+    /// Whether NULL is allowed.
+    pub nullable: bool,
+    /// The server default, as an SQL expression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// Identity generation, if the column is an identity column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+    /// A non-default collation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    /// The column comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The name this column had before (a model hint: rename instead of drop + add).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+}
+
+impl Column {
+    /// A NOT NULL column of the given type with nothing else set.
+    pub fn new(name: impl Into<String>, ty: ColumnType) -> Self {
+        Self {
+            name: name.into(),
+            ty,
+            nullable: false,
+            default: None,
+            identity: None,
+            collation: None,
+            comment: None,
+            renamed_from: None,
+        }
+    }
+}
+
+/// The referential action of a foreign key.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ForeignKeyAction {
+    /// `NO ACTION` (the SQL default).
+    #[default]
+    NoAction,
+    /// `RESTRICT`.
+    Restrict,
+    /// `CASCADE`.
+    Cascade,
+    /// `SET NULL`.
+    SetNull,
+    /// `SET DEFAULT`.
+    SetDefault,
+}
+
+impl ForeignKeyAction {
+    /// Parses the spellings accepted in `on_delete` / `on_update` (case-insensitive,
+    /// `set null` or `set_null`).
+    pub fn parse(text: &str) -> Option<Self> {
+        let normal = text.trim().to_ascii_lowercase().replace(['_', '-'], " ");
+        match normal.as_str() {
+            "no action" => Some(Self::NoAction),
+            "restrict" => Some(Self::Restrict),
+            "cascade" => Some(Self::Cascade),
+            "set null" => Some(Self::SetNull),
+            "set default" => Some(Self::SetDefault),
+            _ => None,
+        }
+    }
+
+    /// The SQL keywords.
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            Self::NoAction => "NO ACTION",
+            Self::Restrict => "RESTRICT",
+            Self::Cascade => "CASCADE",
+            Self::SetNull => "SET NULL",
+            Self::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
+/// A primary key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrimaryKey {
+    /// The constraint name.
+    pub name: String,
+    /// The key's columns, in order.
+    pub columns: Vec<String>,
+}
+
+/// One part of an index key.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexPart {
+    /// A plain column.
+    Column(String),
+    /// An expression (reported by introspection; models declare columns only).
+    Expression(String),
+}
+
+impl fmt::Display for IndexPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IndexPart::Column(c) => f.write_str(c),
+            IndexPart::Expression(e) => write!(f, "({e})"),
+        }
+    }
+}
+
+/// An index (not backing a constraint).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Index {
+    /// The index name.
+    pub name: String,
+    /// The key parts, in order.
+    pub parts: Vec<IndexPart>,
+    /// Whether the index enforces uniqueness.
+    pub unique: bool,
+    /// The predicate of a partial index, as SQL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predicate: Option<String>,
+    /// The access method when not the default (`btree`), e.g. `gin`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+}
+
+impl Index {
+    /// The plain column names of the key (expressions left out).
+    pub fn column_names(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            IndexPart::Column(c) => Some(c.as_str()),
+            IndexPart::Expression(_) => None,
+        })
+    }
+}
+
+/// A UNIQUE constraint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UniqueConstraint {
+    /// The constraint name.
+    pub name: String,
+    /// The constrained columns, in order.
+    pub columns: Vec<String>,
+}
+
+/// A FOREIGN KEY constraint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForeignKey {
+    /// The constraint name.
+    pub name: String,
+    /// The referencing columns, in order.
+    pub columns: Vec<String>,
+    /// The referenced table.
+    pub referenced_table: QualifiedName,
+    /// The referenced columns, matching `columns` one to one.
+    pub referenced_columns: Vec<String>,
+    /// What happens when the referenced row is deleted.
+    pub on_delete: ForeignKeyAction,
+    /// What happens when the referenced key is updated.
+    pub on_update: ForeignKeyAction,
+    /// `DEFERRABLE INITIALLY DEFERRED` when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deferrable: bool,
+}
+
+/// A CHECK constraint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckConstraint {
+    /// The constraint name.
+    pub name: String,
+    /// The boolean SQL expression.
+    pub expression: String,
+}
+
+/// A table with everything that hangs off it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Table {
+    /// The table's name.
+    pub name: QualifiedName,
+    /// The columns, in declaration order.
+    pub columns: Vec<Column>,
+    /// The primary key, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_key: Option<PrimaryKey>,
+    /// Indexes, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<Index>,
+    /// UNIQUE constraints, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uniques: Vec<UniqueConstraint>,
+    /// Foreign keys, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub foreign_keys: Vec<ForeignKey>,
+    /// CHECK constraints, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckConstraint>,
+    /// The table comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The name this table had before (a model hint: rename instead of drop + create).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<QualifiedName>,
+}
+
+impl Table {
+    /// An empty table with the given name.
+    pub fn new(name: QualifiedName) -> Self {
+        Self {
+            name,
+            columns: Vec::new(),
+            primary_key: None,
+            indexes: Vec::new(),
+            uniques: Vec::new(),
+            foreign_keys: Vec::new(),
+            checks: Vec::new(),
+            comment: None,
+            renamed_from: None,
+        }
+    }
+
+    /// The column with this name.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// Sorts the constraint and index lists so that equal tables compare equal.
+    pub fn sort_members(&mut self) {
+        self.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        self.uniques.sort_by(|a, b| a.name.cmp(&b.name));
+        self.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+        self.checks.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+}
+
+/// A named enum type with ordered values.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnumType {
+    /// The type's name.
+    pub name: QualifiedName,
+    /// The values, in declaration order (the order matters for comparisons in SQL).
+    pub values: Vec<String>,
+    /// The type comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// A whole database schema: the target built from models, or the current one read from a
+/// database.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schema {
+    /// Enum types, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enums: Vec<EnumType>,
+    /// Tables, sorted by name.
+    pub tables: Vec<Table>,
+}
+
+impl Schema {
+    /// The table with this name.
+    pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
+        self.tables.iter().find(|t| &t.name == name)
+    }
+
+    /// The enum type with this name.
+    pub fn enum_type(&self, name: &QualifiedName) -> Option<&EnumType> {
+        self.enums.iter().find(|e| &e.name == name)
+    }
+
+    /// Sorts tables, enums and every table's members into their canonical order.
+    pub fn sort(&mut self) {
+        self.tables.sort_by(|a, b| a.name.cmp(&b.name));
+        self.enums.sort_by(|a, b| a.name.cmp(&b.name));
+        for table in &mut self.tables {
+            table.sort_members();
+        }
+    }
+
+    /// Rewrites every explicit mention of the dialect's default namespace (`public` on
+    /// PostgreSQL) to `None`, so that `schema = "public"` in a model and an introspected
+    /// `public` table are the same name.
+    pub fn normalize_default_namespace(&mut self, default: &str) {
+        let fix = |name: &mut QualifiedName| {
+            if name.schema.as_deref() == Some(default) {
+                name.schema = None;
+            }
+        };
+        for e in &mut self.enums {
+            fix(&mut e.name);
+        }
+        for table in &mut self.tables {
+            fix(&mut table.name);
+            if let Some(old) = &mut table.renamed_from {
+                fix(old);
+            }
+            for column in &mut table.columns {
+                fix_type(&mut column.ty, &fix);
+            }
+            for fk in &mut table.foreign_keys {
+                fix(&mut fk.referenced_table);
+            }
+        }
+        self.sort();
+    }
+}
+
+fn fix_type(ty: &mut ColumnType, fix: &impl Fn(&mut QualifiedName)) {
+    match ty {
+        ColumnType::Enum { name } => fix(name),
+        ColumnType::Array { element } => fix_type(element, fix),
+        _ => {}
+    }
+}

@@ -1,0 +1,1 @@
+//! The testkit shared by the integration tests: throwaway databases, schemas, the binary.
