@@ -8,6 +8,7 @@
 //! [`Schema`]: schema_runtime::Schema
 
 pub mod change;
+pub mod cli;
 pub mod dialect;
 pub mod safety;
 

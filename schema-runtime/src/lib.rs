@@ -16,7 +16,7 @@ pub mod schema;
 pub mod types;
 
 pub use decl::{CheckDef, ColumnDef, IndexDef, TableDef, UniqueDef};
-pub use registry::{Model, RegistryError};
+pub use registry::{Model, ModelProblem, RegistryError};
 pub use schema::{ColumnType, EnumType, QualifiedName, Schema};
 pub use schema_derive::{DbEnum, Table};
 pub use types::{parse_sql_type, ArrayElement, SqlType, StringLike};
@@ -36,6 +36,7 @@ pub trait DbEnumType: SqlType + Sized + 'static {
 /// Paths used by generated code. Not public API: anything here may change without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use core::{module_path, panic};
     pub use inventory;
     pub use std::{option::Option, string::String, vec::Vec};
 

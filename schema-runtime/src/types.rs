@@ -19,6 +19,11 @@ use crate::schema::{ColumnType, EnumType};
 ///     }
 /// }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be stored in a column: it does not implement `schema_runtime::SqlType`",
+    label = "this field's type has no column type",
+    note = "implement `SqlType` for it (saying which column type it maps to), or mark the field `#[column(skip)]`"
+)]
 pub trait SqlType {
     /// Whether the type admits NULL. Only `Option<T>` says yes; every other field is NOT NULL.
     const NULLABLE: bool = false;

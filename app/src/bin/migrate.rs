@@ -1,1 +1,8 @@
-fn main() {}
+//! The example application's `migrate` binary: link the models, hand over to the CLI.
+
+fn main() -> std::process::ExitCode {
+    migrator::cli::main(migrator::cli::App {
+        name: "app",
+        expected_tables: Some(app_schema::link()),
+    })
+}

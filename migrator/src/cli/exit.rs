@@ -1,0 +1,61 @@
+//! Exit codes: stable, documented in the README, and the only way a script learns what
+//! happened without parsing text.
+
+use std::fmt;
+
+/// A command's outcome as a process exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Code {
+    /// 0: success.
+    Ok = 0,
+    /// 1: drift found (`check`).
+    Drift = 1,
+    /// 2: bad usage or bad input (arguments, models, migration files).
+    Usage = 2,
+    /// 3: the database could not be reached.
+    Unreachable = 3,
+    /// 4: a migration failed; the failing revision was rolled back.
+    MigrationFailed = 4,
+    /// 5: production drift (`CRITICAL: Database schema is out of sync in PRODUCTION`).
+    ProductionDrift = 5,
+    /// 6: the pre-migration backup failed.
+    BackupFailed = 6,
+}
+
+impl From<Code> for std::process::ExitCode {
+    fn from(code: Code) -> Self {
+        std::process::ExitCode::from(code as u8)
+    }
+}
+
+/// A failure on its way out of the CLI: the message chain to print and the code to return.
+#[derive(Debug)]
+pub struct Exit {
+    code: Code,
+    error: anyhow::Error,
+}
+
+impl Exit {
+    /// A failure with the given code.
+    pub fn new(code: Code, error: impl Into<anyhow::Error>) -> Self {
+        Self {
+            code,
+            error: error.into(),
+        }
+    }
+
+    /// A usage or input error (exit 2).
+    pub fn usage(message: impl fmt::Display) -> Self {
+        Self::new(Code::Usage, anyhow::anyhow!("{message}"))
+    }
+
+    /// The exit code.
+    pub fn code(&self) -> Code {
+        self.code
+    }
+
+    /// The error and its causes.
+    pub fn error(&self) -> &anyhow::Error {
+        &self.error
+    }
+}

@@ -1,0 +1,100 @@
+//! What the CLI prints: human text on stdout (colour only on a terminal and never with
+//! `NO_COLOR`), or one JSON document with `--format json`; errors always on stderr.
+
+use std::io::IsTerminal;
+
+use serde::Serialize;
+
+use super::{exit::Exit, Format};
+
+/// The printer every subcommand writes through.
+#[derive(Clone, Debug)]
+pub struct Output {
+    format: Format,
+    color: bool,
+}
+
+impl Output {
+    /// A printer for the given format, colouring when stdout is a terminal and `NO_COLOR`
+    /// is unset.
+    pub fn new(format: Format) -> Self {
+        Self {
+            format,
+            color: no_color_unset() && std::io::stdout().is_terminal(),
+        }
+    }
+
+    /// The selected format.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Prints a line of human output.
+    pub fn line(&self, text: impl AsRef<str>) {
+        println!("{}", text.as_ref());
+    }
+
+    /// `text` in bold when colour is on.
+    pub fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+
+    /// `text` dimmed when colour is on.
+    pub fn dim(&self, text: &str) -> String {
+        self.paint("2", text)
+    }
+
+    /// `text` in yellow when colour is on.
+    pub fn yellow(&self, text: &str) -> String {
+        self.paint("33", text)
+    }
+
+    /// `text` in red when colour is on.
+    pub fn red(&self, text: &str) -> String {
+        self.paint("31", text)
+    }
+
+    /// `text` in green when colour is on.
+    pub fn green(&self, text: &str) -> String {
+        self.paint("32", text)
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// Prints a value as pretty JSON on stdout.
+    pub fn json(&self, value: &impl Serialize) -> Result<(), Exit> {
+        let text = serde_json::to_string_pretty(value)
+            .map_err(|e| Exit::new(super::exit::Code::Usage, e))?;
+        println!("{text}");
+        Ok(())
+    }
+
+    /// Prints a failure and its causes on stderr, as `migrate: error: ...` lines.
+    pub fn error(&self, exit: &Exit) {
+        let color = no_color_unset() && std::io::stderr().is_terminal();
+        let prefix = if color {
+            "\x1b[31merror\x1b[0m"
+        } else {
+            "error"
+        };
+        eprintln!("migrate: {prefix}: {}", exit.error());
+        for cause in exit.error().chain().skip(1) {
+            eprintln!("  caused by: {cause}");
+        }
+    }
+}
+
+fn no_color_unset() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Whether log lines on stderr may carry colour.
+pub fn color_enabled_stderr() -> bool {
+    no_color_unset() && std::io::stderr().is_terminal()
+}

@@ -1,0 +1,139 @@
+//! `migrate schema`: print the target schema the models declare, as the engine sees it.
+
+use schema_runtime::schema::{Column, Schema, Table};
+
+use super::exit::{Code, Exit};
+use super::{App, Format, Output};
+
+/// Runs `migrate schema`.
+pub fn run(app: &App, out: &Output) -> Result<Code, Exit> {
+    let schema = target_schema(app)?;
+    match out.format() {
+        Format::Json => out.json(&schema)?,
+        Format::Human => print_human(&schema, out),
+    }
+    Ok(Code::Ok)
+}
+
+/// Collects and validates the models linked into the binary. A mismatch with the count the
+/// models crate reports means the linker dropped registrations: a loud error, because an
+/// incomplete target would read as "drop those tables".
+pub fn target_schema(app: &App) -> Result<Schema, Exit> {
+    let schema = schema_runtime::registry::collect().map_err(|e| Exit::new(Code::Usage, e))?;
+    if let Some(expected) = app.expected_tables {
+        if schema.tables.len() != expected {
+            return Err(Exit::usage(format!(
+                "the models crate declares {expected} tables but the registry collected {}; \
+                 a model's registration was dropped (is every models crate called from the binary?)",
+                schema.tables.len()
+            )));
+        }
+    }
+    Ok(schema)
+}
+
+fn print_human(schema: &Schema, out: &Output) {
+    out.line(format!(
+        "{} tables, {} enum types",
+        schema.tables.len(),
+        schema.enums.len()
+    ));
+    for e in &schema.enums {
+        out.line("");
+        out.line(format!(
+            "{} {} ({})",
+            out.bold("enum"),
+            e.name,
+            e.values.join(", ")
+        ));
+        if let Some(comment) = &e.comment {
+            out.line(format!("  {}", out.dim(&format!("-- {comment}"))));
+        }
+    }
+    for table in &schema.tables {
+        out.line("");
+        print_table(table, out);
+    }
+}
+
+fn print_table(table: &Table, out: &Output) {
+    out.line(format!("{} {}", out.bold("table"), table.name));
+    if let Some(comment) = &table.comment {
+        for line in comment.lines() {
+            out.line(format!("  {}", out.dim(&format!("-- {line}"))));
+        }
+    }
+    let name_width = table
+        .columns
+        .iter()
+        .map(|c| c.name.len())
+        .max()
+        .unwrap_or(0);
+    let type_width = table
+        .columns
+        .iter()
+        .map(|c| c.ty.describe().len())
+        .max()
+        .unwrap_or(0);
+    for column in &table.columns {
+        out.line(format!(
+            "  {:name_width$}  {:type_width$}  {}",
+            column.name,
+            column.ty.describe(),
+            column_facts(column)
+        ));
+    }
+    if let Some(pk) = &table.primary_key {
+        out.line(format!("  primary key {} ({})", pk.name, pk.columns.join(", ")));
+    }
+    for u in &table.uniques {
+        out.line(format!("  unique {} ({})", u.name, u.columns.join(", ")));
+    }
+    for fk in &table.foreign_keys {
+        out.line(format!(
+            "  foreign key {} ({}) -> {} ({}) on delete {} on update {}",
+            fk.name,
+            fk.columns.join(", "),
+            fk.referenced_table,
+            fk.referenced_columns.join(", "),
+            fk.on_delete.as_sql().to_lowercase(),
+            fk.on_update.as_sql().to_lowercase(),
+        ));
+    }
+    for c in &table.checks {
+        out.line(format!("  check {}: {}", c.name, c.expression));
+    }
+    for ix in &table.indexes {
+        let parts: Vec<String> = ix.parts.iter().map(ToString::to_string).collect();
+        let mut line = format!(
+            "  {}index {} ({})",
+            if ix.unique { "unique " } else { "" },
+            ix.name,
+            parts.join(", ")
+        );
+        if let Some(predicate) = &ix.predicate {
+            line.push_str(&format!(" where {predicate}"));
+        }
+        out.line(line);
+    }
+}
+
+fn column_facts(column: &Column) -> String {
+    let mut facts = vec![if column.nullable { "null" } else { "not null" }.to_string()];
+    if let Some(identity) = column.identity {
+        facts.push(match identity {
+            schema_runtime::schema::Identity::ByDefault => "identity by default".into(),
+            schema_runtime::schema::Identity::Always => "identity always".into(),
+        });
+    }
+    if let Some(default) = &column.default {
+        facts.push(format!("default {default}"));
+    }
+    if let Some(old) = &column.renamed_from {
+        facts.push(format!("renamed from {old}"));
+    }
+    if let Some(comment) = &column.comment {
+        facts.push(format!("-- {comment}"));
+    }
+    facts.join("  ")
+}

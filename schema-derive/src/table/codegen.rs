@@ -1,0 +1,205 @@
+//! Code generation for `#[derive(Table)]`: the `Model` impl that builds the `TableDef`, the
+//! inventory registration, and the compile-time assertions that need the type system
+//! (`max_length` on a string type, a nullable primary key hidden behind an alias).
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::{ext::IdentExt, spanned::Spanned};
+
+use super::model::{Check, Column, Index, ReferentialAction, Table, Unique};
+use crate::args::ColumnRef;
+use crate::tokens::{opt_bool, opt_string, respan, string, strings, vec};
+
+/// The whole expansion, inside `const _: () = { ... };`.
+pub fn table(table: &Table) -> TokenStream {
+    let ident = &table.ident;
+    let rust_name = ident.unraw().to_string();
+    let name = string(&table.name);
+    let schema = opt_string(&table.schema);
+    let comment = opt_string(&table.comment);
+    let renamed_from = opt_string(&table.renamed_from);
+    let columns = vec(table.columns.iter().map(column));
+    let primary_key = match &table.primary_key {
+        Some(key) => {
+            let names = strings(key.columns.iter().map(|c| c.name.as_str()));
+            quote!(::schema_runtime::__private::Option::Some(#names))
+        }
+        None => quote!(::schema_runtime::__private::Option::None),
+    };
+    let indexes = vec(table.indexes.iter().map(index));
+    let uniques = vec(table.uniques.iter().map(unique));
+    let checks = vec(table.checks.iter().map(check));
+    let no_primary_key = table.no_primary_key.is_some();
+    let assertions = table.columns.iter().map(|c| assertions(table, c));
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl ::schema_runtime::Model for #ident {
+                fn table_def() -> ::schema_runtime::TableDef {
+                    ::schema_runtime::TableDef {
+                        rust_name: #rust_name,
+                        module_path: ::schema_runtime::__private::module_path!(),
+                        name: #name,
+                        schema: #schema,
+                        comment: #comment,
+                        renamed_from: #renamed_from,
+                        columns: #columns,
+                        primary_key: #primary_key,
+                        indexes: #indexes,
+                        uniques: #uniques,
+                        checks: #checks,
+                        no_primary_key: #no_primary_key,
+                    }
+                }
+            }
+
+            ::schema_runtime::__private::inventory::submit! {
+                ::schema_runtime::__private::ModelRegistration {
+                    build: <#ident as ::schema_runtime::Model>::table_def,
+                }
+            }
+
+            #(#assertions)*
+        };
+    }
+}
+
+fn column(column: &Column) -> TokenStream {
+    let ty = &column.ty;
+    // Spanned at the field's type, so a type without `SqlType` is reported there.
+    let sql = quote_spanned!(ty.span()=> <#ty as ::schema_runtime::SqlType>);
+    let field = &column.field;
+    let name = string(&column.name);
+    let sql_type = opt_string(&column.sql_type);
+    let max_length = match column.max_length {
+        Some((n, _)) => quote!(::schema_runtime::__private::Option::Some(#n)),
+        None => quote!(::schema_runtime::__private::Option::None),
+    };
+    let primary_key = column.primary_key.is_some();
+    let identity = opt_bool(column.identity.map(|(value, _)| value));
+    let default = opt_string(&column.default);
+    let unique = column.unique;
+    let index = column.index;
+    let references = opt_string(&column.references);
+    let on_delete = action(column.on_delete);
+    let on_update = action(column.on_update);
+    let check = opt_string(&column.check);
+    let comment = opt_string(&column.comment);
+    let renamed_from = opt_string(&column.renamed_from);
+    quote! {
+        ::schema_runtime::ColumnDef {
+            field: #field,
+            name: #name,
+            ty: #sql::column_type(),
+            nullable: #sql::NULLABLE,
+            enum_type: #sql::enum_type(),
+            sql_type: #sql_type,
+            max_length: #max_length,
+            primary_key: #primary_key,
+            identity: #identity,
+            default: #default,
+            unique: #unique,
+            index: #index,
+            references: #references,
+            on_delete: #on_delete,
+            on_update: #on_update,
+            check: #check,
+            comment: #comment,
+            renamed_from: #renamed_from,
+        }
+    }
+}
+
+fn action(action: Option<ReferentialAction>) -> TokenStream {
+    match action {
+        Some(action) => {
+            let variant = syn::Ident::new(action.variant(), Span::call_site());
+            quote!(::schema_runtime::__private::Option::Some(
+                ::schema_runtime::schema::ForeignKeyAction::#variant
+            ))
+        }
+        None => quote!(::schema_runtime::__private::Option::None),
+    }
+}
+
+fn index(index: &Index) -> TokenStream {
+    let name = opt_string(&index.name);
+    let columns = column_names(&index.columns);
+    let unique = index.unique;
+    let predicate = opt_string(&index.predicate);
+    quote! {
+        ::schema_runtime::IndexDef {
+            name: #name,
+            columns: #columns,
+            unique: #unique,
+            predicate: #predicate,
+        }
+    }
+}
+
+fn unique(unique: &Unique) -> TokenStream {
+    let name = opt_string(&unique.name);
+    let columns = column_names(&unique.columns);
+    quote! {
+        ::schema_runtime::UniqueDef {
+            name: #name,
+            columns: #columns,
+        }
+    }
+}
+
+fn check(check: &Check) -> TokenStream {
+    let name = string(&check.name);
+    let expression = string(&check.expression);
+    quote! {
+        ::schema_runtime::CheckDef {
+            name: #name,
+            expression: #expression,
+        }
+    }
+}
+
+fn column_names(columns: &[ColumnRef]) -> TokenStream {
+    strings(columns.iter().map(|c| c.name.as_str()))
+}
+
+/// Checks only the type system can make, each spanned at the attribute that asks for it.
+fn assertions(table: &Table, column: &Column) -> TokenStream {
+    let mut out = TokenStream::new();
+    if let Some((_, span)) = column.max_length {
+        // The type is re-spanned too: rustc reports an unmet bound at the type argument.
+        let ty = respan(column.ty.to_token_stream(), span);
+        out.extend(quote_spanned! {span=>
+            const _: () = {
+                fn max_length_needs_a_string_field<T: ::schema_runtime::StringLike>() {}
+                let _ = max_length_needs_a_string_field::<#ty>;
+            };
+        });
+    }
+    if let Some(span) = key_span(table, column) {
+        let ty = &column.ty;
+        let message = format!(
+            "a primary key cannot be NULL, but the type of field `{}` admits NULL (an alias of `Option`?); use a non-optional type",
+            column.field
+        );
+        out.extend(quote_spanned! {span=>
+            const _: () = if <#ty as ::schema_runtime::SqlType>::NULLABLE {
+                ::schema_runtime::__private::panic!(#message)
+            };
+        });
+    }
+    out
+}
+
+/// Where the column was made part of the primary key, if it was.
+fn key_span(table: &Table, column: &Column) -> Option<Span> {
+    column.primary_key.or_else(|| {
+        table
+            .primary_key
+            .as_ref()?
+            .columns
+            .iter()
+            .find(|c| c.name == column.name)
+            .map(|c| c.span)
+    })
+}

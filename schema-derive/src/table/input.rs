@@ -1,0 +1,98 @@
+//! The `#[table(...)]` and `#[column(...)]` attributes as written, parsed by darling. Nothing
+//! here is validated beyond the form of each value; see `model` and `check` for that.
+
+use darling::{FromDeriveInput, FromField, FromMeta};
+use syn::{Attribute, Ident, Type};
+
+use crate::args::{Arg, ColumnList, Item, ListValue, Word};
+
+/// The struct-level `#[table(...)]` attributes (several may be written; they add up).
+#[derive(FromDeriveInput)]
+#[darling(attributes(table), forward_attrs(doc))]
+pub struct TableInput {
+    /// The `///` lines.
+    pub attrs: Vec<Attribute>,
+    pub name: Option<Arg<String>>,
+    pub schema: Option<Arg<String>>,
+    pub comment: Option<Arg<String>>,
+    pub renamed_from: Option<Arg<String>>,
+    pub primary_key: Option<Item<KeyInput>>,
+    #[darling(multiple)]
+    pub index: Vec<Item<IndexInput>>,
+    #[darling(multiple)]
+    pub unique: Vec<Item<UniqueInput>>,
+    #[darling(multiple)]
+    pub check: Vec<Item<CheckInput>>,
+    pub no_primary_key: Word,
+}
+
+/// `primary_key(columns(...))`.
+#[derive(FromMeta)]
+pub struct KeyInput {
+    pub columns: Option<Item<ColumnList>>,
+}
+
+impl ListValue for KeyInput {
+    const USAGE: &'static str = "primary_key(columns(\"order_id\", \"line\"))";
+}
+
+/// `index(name = "..", columns(..), unique, where = "..")`.
+#[derive(FromMeta)]
+pub struct IndexInput {
+    pub name: Option<Arg<String>>,
+    pub columns: Option<Item<ColumnList>>,
+    pub unique: Word,
+    #[darling(rename = "where")]
+    pub predicate: Option<Arg<String>>,
+}
+
+impl ListValue for IndexInput {
+    const USAGE: &'static str = "index(columns(\"customer_id\", \"created_at\"))";
+}
+
+/// `unique(name = "..", columns(..))`.
+#[derive(FromMeta)]
+pub struct UniqueInput {
+    pub name: Option<Arg<String>>,
+    pub columns: Option<Item<ColumnList>>,
+}
+
+impl ListValue for UniqueInput {
+    const USAGE: &'static str = "unique(columns(\"customer_id\", \"reference\"))";
+}
+
+/// `check(name = "..", expr = "..")`.
+#[derive(FromMeta)]
+pub struct CheckInput {
+    pub name: Option<Arg<String>>,
+    pub expr: Option<Arg<String>>,
+}
+
+impl ListValue for CheckInput {
+    const USAGE: &'static str = "check(name = \"total_non_negative\", expr = \"total >= 0\")";
+}
+
+/// One field with its `#[column(...)]` attributes.
+#[derive(FromField)]
+#[darling(attributes(column), forward_attrs(doc))]
+pub struct ColumnInput {
+    pub ident: Option<Ident>,
+    pub ty: Type,
+    /// The `///` lines.
+    pub attrs: Vec<Attribute>,
+    pub primary_key: Word,
+    pub identity: Option<Arg<bool>>,
+    pub name: Option<Arg<String>>,
+    pub sql_type: Option<Arg<String>>,
+    pub max_length: Option<Arg<u32>>,
+    pub default: Option<Arg<String>>,
+    pub unique: Word,
+    pub index: Word,
+    pub references: Option<Arg<String>>,
+    pub on_delete: Option<Arg<String>>,
+    pub on_update: Option<Arg<String>>,
+    pub check: Option<Arg<String>>,
+    pub comment: Option<Arg<String>>,
+    pub renamed_from: Option<Arg<String>>,
+    pub skip: Word,
+}

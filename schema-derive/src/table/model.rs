@@ -1,0 +1,435 @@
+//! The checked model of one `#[derive(Table)]` struct: names resolved to their defaults, each
+//! attribute validated on its own (its value, and the attributes of the same field or
+//! `#[table(...)]` item it conflicts with). Checks across fields live in `check`.
+
+use darling::error::Accumulator;
+use proc_macro2::Span;
+use syn::{ext::IdentExt, Ident, Type};
+
+use super::input::{CheckInput, ColumnInput, IndexInput, KeyInput, TableInput, UniqueInput};
+use crate::args::{error_at, Arg, ColumnList, ColumnRef, Item, Word};
+use crate::text::{doc_comment, snake_case};
+
+/// One struct, ready for the cross-field checks and code generation.
+pub struct Table {
+    pub ident: Ident,
+    pub name: String,
+    pub schema: Option<String>,
+    pub comment: Option<String>,
+    pub renamed_from: Option<String>,
+    pub columns: Vec<Column>,
+    /// Fields marked `skip`, for messages that name them.
+    pub skipped: Vec<String>,
+    pub primary_key: Option<Key>,
+    pub indexes: Vec<Index>,
+    pub uniques: Vec<Unique>,
+    pub checks: Vec<Check>,
+    pub no_primary_key: Option<Span>,
+}
+
+/// A table-level `primary_key(columns(...))`.
+pub struct Key {
+    pub key: Span,
+    pub columns: Vec<ColumnRef>,
+}
+
+/// A table-level `index(...)`.
+pub struct Index {
+    pub name: Option<String>,
+    pub columns: Vec<ColumnRef>,
+    pub unique: bool,
+    pub predicate: Option<String>,
+}
+
+/// A table-level `unique(...)`.
+pub struct Unique {
+    pub name: Option<String>,
+    pub columns: Vec<ColumnRef>,
+}
+
+/// A table-level `check(...)`.
+pub struct Check {
+    pub name: String,
+    pub expression: String,
+}
+
+/// One field that is a column.
+pub struct Column {
+    /// The field name without `r#`.
+    pub field: String,
+    pub ty: Type,
+    pub name: String,
+    /// Where the column name comes from: the `name = ".."` value or the field.
+    pub name_span: Span,
+    pub sql_type: Option<String>,
+    /// The length, with the span of the `max_length` key.
+    pub max_length: Option<(u32, Span)>,
+    /// The span of `primary_key`, when written.
+    pub primary_key: Option<Span>,
+    /// The value, with the span of the `identity` key.
+    pub identity: Option<(bool, Span)>,
+    pub default: Option<String>,
+    pub unique: bool,
+    pub index: bool,
+    pub references: Option<String>,
+    pub on_delete: Option<ReferentialAction>,
+    pub on_update: Option<ReferentialAction>,
+    pub check: Option<String>,
+    pub comment: Option<String>,
+    pub renamed_from: Option<String>,
+}
+
+/// A referential action, named after its `ForeignKeyAction` variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReferentialAction {
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+impl ReferentialAction {
+    const VALID: &'static str = "`cascade`, `set null`, `set default`, `restrict`, `no action`";
+
+    /// Case-insensitive; `set null`, `set_null` and `set-null` are one action.
+    pub fn parse(text: &str) -> Option<Self> {
+        let spaced = text.to_ascii_lowercase().replace(['_', '-'], " ");
+        match spaced
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .as_str()
+        {
+            "no action" => Some(Self::NoAction),
+            "restrict" => Some(Self::Restrict),
+            "cascade" => Some(Self::Cascade),
+            "set null" => Some(Self::SetNull),
+            "set default" => Some(Self::SetDefault),
+            _ => None,
+        }
+    }
+
+    /// The variant name of `schema_runtime::schema::ForeignKeyAction`.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Self::NoAction => "NoAction",
+            Self::Restrict => "Restrict",
+            Self::Cascade => "Cascade",
+            Self::SetNull => "SetNull",
+            Self::SetDefault => "SetDefault",
+        }
+    }
+}
+
+/// Builds the table from its parsed attributes and already-built columns.
+pub fn table(
+    ident: &Ident,
+    input: TableInput,
+    columns: Vec<Column>,
+    skipped: Vec<String>,
+    errors: &mut Accumulator,
+) -> Table {
+    let rust_name = ident.unraw().to_string();
+    let primary_key = input.primary_key.and_then(|item| key(item, errors));
+    Table {
+        ident: ident.clone(),
+        name: non_empty(input.name, errors).unwrap_or_else(|| snake_case(&rust_name)),
+        schema: non_empty(input.schema, errors),
+        comment: comment(input.comment, &input.attrs),
+        renamed_from: non_empty(input.renamed_from, errors),
+        columns,
+        skipped,
+        primary_key,
+        indexes: input
+            .index
+            .into_iter()
+            .filter_map(|item| index(item, errors))
+            .collect(),
+        uniques: input
+            .unique
+            .into_iter()
+            .filter_map(|item| unique(item, errors))
+            .collect(),
+        checks: input
+            .check
+            .into_iter()
+            .filter_map(|item| check(item, errors))
+            .collect(),
+        no_primary_key: input.no_primary_key.span(),
+    }
+}
+
+/// An explicit `comment` wins (an empty one means "no comment"); otherwise the doc comment.
+fn comment(explicit: Option<Arg<String>>, attrs: &[syn::Attribute]) -> Option<String> {
+    match explicit {
+        Some(arg) if arg.value.trim().is_empty() => None,
+        Some(arg) => Some(arg.value),
+        None => doc_comment(attrs),
+    }
+}
+
+fn non_empty(arg: Option<Arg<String>>, errors: &mut Accumulator) -> Option<String> {
+    let arg = arg?;
+    if arg.value.trim().is_empty() {
+        errors.push(error_at(
+            arg.span,
+            "this value is empty; write one or leave the argument out",
+        ));
+        return None;
+    }
+    Some(arg.value)
+}
+
+/// The names of `columns(...)`, which must be present and not empty.
+fn column_list(
+    columns: Option<Item<ColumnList>>,
+    owner: Span,
+    what: &str,
+    errors: &mut Accumulator,
+) -> Option<Vec<ColumnRef>> {
+    let (list, span) = match columns {
+        Some(item) => (item.value.0, item.key),
+        None => (Vec::new(), owner),
+    };
+    if list.is_empty() {
+        errors.push(error_at(
+            span,
+            format!("`{what}(...)` needs at least one column, like `columns(\"customer_id\")`"),
+        ));
+        return None;
+    }
+    Some(list)
+}
+
+fn key(item: Item<KeyInput>, errors: &mut Accumulator) -> Option<Key> {
+    let columns = column_list(item.value.columns, item.key, "primary_key", errors)?;
+    Some(Key {
+        key: item.key,
+        columns,
+    })
+}
+
+fn index(item: Item<IndexInput>, errors: &mut Accumulator) -> Option<Index> {
+    let IndexInput {
+        name,
+        columns,
+        unique,
+        predicate,
+    } = item.value;
+    let name = non_empty(name, errors);
+    Some(Index {
+        columns: column_list(columns, item.key, "index", errors)?,
+        name,
+        unique: unique.is_present(),
+        predicate: predicate.map(|p| p.value),
+    })
+}
+
+fn unique(item: Item<UniqueInput>, errors: &mut Accumulator) -> Option<Unique> {
+    let name = non_empty(item.value.name, errors);
+    Some(Unique {
+        columns: column_list(item.value.columns, item.key, "unique", errors)?,
+        name,
+    })
+}
+
+fn check(item: Item<CheckInput>, errors: &mut Accumulator) -> Option<Check> {
+    const EXAMPLE: &str = "`check(name = \"total_non_negative\", expr = \"total >= 0\")`";
+    let CheckInput { name, expr } = item.value;
+    match (name, expr) {
+        (Some(name), Some(expr)) if !expr.value.trim().is_empty() => Some(Check {
+            name: non_empty(Some(name), errors)?,
+            expression: expr.value,
+        }),
+        (Some(_), Some(expr)) => {
+            errors.push(error_at(
+                expr.span,
+                "the check's `expr` is empty; write the SQL condition",
+            ));
+            None
+        }
+        (None, _) => {
+            errors.push(error_at(
+                item.key,
+                format!("this check has no `name`; a check needs both `name` and `expr`, like {EXAMPLE}"),
+            ));
+            None
+        }
+        (Some(_), None) => {
+            errors.push(error_at(
+                item.key,
+                format!("this check has no `expr`; a check needs both `name` and `expr`, like {EXAMPLE}"),
+            ));
+            None
+        }
+    }
+}
+
+/// Builds one field's column, or `None` for a skipped field (or one whose attributes are wrong).
+pub fn column(input: ColumnInput, errors: &mut Accumulator) -> Option<Column> {
+    let ident = input.ident.clone()?;
+    let field = ident.unraw().to_string();
+    if input.skip.is_present() {
+        reject_with_skip(&input, errors);
+        return None;
+    }
+    if let (Some(_), Some(max)) = (&input.sql_type, &input.max_length) {
+        errors.push(error_at(
+            max.key,
+            "`max_length` cannot be combined with `sql_type`; write the length in the SQL type instead, like `sql_type = \"varchar(40)\"`",
+        ));
+    }
+    if let Some(max) = input.max_length.as_ref().filter(|m| m.value == 0) {
+        errors.push(error_at(
+            max.span,
+            "`max_length = 0` would allow no text at all; give a length of at least 1",
+        ));
+    }
+    if let Some(span) = input.primary_key.span() {
+        if is_option(&input.ty) {
+            errors.push(error_at(
+                span,
+                format!("a primary key cannot be NULL, but field `{field}` is an `Option`; remove the `Option` or the `primary_key`"),
+            ));
+        }
+    }
+    let (name, name_span) = match non_empty(input.name.clone(), errors) {
+        Some(name) => (name, input.name.as_ref().map_or(ident.span(), |n| n.span)),
+        None => (field.clone(), ident.span()),
+    };
+    let references = input
+        .references
+        .as_ref()
+        .and_then(|r| references(r, errors));
+    let on_delete = action(
+        "on_delete",
+        input.on_delete.as_ref(),
+        &input.references,
+        errors,
+    );
+    let on_update = action(
+        "on_update",
+        input.on_update.as_ref(),
+        &input.references,
+        errors,
+    );
+    Some(Column {
+        field,
+        ty: input.ty,
+        name,
+        name_span,
+        sql_type: non_empty(input.sql_type, errors),
+        max_length: input.max_length.map(|m| (m.value, m.key)),
+        primary_key: input.primary_key.span(),
+        identity: input.identity.map(|i| (i.value, i.key)),
+        default: input.default.map(|d| d.value),
+        unique: input.unique.is_present(),
+        index: input.index.is_present(),
+        references,
+        on_delete,
+        on_update,
+        check: input.check.map(|c| c.value),
+        comment: comment(input.comment, &input.attrs),
+        renamed_from: non_empty(input.renamed_from, errors),
+    })
+}
+
+/// `skip` says "not a column", so every column attribute next to it is a contradiction.
+fn reject_with_skip(input: &ColumnInput, errors: &mut Accumulator) {
+    let words: [(&str, Word); 3] = [
+        ("primary_key", input.primary_key),
+        ("unique", input.unique),
+        ("index", input.index),
+    ];
+    let mut keys: Vec<(&str, Span)> = words
+        .iter()
+        .filter_map(|(name, word)| word.span().map(|s| (*name, s)))
+        .collect();
+    keys.extend(input.identity.as_ref().map(|a| ("identity", a.key)));
+    keys.extend(input.max_length.as_ref().map(|a| ("max_length", a.key)));
+    let strings = [
+        ("name", &input.name),
+        ("sql_type", &input.sql_type),
+        ("default", &input.default),
+        ("references", &input.references),
+        ("on_delete", &input.on_delete),
+        ("on_update", &input.on_update),
+        ("check", &input.check),
+        ("comment", &input.comment),
+        ("renamed_from", &input.renamed_from),
+    ];
+    keys.extend(
+        strings
+            .iter()
+            .filter_map(|(name, arg)| arg.as_ref().map(|a| (*name, a.key))),
+    );
+    for (name, span) in keys {
+        errors.push(error_at(
+            span,
+            format!("`{name}` cannot be combined with `skip`: a skipped field is not a column"),
+        ));
+    }
+}
+
+/// `Option<..>`, spelled any way that ends in `Option` (`std::option::Option<..>` too).
+/// Aliases of `Option` are caught by a compile-time assertion in the generated code instead.
+pub fn is_option(ty: &Type) -> bool {
+    match ty {
+        Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "Option"),
+        Type::Group(group) => is_option(&group.elem),
+        Type::Paren(paren) => is_option(&paren.elem),
+        _ => false,
+    }
+}
+
+/// `table.column` or `schema.table.column`, every part non-empty and without spaces.
+fn references(arg: &Arg<String>, errors: &mut Accumulator) -> Option<String> {
+    let parts: Vec<&str> = arg.value.split('.').collect();
+    let well_formed = matches!(parts.len(), 2 | 3)
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && !p.contains(char::is_whitespace));
+    if well_formed {
+        return Some(arg.value.clone());
+    }
+    errors.push(error_at(
+        arg.span,
+        format!(
+            "`references` names the referenced column as \"table.column\" or \"schema.table.column\", but `{}` is neither",
+            arg.value
+        ),
+    ));
+    None
+}
+
+fn action(
+    key: &str,
+    arg: Option<&Arg<String>>,
+    references: &Option<Arg<String>>,
+    errors: &mut Accumulator,
+) -> Option<ReferentialAction> {
+    let arg = arg?;
+    let parsed = ReferentialAction::parse(&arg.value);
+    if parsed.is_none() {
+        errors.push(error_at(
+            arg.span,
+            format!(
+                "`{}` is not a referential action for `{key}`; expected one of {}",
+                arg.value,
+                ReferentialAction::VALID
+            ),
+        ));
+    }
+    if references.is_none() {
+        errors.push(error_at(
+            arg.key,
+            format!("`{key}` applies to a foreign key, and this field has none; add `references = \"table.column\"` or remove `{key}`"),
+        ));
+    }
+    parsed
+}

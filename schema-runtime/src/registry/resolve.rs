@@ -1,0 +1,561 @@
+//! One declaration at a time: turns a [`TableDef`] into a [`Table`] (column types, primary
+//! key, identity, uniques, indexes, checks, generated names) and reports what is wrong
+//! inside that one model. What needs the other models too (references, name clashes, enum
+//! types) is left to the cross-model passes, with the references parsed but not looked up.
+
+use std::collections::HashSet;
+
+use super::error::{ModelProblem, ModelRef, ObjectKind};
+use crate::decl::{ColumnDef, IndexDef, TableDef, UniqueDef};
+use crate::naming::{self, MAX_IDENTIFIER_BYTES};
+use crate::schema::{
+    CheckConstraint, Column, ColumnType, EnumType, ForeignKeyAction, Identity, Index, IndexPart,
+    PrimaryKey, QualifiedName, Table, UniqueConstraint,
+};
+use crate::types::parse_sql_type;
+
+/// A declaration resolved on its own: the table, plus what the cross-model passes need.
+#[derive(Debug)]
+pub(super) struct Resolved {
+    /// Where problems with it are reported.
+    pub model: ModelRef,
+    /// The table, without foreign keys yet.
+    pub table: Table,
+    /// The column-level `references`, parsed.
+    pub references: Vec<PendingReference>,
+    /// The enum types the columns use, with the column that uses each.
+    pub enums: Vec<(String, EnumType)>,
+}
+
+/// A `references = "..."` that has been parsed but not yet looked up.
+#[derive(Debug)]
+pub(super) struct PendingReference {
+    /// The referencing column.
+    pub column: String,
+    /// The reference as written, for messages.
+    pub written: String,
+    /// The referenced table (an unqualified reference names the default namespace).
+    pub table: QualifiedName,
+    /// The referenced column.
+    pub referenced_column: String,
+    /// `on_delete`, defaulted.
+    pub on_delete: ForeignKeyAction,
+    /// `on_update`, defaulted.
+    pub on_update: ForeignKeyAction,
+}
+
+/// Resolves one declaration, appending its problems to `problems`.
+pub(super) fn table(def: &TableDef, problems: &mut Vec<ModelProblem>) -> Resolved {
+    let name = QualifiedName {
+        schema: def.schema.clone(),
+        name: def.name.clone(),
+    };
+    let mut resolver = Resolver {
+        def,
+        model: ModelRef {
+            rust_name: def.rust_name,
+            module_path: def.module_path,
+            table: name.clone(),
+        },
+        problems,
+    };
+    resolver.check_identifiers();
+    let mut table = Table::new(name);
+    table.comment = def.comment.clone();
+    table.renamed_from = resolver.table_renamed_from();
+    table.columns = resolver.columns();
+    table.primary_key = resolver.primary_key(&table);
+    resolver.apply_identity(&mut table);
+    table.uniques = resolver.uniques(&table);
+    table.indexes = resolver.indexes(&table);
+    table.checks = resolver.checks();
+    let references = resolver.references(&table);
+    let enums = enums_in_use(def, &table);
+    Resolved {
+        model: resolver.model,
+        table,
+        references,
+        enums,
+    }
+}
+
+struct Resolver<'a, 'p> {
+    def: &'a TableDef,
+    model: ModelRef,
+    problems: &'p mut Vec<ModelProblem>,
+}
+
+impl Resolver<'_, '_> {
+    fn report(&mut self, problem: ModelProblem) {
+        self.problems.push(problem);
+    }
+
+    fn table_name(&self) -> &str {
+        &self.def.name
+    }
+
+    /// Names the user wrote that the database would truncate: PostgreSQL cuts silently at
+    /// 63 bytes, and the cut name would then show up as drift on every run.
+    fn check_identifiers(&mut self) {
+        let def = self.def;
+        if let Some(schema) = &def.schema {
+            self.check_length(ObjectKind::Namespace, schema);
+        }
+        self.check_length(ObjectKind::Table, &def.name);
+        for column in &def.columns {
+            self.check_length(ObjectKind::Column, &column.name);
+        }
+        for index in &def.indexes {
+            if let Some(name) = &index.name {
+                self.check_length(ObjectKind::Index, name);
+            }
+        }
+        for unique in &def.uniques {
+            if let Some(name) = &unique.name {
+                self.check_length(ObjectKind::Unique, name);
+            }
+        }
+    }
+
+    fn check_length(&mut self, kind: ObjectKind, name: &str) {
+        if name.len() > MAX_IDENTIFIER_BYTES {
+            self.report(ModelProblem::IdentifierTooLong {
+                model: self.model.clone(),
+                kind,
+                name: name.to_string(),
+            });
+        }
+    }
+
+    /// An unqualified old name is in the table's own namespace: a rename does not move a
+    /// table between namespaces unless it says so.
+    fn table_renamed_from(&mut self) -> Option<QualifiedName> {
+        let written = self.def.renamed_from.as_deref()?;
+        let mut old = QualifiedName::parse(written);
+        if old.schema.is_none() {
+            old.schema.clone_from(&self.def.schema);
+        }
+        if old == self.model.table {
+            self.report(ModelProblem::TableRenamedToItself {
+                model: self.model.clone(),
+                renamed_from: old.clone(),
+            });
+        }
+        Some(old)
+    }
+
+    fn columns(&mut self) -> Vec<Column> {
+        let defs = &self.def.columns;
+        let mut seen: Vec<&ColumnDef> = Vec::with_capacity(defs.len());
+        let mut columns = Vec::with_capacity(defs.len());
+        for def in defs {
+            if let Some(first) = seen.iter().find(|d| d.name == def.name) {
+                self.report(ModelProblem::DuplicateColumn {
+                    model: self.model.clone(),
+                    column: def.name.clone(),
+                    first_field: first.field,
+                    second_field: def.field,
+                });
+            }
+            seen.push(def);
+            self.check_column_rename(def);
+            columns.push(Column {
+                name: def.name.clone(),
+                ty: self.column_type(def),
+                nullable: def.nullable,
+                default: def.default.clone(),
+                identity: None,
+                collation: None,
+                comment: def.comment.clone(),
+                renamed_from: def.renamed_from.clone(),
+            });
+        }
+        columns
+    }
+
+    fn check_column_rename(&mut self, def: &ColumnDef) {
+        let Some(old) = &def.renamed_from else {
+            return;
+        };
+        if *old == def.name {
+            self.report(ModelProblem::ColumnRenamedToItself {
+                model: self.model.clone(),
+                column: def.name.clone(),
+            });
+        } else if self.def.columns.iter().any(|c| c.name == *old) {
+            self.report(ModelProblem::ColumnRenamedFromExisting {
+                model: self.model.clone(),
+                column: def.name.clone(),
+                renamed_from: old.clone(),
+            });
+        }
+    }
+
+    /// `sql_type` replaces the Rust type's mapping; `max_length` narrows a text type.
+    fn column_type(&mut self, def: &ColumnDef) -> ColumnType {
+        let ty = match &def.sql_type {
+            Some(sql) => parse_sql_type(sql),
+            None => def.ty.clone(),
+        };
+        let Some(length) = def.max_length else {
+            return ty;
+        };
+        if let Some(sql) = &def.sql_type {
+            self.report(ModelProblem::MaxLengthWithSqlType {
+                model: self.model.clone(),
+                column: def.name.clone(),
+                sql_type: sql.clone(),
+                max_length: length,
+            });
+            return ty;
+        }
+        match ty {
+            ColumnType::Text | ColumnType::Varchar { .. } => ColumnType::Varchar {
+                length: Some(length),
+            },
+            other => {
+                self.report(ModelProblem::MaxLengthOnNonString {
+                    model: self.model.clone(),
+                    column: def.name.clone(),
+                    max_length: length,
+                    ty: other.clone(),
+                });
+                other
+            }
+        }
+    }
+
+    fn primary_key(&mut self, table: &Table) -> Option<PrimaryKey> {
+        let fields: Vec<String> = self
+            .def
+            .columns
+            .iter()
+            .filter(|c| c.primary_key)
+            .map(|c| c.name.clone())
+            .collect();
+        let columns = match (&self.def.primary_key, fields.is_empty()) {
+            (None, true) => {
+                if !self.def.no_primary_key {
+                    self.report(ModelProblem::MissingPrimaryKey {
+                        model: self.model.clone(),
+                    });
+                }
+                return None;
+            }
+            (None, false) => fields,
+            (Some(table_level), true) => table_level.clone(),
+            (Some(table_level), false) => {
+                self.report(ModelProblem::PrimaryKeyDeclaredTwice {
+                    model: self.model.clone(),
+                    fields,
+                    table_level: table_level.clone(),
+                });
+                return None;
+            }
+        };
+        if self.def.no_primary_key {
+            self.report(ModelProblem::PrimaryKeyOnKeylessTable {
+                model: self.model.clone(),
+                columns,
+            });
+            return None;
+        }
+        let name = naming::primary_key(self.table_name());
+        if !self.check_column_list(table, ObjectKind::PrimaryKey, &name, None, &columns) {
+            return None;
+        }
+        self.check_key_nullability(table, &columns);
+        Some(PrimaryKey { name, columns })
+    }
+
+    fn check_key_nullability(&mut self, table: &Table, columns: &[String]) {
+        for name in columns {
+            if table.column(name).is_some_and(|c| c.nullable) {
+                self.report(ModelProblem::NullablePrimaryKeyColumn {
+                    model: self.model.clone(),
+                    column: name.clone(),
+                });
+            }
+        }
+    }
+
+    /// Checks the column list of a key, unique constraint or index; false when it is empty
+    /// or names a column the table lacks (the object is then left out of the table).
+    fn check_column_list(
+        &mut self,
+        table: &Table,
+        kind: ObjectKind,
+        name: &str,
+        explicit_name: Option<&str>,
+        columns: &[String],
+    ) -> bool {
+        if columns.is_empty() {
+            self.report(ModelProblem::EmptyColumnList {
+                model: self.model.clone(),
+                kind,
+                name: explicit_name.map(str::to_string),
+            });
+            return false;
+        }
+        let mut ok = true;
+        let mut seen = HashSet::new();
+        for column in columns {
+            if table.column(column).is_none() {
+                ok = false;
+                self.report(ModelProblem::UnknownColumn {
+                    model: self.model.clone(),
+                    kind,
+                    name: name.to_string(),
+                    column: column.clone(),
+                });
+            } else if !seen.insert(column.as_str()) {
+                self.report(ModelProblem::RepeatedColumn {
+                    model: self.model.clone(),
+                    kind,
+                    name: name.to_string(),
+                    column: column.clone(),
+                });
+            }
+        }
+        ok
+    }
+
+    /// A lone integer primary key is an identity column unless `identity = false`; an
+    /// explicit `identity = true` anywhere else is a mistake, since SQLite and MySQL can only
+    /// generate values for a single-column integer key.
+    fn apply_identity(&mut self, table: &mut Table) {
+        let key: Vec<String> = table
+            .primary_key
+            .as_ref()
+            .map_or_else(Vec::new, |pk| pk.columns.clone());
+        let defs = self.def;
+        for (def, column) in defs.columns.iter().zip(table.columns.iter_mut()) {
+            let wanted = match def.identity {
+                Some(false) => false,
+                None => key.len() == 1 && key[0] == column.name && column.ty.is_integer(),
+                Some(true) => match self.identity_misuse(column, &key) {
+                    Some(problem) => {
+                        self.report(problem);
+                        false
+                    }
+                    None => true,
+                },
+            };
+            if !wanted {
+                continue;
+            }
+            if let Some(default) = &column.default {
+                self.report(ModelProblem::IdentityWithDefault {
+                    model: self.model.clone(),
+                    column: column.name.clone(),
+                    default: default.clone(),
+                });
+            }
+            column.identity = Some(Identity::ByDefault);
+        }
+    }
+
+    /// Why an explicit `identity = true` cannot be honoured, if it cannot.
+    fn identity_misuse(&self, column: &Column, key: &[String]) -> Option<ModelProblem> {
+        let model = self.model.clone();
+        let name = column.name.clone();
+        if !column.ty.is_integer() {
+            Some(ModelProblem::IdentityOnNonInteger {
+                model,
+                column: name,
+                ty: column.ty.clone(),
+            })
+        } else if !key.contains(&column.name) {
+            Some(ModelProblem::IdentityOnNonKey {
+                model,
+                column: name,
+            })
+        } else if key.len() > 1 {
+            Some(ModelProblem::IdentityOnCompositeKey {
+                model,
+                column: name,
+            })
+        } else {
+            None
+        }
+    }
+
+    fn uniques(&mut self, table: &Table) -> Vec<UniqueConstraint> {
+        let mut uniques: Vec<UniqueConstraint> = self
+            .def
+            .columns
+            .iter()
+            .filter(|c| c.unique)
+            .map(|c| UniqueConstraint {
+                name: naming::unique(self.table_name(), &[&c.name]),
+                columns: vec![c.name.clone()],
+            })
+            .collect();
+        for def in &self.def.uniques {
+            if let Some(unique) = self.table_unique(table, def) {
+                uniques.push(unique);
+            }
+        }
+        uniques
+    }
+
+    fn table_unique(&mut self, table: &Table, def: &UniqueDef) -> Option<UniqueConstraint> {
+        let name = def
+            .name
+            .clone()
+            .unwrap_or_else(|| naming::unique(self.table_name(), &def.columns));
+        let explicit = def.name.as_deref();
+        self.check_column_list(table, ObjectKind::Unique, &name, explicit, &def.columns)
+            .then(|| UniqueConstraint {
+                name,
+                columns: def.columns.clone(),
+            })
+    }
+
+    fn indexes(&mut self, table: &Table) -> Vec<Index> {
+        let mut indexes: Vec<Index> = self
+            .def
+            .columns
+            .iter()
+            .filter(|c| c.index)
+            .map(|c| Index {
+                name: naming::index(self.table_name(), &[&c.name]),
+                parts: vec![IndexPart::Column(c.name.clone())],
+                unique: false,
+                predicate: None,
+                method: None,
+            })
+            .collect();
+        for def in &self.def.indexes {
+            if let Some(index) = self.table_index(table, def) {
+                indexes.push(index);
+            }
+        }
+        indexes
+    }
+
+    /// A generated name is `ix_...` even for a unique index, so that it never collides with
+    /// the `uq_...` of a unique constraint on the same columns.
+    fn table_index(&mut self, table: &Table, def: &IndexDef) -> Option<Index> {
+        let name = def
+            .name
+            .clone()
+            .unwrap_or_else(|| naming::index(self.table_name(), &def.columns));
+        let explicit = def.name.as_deref();
+        self.check_column_list(table, ObjectKind::Index, &name, explicit, &def.columns)
+            .then(|| Index {
+                name,
+                parts: def.columns.iter().cloned().map(IndexPart::Column).collect(),
+                unique: def.unique,
+                predicate: def.predicate.clone(),
+                method: None,
+            })
+    }
+
+    fn checks(&self) -> Vec<CheckConstraint> {
+        let column_checks = self.def.columns.iter().filter_map(|c| {
+            c.check.as_ref().map(|expression| CheckConstraint {
+                name: naming::check(self.table_name(), &c.name),
+                expression: expression.clone(),
+            })
+        });
+        let table_checks = self.def.checks.iter().map(|c| CheckConstraint {
+            name: naming::check(self.table_name(), &c.name),
+            expression: c.expression.clone(),
+        });
+        column_checks.chain(table_checks).collect()
+    }
+
+    fn references(&mut self, table: &Table) -> Vec<PendingReference> {
+        let mut pending = Vec::new();
+        for (def, column) in self.def.columns.iter().zip(&table.columns) {
+            self.check_actions(def, column);
+            let Some(written) = &def.references else {
+                continue;
+            };
+            match parse_reference(written) {
+                Some((target, referenced_column)) => pending.push(PendingReference {
+                    column: def.name.clone(),
+                    written: written.clone(),
+                    table: target,
+                    referenced_column,
+                    on_delete: def.on_delete.unwrap_or_default(),
+                    on_update: def.on_update.unwrap_or_default(),
+                }),
+                None => self.report(ModelProblem::InvalidReference {
+                    model: self.model.clone(),
+                    column: def.name.clone(),
+                    reference: written.clone(),
+                }),
+            }
+        }
+        pending
+    }
+
+    fn check_actions(&mut self, def: &ColumnDef, column: &Column) {
+        for (action, value) in [("on_delete", def.on_delete), ("on_update", def.on_update)] {
+            let Some(value) = value else {
+                continue;
+            };
+            if def.references.is_none() {
+                self.report(ModelProblem::ActionWithoutReference {
+                    model: self.model.clone(),
+                    column: def.name.clone(),
+                    action,
+                });
+            } else if value == ForeignKeyAction::SetNull && !column.nullable {
+                self.report(ModelProblem::SetNullOnNotNullColumn {
+                    model: self.model.clone(),
+                    column: def.name.clone(),
+                    action,
+                });
+            }
+        }
+    }
+}
+
+/// Parses `table.column` (a table in the default namespace) or `schema.table.column`.
+///
+/// An unqualified name means the default namespace wherever it is written, as it does in
+/// SQL (`REFERENCES users` follows the search path, not the referencing table's schema)
+/// and in SQLAlchemy; resolving it against the referencing table's namespace instead would
+/// leave a namespaced table no way to name a table of the default one. Deliberately no
+/// search across namespaces: what a reference means must not change when a model is added.
+fn parse_reference(text: &str) -> Option<(QualifiedName, String)> {
+    let parts: Vec<&str> = text.split('.').collect();
+    if parts
+        .iter()
+        .any(|p| p.is_empty() || p.chars().any(char::is_whitespace))
+    {
+        return None;
+    }
+    match parts.as_slice() {
+        [table, column] => Some((QualifiedName::new(*table), (*column).to_string())),
+        [schema, table, column] => Some((
+            QualifiedName::with_schema(*schema, *table),
+            (*column).to_string(),
+        )),
+        _ => None,
+    }
+}
+
+/// The enum types the table's columns actually use: an `sql_type` that replaces a DbEnum
+/// field's type (storing it as text, say) does not create the enum type.
+fn enums_in_use(def: &TableDef, table: &Table) -> Vec<(String, EnumType)> {
+    def.columns
+        .iter()
+        .zip(&table.columns)
+        .filter_map(|(d, c)| {
+            let e = d.enum_type.as_ref()?;
+            mentions_enum(&c.ty, &e.name).then(|| (c.name.clone(), e.clone()))
+        })
+        .collect()
+}
+
+fn mentions_enum(ty: &ColumnType, name: &QualifiedName) -> bool {
+    match ty {
+        ColumnType::Enum { name: used } => used == name,
+        ColumnType::Array { element } => mentions_enum(element, name),
+        _ => false,
+    }
+}

@@ -1,0 +1,172 @@
+//! Checks that need the whole set of models at once: one table per name, one owner per
+//! index or constraint name in a namespace, renames that do not come from a table still
+//! declared, and one set of values per enum type (which this pass also gathers).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::error::{EnumUse, ModelProblem, NameOwner, ObjectKind};
+use super::resolve::Resolved;
+use crate::naming::MAX_IDENTIFIER_BYTES;
+use crate::schema::{EnumType, QualifiedName};
+
+/// Reports every table name declared by more than one model; returns the positions of the
+/// later declarations, which the other checks skip so one mistake is reported once.
+pub(super) fn duplicate_tables(
+    resolved: &[Resolved],
+    problems: &mut Vec<ModelProblem>,
+) -> HashSet<usize> {
+    let mut first: HashMap<&QualifiedName, usize> = HashMap::new();
+    let mut duplicates = HashSet::new();
+    for (index, r) in resolved.iter().enumerate() {
+        match first.get(&r.table.name) {
+            Some(&earlier) => {
+                duplicates.insert(index);
+                problems.push(ModelProblem::DuplicateTable {
+                    table: r.table.name.clone(),
+                    first: resolved[earlier].model.clone(),
+                    second: r.model.clone(),
+                });
+            }
+            None => {
+                first.insert(&r.table.name, index);
+            }
+        }
+    }
+    duplicates
+}
+
+/// PostgreSQL keeps tables, indexes and the indexes behind keys in one namespace per
+/// schema, and MySQL wants foreign key names unique per database; holding every name to
+/// "unique per namespace" satisfies both.
+pub(super) fn duplicate_names(
+    resolved: &[Resolved],
+    skip: &HashSet<usize>,
+    problems: &mut Vec<ModelProblem>,
+) {
+    let mut owners: HashMap<(Option<String>, String), NameOwner> = HashMap::new();
+    for (index, r) in resolved.iter().enumerate() {
+        if skip.contains(&index) {
+            continue;
+        }
+        let namespace = &r.table.name.schema;
+        for (kind, name) in member_names(r) {
+            let owner = NameOwner {
+                model: r.model.clone(),
+                kind,
+            };
+            match owners.get(&(namespace.clone(), name.to_string())) {
+                Some(first) => problems.push(ModelProblem::DuplicateName {
+                    namespace: namespace.clone(),
+                    name: name.to_string(),
+                    first: first.clone(),
+                    second: owner,
+                }),
+                None => {
+                    owners.insert((namespace.clone(), name.to_string()), owner);
+                }
+            }
+        }
+    }
+}
+
+fn member_names(r: &Resolved) -> Vec<(ObjectKind, &str)> {
+    let table = &r.table;
+    let mut names = vec![(ObjectKind::Table, table.name.name.as_str())];
+    if let Some(pk) = &table.primary_key {
+        names.push((ObjectKind::PrimaryKey, &pk.name));
+    }
+    names.extend(table.uniques.iter().map(|u| (ObjectKind::Unique, &*u.name)));
+    names.extend(table.indexes.iter().map(|i| (ObjectKind::Index, &*i.name)));
+    names.extend(
+        table
+            .foreign_keys
+            .iter()
+            .map(|f| (ObjectKind::ForeignKey, &*f.name)),
+    );
+    names.extend(table.checks.iter().map(|c| (ObjectKind::Check, &*c.name)));
+    names
+}
+
+/// A table renamed from a name another model still declares would make the diff both
+/// rename and keep that table.
+pub(super) fn renames(resolved: &[Resolved], problems: &mut Vec<ModelProblem>) {
+    for r in resolved {
+        let Some(old) = &r.table.renamed_from else {
+            continue;
+        };
+        if *old == r.table.name {
+            continue;
+        }
+        if let Some(other) = resolved.iter().find(|o| o.table.name == *old) {
+            problems.push(ModelProblem::TableRenamedFromExisting {
+                model: r.model.clone(),
+                renamed_from: old.clone(),
+                other: other.model.clone(),
+            });
+        }
+    }
+}
+
+/// Gathers the enum types the columns use, one per name, and reports names declared with
+/// different values, names a table already has, and names too long for the database.
+pub(super) fn enums(resolved: &[Resolved], problems: &mut Vec<ModelProblem>) -> Vec<EnumType> {
+    let mut gathered: BTreeMap<QualifiedName, (EnumUse, EnumType)> = BTreeMap::new();
+    let mut reported: HashSet<(QualifiedName, String, Vec<String>)> = HashSet::new();
+    for r in resolved {
+        for (column, declared) in &r.enums {
+            let this = EnumUse {
+                model: r.model.clone(),
+                column: column.clone(),
+                values: declared.values.clone(),
+            };
+            let Some((first, kept)) = gathered.get_mut(&declared.name) else {
+                gathered.insert(declared.name.clone(), (this, declared.clone()));
+                continue;
+            };
+            if first.values != declared.values {
+                let key = (
+                    declared.name.clone(),
+                    r.model.path(),
+                    declared.values.clone(),
+                );
+                if reported.insert(key) {
+                    problems.push(ModelProblem::ConflictingEnum {
+                        name: declared.name.clone(),
+                        first: first.clone(),
+                        second: this,
+                    });
+                }
+            } else if kept.comment.is_none() {
+                kept.comment.clone_from(&declared.comment);
+            }
+        }
+    }
+    for (name, (first, _)) in &gathered {
+        check_enum_name(resolved, name, first, problems);
+    }
+    gathered.into_values().map(|(_, e)| e).collect()
+}
+
+fn check_enum_name(
+    resolved: &[Resolved],
+    name: &QualifiedName,
+    first: &EnumUse,
+    problems: &mut Vec<ModelProblem>,
+) {
+    if name.name.len() > MAX_IDENTIFIER_BYTES {
+        problems.push(ModelProblem::IdentifierTooLong {
+            model: first.model.clone(),
+            kind: ObjectKind::EnumType,
+            name: name.name.clone(),
+        });
+    }
+    // A PostgreSQL table has a row type of its own name, so an enum type cannot share it.
+    if let Some(table) = resolved.iter().find(|r| r.table.name == *name) {
+        problems.push(ModelProblem::EnumNameClashesWithTable {
+            name: name.clone(),
+            model: first.model.clone(),
+            column: first.column.clone(),
+            table_model: table.model.clone(),
+        });
+    }
+}

@@ -1,0 +1,6 @@
+use schema_runtime::DbEnum;
+
+#[derive(DbEnum)]
+pub enum OrderStatus {}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use schema_runtime::Table;
+
+#[derive(Table)]
+pub enum Order {
+    Pending,
+}
+
+fn main() {}
