@@ -32,6 +32,23 @@ pub enum Op {
         /// The existing value it goes right before (`None`: at the end).
         before: Option<String>,
     },
+    /// Removes or reorders values of an existing enum type. No database does that in place:
+    /// PostgreSQL renames the old type away, creates the new one, converts every column that
+    /// uses it (`ALTER COLUMN ... TYPE ... USING col::text::type`, re-setting defaults) and
+    /// drops the old type. The conversion fails when a row holds a removed value, so an op
+    /// that removes values is destructive ([`Op::is_drop`]) and autogeneration leaves it to a
+    /// reviewed migration; a pure reorder loses nothing and only rewrites the tables.
+    ReplaceEnumValues {
+        /// The enum type.
+        name: QualifiedName,
+        /// The values as they are.
+        from: Vec<String>,
+        /// The values as they should be.
+        to: Vec<String>,
+        /// Every column that uses the type (directly or as an array element) when the op
+        /// runs, so that renderers can convert each one without looking at a database.
+        columns: Vec<EnumColumn>,
+    },
     /// `COMMENT ON TYPE`.
     SetEnumComment {
         /// The enum type.
@@ -48,8 +65,10 @@ pub enum Op {
         table: Table,
     },
     /// `DROP TABLE`. Destructive: autogeneration never emits it as a runnable statement.
+    /// The diff drops the table's foreign keys and indexes first, as ops of their own, so
+    /// that the reverse (a `CreateTable`, which has neither) is followed by their re-creation.
     DropTable {
-        /// The dropped table, whole, for the reverse.
+        /// The dropped table, whole but for foreign keys and indexes, for the reverse.
         table: Table,
     },
     /// `ALTER TABLE ... RENAME TO` (and `SET SCHEMA` when the namespace changes).
@@ -139,6 +158,18 @@ pub enum Op {
         /// The new name.
         to: String,
     },
+    /// `ALTER TABLE ... RENAME CONSTRAINT` of a primary key, unique, foreign key or check
+    /// whose definition is unchanged (generated names follow the table's name, so a table
+    /// rename renames its constraints too). Emitted only for dialects that can rename
+    /// constraints in place; elsewhere the diff drops and re-adds the constraint.
+    RenameConstraint {
+        /// The table.
+        table: QualifiedName,
+        /// The old name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
     /// `ALTER TABLE ... ADD CONSTRAINT ... UNIQUE`.
     AddUnique {
         /// The table.
@@ -181,6 +212,15 @@ pub enum Op {
         /// The constraint, whole, for the reverse.
         check: CheckConstraint,
     },
+}
+
+/// A column that uses an enum type, as carried by [`Op::ReplaceEnumValues`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EnumColumn {
+    /// The column's table.
+    pub table: QualifiedName,
+    /// The column, whole (its type says whether it is an array, its default must be re-set).
+    pub column: Column,
 }
 
 /// What moved in an [`Op::AddColumn`]-less column change: a small bit set, so renderers and
@@ -263,6 +303,17 @@ impl Op {
             Op::CreateEnum { enum_type } => Op::DropEnum { enum_type },
             Op::DropEnum { enum_type } => Op::CreateEnum { enum_type },
             Op::AddEnumValue { .. } => return None,
+            Op::ReplaceEnumValues {
+                name,
+                from,
+                to,
+                columns,
+            } => Op::ReplaceEnumValues {
+                name,
+                from: to,
+                to: from,
+                columns,
+            },
             Op::SetEnumComment { name, from, to } => Op::SetEnumComment {
                 name,
                 from: to,
@@ -303,6 +354,11 @@ impl Op {
                 from: to,
                 to: from,
             },
+            Op::RenameConstraint { table, from, to } => Op::RenameConstraint {
+                table,
+                from: to,
+                to: from,
+            },
             Op::AddUnique { table, unique } => Op::DropUnique { table, unique },
             Op::DropUnique { table, unique } => Op::AddUnique { table, unique },
             Op::AddForeignKey { table, foreign_key } => Op::DropForeignKey { table, foreign_key },
@@ -315,10 +371,11 @@ impl Op {
 
     /// True for the ops that destroy data or objects: autogeneration never applies them.
     pub fn is_drop(&self) -> bool {
-        matches!(
-            self,
-            Op::DropTable { .. } | Op::DropColumn { .. } | Op::DropEnum { .. }
-        )
+        match self {
+            Op::DropTable { .. } | Op::DropColumn { .. } | Op::DropEnum { .. } => true,
+            Op::ReplaceEnumValues { from, to, .. } => from.iter().any(|v| !to.contains(v)),
+            _ => false,
+        }
     }
 
     /// A one-line, dialect-neutral description for listings (`add column orders.note`).
@@ -329,6 +386,11 @@ impl Op {
             Op::AddEnumValue { name, value, .. } => {
                 format!("add value '{value}' to enum type {name}")
             }
+            Op::ReplaceEnumValues { name, from, to, .. } => format!(
+                "replace values of enum type {name} ({} -> {})",
+                from.join(", "),
+                to.join(", ")
+            ),
             Op::SetEnumComment { name, .. } => format!("set comment on enum type {name}"),
             Op::CreateTable { table } => format!("create table {}", table.name),
             Op::DropTable { table } => format!("drop table {}", table.name),
@@ -354,6 +416,9 @@ impl Op {
             Op::DropIndex { table, index } => format!("drop index {} on {table}", index.name),
             Op::RenameIndex { table, from, to } => {
                 format!("rename index {from} to {to} on {table}")
+            }
+            Op::RenameConstraint { table, from, to } => {
+                format!("rename constraint {from} to {to} on {table}")
             }
             Op::AddUnique { table, unique } => {
                 format!("add unique constraint {} on {table}", unique.name)

@@ -36,12 +36,15 @@ impl Risk {
 pub fn classify(op: &Op) -> Risk {
     match op {
         Op::DropTable { .. } | Op::DropColumn { .. } | Op::DropEnum { .. } => Risk::Destructive,
+        // Removing values is a drop; a pure reorder converts every using column in place.
+        Op::ReplaceEnumValues { .. } if op.is_drop() => Risk::Destructive,
+        Op::ReplaceEnumValues { .. } => Risk::Blocking,
         Op::AlterColumn {
             from, to, changes, ..
         } => {
-            if changes.contains(ColumnChanges::TYPE) && !is_widening(&from.ty, &to.ty) {
-                Risk::DataDependent
-            } else if changes.contains(ColumnChanges::NULLABLE) && !to.nullable {
+            let narrows = changes.contains(ColumnChanges::TYPE) && !is_widening(&from.ty, &to.ty);
+            let forbids_null = changes.contains(ColumnChanges::NULLABLE) && !to.nullable;
+            if narrows || forbids_null {
                 Risk::DataDependent
             } else if changes.contains(ColumnChanges::TYPE) {
                 Risk::Blocking

@@ -105,7 +105,10 @@ pub struct User {
 
 /// A user's membership of an organisation.
 #[derive(Table)]
-#[table(name = "memberships", primary_key(columns("organisation_id", "user_id")))]
+#[table(
+    name = "memberships",
+    primary_key(columns("organisation_id", "user_id"))
+)]
 pub struct Membership {
     /// The organisation.
     #[column(references = "organisations.id", on_delete = "cascade")]
@@ -179,7 +182,11 @@ pub struct Task {
     #[column(references = "users.id", on_delete = "set null")]
     pub assignee_id: Option<i64>,
     /// Priority from 1 (highest) to 5.
-    #[column(sql_type = "smallint", default = "3", check = "priority BETWEEN 1 AND 5")]
+    #[column(
+        sql_type = "smallint",
+        default = "3",
+        check = "priority BETWEEN 1 AND 5"
+    )]
     pub priority: i16,
     /// Deadline, if any.
     pub due_on: Option<NaiveDate>,
@@ -218,7 +225,10 @@ pub struct Comment {
 #[derive(Table)]
 #[table(name = "invoices")]
 #[table(check(name = "total_non_negative", expr = "total >= 0"))]
-#[table(check(name = "paid_after_issue", expr = "paid_on IS NULL OR paid_on >= issued_on"))]
+#[table(check(
+    name = "paid_after_issue",
+    expr = "paid_on IS NULL OR paid_on >= issued_on"
+))]
 pub struct Invoice {
     /// The invoice number, assigned by the accounting system (so not an identity).
     #[column(primary_key, identity = false)]

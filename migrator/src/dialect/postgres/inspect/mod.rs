@@ -1,0 +1,250 @@
+//! PostgreSQL introspection: reads the namespaces a [`SchemaFilter`] manages into the same
+//! [`Schema`] the models produce, so that the diff compares like with like.
+//!
+//! The reads are a constant number of catalog queries (one per object kind over every
+//! managed table, see [`queries`]), whatever the size of the database, inside one
+//! transaction that pins `search_path` to `public` so deparsed expressions are spelled the
+//! same way on every run and by [`normalize`](super::normalize). Views, materialized views,
+//! sequences, functions, triggers, partitions, extension-owned objects, system namespaces
+//! and the tables the filter excludes are never read.
+//!
+//! Decisions worth knowing:
+//! - `search_path` is pinned to `public` (transaction-local) for every read, whatever the
+//!   session says: a deparsed expression then qualifies exactly the names the schema model
+//!   qualifies (`'low'::audit.level`, `'paid'::order_status`), and two runs, or a laptop and
+//!   CI, spell it the same. A model that calls a function living outside `public` and
+//!   `pg_catalog` must qualify it (`extensions.uuid_generate_v4()`).
+//! - A `serial` column is reported as the catalog has it: an integer with the default
+//!   `nextval('<table>_<column>_seq'::regclass)` and no identity. Guessing "this was
+//!   meant as identity" would hide a real difference; the diff decides what to do.
+//!   Identity columns have `identity` set and no default.
+//! - A foreign key is `deferrable` only when `DEFERRABLE INITIALLY DEFERRED`, the flag's
+//!   meaning in the model; `DEFERRABLE INITIALLY IMMEDIATE` behaves like a plain key.
+//! - The model has no place for index sort order, operator classes, `INCLUDE` columns,
+//!   exclusion constraints or generated columns; they are not reported (a generated column
+//!   is a plain column, with a warning in the log).
+
+pub mod queries;
+pub(crate) mod rows;
+
+use std::collections::HashMap;
+
+use schema_runtime::schema::{QualifiedName, Schema, Table};
+use sqlx::postgres::types::Oid;
+use sqlx::{Connection, PgConnection};
+
+use crate::filter::SchemaFilter;
+use rows::{qualified, Constraint};
+
+/// What one introspection cost.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InspectStats {
+    /// Statements sent to the server, transaction control included. Constant: it does not
+    /// depend on the number of tables.
+    pub queries: usize,
+}
+
+/// Counts the statements a read or a normalisation sends.
+#[derive(Debug, Default)]
+pub(crate) struct QueryCounter {
+    pub queries: usize,
+}
+
+/// Why introspection (or expression normalisation) failed.
+#[derive(Debug, thiserror::Error)]
+pub enum InspectError {
+    /// A catalog query, or decoding its rows, failed.
+    #[error("reading the PostgreSQL catalog ({query}) failed: {source}")]
+    Query {
+        /// Which query.
+        query: &'static str,
+        /// The driver's error.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// Beginning or ending the read's transaction failed.
+    #[error("could not {action} the introspection transaction: {source}")]
+    Transaction {
+        /// `begin` or `roll back`.
+        action: &'static str,
+        /// The driver's error.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// A foreign key action code this version does not know.
+    #[error("foreign key {constraint} has the unknown referential action code `{code}`")]
+    UnknownAction {
+        /// The constraint.
+        constraint: String,
+        /// The `pg_constraint` code.
+        code: String,
+    },
+    /// PostgreSQL rejected an expression of the models while normalising it.
+    #[error(
+        "the {what} of {table} in the models, `{expression}`, is not accepted by PostgreSQL: \
+         {message}"
+    )]
+    Expression {
+        /// The model table.
+        table: QualifiedName,
+        /// Which expression (`default of column total`, `check total_non_negative`, ...).
+        what: String,
+        /// The expression as the model wrote it.
+        expression: String,
+        /// The server's message.
+        message: String,
+    },
+    /// An expression of the models that cannot be pasted into DDL as one expression.
+    #[error("the {what} of {table} in the models, `{expression}`, {reason}")]
+    UnsafeExpression {
+        /// The model table.
+        table: QualifiedName,
+        /// Which expression.
+        what: String,
+        /// The expression as the model wrote it.
+        expression: String,
+        /// What is wrong with it, as the end of a sentence.
+        reason: String,
+    },
+    /// Building the scratch objects for normalisation failed for a reason other than an
+    /// expression (a column type or enum type the server does not accept).
+    #[error("could not build the scratch copy of {what} to normalise its expressions: {message}")]
+    Scratch {
+        /// The object being built.
+        what: String,
+        /// The server's message.
+        message: String,
+    },
+}
+
+/// Reads the managed part of the database into a sorted, deterministic [`Schema`].
+pub async fn inspect(
+    conn: &mut PgConnection,
+    filter: &SchemaFilter,
+) -> Result<Schema, InspectError> {
+    inspect_with_stats(conn, filter)
+        .await
+        .map(|(schema, _)| schema)
+}
+
+/// [`inspect`], also saying how many statements it sent.
+pub async fn inspect_with_stats(
+    conn: &mut PgConnection,
+    filter: &SchemaFilter,
+) -> Result<(Schema, InspectStats), InspectError> {
+    let mut counter = QueryCounter::default();
+    counter.queries += 1;
+    let mut tx = conn
+        .begin()
+        .await
+        .map_err(|source| InspectError::Transaction {
+            action: "begin",
+            source,
+        })?;
+    let read = read_schema(&mut tx, &mut counter, filter).await;
+    counter.queries += 1;
+    let rollback = tx
+        .rollback()
+        .await
+        .map_err(|source| InspectError::Transaction {
+            action: "roll back",
+            source,
+        });
+    let schema = read?;
+    rollback?;
+    let stats = InspectStats {
+        queries: counter.queries,
+    };
+    tracing::debug!(
+        queries = stats.queries,
+        tables = schema.tables.len(),
+        enums = schema.enums.len(),
+        "introspected PostgreSQL"
+    );
+    Ok((schema, stats))
+}
+
+/// Pins `search_path` for the current transaction (see [`queries::SET_SEARCH_PATH`]).
+pub(crate) async fn pin_search_path(
+    conn: &mut PgConnection,
+    counter: &mut QueryCounter,
+) -> Result<(), InspectError> {
+    counter.queries += 1;
+    sqlx::query(queries::SET_SEARCH_PATH)
+        .execute(conn)
+        .await
+        .map_err(|source| InspectError::Query {
+            query: "set search_path",
+            source,
+        })?;
+    Ok(())
+}
+
+async fn read_schema(
+    conn: &mut PgConnection,
+    counter: &mut QueryCounter,
+    filter: &SchemaFilter,
+) -> Result<Schema, InspectError> {
+    pin_search_path(conn, counter).await?;
+    let namespaces = filter.namespaces();
+    let table_rows = rows::load_tables(conn, counter, namespaces).await?;
+    let mut tables: HashMap<Oid, Table> = table_rows
+        .into_iter()
+        .filter(|row| filter.manages(&row.namespace, &row.name))
+        .map(|row| {
+            let mut table = Table::new(qualified(&row.namespace, &row.name));
+            table.comment = row.comment;
+            (row.oid, table)
+        })
+        .collect();
+    let oids: Vec<Oid> = tables.keys().copied().collect();
+    fill_tables(conn, counter, &oids, &mut tables).await?;
+    let enums = rows::load_enums(conn, counter, namespaces).await?;
+    let mut schema = Schema {
+        enums,
+        tables: tables.into_values().collect(),
+    };
+    schema.sort();
+    Ok(schema)
+}
+
+/// Adds columns, constraints and indexes to the tables keyed by OID: three queries,
+/// however many tables. Normalisation uses it on its scratch tables.
+pub(crate) async fn fill_tables(
+    conn: &mut PgConnection,
+    counter: &mut QueryCounter,
+    oids: &[Oid],
+    tables: &mut HashMap<Oid, Table>,
+) -> Result<(), InspectError> {
+    for row in rows::load_columns(conn, counter, oids).await? {
+        if let Some(table) = tables.get_mut(&row.table_oid) {
+            if !row.generated.is_empty() {
+                tracing::warn!(
+                    table = %table.name,
+                    column = %row.name,
+                    "generated column reported as a plain column: the schema model cannot \
+                     express generation expressions"
+                );
+            }
+            table.columns.push(row.to_column());
+        }
+    }
+    for row in rows::load_constraints(conn, counter, oids).await? {
+        let constraint = row.to_constraint()?;
+        let Some(table) = tables.get_mut(&row.table_oid) else {
+            continue;
+        };
+        match constraint {
+            Constraint::Primary(key) => table.primary_key = Some(key),
+            Constraint::Unique(unique) => table.uniques.push(unique),
+            Constraint::Foreign(foreign_key) => table.foreign_keys.push(foreign_key),
+            Constraint::Check(check) => table.checks.push(check),
+        }
+    }
+    for row in rows::load_indexes(conn, counter, oids).await? {
+        if let Some(table) = tables.get_mut(&row.table_oid) {
+            table.indexes.push(row.to_index());
+        }
+    }
+    Ok(())
+}

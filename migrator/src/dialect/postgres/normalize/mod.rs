@@ -1,0 +1,270 @@
+//! Expression normalisation through the server: the zero-false-drift strategy.
+//!
+//! A model writes `'x'` as a varchar default, `-1` as an integer default, `total >= 0` as a
+//! check; PostgreSQL stores and deparses them as `'x'::character varying`, `'-1'::integer`
+//! and `(total >= (0)::numeric)`. Comparing texts would report drift on every run, and
+//! guessing PostgreSQL's deparser in Rust would always lag behind it. Instead,
+//! [`normalize_target`] asks the server: inside one transaction that is always rolled back
+//! it builds scratch copies of the model tables that have expressions ([`script`]), stores
+//! the model's expressions on them, and reads them back through the very loaders
+//! [`inspect`](super::inspect) uses, so both sides of the diff are spelled by one deparser.
+//!
+//! It costs a constant number of round trips whatever the number of tables (begin, one
+//! script, four reads, rollback) and none at all when every expression of the models
+//! already reads exactly like the database's ([`plan`]).
+
+mod fragment;
+mod plan;
+mod script;
+
+use std::collections::HashMap;
+
+use schema_runtime::schema::{IndexPart, Schema, Table};
+use sqlx::postgres::types::Oid;
+use sqlx::{Connection, PgConnection, Postgres, Transaction};
+
+use super::inspect::{fill_tables, rows, InspectError, QueryCounter};
+use plan::{Slot, TablePlan};
+use script::{describe_slot, scratch_object, scratch_table, Origin, ScriptStatement};
+
+/// What one normalisation did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NormalizeStats {
+    /// Model tables copied to scratch tables (0: the fast path).
+    pub tables: usize,
+    /// Expression slots sent through the server (a default, a check, or an index's
+    /// predicate and expression parts together).
+    pub expressions: usize,
+    /// Statements sent to the server, transaction control included.
+    pub queries: usize,
+}
+
+/// Rewrites the expressions of `target` (column defaults, check expressions, index
+/// predicates and index expression parts) into the text PostgreSQL deparses them to, as
+/// [`inspect`](super::inspect::inspect) reports them for `current`.
+///
+/// `current` is the introspected database and `target` the models' schema, with the
+/// default namespace already normalised (`public` is `None`). Identity columns and
+/// `nextval(...)` defaults are left as written. Nothing is ever committed: the scratch
+/// objects live in a transaction (or a savepoint, if the connection is already in a
+/// transaction) that is rolled back whatever happens.
+pub async fn normalize_target(
+    conn: &mut PgConnection,
+    current: &Schema,
+    target: &mut Schema,
+) -> Result<NormalizeStats, InspectError> {
+    let plans = plan::plan(current, target);
+    if plans.is_empty() {
+        tracing::debug!("expression normalisation skipped: the models read like the database");
+        return Ok(NormalizeStats::default());
+    }
+    let statements = script::build(current, target, &plans)?;
+    let mut counter = QueryCounter::default();
+    let scratch = match build_and_read(conn, &mut counter, &statements).await? {
+        Ok(scratch) => scratch,
+        Err(message) => {
+            return Err(diagnose(conn, &mut counter, target, &plans, &statements, message).await)
+        }
+    };
+    for (plan_index, plan) in plans.iter().enumerate() {
+        if let Some(copy) = scratch.get(&scratch_table(plan_index)) {
+            apply(plan_index, plan, copy, &mut target.tables[plan.table]);
+        }
+    }
+    let stats = NormalizeStats {
+        tables: plans.len(),
+        expressions: plans.iter().map(|p| p.slots.len()).sum(),
+        queries: counter.queries,
+    };
+    tracing::debug!(
+        tables = stats.tables,
+        expressions = stats.expressions,
+        queries = stats.queries,
+        "normalised model expressions through PostgreSQL"
+    );
+    Ok(stats)
+}
+
+/// Runs the script and reads the scratch tables back, always rolling back. The outer
+/// error is a failure to talk to the server; the inner one is the server refusing the
+/// script, with its message, for [`diagnose`] to pin on one statement.
+async fn build_and_read(
+    conn: &mut PgConnection,
+    counter: &mut QueryCounter,
+    statements: &[ScriptStatement],
+) -> Result<Result<HashMap<String, Table>, String>, InspectError> {
+    let mut tx = begin(conn, counter).await?;
+    let script: String = statements.iter().map(|s| format!("{};\n", s.sql)).collect();
+    counter.queries += 1;
+    let outcome = match sqlx::raw_sql(&script).execute(&mut *tx).await {
+        Ok(_) => read_scratch(&mut tx, counter).await.map(Ok),
+        Err(error) => Ok(Err(server_message(&error))),
+    };
+    rollback(tx, counter).await?;
+    outcome
+}
+
+/// The scratch tables by name, read with introspection's own loaders.
+async fn read_scratch(
+    conn: &mut PgConnection,
+    counter: &mut QueryCounter,
+) -> Result<HashMap<String, Table>, InspectError> {
+    let scratch = rows::load_scratch_tables(conn, counter).await?;
+    let oids: Vec<Oid> = scratch.iter().map(|(oid, _)| *oid).collect();
+    let mut tables: HashMap<Oid, Table> = scratch
+        .iter()
+        .map(|(oid, name)| (*oid, Table::new(rows::qualified("public", name))))
+        .collect();
+    fill_tables(conn, counter, &oids, &mut tables).await?;
+    Ok(tables
+        .into_values()
+        .map(|table| (table.name.name.clone(), table))
+        .collect())
+}
+
+/// Copies the deparsed texts of one scratch table into its model table.
+fn apply(plan_index: usize, plan: &TablePlan, copy: &Table, table: &mut Table) {
+    for (slot_index, slot) in plan.slots.iter().enumerate() {
+        let object = scratch_object(plan_index, slot_index);
+        match *slot {
+            Slot::Default { column } => {
+                let column = &mut table.columns[column];
+                if let Some(stored) = copy.column(&column.name).and_then(|c| c.default.clone()) {
+                    column.default = Some(stored);
+                }
+            }
+            Slot::Check { check } => {
+                if let Some(stored) = copy.checks.iter().find(|c| c.name == object) {
+                    table.checks[check].expression = stored.expression.clone();
+                }
+            }
+            Slot::Index { index } => {
+                if let Some(stored) = copy.indexes.iter().find(|i| i.name == object) {
+                    let index = &mut table.indexes[index];
+                    index.predicate = stored.predicate.clone();
+                    for (part, stored_part) in index.parts.iter_mut().zip(&stored.parts) {
+                        if let (IndexPart::Expression(text), IndexPart::Expression(stored)) =
+                            (part, stored_part)
+                        {
+                            text.clone_from(stored);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The script failed: re-run it one statement at a time (in a new, also rolled-back
+/// transaction) to find which model object the server refused. Only the error path pays
+/// for these round trips.
+async fn diagnose(
+    conn: &mut PgConnection,
+    counter: &mut QueryCounter,
+    target: &Schema,
+    plans: &[TablePlan],
+    statements: &[ScriptStatement],
+    script_message: String,
+) -> InspectError {
+    let culprit = match find_failing_statement(conn, counter, statements).await {
+        Ok(culprit) => culprit,
+        Err(error) => return error,
+    };
+    let Some((origin, message)) = culprit else {
+        return InspectError::Scratch {
+            what: "the model tables".into(),
+            message: script_message,
+        };
+    };
+    match origin {
+        Origin::Slot { plan, slot } => {
+            let table = &target.tables[plans[plan].table];
+            let slot = plans[plan].slots[slot];
+            InspectError::Expression {
+                table: table.name.clone(),
+                what: describe_slot(table, slot),
+                expression: slot_text(table, slot),
+                message,
+            }
+        }
+        Origin::Table { plan } => InspectError::Scratch {
+            what: format!("table {}", target.tables[plans[plan].table].name),
+            message,
+        },
+        Origin::Enum(name) => InspectError::Scratch {
+            what: format!("enum type {name}"),
+            message,
+        },
+        Origin::Setup => InspectError::Scratch {
+            what: "the session settings".into(),
+            message,
+        },
+    }
+}
+
+async fn find_failing_statement(
+    conn: &mut PgConnection,
+    counter: &mut QueryCounter,
+    statements: &[ScriptStatement],
+) -> Result<Option<(Origin, String)>, InspectError> {
+    let mut tx = begin(conn, counter).await?;
+    let mut culprit = None;
+    for statement in statements {
+        counter.queries += 1;
+        if let Err(error) = sqlx::raw_sql(&statement.sql).execute(&mut *tx).await {
+            culprit = Some((statement.origin.clone(), server_message(&error)));
+            break;
+        }
+    }
+    rollback(tx, counter).await?;
+    Ok(culprit)
+}
+
+/// The model's text of a slot, for the error message.
+fn slot_text(table: &Table, slot: Slot) -> String {
+    match slot {
+        Slot::Default { column } => table.columns[column].default.clone().unwrap_or_default(),
+        Slot::Check { check } => table.checks[check].expression.clone(),
+        Slot::Index { index } => {
+            let index = &table.indexes[index];
+            let parts: Vec<String> = index.parts.iter().map(ToString::to_string).collect();
+            match &index.predicate {
+                Some(predicate) => format!("({}) WHERE {predicate}", parts.join(", ")),
+                None => format!("({})", parts.join(", ")),
+            }
+        }
+    }
+}
+
+fn server_message(error: &sqlx::Error) -> String {
+    match error {
+        sqlx::Error::Database(db) => db.message().to_string(),
+        other => other.to_string(),
+    }
+}
+
+async fn begin<'c>(
+    conn: &'c mut PgConnection,
+    counter: &mut QueryCounter,
+) -> Result<Transaction<'c, Postgres>, InspectError> {
+    counter.queries += 1;
+    conn.begin()
+        .await
+        .map_err(|source| InspectError::Transaction {
+            action: "begin",
+            source,
+        })
+}
+
+async fn rollback(
+    tx: Transaction<'_, Postgres>,
+    counter: &mut QueryCounter,
+) -> Result<(), InspectError> {
+    counter.queries += 1;
+    tx.rollback()
+        .await
+        .map_err(|source| InspectError::Transaction {
+            action: "roll back",
+            source,
+        })
+}

@@ -1,0 +1,219 @@
+//! Deciding what to normalise, without a connection: the model tables that have
+//! expressions (column defaults, checks, partial-index predicates, index expressions) the
+//! database has not already spelled the same way.
+//!
+//! The unit is the table: a table is skipped when the current database has it with the
+//! same column types and every one of its expressions already reads exactly as the
+//! catalog deparses it. Deparsing is idempotent on a column of the same type, so such an
+//! expression cannot change; everything else is sent through the server.
+
+use schema_runtime::schema::{Column, IndexPart, Schema, Table};
+
+/// One expression slot of a model table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Slot {
+    /// The default of `columns[column]`.
+    Default { column: usize },
+    /// The expression of `checks[check]`.
+    Check { check: usize },
+    /// The predicate and expression parts of `indexes[index]`.
+    Index { index: usize },
+}
+
+/// A model table that needs the server, with the slots to rewrite.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct TablePlan {
+    /// Index into `target.tables`.
+    pub table: usize,
+    /// The slots, in column, check, index order.
+    pub slots: Vec<Slot>,
+}
+
+/// The tables to normalise; empty when the target already reads like the database.
+pub(crate) fn plan(current: &Schema, target: &Schema) -> Vec<TablePlan> {
+    target
+        .tables
+        .iter()
+        .enumerate()
+        .filter_map(|(position, table)| {
+            let slots = slots(table);
+            if slots.is_empty() || in_sync(current, table, &slots) {
+                return None;
+            }
+            Some(TablePlan {
+                table: position,
+                slots,
+            })
+        })
+        .collect()
+}
+
+/// True for a default the server must not see: `nextval('seq'::regclass)` names a sequence
+/// that may not exist yet, and its text is kept exactly as written.
+pub(crate) fn is_sequence_default(default: &str) -> bool {
+    let text = default.trim_start();
+    text.len() >= 8 && text[..8].eq_ignore_ascii_case("nextval(")
+}
+
+/// A column whose default is normalised: not an identity column (its values come from the
+/// identity sequence, and a default there is the model's mistake for the diff to report),
+/// and not a sequence default.
+fn has_normalisable_default(column: &Column) -> bool {
+    column.identity.is_none()
+        && column
+            .default
+            .as_deref()
+            .is_some_and(|d| !is_sequence_default(d))
+}
+
+fn slots(table: &Table) -> Vec<Slot> {
+    let defaults = table
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| has_normalisable_default(c))
+        .map(|(column, _)| Slot::Default { column });
+    let checks = (0..table.checks.len()).map(|check| Slot::Check { check });
+    let indexes = table
+        .indexes
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| {
+            i.predicate.is_some()
+                || i.parts
+                    .iter()
+                    .any(|p| matches!(p, IndexPart::Expression(_)))
+        })
+        .map(|(index, _)| Slot::Index { index });
+    defaults.chain(checks).chain(indexes).collect()
+}
+
+fn in_sync(current: &Schema, table: &Table, slots: &[Slot]) -> bool {
+    let Some(existing) = current.table(&table.name) else {
+        return false;
+    };
+    let same_columns = table.columns.iter().all(|column| {
+        existing
+            .column(&column.name)
+            .is_some_and(|c| c.ty == column.ty && c.collation == column.collation)
+    });
+    same_columns
+        && slots
+            .iter()
+            .all(|slot| slot_in_sync(existing, table, *slot))
+}
+
+fn slot_in_sync(existing: &Table, table: &Table, slot: Slot) -> bool {
+    match slot {
+        Slot::Default { column } => {
+            let column = &table.columns[column];
+            existing
+                .column(&column.name)
+                .is_some_and(|c| c.default == column.default)
+        }
+        Slot::Check { check } => {
+            let check = &table.checks[check];
+            existing
+                .checks
+                .iter()
+                .any(|c| c.name == check.name && c.expression == check.expression)
+        }
+        Slot::Index { index } => {
+            let index = &table.indexes[index];
+            existing.indexes.iter().any(|i| {
+                i.name == index.name && i.predicate == index.predicate && i.parts == index.parts
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use schema_runtime::schema::{
+        CheckConstraint, ColumnType, Identity, Index, QualifiedName, Table,
+    };
+
+    use super::*;
+
+    fn orders() -> Table {
+        let mut table = Table::new(QualifiedName::new("orders"));
+        let mut id = Column::new("id", ColumnType::BigInt);
+        id.identity = Some(Identity::ByDefault);
+        let mut legacy = Column::new("legacy", ColumnType::Integer);
+        legacy.default = Some("nextval('orders_legacy_seq'::regclass)".into());
+        let mut total = Column::new(
+            "total",
+            ColumnType::Numeric {
+                precision: Some(12),
+                scale: Some(2),
+            },
+        );
+        total.default = Some("0".into());
+        let mut deleted = Column::new("deleted_at", ColumnType::TimestampTz);
+        deleted.nullable = true;
+        table.columns = vec![id, legacy, total, deleted];
+        table.checks.push(CheckConstraint {
+            name: "total_non_negative".into(),
+            expression: "(total >= (0)::numeric)".into(),
+        });
+        table.indexes.push(Index {
+            name: "ix_live".into(),
+            parts: vec![IndexPart::Column("id".into())],
+            unique: false,
+            predicate: Some("deleted_at IS NULL".into()),
+            method: None,
+        });
+        table.indexes.push(Index {
+            name: "ix_plain".into(),
+            parts: vec![IndexPart::Column("total".into())],
+            unique: false,
+            predicate: None,
+            method: None,
+        });
+        table
+    }
+
+    fn schema(table: Table) -> Schema {
+        Schema {
+            enums: Vec::new(),
+            tables: vec![table],
+        }
+    }
+
+    #[test]
+    fn identity_sequence_defaults_and_plain_indexes_are_not_slots() {
+        assert_eq!(
+            slots(&orders()),
+            vec![
+                Slot::Default { column: 2 },
+                Slot::Check { check: 0 },
+                Slot::Index { index: 0 }
+            ]
+        );
+        assert!(is_sequence_default("  NEXTVAL('s'::regclass)"));
+        assert!(!is_sequence_default("next"));
+    }
+
+    #[test]
+    fn a_table_that_reads_like_the_database_is_skipped() {
+        let current = schema(orders());
+        assert_eq!(plan(&current, &current), vec![]);
+    }
+
+    #[test]
+    fn a_different_spelling_or_a_new_table_is_planned() {
+        let current = schema(orders());
+        let mut target = current.clone();
+        target.tables[0].checks[0].expression = "total >= 0".into();
+        assert_eq!(plan(&current, &target).len(), 1);
+        assert_eq!(plan(&Schema::default(), &current).len(), 1);
+    }
+
+    #[test]
+    fn a_changed_column_type_replans_even_equal_texts() {
+        let current = schema(orders());
+        let mut target = current.clone();
+        target.tables[0].columns[2].ty = ColumnType::Integer;
+        assert_eq!(plan(&current, &target).len(), 1);
+    }
+}

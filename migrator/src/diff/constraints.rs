@@ -1,0 +1,326 @@
+//! Primary keys, uniques, checks, indexes and foreign keys of a kept table. Each kind is
+//! matched by name; a changed definition under one name is a drop and an add, and an
+//! unchanged definition under a new name is a rename where the dialect can rename in place.
+
+use std::collections::BTreeSet;
+
+use schema_runtime::schema::{
+    CheckConstraint, ForeignKey, Index, IndexPart, Table, UniqueConstraint,
+};
+
+use super::hooks;
+use super::order::Plan;
+use super::tables::{Ctx, Effects};
+use crate::change::Op;
+
+/// A table member with a name of its own.
+trait Named {
+    fn name(&self) -> &str;
+}
+
+impl Named for UniqueConstraint {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Named for CheckConstraint {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Named for Index {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Named for ForeignKey {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// The outcome of matching one kind of named member between two tables.
+struct Matched<'a, T> {
+    drops: Vec<&'a T>,
+    adds: Vec<&'a T>,
+    renames: Vec<(&'a T, &'a T)>,
+}
+
+/// Matches members by name. Members whose names appear on one side only are paired as
+/// renames when `can_rename` and their definitions agree (in name order, first fit).
+fn match_named<'a, T: Named>(
+    from: &[&'a T],
+    to: &[&'a T],
+    same: impl Fn(&T, &T) -> bool,
+    can_rename: bool,
+) -> Matched<'a, T> {
+    let name = T::name;
+    let find = |list: &[&'a T], n: &str| list.iter().copied().find(|m| m.name() == n);
+    let mut renames: Vec<(&'a T, &'a T)> = Vec::new();
+    if can_rename {
+        for &added in to.iter().filter(|m| find(from, name(m)).is_none()) {
+            let source = from.iter().copied().find(|&removed| {
+                find(to, name(removed)).is_none()
+                    && same(removed, added)
+                    && !renames.iter().any(|(r, _)| name(r) == name(removed))
+            });
+            if let Some(source) = source {
+                renames.push((source, added));
+            }
+        }
+    }
+    let renamed_from = |m: &T| renames.iter().any(|(r, _)| name(r) == name(m));
+    let renamed_to = |m: &T| renames.iter().any(|(_, a)| name(a) == name(m));
+    let drops = from
+        .iter()
+        .copied()
+        .filter(|&m| match find(to, name(m)) {
+            Some(other) => !same(m, other),
+            None => !renamed_from(m),
+        })
+        .collect();
+    let adds = to
+        .iter()
+        .copied()
+        .filter(|&m| match find(from, name(m)) {
+            Some(other) => !same(other, m),
+            None => !renamed_to(m),
+        })
+        .collect();
+    Matched {
+        drops,
+        adds,
+        renames,
+    }
+}
+
+/// The member of the current (pre-rename) table with this name, which is what a drop
+/// before the renames must carry; the view's member when there is none (cannot happen for
+/// a consistent view, but a drop is better than a panic).
+fn original<'a, T: Named>(list: &'a [T], fallback: &'a T) -> &'a T {
+    list.iter()
+        .find(|m| m.name() == fallback.name())
+        .unwrap_or(fallback)
+}
+
+/// Adds the primary key, unique, check and index ops of one kept table to the plan.
+pub(super) fn keys(
+    ctx: &Ctx<'_>,
+    existing: &Table,
+    wanted: &Table,
+    plan: &mut Plan,
+    effects: &mut Effects,
+) {
+    primary_key(ctx, existing, wanted, plan, effects);
+    uniques(ctx, existing, wanted, plan, effects);
+    checks(ctx, existing, wanted, plan);
+    indexes(ctx, existing, wanted, plan, effects);
+}
+
+fn primary_key(
+    ctx: &Ctx<'_>,
+    existing: &Table,
+    wanted: &Table,
+    plan: &mut Plan,
+    effects: &mut Effects,
+) {
+    let dialect = ctx.options.dialect;
+    let (drop, add) = match (&existing.primary_key, &wanted.primary_key) {
+        (None, None) => (None, None),
+        (Some(now), None) => (Some(now), None),
+        (None, Some(new)) => (None, Some(new)),
+        (Some(now), Some(new)) if now.columns != new.columns => (Some(now), Some(new)),
+        (Some(now), Some(new))
+            if now.name != new.name && hooks::primary_key_name_matters(dialect) =>
+        {
+            if hooks::renames_constraints(dialect) {
+                plan.renames
+                    .push(rename_constraint(wanted, &now.name, &new.name));
+                (None, None)
+            } else {
+                (Some(now), Some(new))
+            }
+        }
+        _ => (None, None),
+    };
+    if let Some(now) = drop {
+        effects
+            .dropped_keys
+            .insert((wanted.name.clone(), now.columns.iter().cloned().collect()));
+        let original = ctx.original(existing);
+        plan.drop_keys.push(Op::DropPrimaryKey {
+            table: original.name.clone(),
+            key: original.primary_key.clone().unwrap_or_else(|| now.clone()),
+        });
+    }
+    if let Some(new) = add {
+        plan.add_keys.push(Op::AddPrimaryKey {
+            table: wanted.name.clone(),
+            key: new.clone(),
+        });
+    }
+}
+
+fn uniques(
+    ctx: &Ctx<'_>,
+    existing: &Table,
+    wanted: &Table,
+    plan: &mut Plan,
+    effects: &mut Effects,
+) {
+    let from: Vec<_> = existing.uniques.iter().collect();
+    let to: Vec<_> = wanted.uniques.iter().collect();
+    let can_rename = hooks::renames_constraints(ctx.options.dialect);
+    let m = match_named(&from, &to, |a, b| a.columns == b.columns, can_rename);
+    let original_table = ctx.original(existing);
+    for unique in m.drops {
+        effects.dropped_keys.insert((
+            wanted.name.clone(),
+            unique.columns.iter().cloned().collect(),
+        ));
+        plan.drop_keys.push(Op::DropUnique {
+            table: original_table.name.clone(),
+            unique: original(&original_table.uniques, unique).clone(),
+        });
+    }
+    for (from, to) in m.renames {
+        plan.renames
+            .push(rename_constraint(wanted, &from.name, &to.name));
+    }
+    for unique in m.adds {
+        plan.add_keys.push(Op::AddUnique {
+            table: wanted.name.clone(),
+            unique: unique.clone(),
+        });
+    }
+}
+
+fn checks(ctx: &Ctx<'_>, existing: &Table, wanted: &Table, plan: &mut Plan) {
+    let from: Vec<_> = existing.checks.iter().collect();
+    let to: Vec<_> = wanted.checks.iter().collect();
+    let can_rename = hooks::renames_constraints(ctx.options.dialect);
+    let m = match_named(&from, &to, |a, b| a.expression == b.expression, can_rename);
+    let original_table = ctx.original(existing);
+    for check in m.drops {
+        plan.drop_keys.push(Op::DropCheck {
+            table: original_table.name.clone(),
+            check: original(&original_table.checks, check).clone(),
+        });
+    }
+    for (from, to) in m.renames {
+        plan.renames
+            .push(rename_constraint(wanted, &from.name, &to.name));
+    }
+    for check in m.adds {
+        plan.add_keys.push(Op::AddCheck {
+            table: wanted.name.clone(),
+            check: check.clone(),
+        });
+    }
+}
+
+fn indexes(
+    ctx: &Ctx<'_>,
+    existing: &Table,
+    wanted: &Table,
+    plan: &mut Plan,
+    effects: &mut Effects,
+) {
+    let from: Vec<_> = existing.indexes.iter().collect();
+    let to: Vec<_> = wanted.indexes.iter().collect();
+    let can_rename = hooks::renames_indexes(ctx.options.dialect);
+    let m = match_named(&from, &to, same_index, can_rename);
+    let original_table = ctx.original(existing);
+    for index in m.drops {
+        if let Some(columns) = key_columns(index) {
+            effects.dropped_keys.insert((wanted.name.clone(), columns));
+        }
+        plan.drop_keys.push(Op::DropIndex {
+            table: original_table.name.clone(),
+            index: original(&original_table.indexes, index).clone(),
+        });
+    }
+    for (from, to) in m.renames {
+        plan.renames.push(Op::RenameIndex {
+            table: wanted.name.clone(),
+            from: from.name.clone(),
+            to: to.name.clone(),
+        });
+    }
+    for index in m.adds {
+        plan.add_keys.push(Op::CreateIndex {
+            table: wanted.name.clone(),
+            index: index.clone(),
+        });
+    }
+}
+
+fn same_index(a: &Index, b: &Index) -> bool {
+    a.parts == b.parts && a.unique == b.unique && a.predicate == b.predicate && a.method == b.method
+}
+
+/// The column set a foreign key can point at through this index: a unique, total index on
+/// plain columns.
+pub(super) fn key_columns(index: &Index) -> Option<BTreeSet<String>> {
+    let plain = index
+        .parts
+        .iter()
+        .all(|p| matches!(p, IndexPart::Column(_)));
+    (index.unique && index.predicate.is_none() && plain)
+        .then(|| index.column_names().map(str::to_owned).collect())
+}
+
+/// Adds the foreign key ops of one kept table to the plan, after [`keys`] ran for every
+/// table: a foreign key that those changes would break is dropped first and added back last.
+pub(super) fn foreign_keys(
+    ctx: &Ctx<'_>,
+    existing: &Table,
+    wanted: &Table,
+    effects: &Effects,
+    plan: &mut Plan,
+) {
+    let (broken, kept): (Vec<&ForeignKey>, Vec<&ForeignKey>) = existing
+        .foreign_keys
+        .iter()
+        .partition(|fk| effects.disturbs(&existing.name, fk));
+    let to: Vec<_> = wanted.foreign_keys.iter().collect();
+    let can_rename = hooks::renames_constraints(ctx.options.dialect);
+    let m = match_named(&kept, &to, same_foreign_key, can_rename);
+    let original_table = ctx.original(existing);
+    for fk in broken.into_iter().chain(m.drops) {
+        plan.drop_foreign_keys.push(Op::DropForeignKey {
+            table: original_table.name.clone(),
+            foreign_key: original(&original_table.foreign_keys, fk).clone(),
+        });
+    }
+    for (from, to) in m.renames {
+        plan.renames
+            .push(rename_constraint(wanted, &from.name, &to.name));
+    }
+    for fk in m.adds {
+        plan.add_foreign_keys.push(Op::AddForeignKey {
+            table: wanted.name.clone(),
+            foreign_key: fk.clone(),
+        });
+    }
+}
+
+fn same_foreign_key(a: &ForeignKey, b: &ForeignKey) -> bool {
+    a.columns == b.columns
+        && a.referenced_table == b.referenced_table
+        && a.referenced_columns == b.referenced_columns
+        && a.on_delete == b.on_delete
+        && a.on_update == b.on_update
+        && a.deferrable == b.deferrable
+}
+
+fn rename_constraint(table: &Table, from: &str, to: &str) -> Op {
+    Op::RenameConstraint {
+        table: table.name.clone(),
+        from: from.to_owned(),
+        to: to.to_owned(),
+    }
+}

@@ -1,0 +1,165 @@
+//! The pure diff engine: compares the current [`Schema`] (read from a database) with the
+//! target one (built from the models) and returns the [`Op`]s that turn the first into the
+//! second. It never touches a connection, and it is deterministic: the same two schemas give
+//! the same ops whatever the order of their tables, enums and constraints.
+//!
+//! # The walk
+//!
+//! Both schemas are cloned, put in the dialect's default namespace, cut down to the managed
+//! namespaces and sorted. Renames come first: a target table whose `renamed_from` names a
+//! current table, while its own name is not taken yet, is a rename, and so is such a column
+//! inside one table (the old name is then free for a new object of the target). The renames
+//! are applied to the current schema, and that *renamed view* is what the rest of the walk
+//! compares with the target, matching everything by name: enums, tables, columns, the primary
+//! key, uniques, checks, indexes and foreign keys. A constraint or index whose definition
+//! changed under the same name is dropped and added again; one that kept its definition
+//! under a new name is renamed where the dialect can do so in place.
+//!
+//! # The order
+//!
+//! The ops come in phases chosen so that the list applies one op after another, and so that
+//! the reversed list (each op's [`Op::reverse`], last op first) applies too:
+//!
+//! 1. drop foreign keys that go away or change, those of dropped tables, and those that a
+//!    later phase would break (a retyped column on either side, a referenced key that is
+//!    dropped); the broken ones come back in phase 12;
+//! 2. drop primary keys, uniques, checks and indexes that go away or change, and the
+//!    indexes of dropped tables;
+//! 3. create enum types, add enum values, replace enum values;
+//! 4. rename tables, then columns, then indexes and constraints;
+//! 5. create tables, in foreign-key order (ties and cycles broken by name);
+//! 6. add columns;
+//! 7. alter columns;
+//! 8. drop columns;
+//! 9. drop tables (referencing tables first);
+//! 10. drop enum types;
+//! 11. add primary keys, uniques, checks and indexes;
+//! 12. add foreign keys, last, so that tables referencing each other both exist first;
+//! 13. table and enum comments.
+//!
+//! Drops in phases 1 and 2 name objects as they are before the renames of phase 4;
+//! everything after phase 4 uses the new names.
+//!
+//! # What the diff does not do
+//!
+//! It does not decide what may run: dropped tables and columns are reported like any other
+//! change and [`crate::safety`] classifies them. A dropped table's foreign keys and indexes
+//! are separate, non-destructive ops before its `DropTable` (so that the reversed list
+//! restores them); a caller that withholds the `DropTable` may want to withhold those too.
+//!
+//! It does not guess renames: only `renamed_from` hints make them, and a hint whose old name
+//! is gone (the rename already ran) or whose new name is taken is ignored, so swapping two
+//! names is not a rename: each name keeps matching its own table.
+//!
+//! Enum values cannot be removed or reordered in place, so such a change is one
+//! [`Op::ReplaceEnumValues`], destructive when it removes a value. Added values are
+//! [`Op::AddEnumValue`]s, which have no reverse: a down migration keeps them.
+//!
+//! Check expressions, index expressions and predicates are compared verbatim (the
+//! introspection normalises them); a column rename does not rewrite them.
+
+mod columns;
+mod constraints;
+mod enums;
+mod hooks;
+mod order;
+mod renames;
+mod simulate;
+mod tables;
+
+#[cfg(test)]
+mod tests;
+
+use schema_runtime::schema::Schema;
+
+use crate::change::Op;
+use crate::dialect::Dialect;
+
+pub use simulate::{canonical, simulate, Problem, SimulateError};
+
+/// What the diff needs to know besides the two schemas.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiffOptions {
+    /// The database the ops are for; the diff asks it narrow questions only (can it rename a
+    /// constraint, does it keep comments, are enums types of their own).
+    pub dialect: Dialect,
+    /// The namespace a name without schema lives in (`public` on PostgreSQL). When set, both
+    /// schemas are normalised with [`Schema::normalize_default_namespace`] first, so that
+    /// `public.orders` and `orders` are one table.
+    pub default_namespace: Option<String>,
+    /// The namespaces to compare besides the default one; `None` compares every namespace.
+    /// Tables and enums elsewhere are left out on both sides: never created, altered or
+    /// dropped.
+    pub managed_namespaces: Option<Vec<String>>,
+}
+
+impl DiffOptions {
+    /// The options for a dialect: its default namespace, every namespace managed.
+    pub fn new(dialect: Dialect) -> Self {
+        let default = dialect.default_namespace();
+        Self {
+            dialect,
+            default_namespace: (!default.is_empty()).then(|| default.to_owned()),
+            managed_namespaces: None,
+        }
+    }
+
+    /// True when objects in `namespace` (`None`: the default one) take part in the diff.
+    fn manages(&self, namespace: Option<&str>) -> bool {
+        match (&self.managed_namespaces, namespace) {
+            (None, _) | (Some(_), None) => true,
+            (Some(list), Some(ns)) => {
+                list.iter().any(|m| m == ns) || self.default_namespace.as_deref() == Some(ns)
+            }
+        }
+    }
+}
+
+impl Default for DiffOptions {
+    fn default() -> Self {
+        Self::new(Dialect::Postgresql)
+    }
+}
+
+/// The ops that turn `current` into `target`, in an order that applies one after another
+/// (see the module documentation for the phases). Identical schemas give no ops.
+pub fn diff(current: &Schema, target: &Schema, options: &DiffOptions) -> Vec<Op> {
+    let current = prepare(current, options);
+    let target = prepare(target, options);
+    let renames = renames::resolve(&current, &target);
+    let target = strip_hints(target);
+    let mut plan = order::Plan::default();
+    plan.renames.extend(renames.ops());
+    enums::diff(&current, &target, options, &mut plan);
+    tables::diff(&current, &renames, &target, options, &mut plan);
+    let ops = plan.into_ops();
+    tracing::debug!(ops = ops.len(), "diffed schemas");
+    ops
+}
+
+/// A normalised, filtered, sorted copy of one side.
+fn prepare(schema: &Schema, options: &DiffOptions) -> Schema {
+    let mut schema = schema.clone();
+    if let Some(default) = &options.default_namespace {
+        schema.normalize_default_namespace(default);
+    }
+    schema
+        .tables
+        .retain(|t| options.manages(t.name.schema.as_deref()));
+    schema
+        .enums
+        .retain(|e| options.manages(e.name.schema.as_deref()));
+    schema.sort();
+    schema
+}
+
+/// Rename hints have done their job once renames are resolved; ops never carry them.
+fn strip_hints(mut schema: Schema) -> Schema {
+    for table in &mut schema.tables {
+        table.renamed_from = None;
+        for column in &mut table.columns {
+            column.renamed_from = None;
+        }
+    }
+    schema
+}

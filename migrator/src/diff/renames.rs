@@ -1,0 +1,175 @@
+//! Table and column renames: which `renamed_from` hints apply, and how a rename rewrites a
+//! schema (the diff's renamed view and the simulator share these rewrites, so the two agree
+//! on what a rename does to foreign keys, keys and indexes).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use schema_runtime::schema::{IndexPart, QualifiedName, Schema};
+
+use crate::change::Op;
+
+/// The renames a diff performs, and the current schema as it looks after them.
+pub(super) struct Renames {
+    /// Table renames, `(from, to)`, in target-name order.
+    tables: Vec<(QualifiedName, QualifiedName)>,
+    /// Column renames `(table, from, to)`; the table is named as after the table renames.
+    columns: Vec<(QualifiedName, String, String)>,
+    /// New table name -> old table name, for the renamed tables.
+    origins: BTreeMap<QualifiedName, QualifiedName>,
+    /// The current schema with every rename applied, sorted, without hints.
+    pub(super) view: Schema,
+}
+
+impl Renames {
+    /// The rename ops: tables first, then columns.
+    pub(super) fn ops(&self) -> Vec<Op> {
+        let tables = self.tables.iter().map(|(from, to)| Op::RenameTable {
+            from: from.clone(),
+            to: to.clone(),
+        });
+        let columns = self
+            .columns
+            .iter()
+            .map(|(table, from, to)| Op::RenameColumn {
+                table: table.clone(),
+                from: from.clone(),
+                to: to.clone(),
+            });
+        tables.chain(columns).collect()
+    }
+
+    /// The name a table of the view has in the current schema.
+    pub(super) fn origin<'a>(&'a self, name: &'a QualifiedName) -> &'a QualifiedName {
+        self.origins.get(name).unwrap_or(name)
+    }
+}
+
+/// Works out the renames the target's hints ask for. A hint applies only when the old name
+/// exists now and the new name does not yet, so a hint left in a model after its rename ran
+/// is harmless. The target may reuse the old name for a new object (`email` renamed to
+/// `email_old` and a new `email` added): the rename runs first and frees it.
+pub(super) fn resolve(current: &Schema, target: &Schema) -> Renames {
+    let tables = table_renames(current, target);
+    let mut view = current.clone();
+    for (from, to) in &tables {
+        rename_table(&mut view, from, to);
+    }
+    let columns = column_renames(&view, target);
+    for (table, from, to) in &columns {
+        rename_column(&mut view, table, from, to);
+    }
+    view.sort();
+    for table in &mut view.tables {
+        table.renamed_from = None;
+        for column in &mut table.columns {
+            column.renamed_from = None;
+        }
+    }
+    let origins = tables
+        .iter()
+        .map(|(from, to)| (to.clone(), from.clone()))
+        .collect();
+    Renames {
+        tables,
+        columns,
+        origins,
+        view,
+    }
+}
+
+fn table_renames(current: &Schema, target: &Schema) -> Vec<(QualifiedName, QualifiedName)> {
+    let mut claimed = BTreeSet::new();
+    let mut renames = Vec::new();
+    for table in &target.tables {
+        let Some(old) = &table.renamed_from else {
+            continue;
+        };
+        let applies = old != &table.name
+            && current.table(old).is_some()
+            && current.table(&table.name).is_none()
+            && !claimed.contains(old);
+        if applies {
+            claimed.insert(old.clone());
+            renames.push((old.clone(), table.name.clone()));
+        }
+    }
+    renames
+}
+
+fn column_renames(view: &Schema, target: &Schema) -> Vec<(QualifiedName, String, String)> {
+    let mut renames = Vec::new();
+    for table in &target.tables {
+        let Some(now) = view.table(&table.name) else {
+            continue;
+        };
+        let mut claimed = BTreeSet::new();
+        for column in &table.columns {
+            let Some(old) = &column.renamed_from else {
+                continue;
+            };
+            let applies = old != &column.name
+                && now.column(old).is_some()
+                && now.column(&column.name).is_none()
+                && !claimed.contains(old);
+            if applies {
+                claimed.insert(old.clone());
+                renames.push((table.name.clone(), old.clone(), column.name.clone()));
+            }
+        }
+    }
+    renames
+}
+
+/// Renames a table and every foreign key that points at it, as the database does.
+pub(super) fn rename_table(schema: &mut Schema, from: &QualifiedName, to: &QualifiedName) {
+    for table in &mut schema.tables {
+        if &table.name == from {
+            table.name = to.clone();
+        }
+        for fk in &mut table.foreign_keys {
+            if &fk.referenced_table == from {
+                fk.referenced_table = to.clone();
+            }
+        }
+    }
+}
+
+/// Renames a column and every key, index and foreign key that lists it, as the database
+/// does (expressions and predicates are SQL text and stay as they are).
+pub(super) fn rename_column(schema: &mut Schema, table_name: &QualifiedName, from: &str, to: &str) {
+    let swap = |name: &mut String| {
+        if name == from {
+            *name = to.to_owned();
+        }
+    };
+    for table in &mut schema.tables {
+        for fk in &mut table.foreign_keys {
+            if &fk.referenced_table == table_name {
+                fk.referenced_columns.iter_mut().for_each(swap);
+            }
+        }
+        if &table.name != table_name {
+            continue;
+        }
+        table
+            .columns
+            .iter_mut()
+            .for_each(|column| swap(&mut column.name));
+        if let Some(pk) = &mut table.primary_key {
+            pk.columns.iter_mut().for_each(swap);
+        }
+        for unique in &mut table.uniques {
+            unique.columns.iter_mut().for_each(swap);
+        }
+        for fk in &mut table.foreign_keys {
+            fk.columns.iter_mut().for_each(swap);
+        }
+        for index in &mut table.indexes {
+            for part in &mut index.parts {
+                if let IndexPart::Column(name) = part {
+                    swap(name);
+                }
+            }
+        }
+    }
+}

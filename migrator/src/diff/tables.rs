@@ -1,0 +1,140 @@
+//! The table walk: tables created, dropped or kept, and for kept ones their comment plus
+//! the column and constraint diffs. Foreign keys come in a second pass, once every column
+//! type change and every dropped key is known, because those break foreign keys elsewhere.
+
+use std::collections::BTreeSet;
+
+use schema_runtime::schema::{ForeignKey, QualifiedName, Schema, Table};
+
+use super::order::Plan;
+use super::renames::Renames;
+use super::{columns, constraints, hooks, DiffOptions};
+use crate::change::Op;
+
+/// What the whole walk needs to see: the schema before renames (drops before the renames
+/// name things as they are then), the renames, and the options.
+pub(super) struct Ctx<'a> {
+    pub(super) current: &'a Schema,
+    pub(super) renames: &'a Renames,
+    pub(super) options: &'a DiffOptions,
+}
+
+impl Ctx<'_> {
+    /// The current table behind a table of the renamed view.
+    pub(super) fn original<'t>(&'t self, view_table: &'t Table) -> &'t Table {
+        let name = self.renames.origin(&view_table.name);
+        self.current.table(name).unwrap_or(view_table)
+    }
+}
+
+/// Changes found in the first pass that break foreign keys left in place.
+#[derive(Default)]
+pub(super) struct Effects {
+    /// `(table, column)` pairs whose type changes, named as after the renames.
+    pub(super) retyped: BTreeSet<(QualifiedName, String)>,
+    /// `(table, columns)` of dropped primary keys, uniques and unique indexes.
+    pub(super) dropped_keys: BTreeSet<(QualifiedName, BTreeSet<String>)>,
+}
+
+impl Effects {
+    /// True when a foreign key of `table` must be dropped before the first pass's changes
+    /// and added back after them: the database refuses to retype a column a foreign key
+    /// uses, or to drop the key a foreign key points at.
+    pub(super) fn disturbs(&self, table: &QualifiedName, fk: &ForeignKey) -> bool {
+        let retyped =
+            |t: &QualifiedName, c: &String| self.retyped.contains(&(t.clone(), c.clone()));
+        let key: BTreeSet<String> = fk.referenced_columns.iter().cloned().collect();
+        fk.columns.iter().any(|c| retyped(table, c))
+            || fk
+                .referenced_columns
+                .iter()
+                .any(|c| retyped(&fk.referenced_table, c))
+            || self
+                .dropped_keys
+                .contains(&(fk.referenced_table.clone(), key))
+    }
+}
+
+/// Adds the table-level ops to the plan.
+pub(super) fn diff(
+    current: &Schema,
+    renames: &Renames,
+    target: &Schema,
+    options: &DiffOptions,
+    plan: &mut Plan,
+) {
+    let ctx = Ctx {
+        current,
+        renames,
+        options,
+    };
+    let view = &renames.view;
+    let mut effects = Effects::default();
+    for wanted in &target.tables {
+        match view.table(&wanted.name) {
+            Some(existing) => {
+                columns::diff(&ctx, existing, wanted, plan, &mut effects);
+                constraints::keys(&ctx, existing, wanted, plan, &mut effects);
+                comment(&ctx, existing, wanted, plan);
+            }
+            None => create(wanted, plan),
+        }
+    }
+    for existing in &view.tables {
+        if target.table(&existing.name).is_none() {
+            drop(&ctx, existing, plan);
+        }
+    }
+    for wanted in &target.tables {
+        if let Some(existing) = view.table(&wanted.name) {
+            constraints::foreign_keys(&ctx, existing, wanted, &effects, plan);
+        }
+    }
+}
+
+/// A new table: the table itself, then its indexes and foreign keys as ops of their own.
+fn create(wanted: &Table, plan: &mut Plan) {
+    plan.create_tables.push(wanted.clone());
+    for index in &wanted.indexes {
+        plan.add_keys.push(Op::CreateIndex {
+            table: wanted.name.clone(),
+            index: index.clone(),
+        });
+    }
+    for fk in &wanted.foreign_keys {
+        plan.add_foreign_keys.push(Op::AddForeignKey {
+            table: wanted.name.clone(),
+            foreign_key: fk.clone(),
+        });
+    }
+}
+
+/// A table the target no longer has. Its foreign keys and indexes are dropped as ops of
+/// their own first, so that the reversed list (whose `CreateTable` has neither) gets them
+/// back; foreign keys of other tables that point at it go away in their own tables' diff.
+fn drop(ctx: &Ctx<'_>, existing: &Table, plan: &mut Plan) {
+    let original = ctx.original(existing);
+    for fk in &original.foreign_keys {
+        plan.drop_foreign_keys.push(Op::DropForeignKey {
+            table: original.name.clone(),
+            foreign_key: fk.clone(),
+        });
+    }
+    for index in &original.indexes {
+        plan.drop_keys.push(Op::DropIndex {
+            table: original.name.clone(),
+            index: index.clone(),
+        });
+    }
+    plan.drop_tables.push(existing.clone());
+}
+
+fn comment(ctx: &Ctx<'_>, existing: &Table, wanted: &Table, plan: &mut Plan) {
+    if existing.comment != wanted.comment && hooks::has_comments(ctx.options.dialect) {
+        plan.comments.push(Op::SetTableComment {
+            table: wanted.name.clone(),
+            from: existing.comment.clone(),
+            to: wanted.comment.clone(),
+        });
+    }
+}

@@ -1,0 +1,337 @@
+//! Which part of a database the models manage: the namespaces introspection reads, and the
+//! table name patterns it includes or leaves out. Everything outside the filter (the
+//! migrator's own version tables, tables another tool owns) is invisible to the diff, so it
+//! can never be proposed for a change.
+
+use std::fmt;
+
+use schema_runtime::schema::{QualifiedName, Schema};
+
+/// The migrator's own bookkeeping tables, excluded from introspection by default so that
+/// they never show up as drift ("table not in the models").
+pub const MIGRATOR_TABLES: &[&str] = &["schema_migrations", "schema_migrations_log"];
+
+/// The namespace every filter reads: where unqualified model names live on PostgreSQL.
+pub const DEFAULT_NAMESPACE: &str = "public";
+
+/// What introspection reads: namespaces, then table name patterns within them.
+///
+/// A table is managed when its namespace is listed, it matches an include pattern (or
+/// there are none), and it matches no exclude pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemaFilter {
+    namespaces: Vec<String>,
+    include: Vec<TablePattern>,
+    exclude: Vec<TablePattern>,
+}
+
+impl Default for SchemaFilter {
+    /// `public` only, every table but the [`MIGRATOR_TABLES`].
+    fn default() -> Self {
+        Self {
+            namespaces: vec![DEFAULT_NAMESPACE.to_string()],
+            include: Vec::new(),
+            exclude: MIGRATOR_TABLES
+                .iter()
+                .map(|name| TablePattern::exact(name))
+                .collect(),
+        }
+    }
+}
+
+impl SchemaFilter {
+    /// Builds a filter from the strings a user writes in configuration or on the command
+    /// line: extra namespaces (`public` is always read), include patterns and exclude
+    /// patterns (added to the default exclusion of the [`MIGRATOR_TABLES`]).
+    ///
+    /// A pattern is a table name glob (`*` any run of characters, `?` one character),
+    /// optionally schema-qualified (`audit.*`); an unqualified pattern matches the table
+    /// name in every namespace.
+    pub fn parse<S: AsRef<str>>(
+        namespaces: &[S],
+        include: &[S],
+        exclude: &[S],
+    ) -> Result<Self, FilterError> {
+        let mut filter = Self::default();
+        for namespace in namespaces {
+            filter.add_namespace(parse_namespace(namespace.as_ref())?);
+        }
+        for pattern in include {
+            filter.include.push(TablePattern::parse(pattern.as_ref())?);
+        }
+        for pattern in exclude {
+            filter.exclude.push(TablePattern::parse(pattern.as_ref())?);
+        }
+        Ok(filter)
+    }
+
+    /// Adds a namespace to read (no-op when it is already read).
+    pub fn add_namespace(&mut self, namespace: impl Into<String>) {
+        let namespace = namespace.into();
+        if !self.namespaces.contains(&namespace) {
+            self.namespaces.push(namespace);
+        }
+    }
+
+    /// Adds every namespace the schema's tables and enum types live in, so that the
+    /// current schema is read wherever the target (the models) has objects.
+    pub fn with_namespaces_of(mut self, schema: &Schema) -> Self {
+        let tables = schema.tables.iter().map(|t| &t.name);
+        let enums = schema.enums.iter().map(|e| &e.name);
+        for name in tables.chain(enums) {
+            if let Some(namespace) = &name.schema {
+                self.add_namespace(namespace.clone());
+            }
+        }
+        self
+    }
+
+    /// The namespaces to read, `public` first.
+    pub fn namespaces(&self) -> &[String] {
+        &self.namespaces
+    }
+
+    /// True when introspection should report the table `name` in `namespace`.
+    pub fn manages(&self, namespace: &str, name: &str) -> bool {
+        self.namespaces.iter().any(|n| n == namespace)
+            && (self.include.is_empty() || self.include.iter().any(|p| p.matches(namespace, name)))
+            && !self.exclude.iter().any(|p| p.matches(namespace, name))
+    }
+
+    /// Like [`SchemaFilter::manages`], for a schema-model name (`None` is `public`).
+    pub fn manages_table(&self, table: &QualifiedName) -> bool {
+        let namespace = table.schema.as_deref().unwrap_or(DEFAULT_NAMESPACE);
+        self.manages(namespace, &table.name)
+    }
+}
+
+/// A table name glob, optionally restricted to namespaces matching a second glob.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TablePattern {
+    namespace: Option<Glob>,
+    table: Glob,
+}
+
+impl TablePattern {
+    /// Parses `table_glob` or `namespace_glob.table_glob`.
+    pub fn parse(text: &str) -> Result<Self, FilterError> {
+        let text = text.trim();
+        let (namespace, table) = match text.split_once('.') {
+            Some((namespace, table)) => (Some(namespace), table),
+            None => (None, text),
+        };
+        if table.is_empty() || namespace.is_some_and(str::is_empty) || table.contains('.') {
+            return Err(FilterError::BadPattern {
+                pattern: text.to_string(),
+            });
+        }
+        Ok(Self {
+            namespace: namespace.map(Glob::new),
+            table: Glob::new(table),
+        })
+    }
+
+    /// A pattern matching exactly this table name in any namespace.
+    fn exact(name: &str) -> Self {
+        Self {
+            namespace: None,
+            table: Glob::new(name),
+        }
+    }
+
+    /// True when the pattern covers this table.
+    pub fn matches(&self, namespace: &str, table: &str) -> bool {
+        self.namespace
+            .as_ref()
+            .map_or(true, |g| g.matches(namespace))
+            && self.table.matches(table)
+    }
+}
+
+impl fmt::Display for TablePattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.namespace {
+            Some(namespace) => write!(f, "{}.{}", namespace.0, self.table.0),
+            None => f.write_str(&self.table.0),
+        }
+    }
+}
+
+/// A glob over one identifier: `*` matches any run of characters, `?` exactly one, and
+/// everything else itself (case-sensitively, as PostgreSQL identifiers are).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Glob(String);
+
+impl Glob {
+    fn new(text: &str) -> Self {
+        Self(text.to_string())
+    }
+
+    fn matches(&self, text: &str) -> bool {
+        let pattern: Vec<char> = self.0.chars().collect();
+        let text: Vec<char> = text.chars().collect();
+        glob_match(&pattern, &text)
+    }
+}
+
+/// Iterative wildcard matching with one backtrack point (the last `*`), linear in
+/// practice and never exponential.
+fn glob_match(pattern: &[char], text: &[char]) -> bool {
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some('*') => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(&c) if c == '?' || c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((star_p, star_t)) => {
+                    p = star_p + 1;
+                    t = star_t + 1;
+                    star = Some((star_p, star_t + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p..].iter().all(|&c| c == '*')
+}
+
+fn parse_namespace(text: &str) -> Result<String, FilterError> {
+    let text = text.trim();
+    if text.is_empty() || text.contains(['*', '?', '.']) {
+        return Err(FilterError::BadNamespace {
+            namespace: text.to_string(),
+        });
+    }
+    Ok(text.to_string())
+}
+
+/// A filter setting that cannot be used.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum FilterError {
+    /// A table pattern that is empty or has more than one `.`.
+    #[error(
+        "table pattern `{pattern}` is not valid: write `table`, `prefix_*` or `schema.table` \
+         (globs with `*` and `?`)"
+    )]
+    BadPattern {
+        /// The pattern as given.
+        pattern: String,
+    },
+    /// A namespace that is empty or contains glob characters or a dot.
+    #[error("namespace `{namespace}` is not valid: give a plain schema name such as `audit`")]
+    BadNamespace {
+        /// The namespace as given.
+        namespace: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_reads_public_and_skips_the_migrator_tables() {
+        let filter = SchemaFilter::default();
+        assert_eq!(filter.namespaces(), ["public"]);
+        assert!(filter.manages("public", "orders"));
+        assert!(!filter.manages("public", "schema_migrations"));
+        assert!(!filter.manages("public", "schema_migrations_log"));
+        assert!(filter.manages("public", "schema_migrations_2"));
+        assert!(!filter.manages("audit", "orders"), "audit is not read");
+    }
+
+    #[test]
+    fn globs_match_stars_and_question_marks() {
+        let g = |p: &str, t: &str| Glob::new(p).matches(t);
+        assert!(g("*", ""));
+        assert!(g("*", "anything"));
+        assert!(g("tmp_*", "tmp_"));
+        assert!(g("tmp_*", "tmp_orders"));
+        assert!(!g("tmp_*", "orders_tmp_"));
+        assert!(g("*_old", "orders_old"));
+        assert!(g("a*b*c", "a_x_b_y_c"));
+        assert!(!g("a*b*c", "a_x_b_y_d"));
+        assert!(g("t?", "t1"));
+        assert!(!g("t?", "t"));
+        assert!(!g("t?", "t12"));
+        assert!(g("*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaab"));
+        assert!(!g("*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaa"));
+        assert!(!g("Orders", "orders"), "identifiers are case-sensitive");
+        assert!(g("é?", "éé"));
+    }
+
+    #[test]
+    fn qualified_patterns_only_match_their_namespace() {
+        let filter = SchemaFilter::parse(&["audit"], &[], &["audit.*", "tmp_*"]).unwrap();
+        assert_eq!(filter.namespaces(), ["public", "audit"]);
+        assert!(!filter.manages("audit", "events"));
+        assert!(filter.manages("public", "events"));
+        assert!(!filter.manages("public", "tmp_x"));
+        assert!(!filter.manages("audit", "tmp_x"));
+    }
+
+    #[test]
+    fn includes_narrow_and_excludes_win() {
+        let filter = SchemaFilter::parse(&[], &["app_*"], &["app_cache"]).unwrap();
+        assert!(filter.manages("public", "app_users"));
+        assert!(!filter.manages("public", "users"));
+        assert!(!filter.manages("public", "app_cache"));
+        assert!(
+            !filter.manages("public", "schema_migrations"),
+            "defaults stay"
+        );
+    }
+
+    #[test]
+    fn namespaces_are_not_repeated() {
+        let filter = SchemaFilter::parse(&["public", "audit", "audit"], &[], &[]).unwrap();
+        assert_eq!(filter.namespaces(), ["public", "audit"]);
+    }
+
+    #[test]
+    fn target_namespaces_are_added() {
+        let mut schema = Schema::default();
+        schema.tables.push(schema_runtime::schema::Table::new(
+            QualifiedName::with_schema("billing", "invoices"),
+        ));
+        schema
+            .tables
+            .push(schema_runtime::schema::Table::new(QualifiedName::new(
+                "orders",
+            )));
+        let filter = SchemaFilter::default().with_namespaces_of(&schema);
+        assert_eq!(filter.namespaces(), ["public", "billing"]);
+        assert!(filter.manages_table(&QualifiedName::with_schema("billing", "invoices")));
+        assert!(filter.manages_table(&QualifiedName::new("orders")));
+    }
+
+    #[test]
+    fn bad_settings_are_sentences() {
+        let e = SchemaFilter::parse(&[], &["a.b.c"], &[]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "table pattern `a.b.c` is not valid: write `table`, `prefix_*` or `schema.table` \
+             (globs with `*` and `?`)"
+        );
+        assert!(SchemaFilter::parse(&[], &[""], &[]).is_err());
+        assert!(SchemaFilter::parse(&[], &[".x"], &[]).is_err());
+        let e = SchemaFilter::parse(&["au*"], &[], &[]).unwrap_err();
+        assert!(matches!(e, FilterError::BadNamespace { .. }));
+    }
+
+    #[test]
+    fn patterns_display_as_written() {
+        assert_eq!(
+            TablePattern::parse("audit.*").unwrap().to_string(),
+            "audit.*"
+        );
+        assert_eq!(TablePattern::parse("t?").unwrap().to_string(), "t?");
+    }
+}

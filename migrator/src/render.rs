@@ -1,0 +1,216 @@
+//! Turning ops into SQL for a dialect: the `up` rendering of a list of ops, the `down`
+//! rendering (the reverses, in reverse order), and the script text that goes into a
+//! revision file's `-- +up` / `-- +down` sections. Which SQL each op becomes is the
+//! dialect's business (`dialect::postgres::render`); this module only dispatches, keeps the
+//! statements of one op together, and joins them.
+//!
+//! Rendering is pure: no connection, no I/O.
+
+use thiserror::Error;
+
+use crate::change::Op;
+use crate::dialect::{postgres, Dialect, Statement};
+
+/// Why ops could not be rendered.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RenderError {
+    /// The dialect has no renderer yet.
+    #[error(
+        "cannot write SQL for {dialect} yet: only postgresql histories can be generated for now"
+    )]
+    UnsupportedDialect {
+        /// The dialect asked for.
+        dialect: Dialect,
+    },
+    /// A name the database would truncate, refuse or misread.
+    #[error(
+        "cannot {op}: the {kind} name {name:?} ({bytes} bytes) {problem}; rename it in the model"
+    )]
+    InvalidName {
+        /// The op, described in words.
+        op: String,
+        /// What the name names (`table`, `column`, `enum value`, ...).
+        kind: &'static str,
+        /// The name as given.
+        name: String,
+        /// Its length in bytes (the unit of PostgreSQL's limit).
+        bytes: usize,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+}
+
+/// The `up` statements of `ops`, in order.
+pub fn render(dialect: Dialect, ops: &[Op]) -> Result<Vec<Statement>, RenderError> {
+    Ok(render_groups(dialect, ops)?.into_iter().flatten().collect())
+}
+
+/// The `down` statements of `ops`: each op's reverse, last op first. An op the database
+/// cannot undo becomes a comment-only statement saying so ([`Statement::is_comment_only`]).
+pub fn render_down(dialect: Dialect, ops: &[Op]) -> Result<Vec<Statement>, RenderError> {
+    Ok(render_down_groups(dialect, ops)?
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
+/// Like [`render`], with the statements of each op kept together (one group per op, in op
+/// order), for [`render_script`].
+pub fn render_groups(dialect: Dialect, ops: &[Op]) -> Result<Vec<Vec<Statement>>, RenderError> {
+    let backend = Backend::for_dialect(dialect)?;
+    let groups = ops
+        .iter()
+        .map(|op| {
+            (backend.validate)(op)?;
+            Ok((backend.render_op)(op))
+        })
+        .collect::<Result<Vec<_>, RenderError>>()?;
+    tracing::debug!(%dialect, ops = ops.len(), "rendered up statements");
+    Ok(groups)
+}
+
+/// Like [`render_down`], with the statements of each reversed op kept together (one group
+/// per op, last op first), for [`render_script`].
+pub fn render_down_groups(
+    dialect: Dialect,
+    ops: &[Op],
+) -> Result<Vec<Vec<Statement>>, RenderError> {
+    let backend = Backend::for_dialect(dialect)?;
+    let groups = ops
+        .iter()
+        .rev()
+        .map(|op| {
+            (backend.validate)(op)?;
+            Ok((backend.render_reverse)(op))
+        })
+        .collect::<Result<Vec<_>, RenderError>>()?;
+    tracing::debug!(%dialect, ops = ops.len(), "rendered down statements");
+    Ok(groups)
+}
+
+/// The text of a revision file section: each statement followed by `;` and a newline, a
+/// blank line between the groups of different ops. Comment-only statements get no `;`
+/// (after a `--` comment it would be part of the comment). Empty groups are left out.
+///
+/// Takes groups rather than a flat list because a flat list has lost where one op ends and
+/// the next begins, which is what the blank lines show the reviewer.
+pub fn render_script(groups: &[Vec<Statement>]) -> String {
+    groups
+        .iter()
+        .filter(|group| !group.is_empty())
+        .map(|group| group.iter().map(terminated).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn terminated(statement: &Statement) -> String {
+    if statement.is_comment_only() {
+        format!("{}\n", statement.sql)
+    } else {
+        format!("{};\n", statement.sql)
+    }
+}
+
+/// What rendering asks of a dialect. Adding a dialect adds an arm to
+/// [`Backend::for_dialect`], nothing else here.
+struct Backend {
+    validate: fn(&Op) -> Result<(), RenderError>,
+    render_op: fn(&Op) -> Vec<Statement>,
+    render_reverse: fn(&Op) -> Vec<Statement>,
+}
+
+impl Backend {
+    fn for_dialect(dialect: Dialect) -> Result<Self, RenderError> {
+        match dialect {
+            Dialect::Postgresql => Ok(Self {
+                validate: postgres::render::validate,
+                render_op: postgres::render::render_op,
+                render_reverse: postgres::render::render_reverse,
+            }),
+            Dialect::Mysql | Dialect::Sqlite => Err(RenderError::UnsupportedDialect { dialect }),
+        }
+    }
+}
+
+// Defined here rather than next to `Statement` because comment-only statements exist for
+// rendering's sake; the executor only needs to recognise them.
+impl Statement {
+    /// A statement that runs nothing: `text` as `--` comment lines, for what a reviewer
+    /// must read in a script but the database must not run (an irreversible `down`).
+    pub fn comment(text: &str) -> Self {
+        let sql = if text.is_empty() {
+            "--".to_owned()
+        } else {
+            text.lines()
+                .map(|line| format!("-- {line}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        Self::new(sql)
+    }
+
+    /// True when the SQL holds nothing but blank lines and `--` comments, so an executor
+    /// skips it. Read from the text, so statements parsed back from a revision file are
+    /// recognised too.
+    pub fn is_comment_only(&self) -> bool {
+        self.sql.lines().all(|line| {
+            let line = line.trim_start();
+            line.is_empty() || line.starts_with("--")
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use schema_runtime::schema::QualifiedName;
+
+    fn add_value() -> Op {
+        Op::AddEnumValue {
+            name: QualifiedName::new("status"),
+            value: "refunded".into(),
+            before: None,
+        }
+    }
+
+    #[test]
+    fn other_dialects_are_refused_with_a_typed_error() {
+        for dialect in [Dialect::Mysql, Dialect::Sqlite] {
+            assert_eq!(
+                render(dialect, &[add_value()]),
+                Err(RenderError::UnsupportedDialect { dialect })
+            );
+            assert!(render_down(dialect, &[add_value()]).is_err());
+        }
+    }
+
+    #[test]
+    fn comment_statements_are_recognised_and_cannot_smuggle_sql() {
+        let comment = Statement::comment("first\nDROP TABLE x");
+        assert_eq!(comment.sql, "-- first\n-- DROP TABLE x");
+        assert!(comment.is_comment_only());
+        assert!(!Statement::new("-- note\nDROP TABLE x").is_comment_only());
+        assert!(!Statement::new("SELECT 1").is_comment_only());
+    }
+
+    #[test]
+    fn scripts_separate_op_groups_and_leave_comments_unterminated() {
+        let groups = vec![
+            vec![Statement::new("SELECT 1"), Statement::new("SELECT 2")],
+            vec![],
+            vec![Statement::comment("nothing to do")],
+            vec![Statement::new("SELECT 3")],
+        ];
+        assert_eq!(
+            render_script(&groups),
+            "SELECT 1;\nSELECT 2;\n\n-- nothing to do\n\nSELECT 3;\n"
+        );
+    }
+
+    #[test]
+    fn down_of_an_irreversible_op_is_a_comment() {
+        let down = render_down(Dialect::Postgresql, &[add_value()]).unwrap();
+        assert_eq!(down.len(), 1);
+        assert!(down[0].is_comment_only(), "{}", down[0].sql);
+    }
+}
