@@ -1,0 +1,131 @@
+//! The migrations directory on disk: reading every `versions/*.sql` into a [`RevisionSet`]
+//! and writing a new revision file without ever overwriting one.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use super::error::RevisionError;
+use super::file::RevisionFile;
+use super::id::RevisionId;
+use super::set::RevisionSet;
+
+/// The migrations directory used when none is given.
+pub const DEFAULT_DIR: &str = "migrations";
+
+/// The folder inside the migrations directory that holds the revision files.
+pub const VERSIONS_DIR: &str = "versions";
+
+/// `<dir>/versions`.
+pub fn versions_dir(dir: &Path) -> PathBuf {
+    dir.join(VERSIONS_DIR)
+}
+
+/// Reads every `*.sql` file in `<dir>/versions` (in name order; other files, hidden files
+/// and folders are ignored) and checks that they form one history. A missing folder is an
+/// empty history, so a project's first `migrate` run needs no setup.
+pub fn load(dir: &Path) -> Result<RevisionSet, RevisionError> {
+    let versions = versions_dir(dir);
+    let paths = match sql_files(&versions) {
+        Ok(paths) => paths,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            tracing::debug!(dir = %versions.display(), "no versions folder: empty history");
+            return Ok(RevisionSet::empty(versions));
+        }
+        Err(source) => {
+            return Err(RevisionError::Io {
+                action: "list",
+                path: versions,
+                source,
+            })
+        }
+    };
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        let text = fs::read_to_string(&path).map_err(|source| RevisionError::Io {
+            action: "read",
+            path: path.clone(),
+            source,
+        })?;
+        files.push(RevisionFile::parse(&text, &path)?);
+    }
+    tracing::debug!(dir = %versions.display(), count = files.len(), "loaded revision files");
+    RevisionSet::new(files, versions)
+}
+
+/// Writes `file` as `<dir>/versions/<file name>`, creating the folder if needed, and returns
+/// it as [`load`] will read it back (its `path`, `checksum` and `lines` set from the
+/// written text). Refuses when the file exists or another file already carries the revision.
+pub fn write_new(dir: &Path, file: RevisionFile) -> Result<RevisionFile, RevisionError> {
+    let versions = versions_dir(dir);
+    fs::create_dir_all(&versions).map_err(|source| RevisionError::Io {
+        action: "create",
+        path: versions.clone(),
+        source,
+    })?;
+    if let Some(existing) = file_of_revision(&versions, &file.revision)? {
+        return Err(RevisionError::AlreadyExists { path: existing });
+    }
+    let path = versions.join(file.file_name());
+    let text = file.render();
+    // Parsing before writing guarantees the caller gets exactly what a later load sees.
+    let written = RevisionFile::parse(&text, &path)?;
+    let write_error = |source| RevisionError::Io {
+        action: "write",
+        path: path.clone(),
+        source,
+    };
+    let mut out = match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
+        Ok(out) => out,
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            return Err(RevisionError::AlreadyExists { path })
+        }
+        Err(e) => return Err(write_error(e)),
+    };
+    out.write_all(text.as_bytes()).map_err(write_error)?;
+    tracing::info!(path = %path.display(), revision = %written.revision, "wrote revision file");
+    Ok(written)
+}
+
+/// The `.sql` files of a folder, sorted by name.
+fn sql_files(versions: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut paths = Vec::new();
+    for entry in fs::read_dir(versions)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        let is_sql = name.ends_with(".sql") && !name.starts_with('.');
+        // metadata() follows symlinks, so a linked file counts and a folder does not.
+        if is_sql && fs::metadata(entry.path())?.is_file() {
+            paths.push(entry.path());
+        }
+    }
+    paths.sort();
+    Ok(paths)
+}
+
+/// A file in `versions` whose name claims `revision`.
+fn file_of_revision(
+    versions: &Path,
+    revision: &RevisionId,
+) -> Result<Option<PathBuf>, RevisionError> {
+    let paths = sql_files(versions).map_err(|source| RevisionError::Io {
+        action: "list",
+        path: versions.to_path_buf(),
+        source,
+    })?;
+    let id = revision.as_str();
+    Ok(paths.into_iter().find(|path| {
+        path.file_stem()
+            .and_then(|s| s.to_str())
+            .is_some_and(|stem| {
+                stem == id || stem.strip_prefix(id).is_some_and(|r| r.starts_with('_'))
+            })
+    }))
+}
