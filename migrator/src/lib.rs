@@ -2,16 +2,23 @@
 //! models, render SQL for a dialect, classify risk, and (in later modules) write, order and
 //! apply revision files.
 //!
-//! The core is pure: [`diff`], [`safety`] and the renderers take [`Schema`] values and ops,
-//! never a connection. I/O sits at the edges (introspection, apply, backup, the CLI).
+//! The core is pure: [`diff`](mod@diff), [`safety`] and the renderers take [`Schema`] values
+//! and ops, never a connection. I/O sits at the edges (introspection, apply, backup, the CLI).
 //!
 //! [`Schema`]: schema_runtime::Schema
 
 pub mod change;
 pub mod cli;
+pub mod compare;
+pub mod db;
 pub mod dialect;
+pub mod diff;
+pub mod filter;
+pub mod render;
+pub mod revision;
 pub mod safety;
 
 pub use change::{ColumnChanges, Op};
 pub use dialect::{Dialect, Statement};
+pub use diff::{diff, simulate, DiffOptions};
 pub use safety::Risk;

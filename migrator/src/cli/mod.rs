@@ -2,6 +2,7 @@
 //! its own file, and [`main`] turns every outcome into a documented exit code. This module
 //! parses and dispatches; the work happens in the engine modules.
 
+mod diff_cmd;
 mod exit;
 mod output;
 mod schema_cmd;
@@ -50,6 +51,18 @@ pub struct Args {
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
+    /// The database to work on.
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// The migrations folder (revision files live in its `versions/`).
+    #[arg(long, global = true, default_value = "migrations")]
+    pub dir: std::path::PathBuf,
+
+    /// How long to wait for the database to answer, in seconds.
+    #[arg(long, global = true, default_value_t = 60)]
+    pub wait_timeout: u64,
+
     /// The subcommand; none runs the smart migrator.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -60,6 +73,52 @@ pub struct Args {
 pub enum Command {
     /// Print the target schema collected from the models.
     Schema,
+    /// Show the operations and SQL that would bring the database in line with the models.
+    Diff,
+    /// Exit 1 when the database and the models differ (the CI gate).
+    Check,
+}
+
+/// Settings resolved once from the arguments and the environment.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The database URL, if one was given.
+    pub database_url: Option<String>,
+    /// The migrations folder.
+    pub dir: std::path::PathBuf,
+    /// How long to wait for the database.
+    pub wait: crate::db::Wait,
+}
+
+impl Settings {
+    fn from_args(args: &Args) -> Self {
+        Self {
+            database_url: args.database_url.clone(),
+            dir: args.dir.clone(),
+            wait: crate::db::Wait {
+                timeout: std::time::Duration::from_secs(args.wait_timeout),
+            },
+        }
+    }
+
+    /// Connects to the configured database, waiting for it as configured.
+    pub async fn connect(&self) -> Result<crate::db::Database, Exit> {
+        let url = self.database_url.as_deref().ok_or_else(|| {
+            Exit::usage("no database given: set DATABASE_URL or pass --database-url")
+        })?;
+        crate::db::Database::connect(url, self.wait)
+            .await
+            .map_err(db_exit)
+    }
+}
+
+/// Maps a database error to its exit code: unreachable is 3, anything else 2.
+pub(crate) fn db_exit(error: crate::db::DbError) -> Exit {
+    let code = match error {
+        crate::db::DbError::Unreachable { .. } => exit::Code::Unreachable,
+        _ => exit::Code::Usage,
+    };
+    Exit::new(code, error)
 }
 
 /// Parses the process arguments, runs the command and returns its exit code.
@@ -67,8 +126,11 @@ pub fn main(app: App) -> ExitCode {
     let args = Args::parse();
     init_tracing(&args);
     let out = Output::new(args.format);
+    let settings = Settings::from_args(&args);
     let result = match &args.command {
         Some(Command::Schema) => schema_cmd::run(&app, &out),
+        Some(Command::Diff) => block_on(diff_cmd::run(&app, &settings, &out, false)),
+        Some(Command::Check) => block_on(diff_cmd::run(&app, &settings, &out, true)),
         None => Err(Exit::usage(
             "the smart migrator is not available yet; try `migrate schema`",
         )),
@@ -80,6 +142,16 @@ pub fn main(app: App) -> ExitCode {
             exit.code().into()
         }
     }
+}
+
+fn block_on<F: std::future::Future<Output = Result<exit::Code, Exit>>>(
+    future: F,
+) -> Result<exit::Code, Exit> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Exit::new(exit::Code::Usage, e))?;
+    runtime.block_on(future)
 }
 
 fn init_tracing(args: &Args) {

@@ -84,7 +84,11 @@ fn print_table(table: &Table, out: &Output) {
         ));
     }
     if let Some(pk) = &table.primary_key {
-        out.line(format!("  primary key {} ({})", pk.name, pk.columns.join(", ")));
+        out.line(format!(
+            "  primary key {} ({})",
+            pk.name,
+            pk.columns.join(", ")
+        ));
     }
     for u in &table.uniques {
         out.line(format!("  unique {} ({})", u.name, u.columns.join(", ")));

@@ -1,0 +1,50 @@
+//! Models against a live database: read the current schema, canonicalise the models'
+//! expressions through the server, and diff. The one place the pure engine meets a
+//! connection for comparison; `diff`, `check`, autogenerate and the smart migrator all
+//! call [`compare`].
+
+use schema_runtime::schema::Schema;
+
+use crate::change::Op;
+use crate::db::{Database, DbError};
+use crate::diff::{diff, DiffOptions};
+use crate::filter::SchemaFilter;
+
+/// The outcome of comparing the models with a database.
+#[derive(Clone, Debug)]
+pub struct Comparison {
+    /// The schema read from the database.
+    pub current: Schema,
+    /// The models' schema, with expressions in the server's spelling.
+    pub target: Schema,
+    /// The ops that turn `current` into `target`, in applicable order.
+    pub ops: Vec<Op>,
+}
+
+impl Comparison {
+    /// True when the database matches the models.
+    pub fn in_sync(&self) -> bool {
+        self.ops.is_empty()
+    }
+}
+
+/// Compares the models' schema with what the database holds now.
+pub async fn compare(
+    db: &mut Database,
+    target: &Schema,
+    filter: &SchemaFilter,
+) -> Result<Comparison, DbError> {
+    let dialect = db.dialect();
+    let filter = filter.clone().with_namespaces_of(target);
+    let current = db.inspect(&filter).await?;
+    let mut target = target.clone();
+    target.normalize_default_namespace(dialect.default_namespace());
+    target.tables.retain(|t| filter.manages_table(&t.name));
+    db.normalize(&current, &mut target).await?;
+    let ops = diff(&current, &target, &DiffOptions::new(dialect));
+    Ok(Comparison {
+        current,
+        target,
+        ops,
+    })
+}
