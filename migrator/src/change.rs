@@ -13,6 +13,14 @@ use serde::Serialize;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Op {
+    /// `CREATE SCHEMA IF NOT EXISTS`: a namespace the target's tables or enum types live
+    /// in, where the current schema has none of its objects. The schema model cannot see an
+    /// empty namespace, so the op may find it there already; and it has no reverse, since
+    /// the namespace may hold objects the models do not manage.
+    CreateNamespace {
+        /// The namespace.
+        name: String,
+    },
     /// `CREATE TYPE ... AS ENUM`.
     CreateEnum {
         /// The new type.
@@ -297,9 +305,11 @@ impl std::ops::BitOr for ColumnChanges {
 
 impl Op {
     /// The change that undoes this one, or `None` where the database cannot undo it
-    /// (a PostgreSQL enum value cannot be removed).
+    /// (a PostgreSQL enum value cannot be removed) or should not (a namespace may hold
+    /// objects the models do not manage).
     pub fn reverse(&self) -> Option<Op> {
         let op = match self.clone() {
+            Op::CreateNamespace { .. } => return None,
             Op::CreateEnum { enum_type } => Op::DropEnum { enum_type },
             Op::DropEnum { enum_type } => Op::CreateEnum { enum_type },
             Op::AddEnumValue { .. } => return None,
@@ -381,6 +391,7 @@ impl Op {
     /// A one-line, dialect-neutral description for listings (`add column orders.note`).
     pub fn describe(&self) -> String {
         match self {
+            Op::CreateNamespace { name } => format!("create namespace {name}"),
             Op::CreateEnum { enum_type } => format!("create enum type {}", enum_type.name),
             Op::DropEnum { enum_type } => format!("drop enum type {}", enum_type.name),
             Op::AddEnumValue { name, value, .. } => {
@@ -457,4 +468,20 @@ fn describe_changes(changes: ColumnChanges) -> String {
         .map(|(_, name)| *name)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_created_namespace_has_no_reverse_and_is_not_a_drop() {
+        let op = Op::CreateNamespace {
+            name: "audit".into(),
+        };
+        assert_eq!(op.reverse(), None);
+        assert!(!op.is_drop());
+        assert_eq!(op.describe(), "create namespace audit");
+        assert_eq!(crate::safety::classify(&op), crate::safety::Risk::Safe);
+    }
 }

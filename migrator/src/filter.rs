@@ -141,10 +141,7 @@ impl TablePattern {
 
     /// True when the pattern covers this table.
     pub fn matches(&self, namespace: &str, table: &str) -> bool {
-        self.namespace
-            .as_ref()
-            .map_or(true, |g| g.matches(namespace))
-            && self.table.matches(table)
+        self.namespace.as_ref().is_none_or(|g| g.matches(namespace)) && self.table.matches(table)
     }
 }
 

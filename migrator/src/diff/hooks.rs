@@ -31,3 +31,10 @@ pub(super) fn renames_constraints(dialect: Dialect) -> bool {
 pub(super) fn renames_indexes(dialect: Dialect) -> bool {
     matches!(dialect, Dialect::Postgresql | Dialect::Mysql)
 }
+
+/// Namespaces are objects of their own that must exist before anything is created in them
+/// (PostgreSQL schemas). SQLite's attached databases and MySQL's databases are not created
+/// by a migration.
+pub(super) fn creates_namespaces(dialect: Dialect) -> bool {
+    matches!(dialect, Dialect::Postgresql)
+}

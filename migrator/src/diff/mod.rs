@@ -20,25 +20,28 @@
 //! The ops come in phases chosen so that the list applies one op after another, and so that
 //! the reversed list (each op's [`Op::reverse`], last op first) applies too:
 //!
-//! 1. drop foreign keys that go away or change, those of dropped tables, and those that a
+//! 1. create the namespaces the target puts tables or enum types in where the current
+//!    schema has none (`IF NOT EXISTS`: the schema model cannot see an empty namespace);
+//! 2. drop foreign keys that go away or change, those of dropped tables, and those that a
 //!    later phase would break (a retyped column on either side, a referenced key that is
-//!    dropped); the broken ones come back in phase 12;
-//! 2. drop primary keys, uniques, checks and indexes that go away or change, and the
+//!    dropped); the broken ones come back in phase 13;
+//! 3. drop primary keys, uniques, checks and indexes that go away or change, and the
 //!    indexes of dropped tables;
-//! 3. create enum types, add enum values, replace enum values;
-//! 4. rename tables, then columns, then indexes and constraints;
-//! 5. create tables, in foreign-key order (ties and cycles broken by name);
-//! 6. add columns;
-//! 7. alter columns;
-//! 8. drop columns;
-//! 9. drop tables (referencing tables first);
-//! 10. drop enum types;
-//! 11. add primary keys, uniques, checks and indexes;
-//! 12. add foreign keys, last, so that tables referencing each other both exist first;
-//! 13. table and enum comments.
+//! 4. create enum types, add enum values, replace enum values;
+//! 5. rename tables, then columns, then indexes and constraints;
+//! 6. create tables, in foreign-key order (ties and cycles broken by name);
+//! 7. add columns;
+//! 8. alter columns;
+//! 9. drop columns;
+//! 10. drop tables (referencing tables first);
+//! 11. drop enum types;
+//! 12. add primary keys, uniques, checks and indexes;
+//! 13. add foreign keys, last, so that tables referencing each other both exist first;
+//! 14. table and enum comments.
 //!
-//! Drops in phases 1 and 2 name objects as they are before the renames of phase 4;
-//! everything after phase 4 uses the new names.
+//! Drops in phases 2 and 3 name objects as they are before the renames of phase 5;
+//! everything after phase 5 uses the new names. A namespace is never dropped: it may hold
+//! objects the models do not manage, so [`Op::CreateNamespace`] has no reverse either.
 //!
 //! # What the diff does not do
 //!
@@ -56,11 +59,14 @@
 //! [`Op::AddEnumValue`]s, which have no reverse: a down migration keeps them.
 //!
 //! Check expressions, index expressions and predicates are compared verbatim (the
-//! introspection normalises them); a column rename does not rewrite them.
+//! introspection normalises them). A column rename rewrites the column's name in them as
+//! PostgreSQL's deparser will spell it; where that guess is wrong the object is dropped and
+//! added again, which is correct, only noisier.
 
 mod columns;
 mod constraints;
 mod enums;
+mod expressions;
 mod hooks;
 mod order;
 mod renames;
@@ -69,6 +75,8 @@ mod tables;
 
 #[cfg(test)]
 mod tests;
+
+use std::collections::BTreeSet;
 
 use schema_runtime::schema::Schema;
 
@@ -130,11 +138,35 @@ pub fn diff(current: &Schema, target: &Schema, options: &DiffOptions) -> Vec<Op>
     let target = strip_hints(target);
     let mut plan = order::Plan::default();
     plan.renames.extend(renames.ops());
+    namespaces(&current, &target, options, &mut plan);
     enums::diff(&current, &target, options, &mut plan);
     tables::diff(&current, &renames, &target, options, &mut plan);
     let ops = plan.into_ops();
     tracing::debug!(ops = ops.len(), "diffed schemas");
     ops
+}
+
+/// Phase 1: a `CreateNamespace` for every namespace (other than the default one) that the
+/// target has tables or enum types in and the current schema has neither in.
+fn namespaces(current: &Schema, target: &Schema, options: &DiffOptions, plan: &mut order::Plan) {
+    if !hooks::creates_namespaces(options.dialect) {
+        return;
+    }
+    let used = |schema: &Schema| -> BTreeSet<String> {
+        let tables = schema.tables.iter().map(|t| &t.name);
+        let enums = schema.enums.iter().map(|e| &e.name);
+        tables
+            .chain(enums)
+            .filter_map(|name| name.schema.clone())
+            .collect()
+    };
+    let existing = used(current);
+    plan.namespaces.extend(
+        used(target)
+            .into_iter()
+            .filter(|namespace| !existing.contains(namespace))
+            .map(|name| Op::CreateNamespace { name }),
+    );
 }
 
 /// A normalised, filtered, sorted copy of one side.

@@ -11,31 +11,33 @@ use crate::change::Op;
 #[derive(Default)]
 pub(super) struct Plan {
     /// Phase 1.
-    pub(super) drop_foreign_keys: Vec<Op>,
+    pub(super) namespaces: Vec<Op>,
     /// Phase 2.
-    pub(super) drop_keys: Vec<Op>,
+    pub(super) drop_foreign_keys: Vec<Op>,
     /// Phase 3.
+    pub(super) drop_keys: Vec<Op>,
+    /// Phase 4.
     pub(super) enums: Vec<Op>,
-    /// Phase 4: tables, then columns (pushed first), then indexes and constraints.
+    /// Phase 5: tables, then columns (pushed first), then indexes and constraints.
     pub(super) renames: Vec<Op>,
-    /// Phase 5, whole (their foreign keys give the order), sorted by [`creation_order`] and
+    /// Phase 6, whole (their foreign keys give the order), sorted by [`creation_order`] and
     /// stripped of foreign keys and indexes (those are ops of their own) at the end.
     pub(super) create_tables: Vec<Table>,
-    /// Phase 6.
-    pub(super) add_columns: Vec<Op>,
     /// Phase 7.
-    pub(super) alter_columns: Vec<Op>,
+    pub(super) add_columns: Vec<Op>,
     /// Phase 8.
+    pub(super) alter_columns: Vec<Op>,
+    /// Phase 9.
     pub(super) drop_columns: Vec<Op>,
-    /// Phase 9, whole, sorted by [`creation_order`] reversed and stripped at the end.
+    /// Phase 10, whole, sorted by [`creation_order`] reversed and stripped at the end.
     pub(super) drop_tables: Vec<Table>,
-    /// Phase 10.
-    pub(super) drop_enums: Vec<Op>,
     /// Phase 11.
-    pub(super) add_keys: Vec<Op>,
+    pub(super) drop_enums: Vec<Op>,
     /// Phase 12.
-    pub(super) add_foreign_keys: Vec<Op>,
+    pub(super) add_keys: Vec<Op>,
     /// Phase 13.
+    pub(super) add_foreign_keys: Vec<Op>,
+    /// Phase 14.
     pub(super) comments: Vec<Op>,
 }
 
@@ -51,6 +53,7 @@ impl Plan {
             .into_iter()
             .map(|table| Op::DropTable { table: bare(table) });
         let mut ops = Vec::new();
+        ops.extend(self.namespaces);
         ops.extend(self.drop_foreign_keys);
         ops.extend(self.drop_keys);
         ops.extend(self.enums);

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use schema_runtime::schema::{IndexPart, QualifiedName, Schema};
 
+use super::expressions;
 use crate::change::Op;
 
 /// The renames a diff performs, and the current schema as it looks after them.
@@ -135,7 +136,8 @@ pub(super) fn rename_table(schema: &mut Schema, from: &QualifiedName, to: &Quali
 }
 
 /// Renames a column and every key, index and foreign key that lists it, as the database
-/// does (expressions and predicates are SQL text and stay as they are).
+/// does, and the column's name inside the table's check expressions, index expressions and
+/// predicates as the database will deparse them (see [`expressions`]).
 pub(super) fn rename_column(schema: &mut Schema, table_name: &QualifiedName, from: &str, to: &str) {
     let swap = |name: &mut String| {
         if name == from {
@@ -164,11 +166,19 @@ pub(super) fn rename_column(schema: &mut Schema, table_name: &QualifiedName, fro
         for fk in &mut table.foreign_keys {
             fk.columns.iter_mut().for_each(swap);
         }
+        let rewrite = |text: &mut String| *text = expressions::rename_column(text, from, to);
+        for check in &mut table.checks {
+            rewrite(&mut check.expression);
+        }
         for index in &mut table.indexes {
             for part in &mut index.parts {
-                if let IndexPart::Column(name) = part {
-                    swap(name);
+                match part {
+                    IndexPart::Column(name) => swap(name),
+                    IndexPart::Expression(text) => rewrite(text),
                 }
+            }
+            if let Some(predicate) = &mut index.predicate {
+                rewrite(predicate);
             }
         }
     }

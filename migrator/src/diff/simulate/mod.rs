@@ -226,6 +226,9 @@ fn canonical_table(table: &Table) -> Table {
 
 fn apply(schema: &mut Schema, op: &Op) -> Result<(), Problem> {
     match op {
+        // The schema model has no namespaces of their own (a namespace is where tables and
+        // enum types are), and the op is `IF NOT EXISTS`: there is nothing to check.
+        Op::CreateNamespace { .. } => Ok(()),
         Op::CreateEnum { enum_type } => objects::create_enum(schema, enum_type),
         Op::DropEnum { enum_type } => objects::drop_enum(schema, enum_type),
         Op::AddEnumValue {

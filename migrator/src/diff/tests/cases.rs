@@ -496,6 +496,7 @@ fn namespaces_keep_same_named_tables_apart() {
         &from,
         &to,
         &[
+            "create namespace billing",
             "create table billing.users",
             "add foreign key fk_billing_users_account on billing.users",
         ],
@@ -528,7 +529,15 @@ fn move_table_to_another_namespace() {
     let to = schema(vec![
         table("billing.invoices", vec![bigint("id")]).was("invoices")
     ]);
-    assert_ops(&from, &to, &["rename table invoices to billing.invoices"]);
+    // SET SCHEMA needs the namespace to exist.
+    assert_ops(
+        &from,
+        &to,
+        &[
+            "create namespace billing",
+            "rename table invoices to billing.invoices",
+        ],
+    );
 }
 
 #[test]
@@ -607,6 +616,81 @@ fn ordering_of_a_mixed_change() {
             "drop column orders.total",
             "create index ix_users_email on users",
             "add foreign key fk_payments_order on payments",
+        ],
+    );
+}
+
+#[test]
+fn a_namespace_is_created_only_where_nothing_of_the_target_lives_yet() {
+    let from = schema_with(vec![enum_type("billing.state", &["open"])], vec![users()]);
+    let to = schema_with(
+        vec![enum_type("billing.state", &["open"])],
+        vec![
+            users(),
+            table("billing.invoices", vec![bigint("id")]),
+            table("audit.log", vec![bigint("id")]),
+            table("audit.log_archive", vec![bigint("id")]),
+            table("public.accounts", vec![bigint("id")]),
+        ],
+    );
+    assert_ops(
+        &from,
+        &to,
+        &[
+            "create namespace audit",
+            "create table accounts",
+            "create table audit.log",
+            "create table audit.log_archive",
+            "create table billing.invoices",
+        ],
+    );
+    // Dialects whose namespaces are not created by migrations get no such op.
+    let ops = diff(&from, &to, &on(Dialect::Sqlite));
+    assert!(!describe(&ops)
+        .iter()
+        .any(|d| d.starts_with("create namespace")));
+}
+
+#[test]
+fn a_column_rename_carries_the_checks_and_index_expressions_that_name_it() {
+    let from = schema(vec![table("t", vec![bigint("id"), int("total")])
+        .check("ck_t_total", "(total > 0)")
+        .index_with(Index {
+            predicate: Some("(total > 0)".into()),
+            ..index("ix_t_live", &["id"])
+        })]);
+    let to = schema(vec![table(
+        "t",
+        vec![bigint("id"), int("amount").was("total")],
+    )
+    .check("ck_t_total", "(amount > 0)")
+    .index_with(Index {
+        predicate: Some("(amount > 0)".into()),
+        ..index("ix_t_live", &["id"])
+    })]);
+    assert_ops(&from, &to, &["rename column t.total to amount"]);
+}
+
+#[test]
+fn a_check_on_a_reused_column_name_is_not_mistaken_for_the_old_one() {
+    // The database rewrites the check to `total_old > 0` on the rename; the target's check
+    // names the new `total`, so it is a different check.
+    let from = schema(vec![
+        table("t", vec![bigint("id"), int("total")]).check("ck_t_total", "(total > 0)")
+    ]);
+    let to = schema(vec![table(
+        "t",
+        vec![bigint("id"), int("total_old").was("total"), int("total")],
+    )
+    .check("ck_t_total", "(total > 0)")]);
+    assert_ops(
+        &from,
+        &to,
+        &[
+            "drop check constraint ck_t_total on t",
+            "rename column t.total to total_old",
+            "add column t.total",
+            "add check constraint ck_t_total on t",
         ],
     );
 }

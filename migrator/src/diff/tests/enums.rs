@@ -184,6 +184,7 @@ fn enum_in_a_namespace() {
         &from,
         &to,
         &[
+            "create namespace billing",
             "create enum type billing.state",
             "create table billing.invoices",
         ],

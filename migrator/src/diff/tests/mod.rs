@@ -302,6 +302,8 @@ pub(super) fn reversed(ops: &[Op]) -> (Vec<Op>, Vec<QualifiedName>) {
         match (op.reverse(), op) {
             (Some(reverse), _) => down.push(reverse),
             (None, Op::AddEnumValue { name, .. }) => kept.push(name.clone()),
+            // The simulator has no namespaces to take back.
+            (None, Op::CreateNamespace { .. }) => {}
             (None, other) => panic!("{} has no reverse", other.describe()),
         }
     }

@@ -124,8 +124,14 @@ fn random_table(dice: &mut Dice<'_>, name: &str, with_enum: bool) -> Table {
             t = t.unique(&format!("uq_{tag}_{first}_{}", dice.roll(2)), &[first]);
         }
         if dice.coin() {
-            let expression = if dice.coin() { "x > 0" } else { "x < 9" };
-            t = t.check(&format!("ck_{tag}_{}", dice.roll(2)), expression);
+            // A check names a column of its own table, as a database insists; a column
+            // rename then rewrites it (see `diff::expressions`).
+            let expression = if dice.coin() {
+                format!("{first} > 0")
+            } else {
+                format!("{first} < 9")
+            };
+            t = t.check(&format!("ck_{tag}_{}", dice.roll(2)), &expression);
         }
     }
     if dice.roll(3) == 0 {

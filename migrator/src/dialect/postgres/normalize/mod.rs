@@ -32,8 +32,8 @@ use script::{describe_slot, scratch_object, scratch_table, Origin, ScriptStateme
 pub struct NormalizeStats {
     /// Model tables copied to scratch tables (0: the fast path).
     pub tables: usize,
-    /// Expression slots sent through the server (a default, a check, or an index's
-    /// predicate and expression parts together).
+    /// Expression slots sent through the server (a default, a check, an index's
+    /// predicate and expression parts together, or a column type).
     pub expressions: usize,
     /// Statements sent to the server, transaction control included.
     pub queries: usize,
@@ -41,7 +41,9 @@ pub struct NormalizeStats {
 
 /// Rewrites the expressions of `target` (column defaults, check expressions, index
 /// predicates and index expression parts) into the text PostgreSQL deparses them to, as
-/// [`inspect`](super::inspect::inspect) reports them for `current`.
+/// [`inspect`](super::inspect::inspect) reports them for `current`; and the column types
+/// only the server can spell (custom types, a numeric's implied scale 0) into the type
+/// inspection reports.
 ///
 /// `current` is the introspected database and `target` the models' schema, with the
 /// default namespace already normalised (`public` is `None`). Identity columns and
@@ -131,6 +133,12 @@ fn apply(plan_index: usize, plan: &TablePlan, copy: &Table, table: &mut Table) {
                 let column = &mut table.columns[column];
                 if let Some(stored) = copy.column(&column.name).and_then(|c| c.default.clone()) {
                     column.default = Some(stored);
+                }
+            }
+            Slot::Type { column } => {
+                let column = &mut table.columns[column];
+                if let Some(stored) = copy.column(&column.name) {
+                    column.ty = stored.ty.clone();
                 }
             }
             Slot::Check { check } => {
@@ -225,6 +233,7 @@ fn slot_text(table: &Table, slot: Slot) -> String {
     match slot {
         Slot::Default { column } => table.columns[column].default.clone().unwrap_or_default(),
         Slot::Check { check } => table.checks[check].expression.clone(),
+        Slot::Type { column } => table.columns[column].ty.describe(),
         Slot::Index { index } => {
             let index = &table.indexes[index];
             let parts: Vec<String> = index.parts.iter().map(ToString::to_string).collect();

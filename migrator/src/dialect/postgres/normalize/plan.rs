@@ -1,13 +1,13 @@
 //! Deciding what to normalise, without a connection: the model tables that have
-//! expressions (column defaults, checks, partial-index predicates, index expressions) the
-//! database has not already spelled the same way.
+//! expressions (column defaults, checks, partial-index predicates, index expressions) or
+//! column types the database has not already spelled the same way.
 //!
 //! The unit is the table: a table is skipped when the current database has it with the
 //! same column types and every one of its expressions already reads exactly as the
 //! catalog deparses it. Deparsing is idempotent on a column of the same type, so such an
 //! expression cannot change; everything else is sent through the server.
 
-use schema_runtime::schema::{Column, IndexPart, Schema, Table};
+use schema_runtime::schema::{Column, ColumnType, IndexPart, Schema, Table};
 
 /// One expression slot of a model table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,6 +18,11 @@ pub(crate) enum Slot {
     Check { check: usize },
     /// The predicate and expression parts of `indexes[index]`.
     Index { index: usize },
+    /// The type of `columns[column]`, when only the server knows how it reads back: a type
+    /// the schema model keeps verbatim (`timestamptz(3)` reads back as
+    /// `timestamp(3) with time zone`), or a numeric with a precision and no scale (stored
+    /// as scale 0).
+    Type { column: usize },
 }
 
 /// A model table that needs the server, with the slots to rewrite.
@@ -25,7 +30,7 @@ pub(crate) enum Slot {
 pub(crate) struct TablePlan {
     /// Index into `target.tables`.
     pub table: usize,
-    /// The slots, in column, check, index order.
+    /// The slots: defaults, checks, indexes, then types.
     pub slots: Vec<Slot>,
 }
 
@@ -85,7 +90,27 @@ fn slots(table: &Table) -> Vec<Slot> {
                     .any(|p| matches!(p, IndexPart::Expression(_)))
         })
         .map(|(index, _)| Slot::Index { index });
-    defaults.chain(checks).chain(indexes).collect()
+    let types = table
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| type_needs_the_server(&c.ty))
+        .map(|(column, _)| Slot::Type { column });
+    defaults.chain(checks).chain(indexes).chain(types).collect()
+}
+
+/// True for a type whose spelling in the schema model may differ from how PostgreSQL
+/// reports it.
+pub(crate) fn type_needs_the_server(ty: &ColumnType) -> bool {
+    match ty {
+        ColumnType::Custom { .. } => true,
+        ColumnType::Numeric {
+            precision: Some(_),
+            scale: None,
+        } => true,
+        ColumnType::Array { element } => type_needs_the_server(element),
+        _ => false,
+    }
 }
 
 fn in_sync(current: &Schema, table: &Table, slots: &[Slot]) -> bool {
@@ -117,6 +142,12 @@ fn slot_in_sync(existing: &Table, table: &Table, slot: Slot) -> bool {
                 .checks
                 .iter()
                 .any(|c| c.name == check.name && c.expression == check.expression)
+        }
+        Slot::Type { column } => {
+            let column = &table.columns[column];
+            existing
+                .column(&column.name)
+                .is_some_and(|c| c.ty == column.ty)
         }
         Slot::Index { index } => {
             let index = &table.indexes[index];
@@ -207,6 +238,42 @@ mod tests {
         target.tables[0].checks[0].expression = "total >= 0".into();
         assert_eq!(plan(&current, &target).len(), 1);
         assert_eq!(plan(&Schema::default(), &current).len(), 1);
+    }
+
+    #[test]
+    fn types_only_the_server_can_spell_are_slots() {
+        let mut table = Table::new(QualifiedName::new("t"));
+        table.columns = vec![
+            Column::new(
+                "at",
+                ColumnType::Custom {
+                    sql: "timestamptz(3)".into(),
+                },
+            ),
+            Column::new(
+                "n",
+                ColumnType::Numeric {
+                    precision: Some(10),
+                    scale: None,
+                },
+            ),
+            Column::new(
+                "ns",
+                ColumnType::Array {
+                    element: Box::new(ColumnType::Numeric {
+                        precision: Some(10),
+                        scale: Some(2),
+                    }),
+                },
+            ),
+        ];
+        assert_eq!(
+            slots(&table),
+            vec![Slot::Type { column: 0 }, Slot::Type { column: 1 }]
+        );
+        // A new table with such a type is planned; once the database reads the same, not.
+        assert_eq!(plan(&Schema::default(), &schema(table.clone())).len(), 1);
+        assert_eq!(plan(&schema(table.clone()), &schema(table)), vec![]);
     }
 
     #[test]

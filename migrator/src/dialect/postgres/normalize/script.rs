@@ -58,6 +58,7 @@ pub(crate) fn describe_slot(table: &Table, slot: Slot) -> String {
         Slot::Default { column } => format!("default of column {}", table.columns[column].name),
         Slot::Check { check } => format!("check {}", table.checks[check].name),
         Slot::Index { index } => format!("index {}", table.indexes[index].name),
+        Slot::Type { column } => format!("type of column {}", table.columns[column].name),
     }
 }
 
@@ -219,6 +220,12 @@ fn slot_statement(
         Ok(format!("(\n{expression}\n)"))
     };
     let sql = match slot {
+        // The scratch table's column has the type already; only make sure a custom type's
+        // text cannot end the statement it is pasted into.
+        Slot::Type { column } => {
+            custom_types(&table.columns[column].ty).try_for_each(|sql| fragment(sql).map(drop))?;
+            return Ok(None);
+        }
         Slot::Default { column } => {
             let column = &table.columns[column];
             let default = column.default.as_deref().unwrap_or_default();
@@ -255,6 +262,19 @@ fn slot_statement(
         }
     };
     Ok(Some(sql))
+}
+
+/// The verbatim SQL of the custom types in a type (itself, or an array's element).
+fn custom_types(ty: &ColumnType) -> impl Iterator<Item = &str> {
+    let mut ty = ty;
+    while let ColumnType::Array { element } = ty {
+        ty = element;
+    }
+    match ty {
+        ColumnType::Custom { sql } => Some(sql.as_str()),
+        _ => None,
+    }
+    .into_iter()
 }
 
 /// The PostgreSQL spelling of a model type, with enums spelled as decided above.

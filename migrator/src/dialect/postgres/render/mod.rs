@@ -29,6 +29,10 @@ use crate::dialect::{Dialect, Statement};
 /// The statements that carry out one op, in the order they must run.
 pub fn render_op(op: &Op) -> Vec<Statement> {
     match op {
+        Op::CreateNamespace { name } => vec![Statement::new(format!(
+            "CREATE SCHEMA IF NOT EXISTS {}",
+            quote_ident(name)
+        ))],
         Op::CreateEnum { enum_type } => enums::create_enum(enum_type),
         Op::DropEnum { enum_type } => vec![enums::drop_enum(&enum_type.name)],
         Op::AddEnumValue {
@@ -109,6 +113,34 @@ pub fn render_reverse(op: &Op) -> Vec<Statement> {
 fn irreversible(op: &Op) -> String {
     match op {
         Op::AddEnumValue { name, value, .. } => enums::irreversible_add_enum_value(name, value),
+        Op::CreateNamespace { name } => format!(
+            "irreversible: schema {} is kept, since it may hold objects the models do not \
+             manage; drop it by hand once it is empty",
+            quote::escape_controls(&quote_ident(name))
+        ),
         other => format!("irreversible: {}", other.describe()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_namespace_is_created_if_missing_and_kept_on_the_way_down() {
+        let op = Op::CreateNamespace {
+            name: "Audit \"log\"".into(),
+        };
+        let up = render_op(&op);
+        assert_eq!(up.len(), 1);
+        assert_eq!(up[0].sql, r#"CREATE SCHEMA IF NOT EXISTS "Audit ""log""""#);
+        let down = render_reverse(&op);
+        assert_eq!(down.len(), 1);
+        assert!(down[0].is_comment_only(), "{}", down[0].sql);
+        assert!(down[0].sql.contains("schema \"Audit \"\"log\"\"\" is kept"));
+        assert!(validate(&Op::CreateNamespace {
+            name: "n".repeat(64)
+        })
+        .is_err());
     }
 }

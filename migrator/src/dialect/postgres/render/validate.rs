@@ -89,6 +89,7 @@ impl<'a> Names<'a> {
 
     fn collect(&mut self, op: &'a Op) {
         match op {
+            Op::CreateNamespace { name } => self.push("schema", name),
             Op::CreateEnum { enum_type } | Op::DropEnum { enum_type } => {
                 self.qualified("enum type", &enum_type.name);
                 for value in &enum_type.values {

@@ -1,0 +1,65 @@
+//! Whole schemas: the example application from an empty database, and the no-op (models
+//! and database already agree).
+
+use migrator::dialect::postgres::inspect::inspect;
+use migrator::dialect::postgres::normalize::normalize_target;
+use migrator::filter::SchemaFilter;
+use migrator::{diff, Dialect, DiffOptions};
+use schema_runtime::Schema;
+use sqlx::PgConnection;
+use workspace_tests::TestDb;
+
+use super::kit::{build_from_models, scenario};
+
+fn example_app() -> Schema {
+    app_schema::link();
+    schema_runtime::registry::collect().expect("the example models are valid")
+}
+
+#[tokio::test]
+async fn example_app_from_an_empty_database() {
+    scenario(
+        "example_app_from_an_empty_database",
+        Schema::default(),
+        example_app(),
+    )
+    .run()
+    .await;
+}
+
+#[tokio::test]
+async fn no_change_gives_no_ops() {
+    let outcome = scenario("no_change_gives_no_ops", example_app(), example_app())
+        .run()
+        .await;
+    assert!(outcome.ops.is_empty());
+}
+
+/// Models that read exactly like the database (every expression in the server's spelling)
+/// cost no normalisation round trip at all; the example's own spellings cost a constant
+/// few and still find nothing to do.
+#[tokio::test]
+async fn a_database_in_sync_costs_no_normalisation_query() {
+    let db = TestDb::postgres().await.unwrap();
+    let mut conn: PgConnection = db.connect().await.unwrap();
+    let models = example_app();
+    build_from_models(&mut conn, &models).await.unwrap();
+    let filter = SchemaFilter::default().with_namespaces_of(&models);
+    let current = inspect(&mut conn, &filter).await.unwrap();
+    let options = DiffOptions::new(Dialect::Postgresql);
+
+    let mut spelled_like_the_server = current.clone();
+    let stats = normalize_target(&mut conn, &current, &mut spelled_like_the_server)
+        .await
+        .unwrap();
+    assert_eq!((stats.tables, stats.queries), (0, 0));
+    assert!(diff(&current, &spelled_like_the_server, &options).is_empty());
+
+    let mut target = models.clone();
+    target.normalize_default_namespace("public");
+    let stats = normalize_target(&mut conn, &current, &mut target)
+        .await
+        .unwrap();
+    assert!(stats.queries > 0 && stats.queries <= 7, "{stats:?}");
+    assert!(diff(&current, &target, &options).is_empty());
+}
