@@ -7,6 +7,7 @@
 //!
 //! [`Schema`]: schema_runtime::Schema
 
+pub mod apply;
 pub mod change;
 pub mod cli;
 pub mod compare;

@@ -14,7 +14,9 @@ pub enum Code {
     Usage = 2,
     /// 3: the database could not be reached.
     Unreachable = 3,
-    /// 4: a migration failed; the failing revision was rolled back.
+    /// 4: a migration failed (the failing revision was rolled back, or the error says which
+    /// statements of a non-transactional revision stay), or the migration lock could not be
+    /// taken in time.
     MigrationFailed = 4,
     /// 5: production drift (`CRITICAL: Database schema is out of sync in PRODUCTION`).
     ProductionDrift = 5,
@@ -57,5 +59,23 @@ impl Exit {
     /// The error and its causes.
     pub fn error(&self) -> &anyhow::Error {
         &self.error
+    }
+}
+
+impl From<crate::apply::ApplyError> for Exit {
+    fn from(error: crate::apply::ApplyError) -> Self {
+        use crate::apply::ErrorClass;
+        let code = match error.class() {
+            ErrorClass::Input => Code::Usage,
+            ErrorClass::Unreachable => Code::Unreachable,
+            ErrorClass::MigrationFailed => Code::MigrationFailed,
+        };
+        Self::new(code, error)
+    }
+}
+
+impl From<crate::revision::RevisionError> for Exit {
+    fn from(error: crate::revision::RevisionError) -> Self {
+        Self::new(Code::Usage, error)
     }
 }

@@ -2,16 +2,28 @@
 //! its own file, and [`main`] turns every outcome into a documented exit code. This module
 //! parses and dispatches; the work happens in the engine modules.
 
+mod apply_cmd;
+mod args;
 mod diff_cmd;
 mod exit;
+mod history_cmd;
 mod output;
+mod revision_cmd;
 mod schema_cmd;
 
 use std::process::ExitCode;
+use std::time::Duration;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::Parser;
 
-pub use exit::Exit;
+use crate::apply::ApplyOptions;
+use crate::revision::RevisionSet;
+
+pub use args::{
+    Args, Command, DowngradeArgs, Format, HistoryArgs, MergeArgs, RevisionArgs, ShowArgs,
+    StampArgs, UpgradeArgs,
+};
+pub use exit::{Code, Exit};
 pub use output::Output;
 
 /// What the application binary tells the CLI about itself.
@@ -24,61 +36,6 @@ pub struct App {
     pub expected_tables: Option<usize>,
 }
 
-/// How results are printed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// For people.
-    #[default]
-    Human,
-    /// For scripts: one JSON document on stdout.
-    Json,
-}
-
-/// Code-first schema migrations: compare the models with the database, write reviewed
-/// revision files, apply them safely.
-#[derive(Debug, Parser)]
-#[command(name = "migrate", version, about, long_about = None)]
-pub struct Args {
-    /// Output format for commands that report something.
-    #[arg(long, value_enum, global = true, default_value_t = Format::Human)]
-    pub format: Format,
-
-    /// More log output (repeat for more).
-    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
-    pub verbose: u8,
-
-    /// Only errors.
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
-    pub quiet: bool,
-
-    /// The database to work on.
-    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
-    pub database_url: Option<String>,
-
-    /// The migrations folder (revision files live in its `versions/`).
-    #[arg(long, global = true, default_value = "migrations")]
-    pub dir: std::path::PathBuf,
-
-    /// How long to wait for the database to answer, in seconds.
-    #[arg(long, global = true, default_value_t = 60)]
-    pub wait_timeout: u64,
-
-    /// The subcommand; none runs the smart migrator.
-    #[command(subcommand)]
-    pub command: Option<Command>,
-}
-
-/// The subcommands.
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Print the target schema collected from the models.
-    Schema,
-    /// Show the operations and SQL that would bring the database in line with the models.
-    Diff,
-    /// Exit 1 when the database and the models differ (the CI gate).
-    Check,
-}
-
 /// Settings resolved once from the arguments and the environment.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -88,6 +45,8 @@ pub struct Settings {
     pub dir: std::path::PathBuf,
     /// How long to wait for the database.
     pub wait: crate::db::Wait,
+    /// How long to wait for another migrator's lock.
+    pub lock_timeout: Duration,
 }
 
 impl Settings {
@@ -96,8 +55,9 @@ impl Settings {
             database_url: args.database_url.clone(),
             dir: args.dir.clone(),
             wait: crate::db::Wait {
-                timeout: std::time::Duration::from_secs(args.wait_timeout),
+                timeout: Duration::from_secs(args.wait_timeout),
             },
+            lock_timeout: Duration::from_secs(args.lock_timeout),
         }
     }
 
@@ -110,29 +70,37 @@ impl Settings {
             .await
             .map_err(db_exit)
     }
+
+    /// The run options of a session.
+    pub fn apply_options(&self, accept_changed_checksums: bool) -> ApplyOptions {
+        ApplyOptions {
+            lock_timeout: self.lock_timeout,
+            accept_changed_checksums,
+        }
+    }
+
+    /// Reads the migration files.
+    pub fn load(&self) -> Result<RevisionSet, Exit> {
+        crate::revision::load(&self.dir).map_err(Exit::from)
+    }
 }
 
-/// Maps a database error to its exit code: unreachable is 3, anything else 2.
+/// Maps a database error to its exit code: unreachable is 3, a lock timeout 4, anything
+/// else 2.
 pub(crate) fn db_exit(error: crate::db::DbError) -> Exit {
-    let code = match error {
-        crate::db::DbError::Unreachable { .. } => exit::Code::Unreachable,
-        _ => exit::Code::Usage,
-    };
-    Exit::new(code, error)
+    Exit::from(crate::apply::ApplyError::from(error))
 }
 
 /// Parses the process arguments, runs the command and returns its exit code.
 pub fn main(app: App) -> ExitCode {
     let args = Args::parse();
     init_tracing(&args);
-    let out = Output::new(args.format);
+    let out = Output::new(args.format).quiet(args.quiet);
     let settings = Settings::from_args(&args);
     let result = match &args.command {
-        Some(Command::Schema) => schema_cmd::run(&app, &out),
-        Some(Command::Diff) => block_on(diff_cmd::run(&app, &settings, &out, false)),
-        Some(Command::Check) => block_on(diff_cmd::run(&app, &settings, &out, true)),
+        Some(command) => run(command, &app, &settings, &out),
         None => Err(Exit::usage(
-            "the smart migrator is not available yet; try `migrate schema`",
+            "the smart migrator is not available yet; try `migrate upgrade`",
         )),
     };
     match result {
@@ -144,13 +112,29 @@ pub fn main(app: App) -> ExitCode {
     }
 }
 
-fn block_on<F: std::future::Future<Output = Result<exit::Code, Exit>>>(
-    future: F,
-) -> Result<exit::Code, Exit> {
+/// Runs one subcommand.
+pub fn run(command: &Command, app: &App, settings: &Settings, out: &Output) -> Result<Code, Exit> {
+    match command {
+        Command::Upgrade(args) => block_on(apply_cmd::upgrade(settings, out, args)),
+        Command::Downgrade(args) => block_on(apply_cmd::downgrade(settings, out, args)),
+        Command::Stamp(args) => block_on(apply_cmd::stamp(settings, out, args)),
+        Command::Current => block_on(history_cmd::current(settings, out)),
+        Command::History(args) => block_on(history_cmd::history(settings, out, args)),
+        Command::Heads => history_cmd::heads(settings, out),
+        Command::Show(args) => history_cmd::show(settings, out, args),
+        Command::Revision(args) => block_on(revision_cmd::revision(app, settings, out, args)),
+        Command::Merge(args) => revision_cmd::merge(settings, out, args),
+        Command::Schema => schema_cmd::run(app, out),
+        Command::Diff => block_on(diff_cmd::run(app, settings, out, false)),
+        Command::Check => block_on(diff_cmd::run(app, settings, out, true)),
+    }
+}
+
+fn block_on<F: std::future::Future<Output = Result<Code, Exit>>>(future: F) -> Result<Code, Exit> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Exit::new(exit::Code::Usage, e))?;
+        .map_err(|e| Exit::new(Code::Usage, e))?;
     runtime.block_on(future)
 }
 

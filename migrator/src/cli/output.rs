@@ -12,6 +12,7 @@ use super::{exit::Exit, Format};
 pub struct Output {
     format: Format,
     color: bool,
+    quiet: bool,
 }
 
 impl Output {
@@ -21,6 +22,21 @@ impl Output {
         Self {
             format,
             color: no_color_unset() && std::io::stdout().is_terminal(),
+            quiet: false,
+        }
+    }
+
+    /// With `quiet`, [`Output::info`] prints nothing (`-q`).
+    pub fn quiet(mut self, quiet: bool) -> Self {
+        self.quiet = quiet;
+        self
+    }
+
+    /// Prints a line of progress or commentary, unless `-q` asked for quiet. What a command
+    /// exists to print (`current`, `history`) goes through [`Output::line`] instead.
+    pub fn info(&self, text: impl AsRef<str>) {
+        if !self.quiet {
+            self.line(text);
         }
     }
 
@@ -83,9 +99,15 @@ impl Output {
         } else {
             "error"
         };
-        eprintln!("migrate: {prefix}: {}", exit.error());
+        let mut said = exit.error().to_string();
+        eprintln!("migrate: {prefix}: {said}");
+        // Many errors quote their cause in their own message; say each thing once.
         for cause in exit.error().chain().skip(1) {
-            eprintln!("  caused by: {cause}");
+            let cause = cause.to_string();
+            if !said.contains(&cause) {
+                eprintln!("  caused by: {cause}");
+                said.push_str(&cause);
+            }
         }
     }
 }

@@ -1,18 +1,30 @@
 //! The runtime side of the dialect seam: one [`Database`] value wraps a live connection of
 //! whichever kind the URL names, and offers the few operations the engine needs (read the
-//! schema, canonicalise the models' expressions, run statements, take the migration lock).
-//! Nothing above this module matches on the database kind.
+//! schema, canonicalise the models' expressions, run statements, take the migration lock,
+//! read and write the migrator's own history tables). Nothing above this module matches on
+//! the database kind.
+//!
+//! Adding a database kind means adding a folder next to `postgres/` and an arm to each
+//! method here; the SQL of the history tables is chosen once, in [`HistorySql::for_dialect`].
 
+pub mod history;
+mod lock;
 mod postgres;
+mod server;
 mod url;
 
-use std::time::Duration;
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
 
 use schema_runtime::schema::Schema;
 
 use crate::dialect::Dialect;
 use crate::filter::SchemaFilter;
+use crate::revision::RevisionId;
 
+pub use history::{HeadChange, HistorySql, LogAction, LogDuration, LogEntry, RecordedChecksum};
+pub use lock::{LockHolder, MIGRATION_LOCK_KEY, MIGRATION_LOCK_NAME};
+pub use server::{ServerError, ServerErrorKind};
 pub use url::redact;
 
 /// Why talking to the database failed.
@@ -36,7 +48,10 @@ pub enum DbError {
         source: sqlx::Error,
     },
     /// The server did not answer within the wait limit.
-    #[error("the database at {url} did not answer within {waited:?}: {source}")]
+    #[error(
+        "the database at {url} did not answer within {}: {source}",
+        humanize(*waited)
+    )]
     Unreachable {
         /// The URL, password removed.
         url: String,
@@ -56,7 +71,7 @@ pub enum DbError {
     },
     /// Reading the schema failed.
     #[error(transparent)]
-    Inspect(#[from] crate::dialect::postgres::inspect::InspectError),
+    Inspect(Box<crate::dialect::postgres::inspect::InspectError>),
     /// A statement failed.
     #[error("{context} failed: {message}")]
     Statement {
@@ -65,14 +80,53 @@ pub enum DbError {
         /// The server's message.
         message: String,
     },
+    /// A query of the migrator's own tables or of the lock failed.
+    #[error("{context} failed: {source}")]
+    Query {
+        /// What was being done (`reading schema_migrations`).
+        context: &'static str,
+        /// The server's error.
+        #[source]
+        source: Box<ServerError>,
+    },
+    /// The version table holds something that is not a revision id.
+    #[error(
+        "the version table holds `{value}`, which is not a revision id; fix the row by hand or \
+         `migrate stamp` the database"
+    )]
+    CorruptHistory {
+        /// The value found.
+        value: String,
+    },
     /// Another migrator holds the migration lock.
-    #[error("could not take the migration lock within {waited:?}: it is held by {holder}")]
+    #[error(
+        "could not take the migration lock within {}: it is held by {}; wait for that run to \
+         finish, or end it (SELECT pg_terminate_backend(<pid>)) if it is stuck",
+        humanize(*waited),
+        holder.as_ref().map_or_else(|| "another session (it let go as we gave up)".to_owned(), ToString::to_string)
+    )]
     LockTimeout {
         /// How long we waited.
         waited: Duration,
-        /// Who holds it, as the server reports it.
-        holder: String,
+        /// Who holds it, as the server reports it (`None` if it was released meanwhile).
+        holder: Option<Box<LockHolder>>,
     },
+}
+
+impl From<crate::dialect::postgres::inspect::InspectError> for DbError {
+    fn from(error: crate::dialect::postgres::inspect::InspectError) -> Self {
+        Self::Inspect(Box::new(error))
+    }
+}
+
+impl DbError {
+    /// A failed query of the migrator's own tables or lock.
+    pub fn query(context: &'static str, source: ServerError) -> Self {
+        Self::Query {
+            context,
+            source: Box::new(source),
+        }
+    }
 }
 
 /// A live connection to one database.
@@ -96,6 +150,10 @@ impl Default for Wait {
         }
     }
 }
+
+/// The first and the longest pause between two tries for the migration lock.
+const LOCK_RETRY_FIRST: Duration = Duration::from_millis(50);
+const LOCK_RETRY_MAX: Duration = Duration::from_secs(1);
 
 impl Database {
     /// Connects to the database the URL names, retrying with backoff until `wait.timeout`.
@@ -148,5 +206,150 @@ impl Database {
         match self {
             Self::Postgres(conn) => postgres::execute_in_transaction(conn, statements).await,
         }
+    }
+
+    /// Runs one statement as written (simple query protocol, no parameters), in whatever
+    /// transaction the connection is in. `BEGIN`, `COMMIT` and `ROLLBACK` are statements
+    /// too: the executor drives transactions with the same SQL the offline script prints.
+    pub async fn execute(&mut self, sql: &str) -> Result<(), ServerError> {
+        match self {
+            Self::Postgres(conn) => postgres::execute(conn, sql).await,
+        }
+    }
+
+    /// Whether later statements of the same transaction cannot use what `sql` creates until
+    /// it commits (PostgreSQL's `ALTER TYPE ... ADD VALUE`).
+    pub fn commits_before_use(&self, sql: &str) -> bool {
+        match self {
+            Self::Postgres(_) => postgres::commits_before_use(sql),
+        }
+    }
+
+    /// Tries once to take the migration lock; true when this connection now holds it.
+    pub async fn try_lock(&mut self) -> Result<bool, DbError> {
+        match self {
+            Self::Postgres(conn) => postgres::lock::try_lock(conn).await,
+        }
+    }
+
+    /// Releases the migration lock; false when this connection did not hold it.
+    pub async fn unlock(&mut self) -> Result<bool, DbError> {
+        match self {
+            Self::Postgres(conn) => postgres::lock::unlock(conn).await,
+        }
+    }
+
+    /// The session holding the migration lock, if any.
+    pub async fn lock_holder(&mut self) -> Result<Option<LockHolder>, DbError> {
+        match self {
+            Self::Postgres(conn) => postgres::lock::holder(conn).await,
+        }
+    }
+
+    /// Takes the migration lock, trying again with backoff (50 ms doubling to 1 s) until
+    /// `timeout`; then fails naming the session that holds it. Waiting is logged once, with
+    /// the holder, so an operator watching a deploy sees why it pauses.
+    pub async fn lock(&mut self, timeout: Duration) -> Result<(), DbError> {
+        let started = Instant::now();
+        let mut delay = LOCK_RETRY_FIRST;
+        let mut reported = false;
+        loop {
+            if self.try_lock().await? {
+                tracing::debug!(waited = ?started.elapsed(), "took the migration lock");
+                return Ok(());
+            }
+            let waited = started.elapsed();
+            if waited >= timeout {
+                let holder = self.lock_holder().await?.map(Box::new);
+                return Err(DbError::LockTimeout { waited, holder });
+            }
+            if !reported {
+                reported = true;
+                match self.lock_holder().await? {
+                    Some(holder) => {
+                        tracing::warn!("waiting for the migration lock, held by {holder}")
+                    }
+                    None => tracing::warn!("waiting for the migration lock"),
+                }
+            }
+            tokio::time::sleep(delay.min(timeout - waited)).await;
+            delay = (delay * 2).min(LOCK_RETRY_MAX);
+        }
+    }
+
+    /// Whether the version table exists (a database no migrator has touched has none).
+    pub async fn history_exists(&mut self) -> Result<bool, DbError> {
+        match self {
+            Self::Postgres(conn) => postgres::history::exists(conn, history::VERSION_TABLE).await,
+        }
+    }
+
+    /// Whether both history tables exist, so that a run by a user without the right to
+    /// create tables can still use tables an administrator made.
+    pub async fn history_complete(&mut self) -> Result<bool, DbError> {
+        if !self.history_exists().await? {
+            return Ok(false);
+        }
+        match self {
+            Self::Postgres(conn) => postgres::history::exists(conn, history::LOG_TABLE).await,
+        }
+    }
+
+    /// The revisions the version table records as the database's heads, sorted by id;
+    /// empty when the table does not exist.
+    pub async fn read_heads(&mut self) -> Result<Vec<RevisionId>, DbError> {
+        if !self.history_exists().await? {
+            return Ok(Vec::new());
+        }
+        let raw = match self {
+            Self::Postgres(conn) => postgres::history::read_heads(conn).await?,
+        };
+        let heads: BTreeSet<RevisionId> = raw
+            .into_iter()
+            .map(|value| RevisionId::parse(&value).map_err(|_| DbError::CorruptHistory { value }))
+            .collect::<Result<_, _>>()?;
+        Ok(heads.into_iter().collect())
+    }
+
+    /// For each revision, the checksum its file had when it was last applied, stamped or
+    /// accepted (the baseline an edited file is caught against).
+    pub async fn read_checksums(&mut self) -> Result<Vec<RecordedChecksum>, DbError> {
+        if !self.history_exists().await? {
+            return Ok(Vec::new());
+        }
+        match self {
+            Self::Postgres(conn) => postgres::history::read_checksums(conn).await,
+        }
+    }
+}
+
+/// `1.5 s`, `250 ms`, `2 min 5 s`: a duration as people read it in messages.
+pub fn humanize(duration: Duration) -> String {
+    let ms = duration.as_millis();
+    if ms < 1_000 {
+        format!("{ms} ms")
+    } else if ms < 60_000 {
+        let tenths = ms / 100;
+        if tenths % 10 == 0 {
+            format!("{} s", tenths / 10)
+        } else {
+            format!("{}.{} s", tenths / 10, tenths % 10)
+        }
+    } else {
+        let seconds = duration.as_secs();
+        format!("{} min {} s", seconds / 60, seconds % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_well() {
+        assert_eq!(humanize(Duration::from_millis(12)), "12 ms");
+        assert_eq!(humanize(Duration::from_millis(1_000)), "1 s");
+        assert_eq!(humanize(Duration::from_millis(1_540)), "1.5 s");
+        assert_eq!(humanize(Duration::from_secs(125)), "2 min 5 s");
     }
 }

@@ -1,0 +1,231 @@
+//! The command line as clap sees it: global options and one struct per subcommand. The
+//! help reads like Alembic's, so an Alembic user finds the commands where they expect.
+
+use std::path::PathBuf;
+
+use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
+
+/// The first line of `migrate --help`.
+const ABOUT: &str = "Code-first schema migrations: compare the models with the database, write \
+reviewed revision files, apply them safely.";
+
+/// Printed after `migrate --help`: the exit codes scripts rely on.
+const AFTER_HELP: &str = "\
+With no command, runs the smart migrator: upgrade to head, then compare the models with the \
+database and sync the drift (development) or refuse it (production).
+
+Targets: a revision id or a unique prefix, head, heads, base, or a relative step such as -1, \
++2, head-1 or <revision>+1.
+
+Exit codes: 0 success, 1 drift found (check), 2 bad usage or input, 3 database unreachable, \
+4 migration failed, 5 production drift, 6 backup failed.";
+
+/// How results are printed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    #[default]
+    Human,
+    /// For scripts: one JSON document on stdout.
+    Json,
+}
+
+/// Code-first schema migrations: compare the models with the database, write reviewed
+/// revision files, apply them safely.
+#[derive(Debug, Parser)]
+#[command(name = "migrate", version, about = ABOUT, long_about = None, after_help = AFTER_HELP)]
+pub struct Args {
+    /// Output format (json for current, heads, history, check, diff, upgrade, downgrade).
+    #[arg(long, value_enum, global = true, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// More log output (repeat for more).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    /// Only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// The database to work on.
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// The migrations folder (revision files live in its `versions/`).
+    #[arg(long, global = true, default_value = "migrations")]
+    pub dir: PathBuf,
+
+    /// How long to wait for the database to answer, in seconds.
+    #[arg(long, global = true, default_value_t = 60, value_name = "SECONDS")]
+    pub wait_timeout: u64,
+
+    /// How long to wait for another migrator's lock, in seconds.
+    #[arg(long, global = true, default_value_t = 60, value_name = "SECONDS")]
+    pub lock_timeout: u64,
+
+    /// The subcommand; none runs the smart migrator.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Upgrade to a later version.
+    Upgrade(UpgradeArgs),
+    /// Revert to a previous version.
+    Downgrade(DowngradeArgs),
+    /// Display the current revision for a database.
+    Current,
+    /// List revisions in chronological order, newest first.
+    History(HistoryArgs),
+    /// Show the heads of the revision history.
+    Heads,
+    /// Show the revision denoted by the given symbol.
+    Show(ShowArgs),
+    /// Create a new revision file (empty, or --autogenerate from the models).
+    Revision(RevisionArgs),
+    /// Merge several heads together with a new, empty revision file.
+    Merge(MergeArgs),
+    /// 'stamp' the version table with the given revision; don't run any migrations.
+    Stamp(StampArgs),
+    /// Exit 1 when the database and the models differ (the CI gate).
+    Check,
+    /// Show the operations and SQL that would bring the database in line with the models.
+    Diff,
+    /// Print the target schema collected from the models.
+    Schema,
+}
+
+/// `migrate upgrade`.
+#[derive(Debug, ClapArgs)]
+pub struct UpgradeArgs {
+    /// Where to go; with --sql, FROM:TO (FROM defaults to base).
+    #[arg(default_value = "head", allow_negative_numbers = true)]
+    pub target: String,
+
+    /// Don't touch the database: print the SQL the upgrade would run.
+    #[arg(long)]
+    pub sql: bool,
+
+    /// Record the new checksum of applied files that changed instead of refusing to run.
+    #[arg(long)]
+    pub accept_changed_checksums: bool,
+}
+
+/// `migrate downgrade`.
+#[derive(Debug, ClapArgs)]
+pub struct DowngradeArgs {
+    /// Where to go back to (e.g. -1, base, a revision); with --sql, FROM:TO.
+    #[arg(allow_negative_numbers = true)]
+    pub target: String,
+
+    /// Don't touch the database: print the SQL the downgrade would run.
+    #[arg(long)]
+    pub sql: bool,
+
+    /// Record the new checksum of applied files that changed instead of refusing to run.
+    #[arg(long)]
+    pub accept_changed_checksums: bool,
+}
+
+/// `migrate history`.
+#[derive(Debug, ClapArgs)]
+pub struct HistoryArgs {
+    /// Mark the revisions the database is at (reads the database).
+    #[arg(short, long)]
+    pub indicate_current: bool,
+}
+
+/// `migrate show`.
+#[derive(Debug, ClapArgs)]
+pub struct ShowArgs {
+    /// The revision (id, unique prefix, or head).
+    pub revision: String,
+}
+
+/// `migrate revision`.
+#[derive(Debug, ClapArgs)]
+pub struct RevisionArgs {
+    /// What the revision does, in a few words.
+    #[arg(short, long)]
+    pub message: String,
+
+    /// Fill the revision from the difference between the models and the database.
+    #[arg(long)]
+    pub autogenerate: bool,
+
+    /// Use this revision id instead of a random one.
+    #[arg(long, value_name = "ID")]
+    pub rev_id: Option<String>,
+
+    /// Write `transactional: false`: each statement commits on its own (needed for
+    /// CREATE INDEX CONCURRENTLY).
+    #[arg(long, conflicts_with = "autogenerate")]
+    pub non_transactional: bool,
+}
+
+/// `migrate merge`.
+#[derive(Debug, ClapArgs)]
+pub struct MergeArgs {
+    /// The revisions to merge (default: every head).
+    pub revisions: Vec<String>,
+
+    /// What the merge revision says.
+    #[arg(short, long, default_value = "merge heads")]
+    pub message: String,
+
+    /// Use this revision id instead of a random one.
+    #[arg(long, value_name = "ID")]
+    pub rev_id: Option<String>,
+}
+
+/// `migrate stamp`.
+#[derive(Debug, ClapArgs)]
+pub struct StampArgs {
+    /// The revision to record (id, prefix, head, heads, base, or a step such as -1).
+    #[arg(allow_negative_numbers = true)]
+    pub revision: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn upgrade_defaults_to_head() {
+        let args = Args::try_parse_from(["migrate", "upgrade"]).unwrap();
+        match args.command {
+            Some(Command::Upgrade(upgrade)) => {
+                assert_eq!(upgrade.target, "head");
+                assert!(!upgrade.sql);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn relative_steps_are_targets_not_flags() {
+        let args = Args::try_parse_from(["migrate", "downgrade", "-1", "--sql"]).unwrap();
+        match args.command {
+            Some(Command::Downgrade(downgrade)) => {
+                assert_eq!(downgrade.target, "-1");
+                assert!(downgrade.sql);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(Args::try_parse_from(["migrate", "stamp", "-2"]).is_ok());
+    }
+
+    #[test]
+    fn downgrade_needs_a_target() {
+        assert!(Args::try_parse_from(["migrate", "downgrade"]).is_err());
+    }
+}
