@@ -18,6 +18,8 @@ pub mod filter;
 pub mod render;
 pub mod revision;
 pub mod safety;
+pub mod summary;
+pub mod workflow;
 
 pub use change::{ColumnChanges, Op};
 pub use dialect::{Dialect, Statement};

@@ -9,9 +9,9 @@
 
 use std::path::Path;
 
-use schema_runtime::schema::{QualifiedName, Schema};
+use schema_runtime::schema::{Column, QualifiedName, Schema};
 
-use crate::change::Op;
+use crate::change::{ColumnChanges, Op};
 use crate::compare::compare;
 use crate::db::Database;
 use crate::dialect::{Dialect, Statement};
@@ -34,7 +34,9 @@ pub struct Split {
 
 /// Splits ops: destructive ones ([`Op::is_drop`] or [`Risk::Destructive`]) are blocked, and
 /// so are the index, key and constraint drops that only prepare a blocked table drop,
-/// which would strip a table that stays.
+/// which would strip a table that stays. A blocked drop of a NOT NULL column that nothing
+/// fills in by itself is replaced by `DROP NOT NULL` on it: the application no longer
+/// writes the column, and its inserts must keep working while the data stays.
 pub fn split_ops(ops: &[Op]) -> Split {
     let dropped: Vec<&QualifiedName> = ops
         .iter()
@@ -47,6 +49,9 @@ pub fn split_ops(ops: &[Op]) -> Split {
     for op in ops {
         let destructive = op.is_drop() || classify(op) == Risk::Destructive;
         if destructive || prepares_drop_of(op, &dropped) {
+            if let Some(relax) = relax_dropped_column(op) {
+                split.emitted.push(relax);
+            }
             split.blocked.push(op.clone());
         } else {
             split.emitted.push(op.clone());
@@ -65,6 +70,26 @@ fn prepares_drop_of(op: &Op, dropped: &[&QualifiedName]) -> bool {
         _ => return false,
     };
     dropped.contains(&table)
+}
+
+/// For a blocked drop of a NOT NULL column without a default or identity, the change that
+/// lets inserts leave it out.
+fn relax_dropped_column(op: &Op) -> Option<Op> {
+    let Op::DropColumn { table, column } = op else {
+        return None;
+    };
+    if column.nullable || column.default.is_some() || column.identity.is_some() {
+        return None;
+    }
+    Some(Op::AlterColumn {
+        table: table.clone(),
+        from: column.clone(),
+        to: Column {
+            nullable: true,
+            ..column.clone()
+        },
+        changes: ColumnChanges::NULLABLE,
+    })
 }
 
 /// A revision composed from ops, not yet written.

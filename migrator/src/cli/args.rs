@@ -63,6 +63,10 @@ pub struct Args {
     #[arg(long, global = true, default_value_t = 60, value_name = "SECONDS")]
     pub lock_timeout: u64,
 
+    /// The smart migrator's flags (used when no subcommand is given).
+    #[command(flatten)]
+    pub migrate: super::migrate_cmd::MigrateArgs,
+
     /// The subcommand; none runs the smart migrator.
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -8,7 +8,7 @@ use crate::change::Op;
 use crate::compare::{compare, Comparison};
 use crate::filter::SchemaFilter;
 use crate::render::{render_groups, render_script};
-use crate::safety::{classify, Risk};
+use crate::safety::{classify_all, Risk};
 
 use super::exit::{Code, Exit};
 use super::{schema_cmd, App, Format, Output, Settings};
@@ -54,9 +54,10 @@ fn report(comparison: &Comparison, dialect: crate::Dialect) -> Result<Report<'_>
         .ops
         .iter()
         .zip(groups)
-        .map(|(op, statements)| ReportedOp {
+        .zip(classify_all(&comparison.ops))
+        .map(|((op, statements), risk)| ReportedOp {
             description: op.describe(),
-            risk: classify(op),
+            risk,
             sql: statements.into_iter().map(|s| s.sql).collect(),
             op,
         })

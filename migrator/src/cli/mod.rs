@@ -7,6 +7,7 @@ mod args;
 mod diff_cmd;
 mod exit;
 mod history_cmd;
+mod migrate_cmd;
 mod output;
 mod revision_cmd;
 mod schema_cmd;
@@ -99,9 +100,7 @@ pub fn main(app: App) -> ExitCode {
     let settings = Settings::from_args(&args);
     let result = match &args.command {
         Some(command) => run(command, &app, &settings, &out),
-        None => Err(Exit::usage(
-            "the smart migrator is not available yet; try `migrate upgrade`",
-        )),
+        None => block_on(migrate_cmd::run(&app, &settings, &args.migrate, &out)),
     };
     match result {
         Ok(code) => code.into(),

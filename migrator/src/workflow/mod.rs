@@ -1,0 +1,436 @@
+//! The smart migrator: what `migrate` does with no subcommand. It waits for the database,
+//! backs up when asked to (always in production), takes the migration lock, upgrades to
+//! head, then compares the models with the database and acts on the drift according to
+//! the environment:
+//!
+//! - development: write `migrations/versions/<rev>_auto_sync_schema.sql` for the drift that
+//!   can be applied without losing data, apply it, and say the file must be committed;
+//! - production: fail with `CRITICAL: Database schema is out of sync in PRODUCTION` unless
+//!   `--force-sync-prod`, which then behaves as development does;
+//! - either: drift left only because drops are blocked is a partial sync, reported and
+//!   accepted.
+//!
+//! Nothing is printed here: the run reports [`Event`]s as they happen and returns a
+//! [`Report`]; the CLI decides how they look.
+
+pub mod backup;
+pub mod defaults;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use schema_runtime::schema::Schema;
+use serde::Serialize;
+
+use crate::apply::{autogenerate_from_ops, split_ops, ApplyError, ApplyOptions, Session};
+use crate::change::Op;
+use crate::compare::compare;
+use crate::db::{Database, DbError, Wait};
+use crate::filter::SchemaFilter;
+use crate::render::RenderError;
+use crate::revision::{self, NewRevision, RevisionError, RevisionFile, RevisionId, Target};
+
+pub use backup::{Backup, BackupError};
+
+/// The message of revisions the migrator writes for drift.
+pub const AUTO_SYNC_MESSAGE: &str = "auto sync schema";
+
+/// The message of merge revisions the migrator writes for several heads.
+pub const MERGE_MESSAGE: &str = "merge heads";
+
+/// Where the migrator runs, from `DGS_ENV`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    /// Auto-sync: drift becomes a migration file, applied at once.
+    #[default]
+    Development,
+    /// Strict: drift is an error unless `--force-sync-prod`.
+    Production,
+}
+
+impl Environment {
+    /// Reads `DGS_ENV`'s value: `development` (or `dev`, the default when unset or empty)
+    /// or `production` (or `prod`). Anything else is an error rather than a guess, because
+    /// guessing "development" on a production server would auto-generate DDL there.
+    pub fn parse(value: Option<&str>) -> Result<Self, WorkflowError> {
+        match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+            None | Some("") | Some("development") | Some("dev") => Ok(Self::Development),
+            Some("production") | Some("prod") => Ok(Self::Production),
+            Some(other) => Err(WorkflowError::UnknownEnvironment(other.to_string())),
+        }
+    }
+
+    /// The name as `DGS_ENV` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Development => "development",
+            Self::Production => "production",
+        }
+    }
+}
+
+/// Everything the smart migrator needs to know, resolved from flags and environment.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Development or production.
+    pub environment: Environment,
+    /// The database.
+    pub database_url: String,
+    /// The migrations folder (revision files in its `versions/`).
+    pub dir: PathBuf,
+    /// Where backups go (`DGS_BACKUP_DIR`, default `./backups`).
+    pub backup_dir: PathBuf,
+    /// `--force-sync-prod`: generate and apply in production too.
+    pub force_sync_prod: bool,
+    /// `--backup`: back up in development too.
+    pub backup: bool,
+    /// `--skip-backup`: no backup, even in production.
+    pub skip_backup: bool,
+    /// How long to wait for the database.
+    pub wait: Wait,
+    /// How long to wait for another migrator's lock.
+    pub lock_timeout: Duration,
+    /// Which tables the migrator manages.
+    pub filter: SchemaFilter,
+    /// Create the database when it does not exist (the zero-configuration default).
+    pub create_database: bool,
+}
+
+impl Options {
+    fn wants_backup(&self) -> bool {
+        !self.skip_backup && (self.environment == Environment::Production || self.backup)
+    }
+
+    fn generates(&self) -> bool {
+        self.environment == Environment::Development || self.force_sync_prod
+    }
+}
+
+/// Something that happened during the run, reported as it happens.
+#[derive(Clone, Debug)]
+pub enum Event {
+    /// Connected to the database.
+    Connected {
+        /// The database kind.
+        dialect: crate::Dialect,
+    },
+    /// A backup was written.
+    BackupWritten(Backup),
+    /// Several heads were merged by a new merge revision.
+    MergeWritten {
+        /// The merge revision's file.
+        path: PathBuf,
+        /// The heads it merges.
+        heads: Vec<RevisionId>,
+    },
+    /// Revisions were applied.
+    Upgraded {
+        /// The applied revisions, in order.
+        revisions: Vec<RevisionId>,
+    },
+    /// A migration file was generated for the drift.
+    Generated {
+        /// The new file.
+        path: PathBuf,
+        /// The ops it applies.
+        ops: Vec<Op>,
+    },
+    /// `--force-sync-prod` is about to change a production database without a reviewed file.
+    ForcingProduction,
+}
+
+/// How the run ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The database matches the models.
+    InSync,
+    /// Drift was generated into a file and applied; the file must be committed.
+    Synced {
+        /// The generated file.
+        file: PathBuf,
+    },
+    /// Only drops the safety rules block are left (after an optional sync).
+    PartialSync {
+        /// The generated file, if non-destructive drift was also synced.
+        file: Option<PathBuf>,
+        /// The blocked drops.
+        blocked: Vec<Op>,
+    },
+    /// Production with drift that a migration should have covered.
+    ProductionDrift {
+        /// The ops a migration is missing.
+        missing: Vec<Op>,
+        /// Drops that would be blocked anyway.
+        blocked: Vec<Op>,
+    },
+}
+
+/// What the run did.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// The environment it ran in.
+    pub environment: Environment,
+    /// The backup, if one was written.
+    pub backup: Option<Backup>,
+    /// Every revision applied, the generated one included.
+    pub applied: Vec<RevisionId>,
+    /// How it ended.
+    pub outcome: Outcome,
+}
+
+/// Why the run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkflowError {
+    /// `DGS_ENV` holds something else than development or production.
+    #[error("DGS_ENV is `{0}`; set it to `development` or `production`")]
+    UnknownEnvironment(String),
+    /// The database could not be reached or read.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// The migration files are wrong.
+    #[error(transparent)]
+    Revisions(#[from] RevisionError),
+    /// Applying (or locking) failed.
+    #[error(transparent)]
+    Apply(#[from] ApplyError),
+    /// SQL could not be written for the drift.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// The backup failed (and `--skip-backup` was not given).
+    #[error("the pre-migration backup failed, so nothing was changed: {0}")]
+    Backup(#[from] BackupError),
+    /// Several heads in production: merging is a development task.
+    #[error(
+        "the migration history has {} heads ({}); in production the migrator does not merge \
+         them: run `make migrate` in development (or `migrate merge`), commit the merge \
+         revision, and redeploy",
+        heads.len(),
+        heads.iter().map(|h| h.as_str()).collect::<Vec<_>>().join(", ")
+    )]
+    MultipleHeadsInProduction {
+        /// The heads.
+        heads: Vec<RevisionId>,
+    },
+    /// A history written for another database kind.
+    #[error(
+        "the migrations in {dir} are written for {history}, but DATABASE_URL points at a \
+         {database} database"
+    )]
+    DialectMismatch {
+        /// The migrations folder.
+        dir: String,
+        /// The history's dialect.
+        history: crate::Dialect,
+        /// The database's dialect.
+        database: crate::Dialect,
+    },
+}
+
+/// Runs the smart migrator against `target` (the models' schema).
+pub async fn run(
+    target: &Schema,
+    options: &Options,
+    on_event: &mut dyn FnMut(&Event),
+) -> Result<Report, WorkflowError> {
+    let mut db = connect(options).await?;
+    on_event(&Event::Connected {
+        dialect: db.dialect(),
+    });
+    let set = revision::load(&options.dir)?;
+    check_dialect(&set, &db, &options.dir)?;
+    let mut session = Session::begin(
+        &mut db,
+        ApplyOptions {
+            lock_timeout: options.lock_timeout,
+            accept_changed_checksums: false,
+        },
+    )
+    .await?;
+    let mut run = Run {
+        options,
+        on_event,
+        backup: None,
+        applied: Vec::new(),
+    };
+    let result = run.steps(&mut session, set, target).await;
+    session.finish().await?;
+    let outcome = result?;
+    Ok(Report {
+        environment: options.environment,
+        backup: run.backup,
+        applied: run.applied,
+        outcome,
+    })
+}
+
+struct Run<'o, 'e> {
+    options: &'o Options,
+    on_event: &'e mut dyn FnMut(&Event),
+    backup: Option<Backup>,
+    applied: Vec<RevisionId>,
+}
+
+impl Run<'_, '_> {
+    async fn steps(
+        &mut self,
+        session: &mut Session<'_>,
+        mut set: revision::RevisionSet,
+        target: &Schema,
+    ) -> Result<Outcome, WorkflowError> {
+        let heads = set.heads();
+        if heads.len() > 1 {
+            if self.options.environment == Environment::Production {
+                return Err(WorkflowError::MultipleHeadsInProduction { heads });
+            }
+            set = self.write_merge(&set, heads)?;
+        }
+        self.upgrade(session, &set).await?;
+
+        let comparison = compare(session.database(), target, &self.options.filter).await?;
+        let split = split_ops(&comparison.ops);
+        if split.emitted.is_empty() {
+            return Ok(if split.blocked.is_empty() {
+                Outcome::InSync
+            } else {
+                Outcome::PartialSync {
+                    file: None,
+                    blocked: split.blocked,
+                }
+            });
+        }
+        if !self.options.generates() {
+            return Ok(Outcome::ProductionDrift {
+                missing: split.emitted,
+                blocked: split.blocked,
+            });
+        }
+        if self.options.environment == Environment::Production {
+            (self.on_event)(&Event::ForcingProduction);
+        }
+        let dialect = session.database().dialect();
+        let generated = autogenerate_from_ops(
+            &comparison.ops,
+            dialect,
+            &set,
+            &self.options.dir,
+            AUTO_SYNC_MESSAGE,
+            None,
+        )?;
+        let Some(file) = generated.file else {
+            // split_ops found something to emit, so a file was written; stay defensive.
+            return Ok(Outcome::PartialSync {
+                file: None,
+                blocked: generated.blocked,
+            });
+        };
+        (self.on_event)(&Event::Generated {
+            path: file.path.clone(),
+            ops: generated.emitted.clone(),
+        });
+        let set = revision::load(&self.options.dir)?;
+        self.upgrade(session, &set).await?;
+        Ok(if split.blocked.is_empty() {
+            Outcome::Synced { file: file.path }
+        } else {
+            Outcome::PartialSync {
+                file: Some(file.path),
+                blocked: split.blocked,
+            }
+        })
+    }
+
+    /// Applies every pending revision, backing up first when a backup is due.
+    async fn upgrade(
+        &mut self,
+        session: &mut Session<'_>,
+        set: &revision::RevisionSet,
+    ) -> Result<(), WorkflowError> {
+        let applied = session.applied(set).await?;
+        let pending = set.upgrade_plan(&applied, &Target::Heads)?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let current = set.current_heads(&applied);
+        self.ensure_backup(&current)?;
+        let report = session.upgrade(set, &Target::Heads).await?;
+        let revisions: Vec<RevisionId> = report.steps.iter().map(|s| s.revision.clone()).collect();
+        (self.on_event)(&Event::Upgraded {
+            revisions: revisions.clone(),
+        });
+        self.applied.extend(revisions);
+        Ok(())
+    }
+
+    /// Backs up once per run, before the first change, when the options ask for it.
+    fn ensure_backup(&mut self, current: &[RevisionId]) -> Result<(), WorkflowError> {
+        if self.backup.is_some() || !self.options.wants_backup() {
+            return Ok(());
+        }
+        let revision = match current {
+            [] => "base".to_string(),
+            heads => heads
+                .iter()
+                .map(|h| h.as_str())
+                .collect::<Vec<_>>()
+                .join("+"),
+        };
+        let backup = backup::backup(
+            &self.options.database_url,
+            &self.options.backup_dir,
+            &revision,
+        )?;
+        (self.on_event)(&Event::BackupWritten(backup.clone()));
+        self.backup = Some(backup);
+        Ok(())
+    }
+
+    fn write_merge(
+        &mut self,
+        set: &revision::RevisionSet,
+        heads: Vec<RevisionId>,
+    ) -> Result<revision::RevisionSet, WorkflowError> {
+        let dialect = set.dialect().unwrap_or(crate::Dialect::Postgresql);
+        let new = NewRevision::new(MERGE_MESSAGE, dialect, heads.clone());
+        let file = revision::write_new(&self.options.dir, RevisionFile::new(new))?;
+        (self.on_event)(&Event::MergeWritten {
+            path: file.path.clone(),
+            heads,
+        });
+        Ok(revision::load(&self.options.dir)?)
+    }
+}
+
+/// Connects, creating the development database first when it is missing and the options
+/// allow it.
+async fn connect(options: &Options) -> Result<Database, WorkflowError> {
+    match Database::connect(&options.database_url, options.wait).await {
+        Err(DbError::Unreachable { source, .. })
+            if options.create_database && is_missing_database(&source) =>
+        {
+            defaults::ensure_database(&options.database_url).await?;
+            Ok(Database::connect(&options.database_url, options.wait).await?)
+        }
+        other => Ok(other?),
+    }
+}
+
+/// PostgreSQL's "database does not exist" (SQLSTATE 3D000).
+fn is_missing_database(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.code().as_deref() == Some("3D000"))
+}
+
+fn check_dialect(
+    set: &revision::RevisionSet,
+    db: &Database,
+    dir: &Path,
+) -> Result<(), WorkflowError> {
+    match set.dialect() {
+        Some(history) if history != db.dialect() => Err(WorkflowError::DialectMismatch {
+            dir: dir.display().to_string(),
+            history,
+            database: db.dialect(),
+        }),
+        _ => Ok(()),
+    }
+}
