@@ -5,8 +5,23 @@
 //!
 //! Add this crate as your one dependency; it re-exports the derives:
 //!
-//! ```ignore
-//! use schema_runtime::{DbEnum, Table};
+//! ```
+//! use schema_runtime::{DbEnum, Model, Table};
+//!
+//! #[derive(DbEnum)]
+//! pub enum Status { Open, Closed }
+//!
+//! /// A ticket.
+//! #[derive(Table)]
+//! pub struct Ticket {
+//!     #[column(primary_key)]
+//!     pub id: i64,
+//!     pub status: Status,
+//! }
+//!
+//! let def = Ticket::table_def();
+//! assert_eq!(def.name, "ticket");
+//! assert_eq!(def.comment.as_deref(), Some("A ticket."));
 //! ```
 
 pub mod decl;
