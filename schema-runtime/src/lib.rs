@@ -1,7 +1,7 @@
 //! The runtime half of the schema toolkit: the schema model ([`schema`]), the [`SqlType`]
 //! trait that maps Rust field types to column types, the declarations `#[derive(Table)]`
 //! emits ([`decl`]), and the [`registry`] that collects every model linked into a binary
-//! and validates them as one [`Schema`](schema::Schema).
+//! and validates them as one [`Schema`].
 //!
 //! Add this crate as your one dependency; it re-exports the derives:
 //!

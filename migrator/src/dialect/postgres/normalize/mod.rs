@@ -5,13 +5,13 @@
 //! and `(total >= (0)::numeric)`. Comparing texts would report drift on every run, and
 //! guessing PostgreSQL's deparser in Rust would always lag behind it. Instead,
 //! [`normalize_target`] asks the server: inside one transaction that is always rolled back
-//! it builds scratch copies of the model tables that have expressions ([`script`]), stores
+//! it builds scratch copies of the model tables that have expressions (`script`), stores
 //! the model's expressions on them, and reads them back through the very loaders
 //! [`inspect`](super::inspect) uses, so both sides of the diff are spelled by one deparser.
 //!
 //! It costs a constant number of round trips whatever the number of tables (begin, one
 //! script, four reads, rollback) and none at all when every expression of the models
-//! already reads exactly like the database's ([`plan`]).
+//! already reads exactly like the database's (`plan`).
 
 mod fragment;
 mod plan;
