@@ -35,7 +35,8 @@ pub enum Format {
 #[derive(Debug, Parser)]
 #[command(name = "migrate", version, about = ABOUT, long_about = None, after_help = AFTER_HELP)]
 pub struct Args {
-    /// Output format (json for current, heads, history, check, diff, upgrade, downgrade).
+    /// Output format (json for current, heads, history, check, diff, upgrade, downgrade,
+    /// ci-sync).
     #[arg(long, value_enum, global = true, default_value_t = Format::Human)]
     pub format: Format,
 
@@ -93,12 +94,61 @@ pub enum Command {
     Merge(MergeArgs),
     /// 'stamp' the version table with the given revision; don't run any migrations.
     Stamp(StampArgs),
-    /// Exit 1 when the database and the models differ (the CI gate).
-    Check,
+    /// Exit 1 when the database and the models differ (the CI gate); --summary writes the
+    /// Markdown job summary.
+    Check(CheckArgs),
     /// Show the operations and SQL that would bring the database in line with the models.
     Diff,
     /// Print the target schema collected from the models.
     Schema,
+    /// CI after a merge: upgrade the database to the heads and commit the migration it
+    /// lacks (one file, one commit) to the current git branch.
+    #[command(after_help = CI_SYNC_AFTER_HELP)]
+    CiSync(CiSyncArgs),
+}
+
+/// The default commit message of `migrate ci-sync`: `[skip ci]` keeps the pushed commit
+/// from starting the workflows again.
+pub const CI_SYNC_COMMIT_MESSAGE: &str = "chore: auto-generate migration [skip ci]";
+
+/// Printed after `migrate ci-sync --help`.
+const CI_SYNC_AFTER_HELP: &str = "\
+Meant for a CI job on the main branch with a fresh database (post-merge-migration.yml): it \
+upgrades the database to the heads of the history, compares it with the models, and:
+
+  - in sync, one head: prints so, changes nothing, exit 0;
+  - drift: writes migrations/versions/<rev>_auto_sync_schema.sql (destructive operations only \
+as comments, as autogeneration always does) and applies it to the database, so that a file \
+that does not run is removed instead of committed; then runs `git add` on that file and \
+`git commit -m MESSAGE` with only that file, exit 0;
+  - several heads and no drift: writes and commits a merge revision the same way, exit 0;
+  - drift that is only destructive (drops): nothing can be generated; prints a warning with \
+the blocked operations and exits 0, like the smart migrator's partial sync: the pull-request \
+check already fails on it, and the fix is a revision written by hand.
+
+It refuses (exit 2) outside a git work tree and when the index already holds staged changes, \
+so it never commits anything but the file it wrote. Pushing is left to the caller.";
+
+/// `migrate check`.
+#[derive(Debug, Default, ClapArgs)]
+pub struct CheckArgs {
+    /// Append the Markdown job summary to FILE (created if missing), e.g.
+    /// "$GITHUB_STEP_SUMMARY": the proposed migration and an analysis of its risks.
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+}
+
+/// `migrate ci-sync`.
+#[derive(Debug, ClapArgs)]
+pub struct CiSyncArgs {
+    /// Append the Markdown job summary to FILE (created if missing), e.g.
+    /// "$GITHUB_STEP_SUMMARY".
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+
+    /// The commit message.
+    #[arg(short, long, default_value = CI_SYNC_COMMIT_MESSAGE)]
+    pub message: String,
 }
 
 /// `migrate upgrade`.
@@ -226,6 +276,25 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(Args::try_parse_from(["migrate", "stamp", "-2"]).is_ok());
+    }
+
+    #[test]
+    fn check_takes_a_summary_file_and_ci_sync_a_message() {
+        let args = Args::try_parse_from(["migrate", "check", "--summary", "out.md"]).unwrap();
+        match args.command {
+            Some(Command::Check(check)) => {
+                assert_eq!(check.summary, Some(PathBuf::from("out.md")));
+            }
+            other => panic!("{other:?}"),
+        }
+        let args = Args::try_parse_from(["migrate", "ci-sync"]).unwrap();
+        match args.command {
+            Some(Command::CiSync(sync)) => {
+                assert_eq!(sync.message, CI_SYNC_COMMIT_MESSAGE);
+                assert_eq!(sync.summary, None);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

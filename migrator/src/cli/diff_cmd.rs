@@ -1,17 +1,23 @@
 //! `migrate diff` and `migrate check`: compare the models with the database and show the
 //! operations (with their risk) and the SQL that would bring the database in line.
-//! `check` is the CI gate: exit 1 on drift.
+//! `check` is the CI gate: exit 1 on drift; with `--summary FILE` it also appends the
+//! Markdown job summary (the proposed migration file and its risk analysis) to FILE.
 
 use serde::Serialize;
 
+use crate::apply::{compose, read_heads};
 use crate::change::Op;
 use crate::compare::{compare, Comparison};
+use crate::db::Database;
 use crate::filter::SchemaFilter;
 use crate::render::{render_groups, render_script};
+use crate::revision::{RevisionFile, RevisionId};
 use crate::safety::{classify_all, Risk};
+use crate::summary;
+use crate::workflow::AUTO_SYNC_MESSAGE;
 
 use super::exit::{Code, Exit};
-use super::{schema_cmd, App, Format, Output, Settings};
+use super::{ci_cmd, schema_cmd, App, CheckArgs, Format, Output, Settings};
 
 /// One op as reported to people and scripts.
 #[derive(Debug, Serialize)]
@@ -29,8 +35,13 @@ struct Report<'a> {
     ops: Vec<ReportedOp<'a>>,
 }
 
-/// Runs `diff` (exit 0 whatever it finds) or `check` (exit 1 on drift).
-pub async fn run(app: &App, settings: &Settings, out: &Output, gate: bool) -> Result<Code, Exit> {
+/// Runs `diff` (`check` is `None`: exit 0 whatever it finds) or `check` (exit 1 on drift).
+pub async fn run(
+    app: &App,
+    settings: &Settings,
+    out: &Output,
+    check: Option<&CheckArgs>,
+) -> Result<Code, Exit> {
     let target = schema_cmd::target_schema(app)?;
     let mut db = settings.connect().await?;
     let comparison = compare(&mut db, &target, &SchemaFilter::default())
@@ -41,11 +52,54 @@ pub async fn run(app: &App, settings: &Settings, out: &Output, gate: bool) -> Re
         Format::Json => out.json(&report)?,
         Format::Human => print_human(&report, &comparison, db.dialect(), out)?,
     }
-    Ok(if gate && !comparison.in_sync() {
+    if let Some(path) = check.and_then(|c| c.summary.as_deref()) {
+        let text = check_summary(settings, &mut db, &comparison).await?;
+        ci_cmd::append_summary(path, &text)?;
+        if out.format() == Format::Human {
+            out.info(format!("Job summary appended to {}.", path.display()));
+        }
+    }
+    Ok(if check.is_some() && !comparison.in_sync() {
         Code::Drift
     } else {
         Code::Ok
     })
+}
+
+/// The job summary of `check`: the file autogeneration would write after the history's
+/// heads (composed, never written), with a note when the database is not at those heads.
+async fn check_summary(
+    settings: &Settings,
+    db: &mut Database,
+    comparison: &Comparison,
+) -> Result<String, Exit> {
+    let set = settings.load()?;
+    let heads = set.heads();
+    let mut recorded = read_heads(db).await?;
+    recorded.sort();
+    let mut expected = heads.clone();
+    expected.sort();
+    let mut text = String::new();
+    if recorded != expected {
+        text.push_str(&summary::not_at_heads(&names(&recorded), &names(&expected)));
+    }
+    let proposed = compose(&comparison.ops, db.dialect(), heads, AUTO_SYNC_MESSAGE)
+        .map_err(|e| Exit::new(Code::Usage, e))?
+        .map(|composed| RevisionFile::new(composed.revision));
+    let proposed = proposed
+        .as_ref()
+        .map(|file| (file.file_name(), file.render()));
+    text.push_str(&summary::markdown(
+        &comparison.ops,
+        proposed
+            .as_ref()
+            .map(|(name, body)| (name.as_str(), body.as_str())),
+    ));
+    Ok(text)
+}
+
+fn names(ids: &[RevisionId]) -> Vec<String> {
+    ids.iter().map(|id| id.as_str().to_string()).collect()
 }
 
 fn report(comparison: &Comparison, dialect: crate::Dialect) -> Result<Report<'_>, Exit> {

@@ -4,6 +4,7 @@
 
 mod apply_cmd;
 mod args;
+mod ci_cmd;
 mod diff_cmd;
 mod exit;
 mod history_cmd;
@@ -21,8 +22,8 @@ use crate::apply::ApplyOptions;
 use crate::revision::RevisionSet;
 
 pub use args::{
-    Args, Command, DowngradeArgs, Format, HistoryArgs, MergeArgs, RevisionArgs, ShowArgs,
-    StampArgs, UpgradeArgs,
+    Args, CheckArgs, CiSyncArgs, Command, DowngradeArgs, Format, HistoryArgs, MergeArgs,
+    RevisionArgs, ShowArgs, StampArgs, UpgradeArgs, CI_SYNC_COMMIT_MESSAGE,
 };
 pub use exit::{Code, Exit};
 pub use output::Output;
@@ -124,8 +125,9 @@ pub fn run(command: &Command, app: &App, settings: &Settings, out: &Output) -> R
         Command::Revision(args) => block_on(revision_cmd::revision(app, settings, out, args)),
         Command::Merge(args) => revision_cmd::merge(settings, out, args),
         Command::Schema => schema_cmd::run(app, out),
-        Command::Diff => block_on(diff_cmd::run(app, settings, out, false)),
-        Command::Check => block_on(diff_cmd::run(app, settings, out, true)),
+        Command::Diff => block_on(diff_cmd::run(app, settings, out, None)),
+        Command::Check(args) => block_on(diff_cmd::run(app, settings, out, Some(args))),
+        Command::CiSync(args) => block_on(ci_cmd::run(app, settings, out, args)),
     }
 }
 

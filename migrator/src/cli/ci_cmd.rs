@@ -1,0 +1,328 @@
+//! `migrate ci-sync`: the post-merge step of the CI workflow. It upgrades a (fresh) CI
+//! database to the heads of the history, compares it with the models and, when a
+//! migration is missing, writes it, applies it to the same database (so a file that does
+//! not run is never committed) and commits that one file with git. Also the job-summary
+//! file both CI commands append to.
+//!
+//! It never commits anything but the file it wrote: it refuses to start when the index
+//! holds staged changes, and commits with the file as the only pathspec.
+
+mod git;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use schema_runtime::schema::Schema;
+use serde::Serialize;
+
+use crate::apply::{autogenerate_from_ops, Session};
+use crate::change::Op;
+use crate::compare::compare;
+use crate::filter::SchemaFilter;
+use crate::revision::{self, NewRevision, RevisionFile, RevisionId, RevisionSet, Target};
+use crate::safety::classify_all;
+use crate::summary::{self, SyncReport};
+use crate::workflow::{AUTO_SYNC_MESSAGE, MERGE_MESSAGE};
+
+use super::exit::{Code, Exit};
+use super::{schema_cmd, App, CiSyncArgs, Format, Output, Settings};
+
+pub use git::{Commit, GitError};
+
+/// What the database and the models said, and the file written for it.
+enum Synced {
+    /// No drift, one head.
+    InSync,
+    /// A revision for the drift (following every head, so also a merge when there are
+    /// several), written and applied.
+    Generated {
+        ops: Vec<Op>,
+        blocked: Vec<Op>,
+        file: RevisionFile,
+    },
+    /// No runnable drift but several heads: a merge revision, written and applied.
+    Merged {
+        heads: Vec<RevisionId>,
+        blocked: Vec<Op>,
+        file: RevisionFile,
+    },
+    /// Only destructive drift, one head: nothing written.
+    Partial { blocked: Vec<Op> },
+}
+
+/// What `--format json` prints.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    outcome: &'static str,
+    file: Option<&'a Path>,
+    commit: Option<&'a str>,
+    ops: Vec<String>,
+    blocked: Vec<String>,
+}
+
+/// Runs `migrate ci-sync`.
+pub async fn run(
+    app: &App,
+    settings: &Settings,
+    out: &Output,
+    args: &CiSyncArgs,
+) -> Result<Code, Exit> {
+    // Refuse before touching the database: a run that cannot commit must not write files.
+    let repo = git::Repo::here().map_err(git_exit)?;
+    repo.ensure_nothing_staged().map_err(git_exit)?;
+    let target = schema_cmd::target_schema(app)?;
+    let set = settings.load()?;
+    let synced = sync(settings, &set, &target).await?;
+    let commit = match &synced {
+        Synced::Generated { file, .. } | Synced::Merged { file, .. } => {
+            Some(commit(&repo, file, &args.message)?)
+        }
+        Synced::InSync | Synced::Partial { .. } => None,
+    };
+    if let Some(path) = &args.summary {
+        append_summary(path, &summary_text(&synced, commit.as_ref()))?;
+    }
+    match out.format() {
+        Format::Json => out.json(&json_report(&synced, commit.as_ref()))?,
+        Format::Human => print_human(&synced, commit.as_ref(), out),
+    }
+    Ok(Code::Ok)
+}
+
+/// Upgrades to the heads, compares, and writes and applies the missing revision, all under
+/// the migration lock.
+async fn sync(settings: &Settings, set: &RevisionSet, target: &Schema) -> Result<Synced, Exit> {
+    let mut db = settings.connect().await?;
+    let mut session = Session::begin(&mut db, settings.apply_options(false)).await?;
+    let result = sync_locked(&mut session, settings, set, target).await;
+    let finished = session.finish().await;
+    let synced = result?;
+    finished?;
+    Ok(synced)
+}
+
+async fn sync_locked(
+    session: &mut Session<'_>,
+    settings: &Settings,
+    set: &RevisionSet,
+    target: &Schema,
+) -> Result<Synced, Exit> {
+    session.upgrade(set, &Target::Heads).await?;
+    let comparison = compare(session.database(), target, &SchemaFilter::default())
+        .await
+        .map_err(super::db_exit)?;
+    let dialect = session.database().dialect();
+    let heads = set.heads();
+    let generated = autogenerate_from_ops(
+        &comparison.ops,
+        dialect,
+        set,
+        &settings.dir,
+        AUTO_SYNC_MESSAGE,
+        None,
+    )?;
+    let synced = match generated.file {
+        Some(file) => Synced::Generated {
+            ops: comparison.ops,
+            blocked: generated.blocked,
+            file,
+        },
+        None if heads.len() > 1 => {
+            let new = NewRevision::new(MERGE_MESSAGE, dialect, heads.clone());
+            let file = revision::write_new(&settings.dir, RevisionFile::new(new))?;
+            Synced::Merged {
+                heads,
+                blocked: generated.blocked,
+                file,
+            }
+        }
+        None if generated.blocked.is_empty() => Synced::InSync,
+        None => Synced::Partial {
+            blocked: generated.blocked,
+        },
+    };
+    if let Synced::Generated { file, .. } | Synced::Merged { file, .. } = &synced {
+        apply_new(session, settings, file).await?;
+    }
+    Ok(synced)
+}
+
+/// Applies the file just written to the CI database, so that a revision that does not run
+/// is removed instead of committed.
+async fn apply_new(
+    session: &mut Session<'_>,
+    settings: &Settings,
+    file: &RevisionFile,
+) -> Result<(), Exit> {
+    let applied = async {
+        let set = settings.load()?;
+        session.upgrade(&set, &Target::Heads).await?;
+        Ok::<_, Exit>(())
+    }
+    .await;
+    if applied.is_err() {
+        remove(&file.path);
+    }
+    applied
+}
+
+/// Commits the written file alone; on failure the file is removed, so a rerun starts from
+/// the same state.
+fn commit(repo: &git::Repo, file: &RevisionFile, message: &str) -> Result<Commit, Exit> {
+    repo.commit_file(&file.path, message).map_err(|error| {
+        remove(&file.path);
+        git_exit(error)
+    })
+}
+
+fn remove(path: &Path) {
+    if let Err(error) = std::fs::remove_file(path) {
+        tracing::warn!(%error, path = %path.display(), "could not remove the generated file");
+    }
+}
+
+fn git_exit(error: GitError) -> Exit {
+    Exit::new(Code::Usage, error)
+}
+
+/// Appends `text` to a job-summary file (GitHub's `$GITHUB_STEP_SUMMARY` collects what each
+/// command of a step appends), creating it if missing.
+pub(super) fn append_summary(path: &Path, text: &str) -> Result<(), Exit> {
+    let fail = |e: std::io::Error| {
+        Exit::new(
+            Code::Usage,
+            anyhow::Error::new(e).context(format!(
+                "cannot append the job summary to {}",
+                path.display()
+            )),
+        )
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(fail)?;
+    // What an earlier command wrote may not end with a blank line; Markdown needs one
+    // before a heading.
+    let separator = if file.metadata().map_err(fail)?.len() > 0 {
+        "\n"
+    } else {
+        ""
+    };
+    write!(file, "{separator}{text}").map_err(fail)
+}
+
+fn summary_text(synced: &Synced, commit: Option<&Commit>) -> String {
+    let commit = commit
+        .map(|c| format!("{} {}", c.short, c.subject))
+        .unwrap_or_default();
+    match synced {
+        Synced::InSync => summary::ci_sync_markdown(&SyncReport::InSync),
+        Synced::Partial { blocked } => {
+            summary::ci_sync_markdown(&SyncReport::Partial { ops: blocked })
+        }
+        Synced::Generated { ops, file, .. } => {
+            let (name, text) = file_text(file);
+            summary::ci_sync_markdown(&SyncReport::Committed {
+                ops,
+                file: (&name, &text),
+                commit: &commit,
+            })
+        }
+        Synced::Merged {
+            heads,
+            blocked,
+            file,
+        } => {
+            let (name, text) = file_text(file);
+            let heads: Vec<String> = heads.iter().map(|h| h.as_str().to_string()).collect();
+            summary::ci_sync_markdown(&SyncReport::Merged {
+                heads: &heads,
+                blocked,
+                file: (&name, &text),
+                commit: &commit,
+            })
+        }
+    }
+}
+
+fn file_text(file: &RevisionFile) -> (String, String) {
+    (file.file_name(), file.render())
+}
+
+fn print_human(synced: &Synced, commit: Option<&Commit>, out: &Output) {
+    match synced {
+        Synced::InSync => out.line(out.green(
+            "The database matches the models after upgrading to the heads: no drift, nothing \
+             to commit.",
+        )),
+        Synced::Generated { ops, blocked, file } => {
+            for (op, risk) in ops.iter().zip(classify_all(ops)) {
+                if !blocked.contains(op) {
+                    out.info(format!("Detected {} ({})", op.describe(), risk.as_str()));
+                }
+            }
+            report_blocked(out, blocked);
+            out.info(format!("Generating {} ... done", file.path.display()));
+        }
+        Synced::Merged {
+            heads,
+            blocked,
+            file,
+        } => {
+            let heads: Vec<&str> = heads.iter().map(RevisionId::as_str).collect();
+            out.info(format!(
+                "The history has {} heads ({}); no drift to generate, so a merge revision \
+                 joins them.",
+                heads.len(),
+                heads.join(", ")
+            ));
+            report_blocked(out, blocked);
+            out.info(format!("Generating {} ... done", file.path.display()));
+        }
+        Synced::Partial { blocked } => {
+            out.line(out.yellow("⚠️ Partial sync complete. Schema drift persists."));
+            report_blocked(out, blocked);
+            out.line(
+                "Nothing to commit: autogeneration never writes a drop. To run them, write a \
+                 revision by hand (`migrate revision -m \"...\"`).",
+            );
+        }
+    }
+    if let Some(commit) = commit {
+        out.line(format!("Committed {} {}", commit.short, commit.subject));
+    }
+}
+
+fn report_blocked(out: &Output, blocked: &[Op]) {
+    for op in blocked {
+        out.line(out.yellow(&format!(
+            "Blocked {} (destructive: never generated)",
+            op.describe()
+        )));
+    }
+}
+
+fn json_report<'a>(synced: &'a Synced, commit: Option<&'a Commit>) -> JsonReport<'a> {
+    let describe = |ops: &[Op]| ops.iter().map(Op::describe).collect::<Vec<_>>();
+    let (outcome, file, ops, blocked): (_, Option<&PathBuf>, _, _) = match synced {
+        Synced::InSync => ("in_sync", None, Vec::new(), Vec::new()),
+        Synced::Generated { ops, blocked, file } => (
+            "committed",
+            Some(&file.path),
+            describe(ops),
+            describe(blocked),
+        ),
+        Synced::Merged { blocked, file, .. } => {
+            ("merged", Some(&file.path), Vec::new(), describe(blocked))
+        }
+        Synced::Partial { blocked } => ("partial", None, describe(blocked), describe(blocked)),
+    };
+    JsonReport {
+        outcome,
+        file: file.map(PathBuf::as_path),
+        commit: commit.map(|c| c.id.as_str()),
+        ops,
+        blocked,
+    }
+}
