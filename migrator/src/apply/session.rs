@@ -27,6 +27,8 @@ pub struct Session<'a> {
     history: HistorySql,
     client: Option<String>,
     progress: Option<ProgressFn<'a>>,
+    /// False until the history tables are known to exist (see [`Session::begin_deferred`]).
+    tables_ready: bool,
 }
 
 impl std::fmt::Debug for Session<'_> {
@@ -43,20 +45,31 @@ impl<'a> Session<'a> {
     /// the holder's pid, application name, client address and since when) and creates the
     /// history tables if they are missing.
     pub async fn begin(db: &'a mut Database, options: ApplyOptions) -> Result<Self, ApplyError> {
+        let mut session = Self::begin_deferred(db, options).await?;
+        if let Err(error) = session.ensure_tables().await {
+            let _ = session.db.unlock().await;
+            return Err(error);
+        }
+        Ok(session)
+    }
+
+    /// Takes the migration lock like [`Session::begin`] but creates the history tables
+    /// only when a plan is about to write to them, so a run that ends up changing nothing
+    /// (nothing pending, or a failed pre-migration backup) leaves the database untouched.
+    pub async fn begin_deferred(
+        db: &'a mut Database,
+        options: ApplyOptions,
+    ) -> Result<Self, ApplyError> {
         let history = HistorySql::for_dialect(db.dialect())?;
         db.lock(options.lock_timeout).await?;
-        let mut session = Self {
+        Ok(Self {
             db,
             options,
             history,
             client: client_identity(),
             progress: None,
-        };
-        if let Err(error) = session.create_tables().await {
-            let _ = session.db.unlock().await;
-            return Err(error);
-        }
-        Ok(session)
+            tables_ready: false,
+        })
     }
 
     /// Calls `callback` as each revision starts and finishes.
@@ -94,6 +107,9 @@ impl<'a> Session<'a> {
         self.check_checksums(set, &applied).await?;
         let plan = set.upgrade_plan(&applied, target)?;
         tracing::info!(target = %target, revisions = plan.len(), "upgrade plan");
+        if !plan.is_empty() {
+            self.ensure_tables().await?;
+        }
         let mut report = ApplyReport::default();
         for id in &plan {
             let file = file_of(set, id)?;
@@ -123,6 +139,9 @@ impl<'a> Session<'a> {
             check_reversible(file_of(set, id)?)?;
         }
         tracing::info!(target = %target, revisions = plan.len(), "downgrade plan");
+        if !plan.is_empty() {
+            self.ensure_tables().await?;
+        }
         let mut report = ApplyReport::default();
         for id in &plan {
             let file = file_of(set, id)?;
@@ -155,6 +174,7 @@ impl<'a> Session<'a> {
             ResolvedTarget::Revisions(ids) => ancestors_inclusive(set, &ids),
         };
         let new_heads = set.current_heads(&after);
+        self.ensure_tables().await?;
         let mut script = vec![self.history.begin().to_owned()];
         script.extend(
             self.history
@@ -225,15 +245,19 @@ impl<'a> Session<'a> {
         Ok(step)
     }
 
-    async fn create_tables(&mut self) -> Result<(), ApplyError> {
-        if self.db.history_complete().await? {
+    async fn ensure_tables(&mut self) -> Result<(), ApplyError> {
+        if self.tables_ready {
             return Ok(());
         }
-        let mut script = vec![self.history.begin().to_owned()];
-        script.extend(self.history.create_tables());
-        script.push(self.history.commit().to_owned());
-        self.run_script("creating the history tables", &script)
-            .await
+        if !self.db.history_complete().await? {
+            let mut script = vec![self.history.begin().to_owned()];
+            script.extend(self.history.create_tables());
+            script.push(self.history.commit().to_owned());
+            self.run_script("creating the history tables", &script)
+                .await?;
+        }
+        self.tables_ready = true;
+        Ok(())
     }
 
     /// Refuses to run when applied files changed, unless told to accept them, in which

@@ -1,15 +1,15 @@
 //! `migrate` with no subcommand: the smart migrator of the migration guide. Resolves the
-//! environment (`DGS_ENV`, `DATABASE_URL`, `DGS_BACKUP_DIR`) and the flags into
+//! environment (`DGS_ENV`, `DATABASE_URL`, `DGS_BACKUP_DIR`, through
+//! [`workflow::EnvConfig`] as an application migrating on boot does) and the flags into
 //! [`workflow::Options`], runs the workflow, and prints what happened in the guide's words.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use serde::Serialize;
 
 use crate::change::Op;
-use crate::filter::SchemaFilter;
 use crate::render::render;
-use crate::workflow::{self, Environment, Event, Outcome, Report, WorkflowError};
+use crate::workflow::{self, EnvConfig, Environment, Event, Outcome, Report, WorkflowError};
 
 use super::exit::{Code, Exit};
 use super::{schema_cmd, App, Format, Output, Settings};
@@ -38,31 +38,31 @@ pub async fn run(
     args: &MigrateArgs,
     out: &Output,
 ) -> Result<Code, Exit> {
-    let environment = Environment::parse(std::env::var("DGS_ENV").ok().as_deref())
-        .map_err(|e| Exit::new(Code::Usage, e))?;
+    let mut config = EnvConfig::from_env().map_err(workflow_exit)?;
     let target = schema_cmd::target_schema(app)?;
-    let (database_url, create_database) = database_url(app, settings, environment)?;
+    // `--database-url` (or DATABASE_URL, which clap also reads) wins over the environment.
+    if let Some(url) = settings
+        .database_url
+        .as_ref()
+        .filter(|u| !u.trim().is_empty())
+    {
+        config.database_url = Some(url.clone());
+    }
     let options = workflow::Options {
-        environment,
-        database_url,
-        dir: settings.dir.clone(),
-        backup_dir: std::env::var_os("DGS_BACKUP_DIR")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from("backups")),
         force_sync_prod: args.force_sync_prod,
         backup: args.backup,
         skip_backup: args.skip_backup,
         wait: settings.wait,
         lock_timeout: settings.lock_timeout,
-        filter: SchemaFilter::default(),
-        create_database,
+        ..config
+            .options(app.name, &settings.dir)
+            .map_err(workflow_exit)?
     };
     let human = out.format() == Format::Human;
     if human {
         out.line(format!(
             "migrate: {} environment, database {}",
-            environment.name(),
+            options.environment.name(),
             crate::db::redact(&options.database_url)
         ));
     }
@@ -78,38 +78,20 @@ pub async fn run(
         crate::Dialect::from_url(&options.database_url).unwrap_or(crate::Dialect::Postgresql);
     match out.format() {
         Format::Json => out.json(&JsonReport::new(&report))?,
-        Format::Human => print_outcome(&report.outcome, dialect, out),
+        Format::Human => print_outcome(&report, dialect, out),
     }
-    Ok(match report.outcome {
-        Outcome::ProductionDrift { .. } => Code::ProductionDrift,
-        _ => Code::Ok,
+    Ok(if report.outcome.is_success() {
+        Code::Ok
+    } else {
+        Code::ProductionDrift
     })
-}
-
-/// The database to use: the configured one, or in development the zero-configuration
-/// default (created if missing). Production never guesses.
-fn database_url(
-    app: &App,
-    settings: &Settings,
-    environment: Environment,
-) -> Result<(String, bool), Exit> {
-    if let Some(url) = &settings.database_url {
-        return Ok((url.clone(), false));
-    }
-    if environment == Environment::Production {
-        return Err(Exit::usage(
-            "DATABASE_URL is required in production (DGS_ENV=production)",
-        ));
-    }
-    let dialect = crate::revision::load(&settings.dir)
-        .ok()
-        .and_then(|set| set.dialect())
-        .unwrap_or(crate::Dialect::Postgresql);
-    Ok((workflow::defaults::development_url(app.name, dialect), true))
 }
 
 fn workflow_exit(error: WorkflowError) -> Exit {
     match error {
+        e @ (WorkflowError::UnknownEnvironment(_) | WorkflowError::MissingDatabaseUrl) => {
+            Exit::new(Code::Usage, e)
+        }
         WorkflowError::Db(e) => super::db_exit(e),
         WorkflowError::Apply(e) => Exit::from(e),
         WorkflowError::Revisions(e) => Exit::from(e),
@@ -121,76 +103,39 @@ fn workflow_exit(error: WorkflowError) -> Exit {
 fn print_event(event: &Event, out: &Output) {
     match event {
         Event::Connected { .. } => {}
-        Event::BackupWritten(backup) => out.line(format!(
-            "{} backup written to {} ({} bytes)",
-            out.green("✓"),
-            backup.path.display(),
-            backup.bytes
-        )),
-        Event::MergeWritten { path, heads } => out.line(format!(
-            "{} several heads ({}): wrote merge revision {}",
-            out.green("✓"),
-            heads
-                .iter()
-                .map(|h| h.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            path.display()
-        )),
-        Event::Upgraded { revisions } => out.line(format!(
-            "{} applied {} revision{}: {}",
-            out.green("✓"),
-            revisions.len(),
-            if revisions.len() == 1 { "" } else { "s" },
-            revisions
-                .iter()
-                .map(|r| r.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-        Event::Generated { path, ops } => {
-            out.line(format!(
-                "{} schema drift found: generated {} with {} operation{}",
-                out.green("✓"),
-                path.display(),
-                ops.len(),
-                if ops.len() == 1 { "" } else { "s" }
-            ));
-            for op in ops {
-                out.line(format!("    {}", op.describe()));
-            }
-        }
-        Event::ForcingProduction => out.line(out.yellow(
-            "WARNING: --force-sync-prod: generating and applying unreviewed DDL on PRODUCTION",
-        )),
+        Event::ForcingProduction => out.line(out.yellow(&event.to_string())),
+        _ => out.line(format!("{} {event}", out.green("✓"))),
     }
 }
 
-fn print_outcome(outcome: &Outcome, dialect: crate::Dialect, out: &Output) {
-    match outcome {
-        Outcome::InSync => out.line(format!(
-            "{} Database schema is in sync with the models.",
-            out.green("✓")
-        )),
+fn print_outcome(report: &Report, dialect: crate::Dialect, out: &Output) {
+    let headline = report.outcome.headline();
+    let production = report.environment == Environment::Production;
+    match &report.outcome {
+        Outcome::InSync => {
+            out.line(format!("{} {headline}", out.green("✓")));
+            must_commit(report.merge.as_deref(), None, production, out);
+        }
         Outcome::Synced { file } => {
-            out.line(format!(
-                "{} Database schema is in sync with the models.",
-                out.green("✓")
-            ));
-            must_commit(file, out);
+            out.line(format!("{} {headline}", out.green("✓")));
+            must_commit(report.merge.as_deref(), Some(file), production, out);
         }
         Outcome::PartialSync { file, blocked } => {
-            if let Some(file) = file {
-                must_commit(file, out);
-            }
-            out.line(out.yellow("⚠️ Partial sync complete. Schema drift persists."));
+            must_commit(report.merge.as_deref(), file.as_deref(), production, out);
+            out.line(out.yellow(headline));
             print_blocked(blocked, dialect, out);
         }
         Outcome::ProductionDrift { missing, blocked } => {
-            out.line(out.red("CRITICAL: Database schema is out of sync in PRODUCTION"));
+            out.line(out.red(headline));
             out.line("A migration is missing for these operations (auto-generation is disabled in production):");
             for op in missing {
                 out.line(format!("    {}", op.describe()));
+                if relaxes_a_dropped_column(op, blocked) {
+                    out.line(
+                        "      (the models no longer write this NOT NULL column, which has no \
+                         default: inserts fail until it is NULL-able)",
+                    );
+                }
             }
             out.line(
                 "Fix: run `make migrate` in development, commit the generated file, and redeploy.",
@@ -203,11 +148,44 @@ fn print_outcome(outcome: &Outcome, dialect: crate::Dialect, out: &Output) {
     }
 }
 
-fn must_commit(file: &std::path::Path, out: &Output) {
-    out.line(out.bold(&format!(
-        "You MUST commit the new migration file: git add {}",
-        file.display()
-    )));
+/// True for the `DROP NOT NULL` that stands in for a blocked drop of the same column.
+fn relaxes_a_dropped_column(op: &Op, blocked: &[Op]) -> bool {
+    let Op::AlterColumn { table, to, .. } = op else {
+        return false;
+    };
+    to.nullable
+        && blocked.iter().any(|b| {
+            matches!(b, Op::DropColumn { table: t, column } if t == table && column.name == to.name)
+        })
+}
+
+/// The files this run wrote, which the next deploy needs: the merge revision, the
+/// generated migration, or both. On a production server (`--force-sync-prod`) they must
+/// travel back to the repository first.
+fn must_commit(merge: Option<&Path>, generated: Option<&Path>, production: bool, out: &Output) {
+    let files: Vec<String> = merge
+        .into_iter()
+        .chain(generated)
+        .map(|p| p.display().to_string())
+        .collect();
+    if files.is_empty() {
+        return;
+    }
+    let what = if files.len() == 1 {
+        "the new migration file"
+    } else {
+        "the new migration files"
+    };
+    let line = if production {
+        format!(
+            "Copy {what} into the repository and commit it, or the next deploy will not know \
+             about it: {}",
+            files.join(" ")
+        )
+    } else {
+        format!("You MUST commit {what}: git add {}", files.join(" "))
+    };
+    out.line(out.bold(&line));
 }
 
 fn print_blocked(blocked: &[Op], dialect: crate::Dialect, out: &Output) {
@@ -216,12 +194,17 @@ fn print_blocked(blocked: &[Op], dialect: crate::Dialect, out: &Output) {
         out.line(format!("    {}", op.describe()));
     }
     out.line("The application is safe (it ignores what the models dropped), but the data stays.");
-    out.line("To drop it, write a migration by hand and commit it:");
+    out.line(if blocked.len() == 1 {
+        "To drop it, write a migration by hand and commit it:"
+    } else {
+        "To drop them, write a migration by hand and commit it:"
+    });
     out.line("    migrate revision -m \"drop_legacy_column\"");
     if let Ok(statements) = render(dialect, blocked) {
         out.line("  with, in its -- +up section:");
         for statement in statements {
-            for line in statement.sql.lines() {
+            // Pasted into a file, each statement needs its terminator.
+            for line in format!("{};", statement.sql.trim_end_matches(';')).lines() {
                 out.line(format!("    {line}"));
             }
         }
@@ -234,6 +217,7 @@ struct JsonReport<'a> {
     backup: Option<String>,
     applied: Vec<&'a str>,
     outcome: &'static str,
+    merge: Option<String>,
     generated: Option<String>,
     missing: Vec<String>,
     blocked: Vec<String>,
@@ -260,6 +244,7 @@ impl<'a> JsonReport<'a> {
             backup: report.backup.as_ref().map(|b| b.path.display().to_string()),
             applied: report.applied.iter().map(|r| r.as_str()).collect(),
             outcome,
+            merge: report.merge.as_ref().map(|p| p.display().to_string()),
             generated: generated.map(|p| p.display().to_string()),
             missing,
             blocked,

@@ -66,7 +66,8 @@ pub struct Backup {
 pub fn backup(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError> {
     match Dialect::from_url(url) {
         Some(Dialect::Postgresql) => pg_dump(url, dir, revision),
-        Some(other) => Err(BackupError::Unsupported(other)),
+        Some(Dialect::Mysql) => mysql_dump(url, dir, revision),
+        Some(Dialect::Sqlite) => sqlite_vacuum_into(url, dir, revision),
         None => Err(BackupError::BadUrl("unknown scheme".into())),
     }
 }
@@ -111,6 +112,136 @@ fn pg_dump(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError>
             tool: "pg_dump",
             status: output.status.to_string(),
             stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        });
+    }
+    let bytes = fs::metadata(&path)
+        .map_err(|source| BackupError::Io {
+            path: path.clone(),
+            source,
+        })?
+        .len();
+    tracing::info!(path = %path.display(), bytes, "backup written");
+    Ok(Backup { path, bytes })
+}
+
+/// MySQL / MariaDB: `mysqldump` (or `mariadb-dump`, where only that name is installed)
+/// as one consistent snapshot (`--single-transaction`, InnoDB), routines and triggers
+/// included, written as SQL text into a `.sql` file of mode 0600. The password goes
+/// through `MYSQL_PWD`, never the command line.
+fn mysql_dump(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError> {
+    let options = sqlx::mysql::MySqlConnectOptions::from_str(url)
+        .map_err(|e| BackupError::BadUrl(e.to_string()))?;
+    let Some(database) = options.get_database().map(str::to_owned) else {
+        return Err(BackupError::BadUrl(
+            "a MySQL URL must name the database to back up".into(),
+        ));
+    };
+    fs::create_dir_all(dir).map_err(|source| BackupError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let path = dir
+        .join(file_name(&database, revision, chrono::Utc::now()))
+        .with_extension("sql");
+    let mut last_missing = "mysqldump";
+    for tool in ["mysqldump", "mariadb-dump"] {
+        let file = create_private(&path)?;
+        let mut command = Command::new(tool);
+        command
+            .args([
+                "--single-transaction",
+                "--routines",
+                "--triggers",
+                "--no-tablespaces",
+            ])
+            .arg(format!("--host={}", options.get_host()))
+            .arg(format!("--port={}", options.get_port()))
+            .arg(format!("--user={}", options.get_username()))
+            .arg(&database)
+            .env_remove("MYSQL_PWD")
+            .stdin(Stdio::null())
+            .stdout(file)
+            .stderr(Stdio::piped());
+        if let Some(password) = password_of(url) {
+            command.env("MYSQL_PWD", password);
+        }
+        let output = match command.output() {
+            Ok(output) => output,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let _ = fs::remove_file(&path);
+                last_missing = tool;
+                continue;
+            }
+            Err(source) => {
+                let _ = fs::remove_file(&path);
+                return Err(BackupError::Io { path, source });
+            }
+        };
+        if !output.status.success() {
+            let _ = fs::remove_file(&path);
+            return Err(BackupError::ToolFailed {
+                tool,
+                status: output.status.to_string(),
+                stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+            });
+        }
+        let bytes = fs::metadata(&path)
+            .map_err(|source| BackupError::Io {
+                path: path.clone(),
+                source,
+            })?
+            .len();
+        tracing::info!(path = %path.display(), bytes, tool, "backup written");
+        return Ok(Backup { path, bytes });
+    }
+    Err(BackupError::ToolMissing { tool: last_missing })
+}
+
+/// SQLite: `VACUUM INTO` a new file of mode 0600 named `<file stem>_<time>_<revision>.db`,
+/// a consistent copy (one read transaction) that is itself an SQLite database, so
+/// restoring is copying it back. No tool is needed: the statement runs on a connection of
+/// its own, on a thread of its own with its own small runtime, since this function is
+/// synchronous and may be called from inside an async runtime.
+fn sqlite_vacuum_into(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError> {
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+        .map_err(|e| BackupError::BadUrl(e.to_string()))?
+        .create_if_missing(false);
+    let database = options
+        .get_filename()
+        .file_stem()
+        .map_or_else(|| "sqlite".to_owned(), |s| s.to_string_lossy().into_owned());
+    fs::create_dir_all(dir).map_err(|source| BackupError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let name = file_name(&database, revision, chrono::Utc::now());
+    let path = dir.join(format!("{}.db", name.trim_end_matches(".dump")));
+    // VACUUM INTO accepts an empty file, so the file exists with its mode before any byte.
+    drop(create_private(&path)?);
+    let target = path.to_string_lossy().replace('\'', "''");
+    let vacuum = move || -> Result<(), String> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        runtime.block_on(async move {
+            use sqlx::{ConnectOptions, Connection};
+            let mut conn = options.connect().await.map_err(|e| e.to_string())?;
+            sqlx::Executor::execute(&mut conn, format!("VACUUM INTO '{target}'").as_str())
+                .await
+                .map_err(|e| e.to_string())?;
+            conn.close().await.map_err(|e| e.to_string())
+        })
+    };
+    let outcome = std::thread::spawn(vacuum)
+        .join()
+        .unwrap_or_else(|_| Err("the backup thread panicked".to_owned()));
+    if let Err(stderr) = outcome {
+        let _ = fs::remove_file(&path);
+        return Err(BackupError::ToolFailed {
+            tool: "VACUUM INTO",
+            status: "error".to_owned(),
+            stderr,
         });
     }
     let bytes = fs::metadata(&path)
@@ -190,6 +321,49 @@ fn percent_decode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sqlite_backups_are_private_consistent_copies() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("app.db");
+        let url = format!("sqlite://{}?mode=rwc", db.display());
+        let setup = {
+            let url = url.clone();
+            move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                runtime.block_on(async move {
+                    use sqlx::Connection;
+                    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+                    sqlx::raw_sql("CREATE TABLE t (x INT); INSERT INTO t VALUES (7);")
+                        .execute(&mut conn)
+                        .await
+                        .unwrap();
+                });
+            }
+        };
+        std::thread::spawn(setup).join().unwrap();
+        let backup = backup(&url, &dir.path().join("backups"), "3fa1c2d4e5b6").unwrap();
+        let name = backup
+            .path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            name.starts_with("app_") && name.ends_with("_3fa1c2d4e5b6.db"),
+            "{name}"
+        );
+        assert!(backup.bytes > 0);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&backup.path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
 
     #[test]
     fn names_carry_database_time_and_revision() {

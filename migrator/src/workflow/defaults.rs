@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::str::FromStr;
 
+use sqlx::mysql::MySqlConnectOptions;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 
@@ -35,11 +36,17 @@ fn local_socket_dir() -> Option<&'static str> {
 }
 
 /// Creates the database the URL names when it does not exist yet (PostgreSQL: through the
-/// `postgres` maintenance database of the same server). SQLite creates its file on connect.
+/// `postgres` maintenance database of the same server; MySQL: through
+/// `information_schema`). SQLite creates its file on connect. True when it was created.
 pub async fn ensure_database(url: &str) -> Result<bool, DbError> {
-    if Dialect::from_url(url) != Some(Dialect::Postgresql) {
-        return Ok(false);
+    match Dialect::from_url(url) {
+        Some(Dialect::Postgresql) => ensure_postgres(url).await,
+        Some(Dialect::Mysql) => ensure_mysql(url).await,
+        _ => Ok(false),
     }
+}
+
+async fn ensure_postgres(url: &str) -> Result<bool, DbError> {
     let options = PgConnectOptions::from_str(url).map_err(|source| DbError::BadUrl {
         url: crate::db::redact(url),
         source,
@@ -65,6 +72,47 @@ pub async fn ensure_database(url: &str) -> Result<bool, DbError> {
             .map_err(|e| statement_error("looking up the development database", &e))?;
     if !exists {
         let sql = format!("CREATE DATABASE \"{}\"", database.replace('"', "\"\""));
+        sqlx::raw_sql(&sql)
+            .execute(&mut admin)
+            .await
+            .map_err(|e| statement_error("creating the development database", &e))?;
+        tracing::info!(database, "created the development database");
+    }
+    let _ = admin.close().await;
+    Ok(!exists)
+}
+
+async fn ensure_mysql(url: &str) -> Result<bool, DbError> {
+    let options = MySqlConnectOptions::from_str(url).map_err(|source| DbError::BadUrl {
+        url: crate::db::redact(url),
+        source,
+    })?;
+    let Some(database) = options.get_database().map(str::to_string) else {
+        return Ok(false);
+    };
+    // Every account can open information_schema, and it always exists.
+    let mut admin = options
+        .clone()
+        .database("information_schema")
+        .connect()
+        .await
+        .map_err(|source| DbError::Unreachable {
+            url: crate::db::redact(url),
+            waited: std::time::Duration::ZERO,
+            source,
+        })?;
+    let exists: bool = sqlx::query_scalar(
+        "SELECT COUNT(*) > 0 FROM information_schema.schemata WHERE schema_name = ?",
+    )
+    .bind(&database)
+    .fetch_one(&mut admin)
+    .await
+    .map_err(|e| statement_error("looking up the development database", &e))?;
+    if !exists {
+        let sql = format!(
+            "CREATE DATABASE IF NOT EXISTS `{}`",
+            database.replace('`', "``")
+        );
         sqlx::raw_sql(&sql)
             .execute(&mut admin)
             .await

@@ -11,18 +11,22 @@
 //!   accepted.
 //!
 //! Nothing is printed here: the run reports [`Event`]s as they happen and returns a
-//! [`Report`]; the CLI decides how they look.
+//! [`Report`]; the CLI (and an application migrating on boot, through [`migrate_on_boot`])
+//! decides how they look. Their wording lives here, in [`Event`]'s `Display` and
+//! [`Outcome::headline`], so both say the same thing.
 
 pub mod backup;
 pub mod defaults;
+pub mod env;
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use schema_runtime::schema::Schema;
 use serde::Serialize;
 
-use crate::apply::{autogenerate_from_ops, split_ops, ApplyError, ApplyOptions, Session};
+use crate::apply::{compose_from, split_ops, ApplyError, ApplyOptions, Session};
 use crate::change::Op;
 use crate::compare::compare;
 use crate::db::{Database, DbError, Wait};
@@ -31,12 +35,22 @@ use crate::render::RenderError;
 use crate::revision::{self, NewRevision, RevisionError, RevisionFile, RevisionId, Target};
 
 pub use backup::{Backup, BackupError};
+pub use env::EnvConfig;
 
 /// The message of revisions the migrator writes for drift.
 pub const AUTO_SYNC_MESSAGE: &str = "auto sync schema";
 
 /// The message of merge revisions the migrator writes for several heads.
 pub const MERGE_MESSAGE: &str = "merge heads";
+
+/// What a run that leaves no drift says.
+pub const IN_SYNC_MESSAGE: &str = "Database schema is in sync with the models.";
+
+/// What a run that leaves only blocked drops says (the guide's wording).
+pub const PARTIAL_SYNC_MESSAGE: &str = "⚠️ Partial sync complete. Schema drift persists.";
+
+/// What a production run with uncovered drift says (the guide's wording).
+pub const PRODUCTION_DRIFT_MESSAGE: &str = "CRITICAL: Database schema is out of sync in PRODUCTION";
 
 /// Where the migrator runs, from `DGS_ENV`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -140,6 +154,64 @@ pub enum Event {
     ForcingProduction,
 }
 
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Connected { dialect } => write!(f, "connected to the {dialect} database"),
+            Self::BackupWritten(backup) => write!(
+                f,
+                "backup written to {} ({} bytes)",
+                backup.path.display(),
+                backup.bytes
+            ),
+            Self::MergeWritten { path, heads } => write!(
+                f,
+                "several heads ({}): wrote merge revision {}",
+                join(heads),
+                path.display()
+            ),
+            Self::Upgraded { revisions } => write!(
+                f,
+                "applied {} revision{}: {}",
+                revisions.len(),
+                plural(revisions.len()),
+                join(revisions)
+            ),
+            Self::Generated { path, ops } => {
+                write!(
+                    f,
+                    "schema drift found: generated {} with {} operation{}",
+                    path.display(),
+                    ops.len(),
+                    plural(ops.len())
+                )?;
+                for op in ops {
+                    write!(f, "\n    {}", op.describe())?;
+                }
+                Ok(())
+            }
+            Self::ForcingProduction => f.write_str(
+                "WARNING: --force-sync-prod: generating and applying unreviewed DDL on PRODUCTION",
+            ),
+        }
+    }
+}
+
+fn join(ids: &[RevisionId]) -> String {
+    ids.iter()
+        .map(RevisionId::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 /// How the run ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -166,6 +238,22 @@ pub enum Outcome {
     },
 }
 
+impl Outcome {
+    /// The one line that says how the run ended, in the guide's words.
+    pub fn headline(&self) -> &'static str {
+        match self {
+            Self::InSync | Self::Synced { .. } => IN_SYNC_MESSAGE,
+            Self::PartialSync { .. } => PARTIAL_SYNC_MESSAGE,
+            Self::ProductionDrift { .. } => PRODUCTION_DRIFT_MESSAGE,
+        }
+    }
+
+    /// True when the database may be used: every outcome but production drift.
+    pub fn is_success(&self) -> bool {
+        !matches!(self, Self::ProductionDrift { .. })
+    }
+}
+
 /// What the run did.
 #[derive(Clone, Debug)]
 pub struct Report {
@@ -173,6 +261,8 @@ pub struct Report {
     pub environment: Environment,
     /// The backup, if one was written.
     pub backup: Option<Backup>,
+    /// The merge revision written for several heads (development), to be committed.
+    pub merge: Option<PathBuf>,
     /// Every revision applied, the generated one included.
     pub applied: Vec<RevisionId>,
     /// How it ended.
@@ -185,6 +275,9 @@ pub enum WorkflowError {
     /// `DGS_ENV` holds something else than development or production.
     #[error("DGS_ENV is `{0}`; set it to `development` or `production`")]
     UnknownEnvironment(String),
+    /// Production without `DATABASE_URL`.
+    #[error("DATABASE_URL is required in production (DGS_ENV=production)")]
+    MissingDatabaseUrl,
     /// The database could not be reached or read.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -239,7 +332,9 @@ pub async fn run(
     });
     let set = revision::load(&options.dir)?;
     check_dialect(&set, &db, &options.dir)?;
-    let mut session = Session::begin(
+    // Deferred: the history tables appear with the first revision applied, so a run that
+    // changes nothing (in sync, production drift, a failed backup) leaves no trace.
+    let mut session = Session::begin_deferred(
         &mut db,
         ApplyOptions {
             lock_timeout: options.lock_timeout,
@@ -251,23 +346,42 @@ pub async fn run(
         options,
         on_event,
         backup: None,
+        merge: None,
         applied: Vec::new(),
     };
     let result = run.steps(&mut session, set, target).await;
-    session.finish().await?;
+    let finished = session.finish().await;
+    // The run's own error says more than a failure to release the lock after it.
     let outcome = result?;
+    finished?;
     Ok(Report {
         environment: options.environment,
         backup: run.backup,
+        merge: run.merge,
         applied: run.applied,
         outcome,
     })
+}
+
+/// Runs the smart migrator as an application's boot does: the options come from the
+/// environment exactly as the `migrate` binary reads it (`DGS_ENV`, `DATABASE_URL`,
+/// `DGS_BACKUP_DIR`) with every flag at its default, for the migrations in `dir`. The
+/// caller must refuse to start when the outcome is not [`Outcome::is_success`].
+pub async fn migrate_on_boot(
+    app: &str,
+    target: &Schema,
+    dir: &Path,
+    on_event: &mut dyn FnMut(&Event),
+) -> Result<Report, WorkflowError> {
+    let options = EnvConfig::from_env()?.options(app, dir)?;
+    run(target, &options, on_event).await
 }
 
 struct Run<'o, 'e> {
     options: &'o Options,
     on_event: &'e mut dyn FnMut(&Event),
     backup: Option<Backup>,
+    merge: Option<PathBuf>,
     applied: Vec<RevisionId>,
 }
 
@@ -308,25 +422,29 @@ impl Run<'_, '_> {
         if self.options.environment == Environment::Production {
             (self.on_event)(&Event::ForcingProduction);
         }
+        // Composed (which can fail to render) before the backup, and the backup taken
+        // before the file is written: a failed backup leaves neither a change nor a file.
         let dialect = session.database().dialect();
-        let generated = autogenerate_from_ops(
+        let Some(composed) = compose_from(
+            &comparison.current,
             &comparison.ops,
             dialect,
-            &set,
-            &self.options.dir,
+            set.heads(),
             AUTO_SYNC_MESSAGE,
-            None,
-        )?;
-        let Some(file) = generated.file else {
-            // split_ops found something to emit, so a file was written; stay defensive.
+        )?
+        else {
+            // split_ops found something to emit, so compose did too; stay defensive.
             return Ok(Outcome::PartialSync {
                 file: None,
-                blocked: generated.blocked,
+                blocked: split.blocked,
             });
         };
+        let current = session.current_heads().await?;
+        self.ensure_backup(&current)?;
+        let file = revision::write_new(&self.options.dir, RevisionFile::new(composed.revision))?;
         (self.on_event)(&Event::Generated {
             path: file.path.clone(),
-            ops: generated.emitted.clone(),
+            ops: composed.emitted,
         });
         let set = revision::load(&self.options.dir)?;
         self.upgrade(session, &set).await?;
@@ -397,6 +515,7 @@ impl Run<'_, '_> {
             path: file.path.clone(),
             heads,
         });
+        self.merge = Some(file.path);
         Ok(revision::load(&self.options.dir)?)
     }
 }
@@ -415,9 +534,15 @@ async fn connect(options: &Options) -> Result<Database, WorkflowError> {
     }
 }
 
-/// PostgreSQL's "database does not exist" (SQLSTATE 3D000).
+/// "Database does not exist": PostgreSQL's SQLSTATE 3D000, MySQL's error 1049.
 fn is_missing_database(error: &sqlx::Error) -> bool {
-    matches!(error, sqlx::Error::Database(db) if db.code().as_deref() == Some("3D000"))
+    let sqlx::Error::Database(db) = error else {
+        return false;
+    };
+    db.code().as_deref() == Some("3D000")
+        || db
+            .try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()
+            .is_some_and(|e| e.number() == 1049)
 }
 
 fn check_dialect(
