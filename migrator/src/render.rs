@@ -8,8 +8,10 @@
 
 use thiserror::Error;
 
+use schema_runtime::schema::Schema;
+
 use crate::change::Op;
-use crate::dialect::{postgres, Dialect, Statement};
+use crate::dialect::{mysql, postgres, sqlite, Dialect, Statement};
 
 /// Why ops could not be rendered.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -21,6 +23,17 @@ pub enum RenderError {
     UnsupportedDialect {
         /// The dialect asked for.
         dialect: Dialect,
+    },
+    /// The dialect cannot express what an op asks for (an array column or a namespace on
+    /// SQLite or MySQL), or cannot render it without more context.
+    #[error("cannot {op} on {dialect}: {reason}")]
+    NotExpressible {
+        /// The dialect asked for.
+        dialect: Dialect,
+        /// The op, described in words.
+        op: String,
+        /// What the dialect lacks and what to change, naming the model's table and column.
+        reason: String,
     },
     /// A name the database would truncate, refuse or misread.
     #[error(
@@ -88,6 +101,33 @@ pub fn render_down_groups(
     Ok(groups)
 }
 
+/// Like [`render_groups`], rendered against the schema the ops start from. SQLite needs it:
+/// what its `ALTER TABLE` cannot do is a table rebuild, which writes the table's whole
+/// definition. Other dialects ignore `current`.
+pub fn render_groups_from(
+    dialect: Dialect,
+    current: &Schema,
+    ops: &[Op],
+) -> Result<Vec<Vec<Statement>>, RenderError> {
+    match dialect {
+        Dialect::Sqlite => sqlite::render::render_groups(current, ops),
+        _ => render_groups(dialect, ops),
+    }
+}
+
+/// Like [`render_down_groups`], rendered against the schema the ops start from (see
+/// [`render_groups_from`]).
+pub fn render_down_groups_from(
+    dialect: Dialect,
+    current: &Schema,
+    ops: &[Op],
+) -> Result<Vec<Vec<Statement>>, RenderError> {
+    match dialect {
+        Dialect::Sqlite => sqlite::render::render_down_groups(current, ops),
+        _ => render_down_groups(dialect, ops),
+    }
+}
+
 /// The text of a revision file section: each statement followed by `;` and a newline, a
 /// blank line between the groups of different ops. Comment-only statements get no `;`
 /// (after a `--` comment it would be part of the comment). Empty groups are left out.
@@ -127,7 +167,16 @@ impl Backend {
                 render_op: postgres::render::render_op,
                 render_reverse: postgres::render::render_reverse,
             }),
-            Dialect::Mysql | Dialect::Sqlite => Err(RenderError::UnsupportedDialect { dialect }),
+            Dialect::Mysql => Ok(Self {
+                validate: mysql::render::validate,
+                render_op: mysql::render::render_op,
+                render_reverse: mysql::render::render_reverse,
+            }),
+            Dialect::Sqlite => Ok(Self {
+                validate: sqlite::render::validate_without_schema,
+                render_op: sqlite::render::render_op,
+                render_reverse: sqlite::render::render_reverse,
+            }),
         }
     }
 }
@@ -174,14 +223,23 @@ mod tests {
     }
 
     #[test]
-    fn other_dialects_are_refused_with_a_typed_error() {
-        for dialect in [Dialect::Mysql, Dialect::Sqlite] {
-            assert_eq!(
-                render(dialect, &[add_value()]),
-                Err(RenderError::UnsupportedDialect { dialect })
-            );
-            assert!(render_down(dialect, &[add_value()]).is_err());
-        }
+    fn sqlite_needs_the_current_schema_for_a_rebuild() {
+        use schema_runtime::schema::CheckConstraint;
+        let op = Op::AddCheck {
+            table: QualifiedName::new("t"),
+            check: CheckConstraint {
+                name: "ck_t_x".into(),
+                expression: "x > 0".into(),
+            },
+        };
+        assert!(matches!(
+            render(Dialect::Sqlite, &[op]),
+            Err(RenderError::NotExpressible {
+                dialect: Dialect::Sqlite,
+                ..
+            })
+        ));
+        assert!(render(Dialect::Sqlite, &[add_value()]).unwrap().is_empty());
     }
 
     #[test]

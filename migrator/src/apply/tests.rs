@@ -127,7 +127,10 @@ fn apply_offline_range_already_reached_is_a_comment() {
 fn apply_offline_refuses_another_dialect_and_irreversible_revisions() {
     let set = branchy();
     let error = offline_script(&set, Dialect::Sqlite, Direction::Up, &range("head")).unwrap_err();
-    assert!(matches!(error, ApplyError::Db(_)), "{error}");
+    assert!(
+        matches!(error, ApplyError::DialectMismatch { .. }),
+        "{error}"
+    );
     let irreversible = RevisionSet::new(
         vec![file("aaaa", &[], "CREATE TABLE a (id int)", "", true)],
         "v",

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use schema_runtime::schema::Schema;
 use serde::Serialize;
 
-use crate::apply::{autogenerate_from_ops, Session};
+use crate::apply::{autogenerate_from_comparison, Session};
 use crate::change::Op;
 use crate::compare::compare;
 use crate::filter::SchemaFilter;
@@ -113,8 +113,8 @@ async fn sync_locked(
         .map_err(super::db_exit)?;
     let dialect = session.database().dialect();
     let heads = set.heads();
-    let generated = autogenerate_from_ops(
-        &comparison.ops,
+    let generated = autogenerate_from_comparison(
+        &comparison,
         dialect,
         set,
         &settings.dir,

@@ -5,12 +5,12 @@
 
 use serde::Serialize;
 
-use crate::apply::{compose, read_heads};
+use crate::apply::{compose_from, read_heads};
 use crate::change::Op;
 use crate::compare::{compare, Comparison};
 use crate::db::Database;
 use crate::filter::SchemaFilter;
-use crate::render::{render_groups, render_script};
+use crate::render::{render_groups_from, render_script};
 use crate::revision::{RevisionFile, RevisionId};
 use crate::safety::{classify_all, Risk};
 use crate::summary;
@@ -83,9 +83,15 @@ async fn check_summary(
     if recorded != expected {
         text.push_str(&summary::not_at_heads(&names(&recorded), &names(&expected)));
     }
-    let proposed = compose(&comparison.ops, db.dialect(), heads, AUTO_SYNC_MESSAGE)
-        .map_err(|e| Exit::new(Code::Usage, e))?
-        .map(|composed| RevisionFile::new(composed.revision));
+    let proposed = compose_from(
+        &comparison.current,
+        &comparison.ops,
+        db.dialect(),
+        heads,
+        AUTO_SYNC_MESSAGE,
+    )
+    .map_err(|e| Exit::new(Code::Usage, e))?
+    .map(|composed| RevisionFile::new(composed.revision));
     let proposed = proposed
         .as_ref()
         .map(|file| (file.file_name(), file.render()));
@@ -103,7 +109,8 @@ fn names(ids: &[RevisionId]) -> Vec<String> {
 }
 
 fn report(comparison: &Comparison, dialect: crate::Dialect) -> Result<Report<'_>, Exit> {
-    let groups = render_groups(dialect, &comparison.ops).map_err(|e| Exit::new(Code::Usage, e))?;
+    let groups = render_groups_from(dialect, &comparison.current, &comparison.ops)
+        .map_err(|e| Exit::new(Code::Usage, e))?;
     let ops = comparison
         .ops
         .iter()
@@ -154,7 +161,8 @@ fn print_human(
         };
         out.line(format!("  {:width$}  {risk}", op.description));
     }
-    let groups = render_groups(dialect, &comparison.ops).map_err(|e| Exit::new(Code::Usage, e))?;
+    let groups = render_groups_from(dialect, &comparison.current, &comparison.ops)
+        .map_err(|e| Exit::new(Code::Usage, e))?;
     out.line("");
     out.line(out.dim("-- SQL"));
     out.line(render_script(&groups));

@@ -16,7 +16,7 @@ use crate::dialect::Dialect;
 use crate::filter::MIGRATOR_TABLES;
 use crate::revision::{Checksum, RevisionId};
 
-use super::{postgres, DbError};
+use super::{mysql, postgres, sqlite, DbError};
 
 /// The version table: the revisions the database is at (its heads).
 pub const VERSION_TABLE: &str = MIGRATOR_TABLES[0];
@@ -175,9 +175,19 @@ impl HistorySql {
                 lock: postgres::lock::lock_statement,
                 unlock: postgres::lock::unlock_statement,
             }),
-            Dialect::Mysql | Dialect::Sqlite => Err(DbError::Unsupported {
-                dialect,
-                operation: "applying migrations",
+            Dialect::Sqlite => Ok(Self {
+                create_tables: sqlite::history::create_tables,
+                update_heads: sqlite::history::update_heads,
+                log: sqlite::history::log,
+                lock: sqlite::lock::lock_statement,
+                unlock: sqlite::lock::unlock_statement,
+            }),
+            Dialect::Mysql => Ok(Self {
+                create_tables: mysql::history::create_tables,
+                update_heads: mysql::history::update_heads,
+                log: mysql::history::log,
+                lock: mysql::lock::lock_statement,
+                unlock: mysql::lock::unlock_statement,
             }),
         }
     }
@@ -251,7 +261,8 @@ mod tests {
 
     #[test]
     fn other_dialects_have_no_history_store_yet() {
-        assert!(HistorySql::for_dialect(Dialect::Sqlite).is_err());
+        assert!(HistorySql::for_dialect(Dialect::Mysql).is_ok());
+        assert!(HistorySql::for_dialect(Dialect::Sqlite).is_ok());
         assert!(HistorySql::for_dialect(Dialect::Postgresql).is_ok());
     }
 }

@@ -9,8 +9,10 @@
 
 pub mod history;
 mod lock;
+mod mysql;
 mod postgres;
 mod server;
+mod sqlite;
 mod url;
 
 use std::collections::BTreeSet;
@@ -72,6 +74,9 @@ pub enum DbError {
     /// Reading the schema failed.
     #[error(transparent)]
     Inspect(Box<crate::dialect::postgres::inspect::InspectError>),
+    /// Reading a MySQL schema failed.
+    #[error(transparent)]
+    MysqlInspect(Box<crate::dialect::mysql::inspect::InspectError>),
     /// A statement failed.
     #[error("{context} failed: {message}")]
     Statement {
@@ -119,6 +124,12 @@ impl From<crate::dialect::postgres::inspect::InspectError> for DbError {
     }
 }
 
+impl From<crate::dialect::mysql::inspect::InspectError> for DbError {
+    fn from(error: crate::dialect::mysql::inspect::InspectError) -> Self {
+        Self::MysqlInspect(Box::new(error))
+    }
+}
+
 impl DbError {
     /// A failed query of the migrator's own tables or lock.
     pub fn query(context: &'static str, source: ServerError) -> Self {
@@ -134,6 +145,10 @@ impl DbError {
 pub enum Database {
     /// PostgreSQL.
     Postgres(sqlx::PgConnection),
+    /// MySQL or MariaDB.
+    Mysql(sqlx::MySqlConnection),
+    /// SQLite (a file; see `db::sqlite` for why foreign keys are off on this connection).
+    Sqlite(sqlx::SqliteConnection),
 }
 
 /// How to wait for a database that is not up yet.
@@ -160,10 +175,8 @@ impl Database {
     pub async fn connect(url: &str, wait: Wait) -> Result<Self, DbError> {
         match Dialect::from_url(url) {
             Some(Dialect::Postgresql) => Ok(Self::Postgres(postgres::connect(url, wait).await?)),
-            Some(dialect) => Err(DbError::Unsupported {
-                dialect,
-                operation: "connecting",
-            }),
+            Some(Dialect::Mysql) => Ok(Self::Mysql(mysql::connect(url, wait).await?)),
+            Some(Dialect::Sqlite) => Ok(Self::Sqlite(sqlite::connect(url, wait).await?)),
             None => Err(DbError::UnknownScheme { url: redact(url) }),
         }
     }
@@ -172,6 +185,8 @@ impl Database {
     pub fn dialect(&self) -> Dialect {
         match self {
             Self::Postgres(_) => Dialect::Postgresql,
+            Self::Mysql(_) => Dialect::Mysql,
+            Self::Sqlite(_) => Dialect::Sqlite,
         }
     }
 
@@ -181,6 +196,10 @@ impl Database {
             Self::Postgres(conn) => {
                 Ok(crate::dialect::postgres::inspect::inspect(conn, filter).await?)
             }
+            Self::Mysql(conn) => Ok(crate::dialect::mysql::inspect::inspect(conn, filter).await?),
+            Self::Sqlite(conn) => crate::dialect::sqlite::inspect::inspect(conn, filter)
+                .await
+                .map_err(|e| DbError::query("reading the SQLite schema", sqlite::server_error(&e))),
         }
     }
 
@@ -197,6 +216,14 @@ impl Database {
                     .await?;
                 Ok(())
             }
+            Self::Mysql(_) => {
+                crate::dialect::mysql::normalize::normalize_target(target);
+                Ok(())
+            }
+            Self::Sqlite(_) => {
+                crate::dialect::sqlite::normalize::normalize_target(target);
+                Ok(())
+            }
         }
     }
 
@@ -205,6 +232,8 @@ impl Database {
     pub async fn execute_in_transaction(&mut self, statements: &[String]) -> Result<(), DbError> {
         match self {
             Self::Postgres(conn) => postgres::execute_in_transaction(conn, statements).await,
+            Self::Mysql(conn) => mysql::execute_in_transaction(conn, statements).await,
+            Self::Sqlite(conn) => sqlite::execute_in_transaction(conn, statements).await,
         }
     }
 
@@ -214,6 +243,8 @@ impl Database {
     pub async fn execute(&mut self, sql: &str) -> Result<(), ServerError> {
         match self {
             Self::Postgres(conn) => postgres::execute(conn, sql).await,
+            Self::Mysql(conn) => mysql::execute(conn, sql).await,
+            Self::Sqlite(conn) => sqlite::execute(conn, sql).await,
         }
     }
 
@@ -222,6 +253,8 @@ impl Database {
     pub fn commits_before_use(&self, sql: &str) -> bool {
         match self {
             Self::Postgres(_) => postgres::commits_before_use(sql),
+            Self::Mysql(_) => false,
+            Self::Sqlite(_) => false,
         }
     }
 
@@ -229,6 +262,8 @@ impl Database {
     pub async fn try_lock(&mut self) -> Result<bool, DbError> {
         match self {
             Self::Postgres(conn) => postgres::lock::try_lock(conn).await,
+            Self::Mysql(conn) => mysql::lock::try_lock(conn).await,
+            Self::Sqlite(conn) => sqlite::lock::try_lock(conn).await,
         }
     }
 
@@ -236,6 +271,8 @@ impl Database {
     pub async fn unlock(&mut self) -> Result<bool, DbError> {
         match self {
             Self::Postgres(conn) => postgres::lock::unlock(conn).await,
+            Self::Mysql(conn) => mysql::lock::unlock(conn).await,
+            Self::Sqlite(conn) => sqlite::lock::unlock(conn).await,
         }
     }
 
@@ -243,6 +280,8 @@ impl Database {
     pub async fn lock_holder(&mut self) -> Result<Option<LockHolder>, DbError> {
         match self {
             Self::Postgres(conn) => postgres::lock::holder(conn).await,
+            Self::Mysql(conn) => mysql::lock::holder(conn).await,
+            Self::Sqlite(conn) => sqlite::lock::holder(conn).await,
         }
     }
 
@@ -281,6 +320,8 @@ impl Database {
     pub async fn history_exists(&mut self) -> Result<bool, DbError> {
         match self {
             Self::Postgres(conn) => postgres::history::exists(conn, history::VERSION_TABLE).await,
+            Self::Mysql(conn) => mysql::history::exists(conn, history::VERSION_TABLE).await,
+            Self::Sqlite(conn) => sqlite::history::exists(conn, history::VERSION_TABLE).await,
         }
     }
 
@@ -292,6 +333,8 @@ impl Database {
         }
         match self {
             Self::Postgres(conn) => postgres::history::exists(conn, history::LOG_TABLE).await,
+            Self::Mysql(conn) => mysql::history::exists(conn, history::LOG_TABLE).await,
+            Self::Sqlite(conn) => sqlite::history::exists(conn, history::LOG_TABLE).await,
         }
     }
 
@@ -303,6 +346,8 @@ impl Database {
         }
         let raw = match self {
             Self::Postgres(conn) => postgres::history::read_heads(conn).await?,
+            Self::Mysql(conn) => mysql::history::read_heads(conn).await?,
+            Self::Sqlite(conn) => sqlite::history::read_heads(conn).await?,
         };
         let heads: BTreeSet<RevisionId> = raw
             .into_iter()
@@ -319,6 +364,8 @@ impl Database {
         }
         match self {
             Self::Postgres(conn) => postgres::history::read_checksums(conn).await,
+            Self::Mysql(conn) => mysql::history::read_checksums(conn).await,
+            Self::Sqlite(conn) => sqlite::history::read_checksums(conn).await,
         }
     }
 }

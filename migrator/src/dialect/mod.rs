@@ -2,7 +2,9 @@
 //! spelling, locking, backups) lives behind [`Dialect`]. The engine above never branches on
 //! the database anywhere else.
 
+pub mod mysql;
 pub mod postgres;
+pub mod sqlite;
 
 use std::fmt;
 

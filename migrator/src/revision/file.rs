@@ -104,8 +104,9 @@ pub struct NewRevision {
 }
 
 impl NewRevision {
-    /// A revision with a fresh random id, created now (to the second), transactional, with
-    /// empty sections: what `migrate revision -m MSG` writes.
+    /// A revision with a fresh random id, created now (to the second), transactional (but
+    /// on MySQL, where DDL commits on its own and the file should say so), with empty
+    /// sections: what `migrate revision -m MSG` writes.
     pub fn new(
         message: impl Into<String>,
         dialect: Dialect,
@@ -118,7 +119,7 @@ impl NewRevision {
             message: message.into(),
             created: DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now),
             dialect,
-            transactional: true,
+            transactional: dialect != Dialect::Mysql,
             up: String::new(),
             down: String::new(),
         }

@@ -1,0 +1,439 @@
+//! MySQL / MariaDB DDL for every [`Op`]: backtick-quoted identifiers, `ENGINE=InnoDB`
+//! tables, and column changes as one `MODIFY COLUMN` with the column's whole definition
+//! (MySQL has no `ALTER COLUMN ... TYPE`, and a comment or a default cannot be changed
+//! without restating the rest).
+//!
+//! DDL is not transactional in MySQL: every statement commits on its own (an implicit
+//! commit), so every statement is marked `transactional: false`, and a revision written
+//! for MySQL says `-- transactional: false`. The executor then runs it statement by
+//! statement and, on a failure, names the statements that already took effect.
+//!
+//! Enum types, namespaces and in-place constraint renames do not exist here; the diff does
+//! not ask for them ([`crate::diff`]'s hooks), and [`validate`] refuses what the models ask
+//! for but MySQL cannot express (arrays, intervals, partial or expression indexes,
+//! deferrable keys, namespaces) with a sentence saying so.
+
+use schema_runtime::schema::{
+    CheckConstraint, Column, ForeignKey, Identity, Index, IndexPart, QualifiedName, Table,
+    UniqueConstraint,
+};
+
+use super::quote::{quote_ident, quote_literal, quote_name};
+use super::types::{render_type, unsupported};
+use crate::change::Op;
+use crate::dialect::{Dialect, Statement};
+use crate::render::RenderError;
+
+/// The longest identifier MySQL accepts, in characters.
+pub const MAX_IDENTIFIER_CHARS: usize = 64;
+
+/// A statement as MySQL runs it: committing on its own.
+fn ddl(sql: impl Into<String>) -> Statement {
+    Statement {
+        sql: sql.into(),
+        transactional: false,
+    }
+}
+
+/// Refuses ops MySQL cannot carry out, before any SQL is written.
+pub fn validate(op: &Op) -> Result<(), RenderError> {
+    match problem(op) {
+        Some(reason) => Err(RenderError::NotExpressible {
+            dialect: Dialect::Mysql,
+            op: op.describe(),
+            reason,
+        }),
+        None => Ok(()),
+    }
+}
+
+fn problem(op: &Op) -> Option<String> {
+    if let Some(namespace) = namespace_of(op) {
+        return Some(format!(
+            "MySQL has no schemas inside a database (namespace `{namespace}`); put the table in \
+             the connected database (no `schema = ...`)"
+        ));
+    }
+    match op {
+        Op::CreateNamespace { name } => Some(format!(
+            "MySQL has no schemas inside a database (namespace `{name}`)"
+        )),
+        Op::RenameConstraint { .. } => {
+            Some("MySQL cannot rename a constraint in place; drop it and add it again".into())
+        }
+        Op::CreateTable { table } => table
+            .columns
+            .iter()
+            .find_map(column_problem)
+            .or_else(|| table.indexes.iter().find_map(index_problem)),
+        Op::AddColumn { column, .. } => column_problem(column),
+        Op::AlterColumn { to, .. } => column_problem(to),
+        Op::CreateIndex { index, .. } => index_problem(index),
+        Op::AddForeignKey { foreign_key, .. } if foreign_key.deferrable => Some(format!(
+            "MySQL checks foreign keys immediately; foreign key {} cannot be deferrable",
+            foreign_key.name
+        )),
+        _ => None,
+    }
+}
+
+fn namespace_of(op: &Op) -> Option<&str> {
+    let names: Vec<&QualifiedName> = match op {
+        Op::CreateTable { table } | Op::DropTable { table } => vec![&table.name],
+        Op::RenameTable { from, to } => vec![from, to],
+        Op::AddForeignKey { table, foreign_key } | Op::DropForeignKey { table, foreign_key } => {
+            vec![table, &foreign_key.referenced_table]
+        }
+        Op::SetTableComment { table, .. }
+        | Op::AddColumn { table, .. }
+        | Op::DropColumn { table, .. }
+        | Op::RenameColumn { table, .. }
+        | Op::AlterColumn { table, .. }
+        | Op::AddPrimaryKey { table, .. }
+        | Op::DropPrimaryKey { table, .. }
+        | Op::CreateIndex { table, .. }
+        | Op::DropIndex { table, .. }
+        | Op::RenameIndex { table, .. }
+        | Op::RenameConstraint { table, .. }
+        | Op::AddUnique { table, .. }
+        | Op::DropUnique { table, .. }
+        | Op::AddCheck { table, .. }
+        | Op::DropCheck { table, .. } => vec![table],
+        _ => Vec::new(),
+    };
+    names.into_iter().find_map(|n| n.schema.as_deref())
+}
+
+fn column_problem(column: &Column) -> Option<String> {
+    if column.name.chars().count() > MAX_IDENTIFIER_CHARS {
+        return Some(format!(
+            "the column name {:?} is longer than MySQL's 64 characters",
+            column.name
+        ));
+    }
+    let ty = match &column.ty {
+        schema_runtime::schema::ColumnType::Array { element } => element.as_ref(),
+        other => other,
+    };
+    unsupported(&column.ty)
+        .or_else(|| unsupported(ty))
+        .map(|why| format!("column {} is {}: {why}", column.name, column.ty))
+}
+
+fn index_problem(index: &Index) -> Option<String> {
+    if index.predicate.is_some() {
+        return Some(format!(
+            "MySQL has no partial indexes; index {} has a WHERE clause. Drop the `where` for \
+             MySQL, or enforce the rule in the application",
+            index.name
+        ));
+    }
+    if let Some(method) = &index.method {
+        return Some(format!(
+            "MySQL has no `{method}` index method (index {})",
+            index.name
+        ));
+    }
+    if index
+        .parts
+        .iter()
+        .any(|p| matches!(p, IndexPart::Expression(_)))
+    {
+        return Some(format!(
+            "index {} has expression keys, which MariaDB cannot index; index a generated \
+             column instead",
+            index.name
+        ));
+    }
+    None
+}
+
+/// The statements that carry out one op, in the order they must run.
+pub fn render_op(op: &Op) -> Vec<Statement> {
+    match op {
+        // MySQL keeps enums inside column types and has no namespaces to create: the diff
+        // never asks, and there is nothing to run if it did.
+        Op::CreateNamespace { .. }
+        | Op::CreateEnum { .. }
+        | Op::DropEnum { .. }
+        | Op::AddEnumValue { .. }
+        | Op::ReplaceEnumValues { .. }
+        | Op::SetEnumComment { .. } => Vec::new(),
+        Op::CreateTable { table } => vec![create_table(table)],
+        Op::DropTable { table } => vec![ddl(format!("DROP TABLE {}", quote_name(&table.name)))],
+        Op::RenameTable { from, to } => vec![ddl(format!(
+            "RENAME TABLE {} TO {}",
+            quote_name(from),
+            quote_name(to)
+        ))],
+        Op::SetTableComment { table, to, .. } => vec![alter(
+            table,
+            format!("COMMENT = {}", quote_literal(to.as_deref().unwrap_or(""))),
+        )],
+        Op::AddColumn { table, column } => {
+            vec![alter(
+                table,
+                format!("ADD COLUMN {}", column_definition(column)),
+            )]
+        }
+        Op::DropColumn { table, column } => vec![alter(
+            table,
+            format!("DROP COLUMN {}", quote_ident(&column.name)),
+        )],
+        Op::RenameColumn { table, from, to } => vec![alter(
+            table,
+            format!("RENAME COLUMN {} TO {}", quote_ident(from), quote_ident(to)),
+        )],
+        Op::AlterColumn { table, to, .. } => vec![alter(
+            table,
+            format!("MODIFY COLUMN {}", column_definition(to)),
+        )],
+        Op::AddPrimaryKey { table, key } => vec![alter(
+            table,
+            format!("ADD PRIMARY KEY {}", column_list(&key.columns)),
+        )],
+        Op::DropPrimaryKey { table, .. } => vec![alter(table, "DROP PRIMARY KEY".into())],
+        Op::CreateIndex { table, index } => vec![create_index(table, index)],
+        Op::DropIndex { table, index } => vec![ddl(format!(
+            "DROP INDEX {} ON {}",
+            quote_ident(&index.name),
+            quote_name(table)
+        ))],
+        Op::RenameIndex { table, from, to } => vec![alter(
+            table,
+            format!("RENAME INDEX {} TO {}", quote_ident(from), quote_ident(to)),
+        )],
+        // Refused by `validate`; nothing is written if it is ever reached.
+        Op::RenameConstraint { .. } => Vec::new(),
+        Op::AddUnique { table, unique } => {
+            vec![alter(table, format!("ADD {}", unique_clause(unique)))]
+        }
+        Op::DropUnique { table, unique } => vec![alter(
+            table,
+            format!("DROP INDEX {}", quote_ident(&unique.name)),
+        )],
+        Op::AddForeignKey { table, foreign_key } => vec![alter(
+            table,
+            format!("ADD {}", foreign_key_clause(foreign_key)),
+        )],
+        Op::DropForeignKey { table, foreign_key } => vec![alter(
+            table,
+            format!("DROP FOREIGN KEY {}", quote_ident(&foreign_key.name)),
+        )],
+        Op::AddCheck { table, check } => vec![alter(table, format!("ADD {}", check_clause(check)))],
+        // `DROP CONSTRAINT` works on MariaDB 10.2+ and MySQL 8.0.19+ (MySQL's older
+        // `DROP CHECK` is unknown to MariaDB).
+        Op::DropCheck { table, check } => vec![alter(
+            table,
+            format!("DROP CONSTRAINT {}", quote_ident(&check.name)),
+        )],
+    }
+}
+
+/// The statements that undo one op: the rendering of [`Op::reverse`], or a comment-only
+/// statement for an op that has none.
+pub fn render_reverse(op: &Op) -> Vec<Statement> {
+    match op.reverse() {
+        Some(reverse) => render_op(&reverse),
+        None => vec![Statement::comment(&format!(
+            "irreversible: {}",
+            op.describe()
+        ))],
+    }
+}
+
+fn alter(table: &QualifiedName, action: String) -> Statement {
+    ddl(format!("ALTER TABLE {} {action}", quote_name(table)))
+}
+
+/// `CREATE TABLE` with one column per line, then the primary key, uniques and checks,
+/// `ENGINE=InnoDB` (the only engine with foreign keys and crash safety) and the comment.
+fn create_table(table: &Table) -> Statement {
+    let mut lines: Vec<String> = table.columns.iter().map(column_definition).collect();
+    if let Some(key) = &table.primary_key {
+        lines.push(format!("PRIMARY KEY {}", column_list(&key.columns)));
+    }
+    lines.extend(table.uniques.iter().map(unique_clause));
+    lines.extend(table.checks.iter().map(check_clause));
+    let body = lines
+        .iter()
+        .map(|line| format!("    {line}"))
+        .collect::<Vec<_>>()
+        .join(",\n");
+    let mut sql = format!(
+        "CREATE TABLE {} (\n{body}\n) ENGINE=InnoDB",
+        quote_name(&table.name)
+    );
+    if let Some(comment) = &table.comment {
+        sql.push_str(&format!(" COMMENT={}", quote_literal(comment)));
+    }
+    ddl(sql)
+}
+
+/// `` `name` type [COLLATE c] [NOT] NULL [DEFAULT expr] [AUTO_INCREMENT] [COMMENT '...'] ``:
+/// the whole column, as `ADD COLUMN` and `MODIFY COLUMN` both need it.
+pub fn column_definition(column: &Column) -> String {
+    let mut sql = format!("{} {}", quote_ident(&column.name), render_type(&column.ty));
+    if let Some(collation) = &column.collation {
+        sql.push_str(&format!(" COLLATE {}", quote_ident(collation)));
+    }
+    sql.push_str(if column.nullable {
+        " NULL"
+    } else {
+        " NOT NULL"
+    });
+    if let Some(default) = &column.default {
+        sql.push_str(&format!(" DEFAULT {}", default_expression(default)));
+    }
+    if let Some(Identity::ByDefault | Identity::Always) = column.identity {
+        sql.push_str(" AUTO_INCREMENT");
+    }
+    if let Some(comment) = &column.comment {
+        sql.push_str(&format!(" COMMENT {}", quote_literal(comment)));
+    }
+    sql
+}
+
+/// A default as MySQL accepts it: literals and `current_timestamp` bare, any other
+/// expression in parentheses (MySQL 8 requires them; MariaDB accepts them).
+fn default_expression(default: &str) -> String {
+    let lower = default.trim().to_ascii_lowercase();
+    let literal = lower.starts_with('\'')
+        || lower == "null"
+        || lower.starts_with("current_timestamp")
+        || lower.parse::<f64>().is_ok()
+        || (lower.starts_with('(') && lower.ends_with(')'));
+    if literal {
+        default.to_owned()
+    } else {
+        format!("({default})")
+    }
+}
+
+fn column_list(columns: &[String]) -> String {
+    let quoted: Vec<String> = columns.iter().map(|c| quote_ident(c)).collect();
+    format!("({})", quoted.join(", "))
+}
+
+fn unique_clause(unique: &UniqueConstraint) -> String {
+    format!(
+        "CONSTRAINT {} UNIQUE {}",
+        quote_ident(&unique.name),
+        column_list(&unique.columns)
+    )
+}
+
+fn check_clause(check: &CheckConstraint) -> String {
+    format!(
+        "CONSTRAINT {} CHECK ({})",
+        quote_ident(&check.name),
+        check.expression
+    )
+}
+
+fn foreign_key_clause(key: &ForeignKey) -> String {
+    format!(
+        "CONSTRAINT {} FOREIGN KEY {} REFERENCES {} {} ON DELETE {} ON UPDATE {}",
+        quote_ident(&key.name),
+        column_list(&key.columns),
+        quote_name(&key.referenced_table),
+        column_list(&key.referenced_columns),
+        key.on_delete.as_sql(),
+        key.on_update.as_sql()
+    )
+}
+
+fn create_index(table: &QualifiedName, index: &Index) -> Statement {
+    let parts: Vec<String> = index
+        .parts
+        .iter()
+        .map(|p| match p {
+            IndexPart::Column(c) => quote_ident(c),
+            IndexPart::Expression(e) => format!("({e})"),
+        })
+        .collect();
+    ddl(format!(
+        "CREATE {}INDEX {} ON {} ({})",
+        if index.unique { "UNIQUE " } else { "" },
+        quote_ident(&index.name),
+        quote_name(table),
+        parts.join(", ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use schema_runtime::schema::ColumnType;
+
+    fn table() -> QualifiedName {
+        QualifiedName::new("orders")
+    }
+
+    #[test]
+    fn every_statement_commits_on_its_own() {
+        let op = Op::AddColumn {
+            table: table(),
+            column: Column {
+                comment: Some("it's".into()),
+                default: Some("'x'".into()),
+                ..Column::new("note", ColumnType::Varchar { length: Some(20) })
+            },
+        };
+        let up = render_op(&op);
+        assert_eq!(
+            up[0].sql,
+            "ALTER TABLE `orders` ADD COLUMN `note` varchar(20) NOT NULL DEFAULT 'x' COMMENT 'it''s'"
+        );
+        assert!(!up[0].transactional);
+        assert_eq!(
+            render_reverse(&op)[0].sql,
+            "ALTER TABLE `orders` DROP COLUMN `note`"
+        );
+    }
+
+    #[test]
+    fn what_mysql_cannot_express_is_refused_with_a_reason() {
+        let partial = Op::CreateIndex {
+            table: table(),
+            index: Index {
+                name: "ix_orders_open".into(),
+                parts: vec![IndexPart::Column("id".into())],
+                unique: false,
+                predicate: Some("status = 'open'".into()),
+                method: None,
+            },
+        };
+        let error = validate(&partial).unwrap_err().to_string();
+        assert!(error.contains("no partial indexes"), "{error}");
+        let namespaced = Op::RenameTable {
+            from: QualifiedName::with_schema("audit", "a"),
+            to: QualifiedName::with_schema("audit", "b"),
+        };
+        assert!(validate(&namespaced)
+            .unwrap_err()
+            .to_string()
+            .contains("namespace `audit`"));
+        let array = Op::AddColumn {
+            table: table(),
+            column: Column::new(
+                "labels",
+                ColumnType::Array {
+                    element: Box::new(ColumnType::Text),
+                },
+            ),
+        };
+        assert!(validate(&array).unwrap_err().to_string().contains("array"));
+    }
+
+    #[test]
+    fn expressions_in_defaults_get_parentheses() {
+        assert_eq!(default_expression("'a'"), "'a'");
+        assert_eq!(
+            default_expression("current_timestamp(6)"),
+            "current_timestamp(6)"
+        );
+        assert_eq!(default_expression("0.50"), "0.50");
+        assert_eq!(default_expression("uuid()"), "(uuid())");
+    }
+}

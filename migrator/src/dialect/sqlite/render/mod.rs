@@ -1,0 +1,345 @@
+//! SQLite DDL for every [`Op`]. What SQLite's `ALTER TABLE` can do (rename a table or a
+//! column, add a plain column, drop an unconstrained column) is written as such; everything
+//! else (changing a column's type, nullability or default, adding or dropping a key, a
+//! unique, a check or a foreign key) becomes a table rebuild ([`rebuild`]), which needs the
+//! table's whole definition. That is why SQLite renders a list of ops against the schema
+//! they start from ([`render_groups`]), replaying the ops on it with the simulator to know
+//! each table's definition at every step.
+//!
+//! Two foldings keep scripts short and data safe: the foreign keys added to a table created
+//! in the same list are written into its `CREATE TABLE` (SQLite cannot add them later), and
+//! consecutive rebuilding ops on one table become one rebuild. A rebuild followed later by
+//! the table's `DROP TABLE` is left out.
+
+pub mod rebuild;
+pub mod table;
+mod validate;
+
+pub use validate::validate;
+
+use schema_runtime::schema::{Column, ForeignKey, QualifiedName, Schema, Table};
+
+use crate::change::{ColumnChanges, Op};
+use crate::dialect::{Dialect, Statement};
+use crate::diff::simulate;
+use crate::render::RenderError;
+
+/// Double-quotes an identifier, doubling embedded quotes.
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// A table name. Validation refuses namespaces other than `main`, so this is the name alone.
+pub fn quote_name(name: &QualifiedName) -> String {
+    quote_ident(&name.name)
+}
+
+/// Single-quotes a string literal, doubling embedded quotes (SQLite has no backslash
+/// escapes).
+pub fn quote_literal(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
+}
+
+/// Whether `op` on a table in `schema` needs the table rebuilt.
+pub fn needs_rebuild(schema: &Schema, op: &Op) -> bool {
+    match op {
+        Op::AlterColumn { changes, .. } => {
+            let mut cosmetic = ColumnChanges::empty();
+            cosmetic.insert(ColumnChanges::COMMENT);
+            !changes.is_empty() && !cosmetic.contains(*changes)
+        }
+        Op::AddColumn { column, .. } => !can_add_column(column),
+        Op::DropColumn { table, column } => schema
+            .table(table)
+            .is_none_or(|t| column_is_constrained(t, &column.name)),
+        Op::AddPrimaryKey { .. }
+        | Op::DropPrimaryKey { .. }
+        | Op::AddUnique { .. }
+        | Op::DropUnique { .. }
+        | Op::AddForeignKey { .. }
+        | Op::DropForeignKey { .. }
+        | Op::AddCheck { .. }
+        | Op::DropCheck { .. }
+        | Op::RenameConstraint { .. } => true,
+        _ => false,
+    }
+}
+
+/// The table an op changes, for ops that can need a rebuild.
+fn rebuilt_table(op: &Op) -> Option<&QualifiedName> {
+    match op {
+        Op::AlterColumn { table, .. }
+        | Op::AddColumn { table, .. }
+        | Op::DropColumn { table, .. }
+        | Op::AddPrimaryKey { table, .. }
+        | Op::DropPrimaryKey { table, .. }
+        | Op::AddUnique { table, .. }
+        | Op::DropUnique { table, .. }
+        | Op::AddForeignKey { table, .. }
+        | Op::DropForeignKey { table, .. }
+        | Op::AddCheck { table, .. }
+        | Op::DropCheck { table, .. }
+        | Op::RenameConstraint { table, .. } => Some(table),
+        _ => None,
+    }
+}
+
+/// `ALTER TABLE ... ADD COLUMN` takes no key, and no default that is an expression or a
+/// `CURRENT_*` keyword; a NOT NULL column needs a default that is not NULL.
+fn can_add_column(column: &Column) -> bool {
+    if column.identity.is_some() {
+        return false;
+    }
+    match &column.default {
+        Some(default) => {
+            let upper = default.trim().to_ascii_uppercase();
+            table::is_literal(default)
+                && !upper.starts_with("CURRENT_")
+                && (column.nullable || upper != "NULL")
+        }
+        None => column.nullable,
+    }
+}
+
+/// Whether `ALTER TABLE ... DROP COLUMN` would refuse the column: it is part of a key, a
+/// unique, an index or a foreign key, or a check mentions it.
+fn column_is_constrained(table: &Table, column: &str) -> bool {
+    let named = |columns: &[String]| columns.iter().any(|c| c == column);
+    table
+        .primary_key
+        .as_ref()
+        .is_some_and(|k| named(&k.columns))
+        || table.uniques.iter().any(|u| named(&u.columns))
+        || table.foreign_keys.iter().any(|f| named(&f.columns))
+        || table.indexes.iter().any(|i| {
+            i.column_names().any(|c| c == column)
+                || i.predicate.as_deref().is_some_and(|p| p.contains(column))
+                || i.parts.len() != i.column_names().count()
+        })
+        || table.checks.iter().any(|c| c.expression.contains(column))
+}
+
+/// The `up` statements of `ops` applied to `current`, one group per op (a group is empty
+/// where its op was folded into another's statements).
+pub fn render_groups(current: &Schema, ops: &[Op]) -> Result<Vec<Vec<Statement>>, RenderError> {
+    for op in ops {
+        validate(op)?;
+    }
+    let mut state = current.clone();
+    let mut groups: Vec<Vec<Statement>> = Vec::with_capacity(ops.len());
+    let mut folded = vec![false; ops.len()];
+    let mut index = 0;
+    while index < ops.len() {
+        let op = &ops[index];
+        if folded[index] {
+            state = step(&state, op)?;
+            groups.push(Vec::new());
+            index += 1;
+            continue;
+        }
+        if needs_rebuild(&state, op) {
+            let table = rebuilt_table(op).cloned().ok_or_else(|| internal(op))?;
+            let mut end = index + 1;
+            while end < ops.len()
+                && rebuilt_table(&ops[end]) == Some(&table)
+                && needs_rebuild(&state, &ops[end])
+            {
+                end += 1;
+            }
+            let before = state.table(&table).cloned().ok_or_else(|| internal(op))?;
+            for op in &ops[index..end] {
+                state = step(&state, op)?;
+            }
+            let after = state.table(&table).cloned().ok_or_else(|| internal(op))?;
+            let dropped_later = ops[end..]
+                .iter()
+                .any(|later| matches!(later, Op::DropTable { table: t } if t.name == table));
+            groups.push(if dropped_later {
+                Vec::new()
+            } else {
+                rebuild::rebuild(&before, &after)
+            });
+            groups.extend((index + 1..end).map(|_| Vec::new()));
+            index = end;
+            continue;
+        }
+        let statements = match op {
+            Op::CreateTable { table } => {
+                let fks = fold_foreign_keys(&table.name, &ops[index + 1..]);
+                for (offset, _) in &fks {
+                    folded[index + 1 + offset] = true;
+                }
+                let fks: Vec<ForeignKey> = fks.into_iter().map(|(_, fk)| fk).collect();
+                vec![Statement::new(table::create_table(table, &fks))]
+            }
+            Op::RenameIndex { table, from, to } => rename_index(&state, table, from, to),
+            other => render_op(other),
+        };
+        state = step(&state, op)?;
+        groups.push(statements);
+        index += 1;
+    }
+    tracing::debug!(ops = ops.len(), "rendered sqlite statements");
+    Ok(groups)
+}
+
+/// The `down` statements of `ops` applied to `current`: the reverses, last op first,
+/// rendered against the schema the `up` statements leave. An op without a reverse becomes
+/// a comment saying so.
+pub fn render_down_groups(
+    current: &Schema,
+    ops: &[Op],
+) -> Result<Vec<Vec<Statement>>, RenderError> {
+    let after = simulate(current, ops).map_err(|e| RenderError::NotExpressible {
+        dialect: Dialect::Sqlite,
+        op: "render the down section".to_owned(),
+        reason: format!("the ops do not apply to the current schema: {e}"),
+    })?;
+    let mut reverses = Vec::with_capacity(ops.len());
+    let mut irreversible = Vec::new();
+    for (position, op) in ops.iter().rev().enumerate() {
+        match op.reverse() {
+            Some(reverse) => reverses.push(reverse),
+            None => irreversible.push((position, op)),
+        }
+    }
+    let mut groups = render_groups(&after, &reverses)?;
+    for (position, op) in irreversible {
+        groups.insert(
+            position.min(groups.len()),
+            vec![Statement::comment(&format!(
+                "irreversible: {}",
+                op.describe()
+            ))],
+        );
+    }
+    Ok(groups)
+}
+
+/// The foreign keys later ops add to a table `CREATE TABLE` is about to make, with their
+/// positions in `rest`.
+fn fold_foreign_keys(table: &QualifiedName, rest: &[Op]) -> Vec<(usize, ForeignKey)> {
+    rest.iter()
+        .enumerate()
+        .take_while(|(_, op)| !matches!(op, Op::DropTable { table: t } if &t.name == table))
+        .filter_map(|(offset, op)| match op {
+            Op::AddForeignKey {
+                table: t,
+                foreign_key,
+            } if t == table => Some((offset, foreign_key.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// SQLite cannot rename an index: drop it and create it under the new name.
+fn rename_index(state: &Schema, table: &QualifiedName, from: &str, to: &str) -> Vec<Statement> {
+    let Some(mut index) = state
+        .table(table)
+        .and_then(|t| t.indexes.iter().find(|i| i.name == from))
+        .cloned()
+    else {
+        return vec![Statement::comment(&format!("index {from} not found"))];
+    };
+    index.name = to.to_owned();
+    vec![
+        Statement::new(format!("DROP INDEX {}", quote_ident(from))),
+        Statement::new(rebuild::create_index(table, &index)),
+    ]
+}
+
+/// The statements of an op that needs no rebuild and no look at the schema.
+pub fn render_op(op: &Op) -> Vec<Statement> {
+    match op {
+        Op::CreateTable { table } => vec![Statement::new(table::create_table(table, &[]))],
+        Op::DropTable { table } => vec![Statement::new(format!(
+            "DROP TABLE {}",
+            quote_name(&table.name)
+        ))],
+        Op::RenameTable { from, to } => vec![Statement::new(format!(
+            "ALTER TABLE {} RENAME TO {}",
+            quote_name(from),
+            quote_ident(&to.name)
+        ))],
+        Op::AddColumn { table, column } => vec![Statement::new(format!(
+            "ALTER TABLE {} ADD COLUMN {}",
+            quote_name(table),
+            table::column_definition(column)
+        ))],
+        Op::DropColumn { table, column } => vec![Statement::new(format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            quote_name(table),
+            quote_ident(&column.name)
+        ))],
+        Op::RenameColumn { table, from, to } => vec![Statement::new(format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {}",
+            quote_name(table),
+            quote_ident(from),
+            quote_ident(to)
+        ))],
+        Op::CreateIndex { table, index } => {
+            vec![Statement::new(rebuild::create_index(table, index))]
+        }
+        Op::DropIndex { index, .. } => vec![Statement::new(format!(
+            "DROP INDEX {}",
+            quote_ident(&index.name)
+        ))],
+        // Nothing to write: SQLite has no comments and no enum types (enums are lowered to
+        // checks before diffing), and comment-only column changes are no change here.
+        Op::SetTableComment { .. }
+        | Op::SetEnumComment { .. }
+        | Op::CreateEnum { .. }
+        | Op::DropEnum { .. }
+        | Op::AddEnumValue { .. }
+        | Op::ReplaceEnumValues { .. }
+        | Op::AlterColumn { .. }
+        | Op::CreateNamespace { .. } => Vec::new(),
+        other => vec![Statement::comment(&format!(
+            "needs a table rebuild, which needs the current schema: {}",
+            other.describe()
+        ))],
+    }
+}
+
+/// The statements that undo one op without knowing the schema.
+pub fn render_reverse(op: &Op) -> Vec<Statement> {
+    match op.reverse() {
+        Some(reverse) => render_op(&reverse),
+        None => vec![Statement::comment(&format!(
+            "irreversible: {}",
+            op.describe()
+        ))],
+    }
+}
+
+/// Validation for rendering without the current schema: everything [`validate`] checks,
+/// and no op that needs a rebuild.
+pub fn validate_without_schema(op: &Op) -> Result<(), RenderError> {
+    validate(op)?;
+    if needs_rebuild(&Schema::default(), op) {
+        return Err(RenderError::NotExpressible {
+            dialect: Dialect::Sqlite,
+            op: op.describe(),
+            reason: "this needs a table rebuild, which needs the schema the migration starts \
+                     from; render with migrator::render::render_groups_from"
+                .to_owned(),
+        });
+    }
+    Ok(())
+}
+
+fn step(state: &Schema, op: &Op) -> Result<Schema, RenderError> {
+    simulate(state, std::slice::from_ref(op)).map_err(|e| RenderError::NotExpressible {
+        dialect: Dialect::Sqlite,
+        op: op.describe(),
+        reason: format!("the ops do not apply to the current schema: {e}"),
+    })
+}
+
+fn internal(op: &Op) -> RenderError {
+    RenderError::NotExpressible {
+        dialect: Dialect::Sqlite,
+        op: op.describe(),
+        reason: "it names a table the current schema lacks".to_owned(),
+    }
+}

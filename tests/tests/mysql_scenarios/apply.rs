@@ -1,0 +1,146 @@
+//! The migrator's own run on MySQL: autogenerate a revision (written `transactional:
+//! false`), apply it under the `GET_LOCK` migration lock with the history tables, find no
+//! drift, downgrade to base; a failing non-transactional revision names what already ran;
+//! a second migrator waits for the lock and names its holder.
+
+use std::time::Duration;
+
+use migrator::apply::{autogenerate, ApplyError, ApplyOptions, Session};
+use migrator::compare::compare;
+use migrator::db::{Database, DbError, Wait};
+use migrator::filter::SchemaFilter;
+use migrator::revision::{self, Target};
+use migrator::Dialect;
+use workspace_tests::TestDb;
+
+use super::whole::example_app_for_mysql;
+
+async fn connect(db: &TestDb) -> Database {
+    Database::connect(db.url(), Wait::default()).await.unwrap()
+}
+
+#[tokio::test]
+async fn autogenerate_upgrade_and_downgrade_the_example_app() {
+    let db = TestDb::mysql().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut database = connect(&db).await;
+    let models = example_app_for_mysql();
+
+    let set = revision::load(dir.path()).unwrap();
+    let (file, blocked) = autogenerate(&mut database, &models, &set, dir.path(), "init")
+        .await
+        .unwrap()
+        .expect("a revision for an empty database");
+    assert!(blocked.is_empty());
+    assert_eq!(file.dialect, Dialect::Mysql);
+    assert!(!file.transactional, "MySQL DDL commits on its own");
+
+    let set = revision::load(dir.path()).unwrap();
+    let mut session = Session::begin(&mut database, ApplyOptions::default())
+        .await
+        .unwrap();
+    let report = session.upgrade(&set, &Target::Head).await.unwrap();
+    assert_eq!(report.steps.len(), 1);
+    assert_eq!(
+        session.current_heads().await.unwrap(),
+        vec![file.revision.clone()]
+    );
+    session.finish().await.unwrap();
+
+    let comparison = compare(&mut database, &models, &SchemaFilter::default())
+        .await
+        .unwrap();
+    assert!(comparison.in_sync(), "{:?}", comparison.ops);
+    assert!(database.read_checksums().await.unwrap().len() == 1);
+
+    let mut session = Session::begin(&mut database, ApplyOptions::default())
+        .await
+        .unwrap();
+    session.downgrade(&set, &Target::Base).await.unwrap();
+    assert!(session.current_heads().await.unwrap().is_empty());
+    session.finish().await.unwrap();
+    let left = database.inspect(&SchemaFilter::default()).await.unwrap();
+    assert!(left.tables.is_empty(), "{:?}", left.tables);
+}
+
+#[tokio::test]
+async fn a_failing_statement_says_which_statements_already_ran() {
+    let db = TestDb::mysql().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let versions = revision::versions_dir(dir.path());
+    std::fs::create_dir_all(&versions).unwrap();
+    std::fs::write(
+        versions.join("aaaa_two_tables.sql"),
+        "-- revision: aaaa\n-- down_revision: none\n-- message: two tables\n\
+         -- created: 2026-01-01T10:00:00Z\n-- dialect: mysql\n-- transactional: false\n\n\
+         -- +up\nCREATE TABLE a (id int PRIMARY KEY) ENGINE=InnoDB;\n\
+         CREATE TABLE a (id int PRIMARY KEY) ENGINE=InnoDB;\n\
+         CREATE TABLE b (id int PRIMARY KEY) ENGINE=InnoDB;\n\n-- +down\nDROP TABLE a;\n",
+    )
+    .unwrap();
+    let set = revision::load(dir.path()).unwrap();
+    let mut database = connect(&db).await;
+    let mut session = Session::begin(&mut database, ApplyOptions::default())
+        .await
+        .unwrap();
+    let error = session.upgrade(&set, &Target::Head).await.unwrap_err();
+    let ApplyError::Partial(partial) = &error else {
+        panic!("expected a partial failure, got {error}");
+    };
+    assert_eq!(partial.ran.len(), 1);
+    assert_eq!(partial.not_applied.len(), 1);
+    assert!(partial.error.message.contains("already exists"), "{error}");
+    assert!(session.current_heads().await.unwrap().is_empty());
+    session.finish().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_second_migrator_waits_for_the_lock_and_names_its_holder() {
+    let db = TestDb::mysql().await.unwrap();
+    let mut first = connect(&db).await;
+    let mut second = connect(&db).await;
+    first.lock(Duration::from_secs(1)).await.unwrap();
+    let error = second.lock(Duration::from_millis(300)).await.unwrap_err();
+    let DbError::LockTimeout { holder, .. } = &error else {
+        panic!("expected a lock timeout, got {error}");
+    };
+    let holder = holder.as_ref().expect("the holder is named");
+    assert_eq!(holder.user.as_deref(), Some("root"));
+    assert!(first.unlock().await.unwrap());
+    second.lock(Duration::from_secs(1)).await.unwrap();
+    assert!(
+        !first.unlock().await.unwrap(),
+        "the lock belongs to the second session"
+    );
+    assert!(second.unlock().await.unwrap());
+}
+
+#[tokio::test]
+async fn a_backup_is_a_private_sql_dump() {
+    let db = TestDb::mysql().await.unwrap();
+    db.execute_script("CREATE TABLE kept (id int PRIMARY KEY); INSERT INTO kept VALUES (42);")
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let backup = migrator::workflow::backup::backup(db.url(), dir.path(), "base").unwrap();
+    assert!(backup.path.extension().is_some_and(|e| e == "sql"));
+    let text = std::fs::read_to_string(&backup.path).unwrap();
+    assert!(text.contains("CREATE TABLE `kept`"), "{text}");
+    assert!(text.contains("(42)"), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&backup.path)
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn hand_written_mysql_revisions_are_not_transactional() {
+    use migrator::revision::NewRevision;
+    assert!(!NewRevision::new("x", Dialect::Mysql, Vec::new()).transactional);
+    assert!(NewRevision::new("x", Dialect::Postgresql, Vec::new()).transactional);
+}
