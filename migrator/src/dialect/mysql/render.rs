@@ -9,7 +9,7 @@
 //! statement and, on a failure, names the statements that already took effect.
 //!
 //! Enum types, namespaces and in-place constraint renames do not exist here; the diff does
-//! not ask for them ([`crate::diff`]'s hooks), and [`validate`] refuses what the models ask
+//! not ask for them ([`mod@crate::diff`]'s hooks), and [`validate`] refuses what the models ask
 //! for but MySQL cannot express (arrays, intervals, partial or expression indexes,
 //! deferrable keys, namespaces) with a sentence saying so.
 
