@@ -64,6 +64,21 @@ pub struct Args {
     #[arg(long, global = true, default_value_t = 60, value_name = "SECONDS")]
     pub lock_timeout: u64,
 
+    /// Also manage this namespace (PostgreSQL schema) besides `public` and those the models
+    /// use; repeatable.
+    #[arg(long = "namespace", global = true, value_name = "NAME")]
+    pub namespaces: Vec<String>,
+
+    /// Manage only tables matching this glob (`*`, `?`; `audit.*` for a namespace);
+    /// repeatable. Default: every table.
+    #[arg(long, global = true, value_name = "PATTERN")]
+    pub include: Vec<String>,
+
+    /// Leave tables matching this glob alone: never compared, created or dropped;
+    /// repeatable. The migrator's own tables are always left out.
+    #[arg(long, global = true, value_name = "PATTERN")]
+    pub exclude: Vec<String>,
+
     /// The smart migrator's flags (used when no subcommand is given).
     #[command(flatten)]
     pub migrate: super::migrate_cmd::MigrateArgs,

@@ -18,7 +18,6 @@ use serde::Serialize;
 use crate::apply::{autogenerate_from_comparison, Session};
 use crate::change::Op;
 use crate::compare::compare;
-use crate::filter::SchemaFilter;
 use crate::revision::{self, NewRevision, RevisionFile, RevisionId, RevisionSet, Target};
 use crate::safety::classify_all;
 use crate::summary::{self, SyncReport};
@@ -108,7 +107,7 @@ async fn sync_locked(
     target: &Schema,
 ) -> Result<Synced, Exit> {
     session.upgrade(set, &Target::Heads).await?;
-    let comparison = compare(session.database(), target, &SchemaFilter::default())
+    let comparison = compare(session.database(), target, &settings.filter)
         .await
         .map_err(super::db_exit)?;
     let dialect = session.database().dialect();

@@ -9,7 +9,6 @@ use crate::apply::{compose_from, read_heads};
 use crate::change::Op;
 use crate::compare::{compare, Comparison};
 use crate::db::Database;
-use crate::filter::SchemaFilter;
 use crate::render::{render_groups_from, render_script};
 use crate::revision::{RevisionFile, RevisionId};
 use crate::safety::{classify_all, Risk};
@@ -44,7 +43,7 @@ pub async fn run(
 ) -> Result<Code, Exit> {
     let target = schema_cmd::target_schema(app)?;
     let mut db = settings.connect().await?;
-    let comparison = compare(&mut db, &target, &SchemaFilter::default())
+    let comparison = compare(&mut db, &target, &settings.filter)
         .await
         .map_err(super::db_exit)?;
     let report = report(&comparison, db.dialect())?;

@@ -54,6 +54,7 @@ pub async fn run(
         skip_backup: args.skip_backup,
         wait: settings.wait,
         lock_timeout: settings.lock_timeout,
+        filter: settings.filter.clone(),
         ..config
             .options(app.name, &settings.dir)
             .map_err(workflow_exit)?

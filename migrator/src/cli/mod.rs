@@ -49,18 +49,24 @@ pub struct Settings {
     pub wait: crate::db::Wait,
     /// How long to wait for another migrator's lock.
     pub lock_timeout: Duration,
+    /// Which namespaces and tables are managed (`--namespace`, `--include`, `--exclude`).
+    pub filter: crate::filter::SchemaFilter,
 }
 
 impl Settings {
-    fn from_args(args: &Args) -> Self {
-        Self {
+    fn from_args(args: &Args) -> Result<Self, Exit> {
+        let filter =
+            crate::filter::SchemaFilter::parse(&args.namespaces, &args.include, &args.exclude)
+                .map_err(|e| Exit::new(Code::Usage, e))?;
+        Ok(Self {
             database_url: args.database_url.clone(),
             dir: args.dir.clone(),
             wait: crate::db::Wait {
                 timeout: Duration::from_secs(args.wait_timeout),
             },
             lock_timeout: Duration::from_secs(args.lock_timeout),
-        }
+            filter,
+        })
     }
 
     /// Connects to the configured database, waiting for it as configured.
@@ -98,11 +104,10 @@ pub fn main(app: App) -> ExitCode {
     let args = Args::parse();
     init_tracing(&args);
     let out = Output::new(args.format).quiet(args.quiet);
-    let settings = Settings::from_args(&args);
-    let result = match &args.command {
+    let result = Settings::from_args(&args).and_then(|settings| match &args.command {
         Some(command) => run(command, &app, &settings, &out),
         None => block_on(migrate_cmd::run(&app, &settings, &args.migrate, &out)),
-    };
+    });
     match result {
         Ok(code) => code.into(),
         Err(exit) => {

@@ -79,6 +79,7 @@ async fn autogenerate(
         &settings.dir,
         message,
         rev_id,
+        &settings.filter,
     )
     .await;
     let finished = session.finish().await;
