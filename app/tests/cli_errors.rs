@@ -16,11 +16,14 @@ async fn cli_bad_input_exits_2_before_touching_anything() {
         project.run(&["show", "zzzz"]),
         project.run(&["upgrade", "not a target!"]),
     ];
+    // Development falls back to the zero-configuration database; production never guesses.
     let mut without_url = project.command(&["current"]);
-    without_url.env_remove("DATABASE_URL");
+    without_url
+        .env_remove("DATABASE_URL")
+        .env("DGS_ENV", "production");
     let output = without_url.output().unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("set DATABASE_URL"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("DATABASE_URL is required"));
     let broken = project.write(
         "eeee00000005_broken.sql",
         "-- revision: eeee00000005\n-- down_revision: dddd00000004\n-- message: broken\n\

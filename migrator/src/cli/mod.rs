@@ -41,6 +41,8 @@ pub struct App {
 /// Settings resolved once from the arguments and the environment.
 #[derive(Clone, Debug)]
 pub struct Settings {
+    /// The application's name, for the zero-configuration development database.
+    pub app: &'static str,
     /// The database URL, if one was given.
     pub database_url: Option<String>,
     /// The migrations folder.
@@ -54,11 +56,12 @@ pub struct Settings {
 }
 
 impl Settings {
-    fn from_args(args: &Args) -> Result<Self, Exit> {
+    fn from_args(args: &Args, app: &App) -> Result<Self, Exit> {
         let filter =
             crate::filter::SchemaFilter::parse(&args.namespaces, &args.include, &args.exclude)
                 .map_err(|e| Exit::new(Code::Usage, e))?;
         Ok(Self {
+            app: app.name,
             database_url: args.database_url.clone(),
             dir: args.dir.clone(),
             wait: crate::db::Wait {
@@ -69,12 +72,23 @@ impl Settings {
         })
     }
 
-    /// Connects to the configured database, waiting for it as configured.
+    /// Connects to the configured database, waiting for it as configured. Without a URL,
+    /// development uses (and creates) the same zero-configuration database as the smart
+    /// migrator; production requires `DATABASE_URL`.
     pub async fn connect(&self) -> Result<crate::db::Database, Exit> {
-        let url = self.database_url.as_deref().ok_or_else(|| {
-            Exit::usage("no database given: set DATABASE_URL or pass --database-url")
-        })?;
-        crate::db::Database::connect(url, self.wait)
+        let environment =
+            crate::workflow::Environment::parse(std::env::var("DGS_ENV").ok().as_deref())
+                .map_err(|e| Exit::new(Code::Usage, e))?;
+        let (url, create) = crate::workflow::env::resolve_database(
+            self.app,
+            environment,
+            self.database_url
+                .as_deref()
+                .filter(|u| !u.trim().is_empty()),
+            &self.dir,
+        )
+        .map_err(|e| Exit::new(Code::Usage, e))?;
+        crate::workflow::connect(&url, self.wait, create)
             .await
             .map_err(db_exit)
     }
@@ -104,7 +118,7 @@ pub fn main(app: App) -> ExitCode {
     let args = Args::parse();
     init_tracing(&args);
     let out = Output::new(args.format).quiet(args.quiet);
-    let result = Settings::from_args(&args).and_then(|settings| match &args.command {
+    let result = Settings::from_args(&args, &app).and_then(|settings| match &args.command {
         Some(command) => run(command, &app, &settings, &out),
         None => block_on(migrate_cmd::run(&app, &settings, &args.migrate, &out)),
     });

@@ -326,7 +326,7 @@ pub async fn run(
     options: &Options,
     on_event: &mut dyn FnMut(&Event),
 ) -> Result<Report, WorkflowError> {
-    let mut db = connect(options).await?;
+    let mut db = connect(&options.database_url, options.wait, options.create_database).await?;
     on_event(&Event::Connected {
         dialect: db.dialect(),
     });
@@ -520,17 +520,15 @@ impl Run<'_, '_> {
     }
 }
 
-/// Connects, creating the development database first when it is missing and the options
-/// allow it.
-async fn connect(options: &Options) -> Result<Database, WorkflowError> {
-    match Database::connect(&options.database_url, options.wait).await {
-        Err(DbError::Unreachable { source, .. })
-            if options.create_database && is_missing_database(&source) =>
-        {
-            defaults::ensure_database(&options.database_url).await?;
-            Ok(Database::connect(&options.database_url, options.wait).await?)
+/// Connects, waiting for the server; with `create`, a database that does not exist yet
+/// (the zero-configuration development database) is created first.
+pub async fn connect(url: &str, wait: Wait, create: bool) -> Result<Database, DbError> {
+    match Database::connect(url, wait).await {
+        Err(DbError::Unreachable { source, .. }) if create && is_missing_database(&source) => {
+            defaults::ensure_database(url).await?;
+            Database::connect(url, wait).await
         }
-        other => Ok(other?),
+        other => other,
     }
 }
 
