@@ -133,6 +133,41 @@ impl HeadChange {
     pub fn is_empty(&self) -> bool {
         self.remove.is_empty() && self.add.is_empty()
     }
+
+    /// The version-table statements of this change: an `UPDATE` for one head replacing
+    /// another (the common case, as Alembic writes it), else `DELETE` the heads that go and
+    /// `INSERT` the heads that come. The same SQL serves every dialect: revision ids are
+    /// `[0-9a-z_]`, so a plain single-quoted literal is valid everywhere.
+    pub fn statements(&self) -> Vec<String> {
+        let literal = |id: &RevisionId| format!("'{}'", id.as_str());
+        if let ([from], [to]) = (self.remove.as_slice(), self.add.as_slice()) {
+            return vec![format!(
+                "UPDATE {VERSION_TABLE} SET revision = {} WHERE revision = {}",
+                literal(to),
+                literal(from)
+            )];
+        }
+        let mut statements = Vec::new();
+        if !self.remove.is_empty() {
+            let ids: Vec<String> = self.remove.iter().map(literal).collect();
+            statements.push(format!(
+                "DELETE FROM {VERSION_TABLE} WHERE revision IN ({})",
+                ids.join(", ")
+            ));
+        }
+        if !self.add.is_empty() {
+            let rows: Vec<String> = self
+                .add
+                .iter()
+                .map(|id| format!("({})", literal(id)))
+                .collect();
+            statements.push(format!(
+                "INSERT INTO {VERSION_TABLE} (revision) VALUES {}",
+                rows.join(", ")
+            ));
+        }
+        statements
+    }
 }
 
 /// A checksum baseline read back from the log.
@@ -152,7 +187,6 @@ pub struct RecordedChecksum {
 #[derive(Clone, Copy)]
 pub struct HistorySql {
     create_tables: fn() -> Vec<String>,
-    update_heads: fn(&HeadChange) -> Vec<String>,
     log: fn(&LogEntry<'_>) -> String,
     lock: fn() -> String,
     unlock: fn() -> String,
@@ -170,21 +204,18 @@ impl HistorySql {
         match dialect {
             Dialect::Postgresql => Ok(Self {
                 create_tables: postgres::history::create_tables,
-                update_heads: postgres::history::update_heads,
                 log: postgres::history::log,
                 lock: postgres::lock::lock_statement,
                 unlock: postgres::lock::unlock_statement,
             }),
             Dialect::Sqlite => Ok(Self {
                 create_tables: sqlite::history::create_tables,
-                update_heads: sqlite::history::update_heads,
                 log: sqlite::history::log,
                 lock: sqlite::lock::lock_statement,
                 unlock: sqlite::lock::unlock_statement,
             }),
             Dialect::Mysql => Ok(Self {
                 create_tables: mysql::history::create_tables,
-                update_heads: mysql::history::update_heads,
                 log: mysql::history::log,
                 lock: mysql::lock::lock_statement,
                 unlock: mysql::lock::unlock_statement,
@@ -199,7 +230,7 @@ impl HistorySql {
 
     /// Moves the version table's rows from one set of heads to another.
     pub fn update_heads(&self, change: &HeadChange) -> Vec<String> {
-        (self.update_heads)(change)
+        change.statements()
     }
 
     /// Writes one log row.
@@ -236,6 +267,34 @@ impl HistorySql {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_head_for_another_is_an_update() {
+        let change = HeadChange {
+            remove: vec![id("aaaa")],
+            add: vec![id("bbbb")],
+        };
+        assert_eq!(
+            change.statements(),
+            vec!["UPDATE schema_migrations SET revision = 'bbbb' WHERE revision = 'aaaa'"]
+        );
+    }
+
+    #[test]
+    fn a_merge_deletes_then_inserts() {
+        let change = HeadChange {
+            remove: vec![id("aaaa"), id("bbbb")],
+            add: vec![id("cccc")],
+        };
+        assert_eq!(
+            change.statements(),
+            vec![
+                "DELETE FROM schema_migrations WHERE revision IN ('aaaa', 'bbbb')",
+                "INSERT INTO schema_migrations (revision) VALUES ('cccc')",
+            ]
+        );
+        assert!(HeadChange::default().statements().is_empty());
+    }
 
     fn id(text: &str) -> RevisionId {
         RevisionId::parse(text).unwrap()

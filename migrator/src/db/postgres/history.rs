@@ -28,7 +28,7 @@
 
 use sqlx::{PgConnection, Row};
 
-use crate::db::history::{HeadChange, LogAction, LogDuration, LogEntry, RecordedChecksum};
+use crate::db::history::{LogAction, LogDuration, LogEntry, RecordedChecksum};
 use crate::db::history::{LOG_TABLE, VERSION_TABLE};
 use crate::db::DbError;
 use crate::dialect::postgres::render::quote_literal;
@@ -61,38 +61,6 @@ pub fn create_tables() -> Vec<String> {
         ),
         format!("CREATE INDEX IF NOT EXISTS ix_{LOG_TABLE}_revision ON {LOG_TABLE} (revision, id)"),
     ]
-}
-
-/// `UPDATE` for one head replacing another (the common case, as Alembic writes it), else
-/// `DELETE` the heads that go and `INSERT` the heads that come.
-pub fn update_heads(change: &HeadChange) -> Vec<String> {
-    if let ([from], [to]) = (change.remove.as_slice(), change.add.as_slice()) {
-        return vec![format!(
-            "UPDATE {VERSION_TABLE} SET revision = {} WHERE revision = {}",
-            literal(to),
-            literal(from)
-        )];
-    }
-    let mut statements = Vec::new();
-    if !change.remove.is_empty() {
-        let ids: Vec<String> = change.remove.iter().map(literal).collect();
-        statements.push(format!(
-            "DELETE FROM {VERSION_TABLE} WHERE revision IN ({})",
-            ids.join(", ")
-        ));
-    }
-    if !change.add.is_empty() {
-        let rows: Vec<String> = change
-            .add
-            .iter()
-            .map(|id| format!("({})", literal(id)))
-            .collect();
-        statements.push(format!(
-            "INSERT INTO {VERSION_TABLE} (revision) VALUES {}",
-            rows.join(", ")
-        ));
-    }
-    statements
 }
 
 /// The `INSERT` of one log row.
@@ -196,34 +164,6 @@ mod tests {
 
     fn id(text: &str) -> RevisionId {
         RevisionId::parse(text).unwrap()
-    }
-
-    #[test]
-    fn one_head_for_another_is_an_update() {
-        let change = HeadChange {
-            remove: vec![id("aaaa")],
-            add: vec![id("bbbb")],
-        };
-        assert_eq!(
-            update_heads(&change),
-            vec!["UPDATE schema_migrations SET revision = 'bbbb' WHERE revision = 'aaaa'"]
-        );
-    }
-
-    #[test]
-    fn a_merge_deletes_then_inserts() {
-        let change = HeadChange {
-            remove: vec![id("aaaa"), id("bbbb")],
-            add: vec![id("cccc")],
-        };
-        assert_eq!(
-            update_heads(&change),
-            vec![
-                "DELETE FROM schema_migrations WHERE revision IN ('aaaa', 'bbbb')",
-                "INSERT INTO schema_migrations (revision) VALUES ('cccc')",
-            ]
-        );
-        assert!(update_heads(&HeadChange::default()).is_empty());
     }
 
     #[test]

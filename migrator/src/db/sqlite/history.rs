@@ -27,7 +27,7 @@
 
 use sqlx::{Row, SqliteConnection};
 
-use crate::db::history::{HeadChange, LogAction, LogDuration, LogEntry, RecordedChecksum};
+use crate::db::history::{LogAction, LogDuration, LogEntry, RecordedChecksum};
 use crate::db::history::{LOG_TABLE, VERSION_TABLE};
 use crate::db::DbError;
 use crate::dialect::sqlite::render::quote_literal;
@@ -62,37 +62,6 @@ pub fn create_tables() -> Vec<String> {
         format!("CREATE INDEX IF NOT EXISTS ix_{LOG_TABLE}_revision ON {LOG_TABLE} (revision, id)"),
         super::lock::create_table(),
     ]
-}
-
-/// `UPDATE` for one head replacing another, else `DELETE` and `INSERT`.
-pub fn update_heads(change: &HeadChange) -> Vec<String> {
-    if let ([from], [to]) = (change.remove.as_slice(), change.add.as_slice()) {
-        return vec![format!(
-            "UPDATE {VERSION_TABLE} SET revision = {} WHERE revision = {}",
-            literal(to),
-            literal(from)
-        )];
-    }
-    let mut statements = Vec::new();
-    if !change.remove.is_empty() {
-        let ids: Vec<String> = change.remove.iter().map(literal).collect();
-        statements.push(format!(
-            "DELETE FROM {VERSION_TABLE} WHERE revision IN ({})",
-            ids.join(", ")
-        ));
-    }
-    if !change.add.is_empty() {
-        let rows: Vec<String> = change
-            .add
-            .iter()
-            .map(|id| format!("({})", literal(id)))
-            .collect();
-        statements.push(format!(
-            "INSERT INTO {VERSION_TABLE} (revision) VALUES {}",
-            rows.join(", ")
-        ));
-    }
-    statements
 }
 
 /// The `INSERT` of one log row.
