@@ -53,13 +53,18 @@ fn migrate_on_boot_enabled() -> Result<bool, String> {
 
 /// Runs the smart migrator; `Err` when the application must not start.
 fn migrate(expected_tables: usize) -> Result<(), String> {
-    let target = schema_runtime::registry::collect().map_err(|e| e.to_string())?;
-    if target.tables.len() != expected_tables {
-        return Err(format!(
-            "the models declare {expected_tables} tables but the registry collected {}",
-            target.tables.len()
-        ));
-    }
+    // The models on the database's dialect, checked against what the models crate declares
+    // (a dropped registration would read as "drop that table").
+    let target = |dialect| {
+        let target = schema_runtime::registry::collect(dialect).map_err(|e| e.to_string())?;
+        if target.tables.len() != expected_tables {
+            return Err(format!(
+                "the models declare {expected_tables} tables but the registry collected {}",
+                target.tables.len()
+            ));
+        }
+        Ok(target)
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -262,7 +262,8 @@ async fn ci_sync_refuses_outside_git_and_with_staged_changes() {
 /// The example models as the binary sees them.
 fn full_models() -> Schema {
     app_schema::link();
-    let mut schema = schema_runtime::registry::collect().unwrap();
+    let mut schema =
+        schema_runtime::registry::collect(schema_runtime::Dialect::Postgresql).unwrap();
     schema.normalize_default_namespace(Dialect::Postgresql.default_namespace());
     schema
 }

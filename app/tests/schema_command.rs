@@ -58,7 +58,7 @@ fn the_binary_collects_every_model_of_the_example_app() -> Result<()> {
 #[test]
 fn the_collected_schema_matches_the_snapshot() -> Result<()> {
     app_schema::link();
-    let schema = schema_runtime::registry::collect()?;
+    let schema = schema_runtime::registry::collect(schema_runtime::Dialect::Postgresql)?;
     insta::assert_json_snapshot!("example_schema", schema);
     Ok(())
 }

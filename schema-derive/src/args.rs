@@ -232,3 +232,74 @@ impl FromMeta for ColumnList {
 impl ListValue for ColumnList {
     const USAGE: &'static str = "columns(\"customer_id\", \"created_at\")";
 }
+
+/// A database kind named in a model, as the runtime's `Dialect` variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DialectName {
+    Postgresql,
+    Mysql,
+    Sqlite,
+}
+
+impl DialectName {
+    const VALID: &'static str = "`postgresql`, `mysql` or `sqlite`";
+
+    /// The names of migration file headers; MariaDB is the `mysql` dialect.
+    fn parse(text: &str) -> Option<Self> {
+        match text {
+            "postgresql" => Some(Self::Postgresql),
+            "mysql" => Some(Self::Mysql),
+            "sqlite" => Some(Self::Sqlite),
+            _ => None,
+        }
+    }
+
+    /// The variant name of `schema_runtime::Dialect`.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Self::Postgresql => "Postgresql",
+            Self::Mysql => "Mysql",
+            Self::Sqlite => "Sqlite",
+        }
+    }
+}
+
+/// `dialects("postgresql", "sqlite")`: the dialects an index, unique or check exists on.
+#[derive(Clone, Debug, Default)]
+pub struct DialectList(pub Vec<DialectName>);
+
+impl FromMeta for DialectList {
+    fn from_list(items: &[NestedMeta]) -> Result<Self> {
+        let mut errors = Error::accumulator();
+        let mut names = Vec::new();
+        for item in items {
+            let NestedMeta::Lit(Lit::Str(s)) = item else {
+                errors.push(error_spanned(
+                    item,
+                    "dialect names are string literals, like `dialects(\"postgresql\", \"sqlite\")`",
+                ));
+                continue;
+            };
+            match DialectName::parse(&s.value()) {
+                Some(name) if names.contains(&name) => errors.push(error_at(
+                    s.span(),
+                    format!("dialect `{}` is listed twice", s.value()),
+                )),
+                Some(name) => names.push(name),
+                None => errors.push(error_at(
+                    s.span(),
+                    format!(
+                        "`{}` is not a dialect; expected {}",
+                        s.value(),
+                        DialectName::VALID
+                    ),
+                )),
+            }
+        }
+        errors.finish_with(DialectList(names))
+    }
+}
+
+impl ListValue for DialectList {
+    const USAGE: &'static str = "dialects(\"postgresql\", \"sqlite\")";
+}

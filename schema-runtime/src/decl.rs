@@ -2,6 +2,7 @@
 //! resolves names, references and identity across the whole schema. The derive fills these
 //! structs in; tests and tools can build them by hand.
 
+use crate::dialect::Dialect;
 use crate::schema::{ColumnType, EnumType, ForeignKeyAction};
 
 /// One `#[derive(Table)]` struct, as declared.
@@ -31,6 +32,46 @@ pub struct TableDef {
     pub checks: Vec<CheckDef>,
     /// `#[table(no_primary_key)]`: the table deliberately has no primary key.
     pub no_primary_key: bool,
+    /// `#[table(sqlite(name = "..", schema = ".."))]` and the like: where the table lives on
+    /// one dialect, when not where `name` and `schema` put it.
+    pub variants: Vec<TableVariant>,
+}
+
+/// A table on one dialect (`#[table(sqlite(name = "audit_events", check(...)))]`).
+///
+/// Where the variant gives a `name` or a `schema`, the two together replace the table's
+/// qualified name on that dialect: without `schema` the table is in the default namespace,
+/// which is how a model in a namespace reaches a database that has none. Each index,
+/// unique or check of the variant replaces the declared one of the same name there, or is
+/// added when none has that name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TableVariant {
+    /// The dialect the variant applies to.
+    pub dialect: Dialect,
+    /// The table name there; the declared name when `None`.
+    pub name: Option<String>,
+    /// The namespace there; the default namespace when `None` (and `name` is given).
+    pub schema: Option<String>,
+    /// Indexes that replace (by name) or add to the declared ones there.
+    pub indexes: Vec<IndexDef>,
+    /// Unique constraints that replace (by name) or add to the declared ones there.
+    pub uniques: Vec<UniqueDef>,
+    /// Checks that replace (by name) or add to the declared ones there.
+    pub checks: Vec<CheckDef>,
+}
+
+/// A column's SQL on one dialect (`#[column(sqlite(sql_type = "json", default = "'[]'"))]`):
+/// each value given replaces the declared one there, as SQLAlchemy's `with_variant` does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ColumnVariant {
+    /// The dialect the variant applies to.
+    pub dialect: Dialect,
+    /// The SQL type there (it also replaces `max_length`).
+    pub sql_type: Option<String>,
+    /// The server default there.
+    pub default: Option<String>,
+    /// The column's CHECK there.
+    pub check: Option<String>,
 }
 
 /// One field that is a column, as declared.
@@ -73,6 +114,8 @@ pub struct ColumnDef {
     pub comment: Option<String>,
     /// `renamed_from = "..."`.
     pub renamed_from: Option<String>,
+    /// `postgresql(..)`, `mysql(..)`, `sqlite(..)`: the column's SQL on one dialect.
+    pub variants: Vec<ColumnVariant>,
 }
 
 impl ColumnDef {
@@ -97,6 +140,7 @@ impl ColumnDef {
             check: None,
             comment: None,
             renamed_from: None,
+            variants: Vec::new(),
         }
     }
 }
@@ -112,6 +156,8 @@ pub struct IndexDef {
     pub unique: bool,
     /// `where = "..."`: makes a partial index.
     pub predicate: Option<String>,
+    /// `dialects(..)`: the dialects the index exists on; every one when empty.
+    pub dialects: Vec<Dialect>,
 }
 
 /// A table-level `unique(...)`.
@@ -121,6 +167,8 @@ pub struct UniqueDef {
     pub name: Option<String>,
     /// The constrained columns, in order.
     pub columns: Vec<String>,
+    /// `dialects(..)`: the dialects the constraint exists on; every one when empty.
+    pub dialects: Vec<Dialect>,
 }
 
 /// A table-level `check(...)`.
@@ -130,4 +178,6 @@ pub struct CheckDef {
     pub name: String,
     /// The boolean SQL expression.
     pub expression: String,
+    /// `dialects(..)`: the dialects the check exists on; every one when empty.
+    pub dialects: Vec<Dialect>,
 }

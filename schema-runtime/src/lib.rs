@@ -25,12 +25,14 @@
 //! ```
 
 pub mod decl;
+pub mod dialect;
 pub mod naming;
 pub mod registry;
 pub mod schema;
 pub mod types;
 
-pub use decl::{CheckDef, ColumnDef, IndexDef, TableDef, UniqueDef};
+pub use decl::{CheckDef, ColumnDef, ColumnVariant, IndexDef, TableDef, TableVariant, UniqueDef};
+pub use dialect::Dialect;
 pub use registry::{Model, ModelProblem, RegistryError};
 pub use schema::{ColumnType, EnumType, QualifiedName, Schema};
 pub use schema_derive::{DbEnum, Table};

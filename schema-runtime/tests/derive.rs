@@ -156,12 +156,14 @@ fn table_attributes_and_doc_comment() {
         t.indexes,
         vec![
             IndexDef {
+                dialects: Vec::new(),
                 name: Some("ix_orders_customer_created".into()),
                 columns: vec!["customer_id".into(), "created_at".into()],
                 unique: false,
                 predicate: None,
             },
             IndexDef {
+                dialects: Vec::new(),
                 name: None,
                 columns: vec!["status".into()],
                 unique: true,
@@ -173,10 +175,12 @@ fn table_attributes_and_doc_comment() {
         t.uniques,
         vec![
             UniqueDef {
+                dialects: Vec::new(),
                 name: None,
                 columns: vec!["customer_id".into(), "reference".into()],
             },
             UniqueDef {
+                dialects: Vec::new(),
                 name: Some("uq_orders_reference".into()),
                 columns: vec!["reference".into()],
             },
@@ -186,10 +190,12 @@ fn table_attributes_and_doc_comment() {
         t.checks,
         vec![
             CheckDef {
+                dialects: Vec::new(),
                 name: "total_non_negative".into(),
                 expression: "total >= 0".into(),
             },
             CheckDef {
+                dialects: Vec::new(),
                 name: "note_short".into(),
                 expression: "length(note) < 500".into(),
             },

@@ -31,7 +31,7 @@ pub const LEFT_OUT_COLUMN: (&str, &str) = ("projects", "description");
 /// The example models' schema, as the binaries collect it.
 pub fn full_schema() -> Schema {
     app_schema::link();
-    schema_runtime::registry::collect().unwrap()
+    schema_runtime::registry::collect(schema_runtime::Dialect::Postgresql).unwrap()
 }
 
 /// The example models without [`LEFT_OUT_TABLE`] and [`LEFT_OUT_COLUMN`]: what the models

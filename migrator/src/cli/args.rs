@@ -115,7 +115,7 @@ pub enum Command {
     /// Show the operations and SQL that would bring the database in line with the models.
     Diff,
     /// Print the target schema collected from the models.
-    Schema,
+    Schema(SchemaArgs),
     /// CI after a merge: upgrade the database to the heads and commit the migration it
     /// lacks (one file, one commit) to the current git branch.
     #[command(after_help = CI_SYNC_AFTER_HELP)]
@@ -204,6 +204,20 @@ pub struct HistoryArgs {
     /// Mark the revisions the database is at (reads the database).
     #[arg(short, long)]
     pub indicate_current: bool,
+}
+
+/// `migrate schema`.
+#[derive(Debug, ClapArgs)]
+pub struct SchemaArgs {
+    /// The dialect whose variant of each model to show (`postgresql`, `mysql`, `sqlite`);
+    /// default: the database URL's, else the history's, else postgresql.
+    #[arg(long, value_parser = parse_dialect)]
+    pub dialect: Option<crate::Dialect>,
+}
+
+fn parse_dialect(text: &str) -> Result<crate::Dialect, String> {
+    crate::Dialect::from_name(text)
+        .ok_or_else(|| format!("`{text}` is not a dialect; expected postgresql, mysql or sqlite"))
 }
 
 /// `migrate show`.

@@ -69,7 +69,7 @@ pub async fn run(
     // Refuse before touching the database: a run that cannot commit must not write files.
     let repo = git::Repo::here().map_err(git_exit)?;
     repo.ensure_nothing_staged().map_err(git_exit)?;
-    let target = schema_cmd::target_schema(app)?;
+    let target = schema_cmd::target_schema(app, settings.dialect())?;
     let set = settings.load()?;
     let synced = sync(settings, &set, &target).await?;
     let commit = match &synced {

@@ -41,7 +41,7 @@ pub async fn run(
     out: &Output,
     check: Option<&CheckArgs>,
 ) -> Result<Code, Exit> {
-    let target = schema_cmd::target_schema(app)?;
+    let target = schema_cmd::target_schema(app, settings.dialect())?;
     let mut db = settings.connect().await?;
     let comparison = compare(&mut db, &target, &settings.filter)
         .await

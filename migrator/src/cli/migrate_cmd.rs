@@ -39,7 +39,6 @@ pub async fn run(
     out: &Output,
 ) -> Result<Code, Exit> {
     let mut config = EnvConfig::from_env().map_err(workflow_exit)?;
-    let target = schema_cmd::target_schema(app)?;
     // `--database-url` (or DATABASE_URL, which clap also reads) wins over the environment.
     if let Some(url) = settings
         .database_url
@@ -59,6 +58,8 @@ pub async fn run(
             .options(app.name, &settings.dir)
             .map_err(workflow_exit)?
     };
+    let dialect = options.dialect().unwrap_or(crate::Dialect::Postgresql);
+    let target = schema_cmd::target_schema(app, dialect)?;
     let human = out.format() == Format::Human;
     if human {
         out.line(format!(
@@ -75,8 +76,6 @@ pub async fn run(
     let report = workflow::run(&target, &options, &mut print_event)
         .await
         .map_err(workflow_exit)?;
-    let dialect =
-        crate::Dialect::from_url(&options.database_url).unwrap_or(crate::Dialect::Postgresql);
     match out.format() {
         Format::Json => out.json(&JsonReport::new(&report))?,
         Format::Human => print_outcome(&report, dialect, out),

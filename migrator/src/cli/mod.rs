@@ -23,7 +23,7 @@ use crate::revision::RevisionSet;
 
 pub use args::{
     Args, CheckArgs, CiSyncArgs, Command, DowngradeArgs, Format, HistoryArgs, MergeArgs,
-    RevisionArgs, ShowArgs, StampArgs, UpgradeArgs, CI_SYNC_COMMIT_MESSAGE,
+    RevisionArgs, SchemaArgs, ShowArgs, StampArgs, UpgradeArgs, CI_SYNC_COMMIT_MESSAGE,
 };
 pub use exit::{Code, Exit};
 pub use output::Output;
@@ -82,15 +82,30 @@ impl Settings {
         let (url, create) = crate::workflow::env::resolve_database(
             self.app,
             environment,
-            self.database_url
-                .as_deref()
-                .filter(|u| !u.trim().is_empty()),
+            self.given_url(),
             &self.dir,
         )
         .map_err(|e| Exit::new(Code::Usage, e))?;
         crate::workflow::connect(&url, self.wait, create)
             .await
             .map_err(db_exit)
+    }
+
+    fn given_url(&self) -> Option<&str> {
+        self.database_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+    }
+
+    /// The dialect the models are built for, known before connecting so that a mistake in
+    /// the models is reported before any database is touched: the URL's; without a URL,
+    /// the history's (which is also the zero-configuration database's); PostgreSQL for an
+    /// empty history.
+    pub fn dialect(&self) -> crate::Dialect {
+        self.given_url()
+            .and_then(crate::Dialect::from_url)
+            .or_else(|| self.load().ok().and_then(|set| set.dialect()))
+            .unwrap_or(crate::Dialect::Postgresql)
     }
 
     /// The run options of a session.
@@ -143,7 +158,9 @@ pub fn run(command: &Command, app: &App, settings: &Settings, out: &Output) -> R
         Command::Show(args) => history_cmd::show(settings, out, args),
         Command::Revision(args) => block_on(revision_cmd::revision(app, settings, out, args)),
         Command::Merge(args) => revision_cmd::merge(settings, out, args),
-        Command::Schema => schema_cmd::run(app, out),
+        Command::Schema(args) => {
+            schema_cmd::run(app, args.dialect.unwrap_or_else(|| settings.dialect()), out)
+        }
         Command::Diff => block_on(diff_cmd::run(app, settings, out, None)),
         Command::Check(args) => block_on(diff_cmd::run(app, settings, out, Some(args))),
         Command::CiSync(args) => block_on(ci_cmd::run(app, settings, out, args)),

@@ -69,7 +69,7 @@ async fn autogenerate(
     message: &str,
     rev_id: Option<RevisionId>,
 ) -> Result<Code, Exit> {
-    let target = schema_cmd::target_schema(app)?;
+    let target = schema_cmd::target_schema(app, settings.dialect())?;
     let mut db = settings.connect().await?;
     let mut session = Session::begin(&mut db, settings.apply_options(false)).await?;
     let generated = autogenerate_revision(

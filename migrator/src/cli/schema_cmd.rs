@@ -1,13 +1,14 @@
 //! `migrate schema`: print the target schema the models declare, as the engine sees it.
 
 use schema_runtime::schema::{Column, Schema, Table};
+use schema_runtime::Dialect;
 
 use super::exit::{Code, Exit};
 use super::{App, Format, Output};
 
-/// Runs `migrate schema`.
-pub fn run(app: &App, out: &Output) -> Result<Code, Exit> {
-    let schema = target_schema(app)?;
+/// Runs `migrate schema` for the models as they stand on `dialect`.
+pub fn run(app: &App, dialect: Dialect, out: &Output) -> Result<Code, Exit> {
+    let schema = target_schema(app, dialect)?;
     match out.format() {
         Format::Json => out.json(&schema)?,
         Format::Human => print_human(&schema, out),
@@ -15,11 +16,13 @@ pub fn run(app: &App, out: &Output) -> Result<Code, Exit> {
     Ok(Code::Ok)
 }
 
-/// Collects and validates the models linked into the binary. A mismatch with the count the
+/// Collects and validates the models linked into the binary, as they stand on `dialect`
+/// (each model's variants for it applied). A mismatch with the count the
 /// models crate reports means the linker dropped registrations: a loud error, because an
 /// incomplete target would read as "drop those tables".
-pub fn target_schema(app: &App) -> Result<Schema, Exit> {
-    let schema = schema_runtime::registry::collect().map_err(|e| Exit::new(Code::Usage, e))?;
+pub fn target_schema(app: &App, dialect: Dialect) -> Result<Schema, Exit> {
+    let schema =
+        schema_runtime::registry::collect(dialect).map_err(|e| Exit::new(Code::Usage, e))?;
     if let Some(expected) = app.expected_tables {
         if schema.tables.len() != expected {
             return Err(Exit::usage(format!(

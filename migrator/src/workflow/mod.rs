@@ -112,6 +112,12 @@ pub struct Options {
 }
 
 impl Options {
+    /// The dialect of the database URL, which decides which variant of each model is the
+    /// target; `None` for a scheme no dialect reads (connecting reports it).
+    pub fn dialect(&self) -> Option<crate::Dialect> {
+        crate::Dialect::from_url(&self.database_url)
+    }
+
     fn wants_backup(&self) -> bool {
         !self.skip_backup && (self.environment == Environment::Production || self.backup)
     }
@@ -275,6 +281,9 @@ pub enum WorkflowError {
     /// `DGS_ENV` holds something else than development or production.
     #[error("DGS_ENV is `{0}`; set it to `development` or `production`")]
     UnknownEnvironment(String),
+    /// The models could not be collected for the database's dialect.
+    #[error("the models cannot be migrated: {0}")]
+    Models(String),
     /// Production without `DATABASE_URL`.
     #[error("DATABASE_URL is required in production (DGS_ENV=production)")]
     MissingDatabaseUrl,
@@ -365,16 +374,20 @@ pub async fn run(
 
 /// Runs the smart migrator as an application's boot does: the options come from the
 /// environment exactly as the `migrate` binary reads it (`DGS_ENV`, `DATABASE_URL`,
-/// `DGS_BACKUP_DIR`) with every flag at its default, for the migrations in `dir`. The
-/// caller must refuse to start when the outcome is not [`Outcome::is_success`].
+/// `DGS_BACKUP_DIR`) with every flag at its default, for the migrations in `dir`.
+/// `target` gives the models' schema on the database's dialect (usually
+/// `schema_runtime::registry::collect`). The caller must refuse to start when the outcome
+/// is not [`Outcome::is_success`].
 pub async fn migrate_on_boot(
     app: &str,
-    target: &Schema,
+    target: &dyn Fn(crate::Dialect) -> Result<Schema, String>,
     dir: &Path,
     on_event: &mut dyn FnMut(&Event),
 ) -> Result<Report, WorkflowError> {
     let options = EnvConfig::from_env()?.options(app, dir)?;
-    run(target, &options, on_event).await
+    let dialect = options.dialect().unwrap_or(crate::Dialect::Postgresql);
+    let target = target(dialect).map_err(WorkflowError::Models)?;
+    run(&target, &options, on_event).await
 }
 
 struct Run<'o, 'e> {

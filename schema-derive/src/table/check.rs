@@ -31,10 +31,19 @@ pub fn table(table: &Table, all_fields_parsed: bool, errors: &mut Accumulator) {
         column_list(table, "primary_key", &key.columns, errors);
         key_columns_not_null(table, &key.columns, errors);
     }
-    for index in &table.indexes {
+    let variants = table.variants.iter();
+    let indexes = table
+        .indexes
+        .iter()
+        .chain(variants.clone().flat_map(|v| &v.indexes));
+    for index in indexes {
         column_list(table, "index", &index.columns, errors);
     }
-    for unique in &table.uniques {
+    let uniques = table
+        .uniques
+        .iter()
+        .chain(variants.flat_map(|v| &v.uniques));
+    for unique in uniques {
         column_list(table, "unique", &unique.columns, errors);
     }
 }

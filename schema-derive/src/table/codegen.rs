@@ -6,8 +6,10 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::{ext::IdentExt, spanned::Spanned};
 
-use super::model::{Check, Column, Index, ReferentialAction, Table, Unique};
-use crate::args::ColumnRef;
+use super::model::{
+    Check, Column, ColumnVariant, Index, ReferentialAction, Table, TableVariant, Unique,
+};
+use crate::args::{ColumnRef, DialectName};
 use crate::tokens::{opt_bool, opt_string, respan, string, strings, vec};
 
 /// The whole expansion, inside `const _: () = { ... };`.
@@ -30,6 +32,7 @@ pub fn table(table: &Table) -> TokenStream {
     let uniques = vec(table.uniques.iter().map(unique));
     let checks = vec(table.checks.iter().map(check));
     let no_primary_key = table.no_primary_key.is_some();
+    let variants = vec(table.variants.iter().map(table_variant));
     let assertions = table.columns.iter().map(|c| assertions(table, c));
     quote! {
         const _: () = {
@@ -49,6 +52,7 @@ pub fn table(table: &Table) -> TokenStream {
                         uniques: #uniques,
                         checks: #checks,
                         no_primary_key: #no_primary_key,
+                        variants: #variants,
                     }
                 }
             }
@@ -86,6 +90,7 @@ fn column(column: &Column) -> TokenStream {
     let check = opt_string(&column.check);
     let comment = opt_string(&column.comment);
     let renamed_from = opt_string(&column.renamed_from);
+    let variants = vec(column.variants.iter().map(column_variant));
     quote! {
         ::schema_runtime::ColumnDef {
             field: #field,
@@ -106,6 +111,50 @@ fn column(column: &Column) -> TokenStream {
             check: #check,
             comment: #comment,
             renamed_from: #renamed_from,
+            variants: #variants,
+        }
+    }
+}
+
+fn dialect(dialect: DialectName) -> TokenStream {
+    let variant = syn::Ident::new(dialect.variant(), Span::call_site());
+    quote!(::schema_runtime::Dialect::#variant)
+}
+
+fn dialects(dialects: &[DialectName]) -> TokenStream {
+    vec(dialects.iter().copied().map(dialect))
+}
+
+fn table_variant(variant: &TableVariant) -> TokenStream {
+    let dialect = dialect(variant.dialect);
+    let name = opt_string(&variant.name);
+    let schema = opt_string(&variant.schema);
+    let indexes = vec(variant.indexes.iter().map(index));
+    let uniques = vec(variant.uniques.iter().map(unique));
+    let checks = vec(variant.checks.iter().map(check));
+    quote! {
+        ::schema_runtime::TableVariant {
+            dialect: #dialect,
+            name: #name,
+            schema: #schema,
+            indexes: #indexes,
+            uniques: #uniques,
+            checks: #checks,
+        }
+    }
+}
+
+fn column_variant(variant: &ColumnVariant) -> TokenStream {
+    let dialect = dialect(variant.dialect);
+    let sql_type = opt_string(&variant.sql_type);
+    let default = opt_string(&variant.default);
+    let check = opt_string(&variant.check);
+    quote! {
+        ::schema_runtime::ColumnVariant {
+            dialect: #dialect,
+            sql_type: #sql_type,
+            default: #default,
+            check: #check,
         }
     }
 }
@@ -127,12 +176,14 @@ fn index(index: &Index) -> TokenStream {
     let columns = column_names(&index.columns);
     let unique = index.unique;
     let predicate = opt_string(&index.predicate);
+    let dialects = dialects(&index.dialects);
     quote! {
         ::schema_runtime::IndexDef {
             name: #name,
             columns: #columns,
             unique: #unique,
             predicate: #predicate,
+            dialects: #dialects,
         }
     }
 }
@@ -140,10 +191,12 @@ fn index(index: &Index) -> TokenStream {
 fn unique(unique: &Unique) -> TokenStream {
     let name = opt_string(&unique.name);
     let columns = column_names(&unique.columns);
+    let dialects = dialects(&unique.dialects);
     quote! {
         ::schema_runtime::UniqueDef {
             name: #name,
             columns: #columns,
+            dialects: #dialects,
         }
     }
 }
@@ -151,10 +204,12 @@ fn unique(unique: &Unique) -> TokenStream {
 fn check(check: &Check) -> TokenStream {
     let name = string(&check.name);
     let expression = string(&check.expression);
+    let dialects = dialects(&check.dialects);
     quote! {
         ::schema_runtime::CheckDef {
             name: #name,
             expression: #expression,
+            dialects: #dialects,
         }
     }
 }

@@ -4,7 +4,7 @@
 use darling::{FromDeriveInput, FromField, FromMeta};
 use syn::{Attribute, Ident, Type};
 
-use crate::args::{Arg, ColumnList, Item, ListValue, Word};
+use crate::args::{Arg, ColumnList, DialectList, Item, ListValue, Word};
 
 /// The struct-level `#[table(...)]` attributes (several may be written; they add up).
 #[derive(FromDeriveInput)]
@@ -24,6 +24,43 @@ pub struct TableInput {
     #[darling(multiple)]
     pub check: Vec<Item<CheckInput>>,
     pub no_primary_key: Word,
+    /// Dialect blocks; several for one dialect add up, as `#[table]` attributes do.
+    #[darling(multiple)]
+    pub postgresql: Vec<Item<TableVariantInput>>,
+    #[darling(multiple)]
+    pub mysql: Vec<Item<TableVariantInput>>,
+    #[darling(multiple)]
+    pub sqlite: Vec<Item<TableVariantInput>>,
+}
+
+/// `sqlite(name = "..", schema = "..", index(..), unique(..), check(..))`: the table on one
+/// dialect.
+#[derive(FromMeta)]
+pub struct TableVariantInput {
+    pub name: Option<Arg<String>>,
+    pub schema: Option<Arg<String>>,
+    #[darling(multiple)]
+    pub index: Vec<Item<IndexInput>>,
+    #[darling(multiple)]
+    pub unique: Vec<Item<UniqueInput>>,
+    #[darling(multiple)]
+    pub check: Vec<Item<CheckInput>>,
+}
+
+impl ListValue for TableVariantInput {
+    const USAGE: &'static str = "sqlite(name = \"audit_events\")";
+}
+
+/// `sqlite(sql_type = "..", default = "..", check = "..")`: a column's SQL on one dialect.
+#[derive(FromMeta)]
+pub struct ColumnVariantInput {
+    pub sql_type: Option<Arg<String>>,
+    pub default: Option<Arg<String>>,
+    pub check: Option<Arg<String>>,
+}
+
+impl ListValue for ColumnVariantInput {
+    const USAGE: &'static str = "sqlite(sql_type = \"json\", default = \"'[]'\")";
 }
 
 /// `primary_key(columns(...))`.
@@ -44,6 +81,7 @@ pub struct IndexInput {
     pub unique: Word,
     #[darling(rename = "where")]
     pub predicate: Option<Arg<String>>,
+    pub dialects: Option<Item<DialectList>>,
 }
 
 impl ListValue for IndexInput {
@@ -55,6 +93,7 @@ impl ListValue for IndexInput {
 pub struct UniqueInput {
     pub name: Option<Arg<String>>,
     pub columns: Option<Item<ColumnList>>,
+    pub dialects: Option<Item<DialectList>>,
 }
 
 impl ListValue for UniqueInput {
@@ -66,6 +105,7 @@ impl ListValue for UniqueInput {
 pub struct CheckInput {
     pub name: Option<Arg<String>>,
     pub expr: Option<Arg<String>>,
+    pub dialects: Option<Item<DialectList>>,
 }
 
 impl ListValue for CheckInput {
@@ -95,4 +135,7 @@ pub struct ColumnInput {
     pub comment: Option<Arg<String>>,
     pub renamed_from: Option<Arg<String>>,
     pub skip: Word,
+    pub postgresql: Option<Item<ColumnVariantInput>>,
+    pub mysql: Option<Item<ColumnVariantInput>>,
+    pub sqlite: Option<Item<ColumnVariantInput>>,
 }

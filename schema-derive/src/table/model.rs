@@ -6,8 +6,11 @@ use darling::error::Accumulator;
 use proc_macro2::Span;
 use syn::{ext::IdentExt, Ident, Type};
 
-use super::input::{CheckInput, ColumnInput, IndexInput, KeyInput, TableInput, UniqueInput};
-use crate::args::{error_at, Arg, ColumnList, ColumnRef, Item, Word};
+use super::input::{
+    CheckInput, ColumnInput, ColumnVariantInput, IndexInput, KeyInput, TableInput,
+    TableVariantInput, UniqueInput,
+};
+use crate::args::{error_at, Arg, ColumnList, ColumnRef, DialectList, DialectName, Item, Word};
 use crate::text::{doc_comment, snake_case};
 
 /// One struct, ready for the cross-field checks and code generation.
@@ -25,6 +28,25 @@ pub struct Table {
     pub uniques: Vec<Unique>,
     pub checks: Vec<Check>,
     pub no_primary_key: Option<Span>,
+    pub variants: Vec<TableVariant>,
+}
+
+/// `sqlite(name = "..", schema = "..", index(..), unique(..), check(..))` on the table.
+pub struct TableVariant {
+    pub dialect: DialectName,
+    pub name: Option<String>,
+    pub schema: Option<String>,
+    pub indexes: Vec<Index>,
+    pub uniques: Vec<Unique>,
+    pub checks: Vec<Check>,
+}
+
+/// `sqlite(sql_type = "..", default = "..", check = "..")` on a field.
+pub struct ColumnVariant {
+    pub dialect: DialectName,
+    pub sql_type: Option<String>,
+    pub default: Option<String>,
+    pub check: Option<String>,
 }
 
 /// A table-level `primary_key(columns(...))`.
@@ -39,18 +61,21 @@ pub struct Index {
     pub columns: Vec<ColumnRef>,
     pub unique: bool,
     pub predicate: Option<String>,
+    pub dialects: Vec<DialectName>,
 }
 
 /// A table-level `unique(...)`.
 pub struct Unique {
     pub name: Option<String>,
     pub columns: Vec<ColumnRef>,
+    pub dialects: Vec<DialectName>,
 }
 
 /// A table-level `check(...)`.
 pub struct Check {
     pub name: String,
     pub expression: String,
+    pub dialects: Vec<DialectName>,
 }
 
 /// One field that is a column.
@@ -77,6 +102,7 @@ pub struct Column {
     pub check: Option<String>,
     pub comment: Option<String>,
     pub renamed_from: Option<String>,
+    pub variants: Vec<ColumnVariant>,
 }
 
 /// A referential action, named after its `ForeignKeyAction` variant.
@@ -132,6 +158,14 @@ pub fn table(
 ) -> Table {
     let rust_name = ident.unraw().to_string();
     let primary_key = input.primary_key.and_then(|item| key(item, errors));
+    let variants = [
+        (DialectName::Postgresql, input.postgresql),
+        (DialectName::Mysql, input.mysql),
+        (DialectName::Sqlite, input.sqlite),
+    ]
+    .into_iter()
+    .filter_map(|(dialect, blocks)| table_variant(dialect, blocks, errors))
+    .collect();
     Table {
         ident: ident.clone(),
         name: non_empty(input.name, errors).unwrap_or_else(|| snake_case(&rust_name)),
@@ -157,7 +191,134 @@ pub fn table(
             .filter_map(|item| check(item, errors))
             .collect(),
         no_primary_key: input.no_primary_key.span(),
+        variants,
     }
+}
+
+/// The dialect's blocks merged into one variant (`None` without blocks). `name` and
+/// `schema` may each be given once across them.
+fn table_variant(
+    dialect: DialectName,
+    blocks: Vec<Item<TableVariantInput>>,
+    errors: &mut Accumulator,
+) -> Option<TableVariant> {
+    let (mut name, mut schema) = (None, None);
+    let (mut indexes, mut uniques, mut checks) = (Vec::new(), Vec::new(), Vec::new());
+    let found = !blocks.is_empty();
+    for block in blocks {
+        let input = block.value;
+        if input.name.is_none()
+            && input.schema.is_none()
+            && input.index.is_empty()
+            && input.unique.is_empty()
+            && input.check.is_empty()
+        {
+            errors.push(error_at(
+                block.key,
+                "this variant changes nothing; give the table's `name` (and `schema`, if any) or the `index`, `unique` and `check` items it has on this dialect, like `sqlite(name = \"audit_events\")`",
+            ));
+        }
+        once(&mut name, input.name, "name", errors);
+        once(&mut schema, input.schema, "schema", errors);
+        indexes.extend(input.index);
+        uniques.extend(input.unique);
+        checks.extend(input.check);
+    }
+    if !found {
+        return None;
+    }
+    // An item inside a dialect block is on that dialect only already.
+    let mut inside = |key: Option<Span>| {
+        if let Some(key) = key {
+            errors.push(error_at(
+                key,
+                "`dialects(...)` has no place inside a dialect block: the item is on that dialect only already",
+            ));
+        }
+    };
+    indexes
+        .iter()
+        .for_each(|i| inside(i.value.dialects.as_ref().map(|d| d.key)));
+    uniques
+        .iter()
+        .for_each(|u| inside(u.value.dialects.as_ref().map(|d| d.key)));
+    checks
+        .iter()
+        .for_each(|c| inside(c.value.dialects.as_ref().map(|d| d.key)));
+    Some(TableVariant {
+        dialect,
+        name: non_empty(name, errors),
+        schema: non_empty(schema, errors),
+        indexes: indexes
+            .into_iter()
+            .filter_map(|item| index(item, errors))
+            .collect(),
+        uniques: uniques
+            .into_iter()
+            .filter_map(|item| unique(item, errors))
+            .collect(),
+        checks: checks
+            .into_iter()
+            .filter_map(|item| check(item, errors))
+            .collect(),
+    })
+}
+
+fn column_variant(
+    dialect: DialectName,
+    item: Item<ColumnVariantInput>,
+    errors: &mut Accumulator,
+) -> Option<ColumnVariant> {
+    let ColumnVariantInput {
+        sql_type,
+        default,
+        check,
+    } = item.value;
+    if sql_type.is_none() && default.is_none() && check.is_none() {
+        errors.push(error_at(
+            item.key,
+            "this variant changes nothing; give the column's `sql_type`, `default` or `check` on this dialect, like `sqlite(sql_type = \"json\")`",
+        ));
+        return None;
+    }
+    Some(ColumnVariant {
+        dialect,
+        sql_type: non_empty(sql_type, errors),
+        default: default.map(|d| d.value),
+        check: check.map(|c| c.value),
+    })
+}
+
+/// Keeps the first `key = ".."` of a dialect's blocks; a second is an error at its key.
+fn once(
+    slot: &mut Option<Arg<String>>,
+    arg: Option<Arg<String>>,
+    key: &str,
+    errors: &mut Accumulator,
+) {
+    let Some(arg) = arg else { return };
+    if slot.is_some() {
+        errors.push(error_at(
+            arg.key,
+            format!("`{key}` is given twice for this dialect; keep one"),
+        ));
+    } else {
+        *slot = Some(arg);
+    }
+}
+
+/// `dialects(...)`, which must name at least one dialect when written.
+fn dialects(item: Option<Item<DialectList>>, errors: &mut Accumulator) -> Vec<DialectName> {
+    let Some(item) = item else {
+        return Vec::new();
+    };
+    if item.value.0.is_empty() {
+        errors.push(error_at(
+            item.key,
+            "`dialects(...)` needs at least one dialect, like `dialects(\"postgresql\")`; leave it out to keep the item on every dialect",
+        ));
+    }
+    item.value.0
 }
 
 /// An explicit `comment` wins (an empty one means "no comment"); otherwise the doc comment.
@@ -216,31 +377,42 @@ fn index(item: Item<IndexInput>, errors: &mut Accumulator) -> Option<Index> {
         columns,
         unique,
         predicate,
+        dialects: only,
     } = item.value;
     let name = non_empty(name, errors);
+    let dialects = dialects(only, errors);
     Some(Index {
         columns: column_list(columns, item.key, "index", errors)?,
         name,
         unique: unique.is_present(),
         predicate: predicate.map(|p| p.value),
+        dialects,
     })
 }
 
 fn unique(item: Item<UniqueInput>, errors: &mut Accumulator) -> Option<Unique> {
     let name = non_empty(item.value.name, errors);
+    let dialects = dialects(item.value.dialects, errors);
     Some(Unique {
         columns: column_list(item.value.columns, item.key, "unique", errors)?,
         name,
+        dialects,
     })
 }
 
 fn check(item: Item<CheckInput>, errors: &mut Accumulator) -> Option<Check> {
     const EXAMPLE: &str = "`check(name = \"total_non_negative\", expr = \"total >= 0\")`";
-    let CheckInput { name, expr } = item.value;
+    let CheckInput {
+        name,
+        expr,
+        dialects: only,
+    } = item.value;
+    let dialects = dialects(only, errors);
     match (name, expr) {
         (Some(name), Some(expr)) if !expr.value.trim().is_empty() => Some(Check {
             name: non_empty(Some(name), errors)?,
             expression: expr.value,
+            dialects,
         }),
         (Some(_), Some(expr)) => {
             errors.push(error_at(
@@ -274,6 +446,14 @@ pub fn column(input: ColumnInput, errors: &mut Accumulator) -> Option<Column> {
         reject_with_skip(&input, errors);
         return None;
     }
+    let variants = [
+        (DialectName::Postgresql, input.postgresql),
+        (DialectName::Mysql, input.mysql),
+        (DialectName::Sqlite, input.sqlite),
+    ]
+    .into_iter()
+    .filter_map(|(dialect, item)| column_variant(dialect, item?, errors))
+    .collect();
     if let (Some(_), Some(max)) = (&input.sql_type, &input.max_length) {
         errors.push(error_at(
             max.key,
@@ -332,6 +512,7 @@ pub fn column(input: ColumnInput, errors: &mut Accumulator) -> Option<Column> {
         check: input.check.map(|c| c.value),
         comment: comment(input.comment, &input.attrs),
         renamed_from: non_empty(input.renamed_from, errors),
+        variants,
     })
 }
 
@@ -348,6 +529,16 @@ fn reject_with_skip(input: &ColumnInput, errors: &mut Accumulator) {
         .collect();
     keys.extend(input.identity.as_ref().map(|a| ("identity", a.key)));
     keys.extend(input.max_length.as_ref().map(|a| ("max_length", a.key)));
+    let variants = [
+        ("postgresql", &input.postgresql),
+        ("mysql", &input.mysql),
+        ("sqlite", &input.sqlite),
+    ];
+    keys.extend(
+        variants
+            .iter()
+            .filter_map(|(name, item)| item.as_ref().map(|i| (*name, i.key))),
+    );
     let strings = [
         ("name", &input.name),
         ("sql_type", &input.sql_type),

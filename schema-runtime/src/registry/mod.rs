@@ -3,7 +3,8 @@
 //! identity across the whole set and validates it as one [`Schema`]. Every problem is
 //! reported at once, as a [`RegistryError`], before anything touches a database.
 //!
-//! The passes: `resolve` turns each declaration into a table on its own; `references`
+//! The passes: `variants` rewrites the declarations into what they declare on the target
+//! dialect; `resolve` turns each declaration into a table on its own; `references`
 //! looks the foreign keys up across tables; `validate` checks what only the whole set can
 //! show (duplicate tables and names, renames, enum types).
 
@@ -11,6 +12,7 @@ mod error;
 mod references;
 mod resolve;
 mod validate;
+mod variants;
 
 #[cfg(test)]
 mod tests;
@@ -18,6 +20,7 @@ mod tests;
 pub use error::{EnumUse, ModelProblem, ModelRef, NameOwner, ObjectKind, RegistryError};
 
 use crate::decl::TableDef;
+use crate::dialect::Dialect;
 use crate::schema::Schema;
 
 /// Implemented by `#[derive(Table)]`: the struct's table declaration.
@@ -45,20 +48,24 @@ pub fn registered() -> Vec<TableDef> {
     defs
 }
 
-/// Builds and validates the schema of every model linked into this binary.
-pub fn collect() -> Result<Schema, RegistryError> {
-    build(registered())
+/// Builds and validates the schema every model linked into this binary declares on
+/// `dialect`.
+pub fn collect(dialect: Dialect) -> Result<Schema, RegistryError> {
+    build(registered(), dialect)
 }
 
-/// Builds and validates a schema from an explicit list of declarations.
+/// Builds and validates the schema a list of declarations declares on `dialect`: each
+/// model's variants for that dialect applied, and the indexes, uniques and checks limited
+/// to other dialects left out.
 ///
 /// The result does not depend on the order of `defs`: tables come out sorted by
 /// (schema, name) and their constraints and indexes by name. An empty list is an error,
 /// never an empty schema, since an empty target would read as "drop every table".
-pub fn build(mut defs: Vec<TableDef>) -> Result<Schema, RegistryError> {
+pub fn build(defs: Vec<TableDef>, dialect: Dialect) -> Result<Schema, RegistryError> {
     if defs.is_empty() {
         return Err(RegistryError::from(vec![ModelProblem::NoModels]));
     }
+    let mut defs = variants::for_dialect(defs, dialect);
     sort_canonically(&mut defs);
     let mut problems = Vec::new();
     let mut resolved: Vec<_> = defs

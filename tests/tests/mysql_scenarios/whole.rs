@@ -6,40 +6,22 @@ use migrator::db::{Database, Wait};
 use migrator::filter::SchemaFilter;
 use migrator::render::render;
 use migrator::{diff, Dialect, DiffOptions};
-use schema_runtime::schema::{ColumnType, QualifiedName, Schema};
+use schema_runtime::schema::{ColumnType, Schema};
 use workspace_tests::TestDb;
 
 use super::kit::scenario;
 
 fn example_app() -> Schema {
     app_schema::link();
-    schema_runtime::registry::collect().expect("the example models are valid")
+    schema_runtime::registry::collect(schema_runtime::Dialect::Postgresql)
+        .expect("the example models are valid")
 }
 
-/// The example app minus what MySQL cannot express, each removal on purpose:
-/// - `audit.events` lives in a namespace (MySQL has none inside a database);
-/// - `projects.labels` is an array column;
-/// - the partial indexes on `users` and `tasks` have WHERE clauses;
-/// - PostgreSQL's regex operator `~` in two checks is MySQL's `REGEXP` (and `key` is a
-///   reserved word there, so the check quotes it).
+/// The example app as it stands on MySQL: its MySQL variants (`REGEXP` checks, JSON labels,
+/// a prefixed `audit_events`, plain indexes for the partial ones) applied by the registry.
 pub fn example_app_for_mysql() -> Schema {
-    let mut schema = example_app();
-    schema
-        .tables
-        .retain(|t| t.name != QualifiedName::with_schema("audit", "events"));
-    for table in &mut schema.tables {
-        table
-            .columns
-            .retain(|c| !matches!(c.ty, ColumnType::Array { .. }));
-        table.indexes.retain(|i| i.predicate.is_none());
-        for check in &mut table.checks {
-            check.expression = check
-                .expression
-                .replace("key ~", "`key` REGEXP")
-                .replace(" ~ ", " REGEXP ");
-        }
-    }
-    schema
+    app_schema::link();
+    schema_runtime::registry::collect(Dialect::Mysql).expect("the example models are valid")
 }
 
 #[tokio::test]

@@ -8,7 +8,8 @@ use schema_runtime::schema::{ColumnType, EnumType, ForeignKeyAction, QualifiedNa
 
 /// The schema of these models, as the registry builds it; panics on a model mistake.
 pub fn models(defs: Vec<TableDef>) -> Schema {
-    registry::build(defs).unwrap_or_else(|e| panic!("the scenario's models are wrong: {e}"))
+    registry::build(defs, schema_runtime::Dialect::Postgresql)
+        .unwrap_or_else(|e| panic!("the scenario's models are wrong: {e}"))
 }
 
 /// A model for `name` (`"audit.events"` puts it in a namespace).
@@ -59,6 +60,7 @@ impl TableDefExt for TableDef {
     }
     fn unique(mut self, columns: &[&str]) -> Self {
         self.uniques.push(UniqueDef {
+            dialects: Vec::new(),
             name: None,
             columns: strings(columns),
         });
@@ -66,6 +68,7 @@ impl TableDefExt for TableDef {
     }
     fn unique_named(mut self, name: &str, columns: &[&str]) -> Self {
         self.uniques.push(UniqueDef {
+            dialects: Vec::new(),
             name: Some(name.into()),
             columns: strings(columns),
         });
@@ -73,6 +76,7 @@ impl TableDefExt for TableDef {
     }
     fn check(mut self, name: &str, expression: &str) -> Self {
         self.checks.push(CheckDef {
+            dialects: Vec::new(),
             name: name.into(),
             expression: expression.into(),
         });

@@ -13,7 +13,8 @@ use super::kit::{build_from_models, scenario};
 
 fn example_app() -> Schema {
     app_schema::link();
-    schema_runtime::registry::collect().expect("the example models are valid")
+    schema_runtime::registry::collect(schema_runtime::Dialect::Postgresql)
+        .expect("the example models are valid")
 }
 
 #[tokio::test]

@@ -321,10 +321,12 @@ fn table_level_uniques_take_the_given_or_a_generated_name() {
     let table = only_table(vec![TableDef {
         uniques: vec![
             UniqueDef {
+                dialects: Vec::new(),
                 name: None,
                 columns: vec!["org_id".into(), "slug".into()],
             },
             UniqueDef {
+                dialects: Vec::new(),
                 name: Some("users_handle_key".into()),
                 columns: vec!["handle".into()],
             },
@@ -367,6 +369,7 @@ fn table_level_indexes_keep_name_uniqueness_and_predicate() {
                 ..IndexDef::default()
             },
             IndexDef {
+                dialects: Vec::new(),
                 name: None,
                 columns: vec!["reference".into()],
                 unique: true,
@@ -411,6 +414,7 @@ fn indexes_and_uniques_naming_unknown_columns_are_errors() {
             ..IndexDef::default()
         }],
         uniques: vec![UniqueDef {
+            dialects: Vec::new(),
             name: Some("uq_custom".into()),
             columns: vec!["id".into(), "slug".into()],
         }],
@@ -473,6 +477,7 @@ fn an_index_listing_a_column_twice_is_an_error() {
 fn checks_are_named_after_their_column_or_their_name() {
     let table = only_table(vec![TableDef {
         checks: vec![CheckDef {
+            dialects: Vec::new(),
             name: "total_non_negative".into(),
             expression: "total >= 0".into(),
         }],

@@ -5,10 +5,12 @@
 mod columns;
 mod keys;
 mod references;
+mod variants;
 mod whole;
 
 use super::{build, ModelProblem, RegistryError};
 use crate::decl::{ColumnDef, TableDef};
+use crate::dialect::Dialect;
 use crate::schema::{ColumnType, QualifiedName, Schema};
 
 const MODULE: &str = "app::models";
@@ -38,14 +40,14 @@ fn col(field: &'static str, ty: ColumnType) -> ColumnDef {
 }
 
 fn ok(defs: Vec<TableDef>) -> Schema {
-    match build(defs) {
+    match build(defs, Dialect::Postgresql) {
         Ok(schema) => schema,
         Err(e) => panic!("expected a valid schema, got:\n{e}"),
     }
 }
 
 fn problems(defs: Vec<TableDef>) -> Vec<ModelProblem> {
-    match build(defs) {
+    match build(defs, Dialect::Postgresql) {
         Ok(schema) => panic!("expected problems, got a schema: {schema:#?}"),
         Err(RegistryError { problems }) => problems,
     }
@@ -64,7 +66,7 @@ fn name(text: &str) -> QualifiedName {
 
 #[test]
 fn zero_models_is_an_error_not_an_empty_schema() {
-    let err = build(Vec::new()).unwrap_err();
+    let err = build(Vec::new(), Dialect::Postgresql).unwrap_err();
     assert_eq!(err.problems, vec![ModelProblem::NoModels]);
     let text = err.to_string();
     assert!(text.starts_with("1 problem in the models:\n  - no models were registered"));
@@ -117,24 +119,27 @@ fn output_is_canonical_whatever_the_input_order() {
 
 #[test]
 fn every_problem_is_reported_at_once() {
-    let err = build(vec![
-        model("Note", "notes", vec![col("body", ColumnType::Text)]),
-        model(
-            "Task",
-            "tasks",
-            vec![
-                id(),
-                ColumnDef {
-                    references: Some("projects.id".into()),
-                    ..col("project_id", ColumnType::BigInt)
-                },
-                ColumnDef {
-                    max_length: Some(3),
-                    ..col("done", ColumnType::Boolean)
-                },
-            ],
-        ),
-    ])
+    let err = build(
+        vec![
+            model("Note", "notes", vec![col("body", ColumnType::Text)]),
+            model(
+                "Task",
+                "tasks",
+                vec![
+                    id(),
+                    ColumnDef {
+                        references: Some("projects.id".into()),
+                        ..col("project_id", ColumnType::BigInt)
+                    },
+                    ColumnDef {
+                        max_length: Some(3),
+                        ..col("done", ColumnType::Boolean)
+                    },
+                ],
+            ),
+        ],
+        Dialect::Postgresql,
+    )
     .unwrap_err();
     assert_eq!(err.problems.len(), 3, "{err}");
     let text = err.to_string();

@@ -178,6 +178,7 @@ fn text_and_varchar_do_not_match() {
     let found = problem(vec![
         TableDef {
             uniques: vec![UniqueDef {
+                dialects: Vec::new(),
                 name: None,
                 columns: vec!["code".into()],
             }],
@@ -246,6 +247,7 @@ fn a_reference_to_a_column_that_is_not_a_key_is_an_error() {
 fn unique_columns_and_full_unique_indexes_can_be_referenced_but_partial_ones_cannot() {
     let with_index = |predicate: Option<&str>| TableDef {
         indexes: vec![IndexDef {
+            dialects: Vec::new(),
             name: None,
             columns: vec!["code".into()],
             unique: true,

@@ -44,6 +44,7 @@ fn one_table_name_in_two_namespaces_is_fine() {
 fn a_constraint_declared_twice_is_a_name_clash() {
     let found = problem(vec![TableDef {
         uniques: vec![UniqueDef {
+            dialects: Vec::new(),
             name: None,
             columns: vec!["email".into()],
         }],
@@ -152,6 +153,7 @@ fn the_same_name_in_two_namespaces_is_fine() {
     let unique_email = |schema: Option<&str>, rust_name| TableDef {
         schema: schema.map(str::to_string),
         uniques: vec![UniqueDef {
+            dialects: Vec::new(),
             name: Some("uq_email".into()),
             columns: vec!["email".into()],
         }],
