@@ -196,6 +196,27 @@ impl TestDb {
         Ok(())
     }
 
+    /// The first column of a query's rows, which must be text on every dialect (cast it in
+    /// the SQL where it is not).
+    pub async fn query_strings(&self, sql: &str) -> Result<Vec<String>> {
+        let context = || format!("query failed on {}: {sql}", self.name);
+        let rows = match self.dialect {
+            Dialect::Postgresql => {
+                let mut conn: sqlx::PgConnection = self.connect().await?;
+                sqlx::query_scalar(sql).fetch_all(&mut conn).await
+            }
+            Dialect::Mysql => {
+                let mut conn: sqlx::MySqlConnection = self.connect().await?;
+                sqlx::query_scalar(sql).fetch_all(&mut conn).await
+            }
+            Dialect::Sqlite => {
+                let mut conn: sqlx::SqliteConnection = self.connect().await?;
+                sqlx::query_scalar(sql).fetch_all(&mut conn).await
+            }
+        };
+        rows.with_context(context)
+    }
+
     /// Drops the server-side database. Runs on its own thread with its own runtime, so it
     /// works from `Drop` inside or outside a tokio runtime.
     fn drop_database(&self) -> Result<()> {

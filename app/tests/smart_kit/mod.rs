@@ -101,7 +101,11 @@ pub struct Project {
 impl Project {
     /// An empty project (no migration files) with a fresh, empty database.
     pub async fn new() -> Self {
-        let db = TestDb::postgres().await.unwrap();
+        Self::with_db(TestDb::postgres().await.unwrap())
+    }
+
+    /// An empty project on a database of any dialect.
+    pub fn with_db(db: TestDb) -> Self {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("migrations/versions")).unwrap();
         Self { dir, db }
@@ -229,8 +233,7 @@ impl Project {
 
     /// The first column of a query's rows, as text.
     pub async fn query(&self, sql: &str) -> Vec<String> {
-        let mut conn: sqlx::PgConnection = self.db.connect().await.unwrap();
-        sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
+        self.db.query_strings(sql).await.unwrap()
     }
 
     /// The columns of a table as `name type null|not null`, in order.
