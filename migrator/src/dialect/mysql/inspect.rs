@@ -37,8 +37,8 @@ pub enum InspectError {
     /// The models name namespaces, which MySQL does not have inside a database.
     #[error(
         "MySQL has no schemas inside a database, but the models put tables in {}; on MySQL \
-         every table lives in the database the URL names, so drop `schema = ...` from those \
-         models (or keep them out of this database's history)",
+         every table lives in the database the URL names, so give those models a name for \
+         MySQL (`#[table(mysql(name = \"...\"))]`) or drop `schema = ...` from them",
         names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
     )]
     Namespaces {

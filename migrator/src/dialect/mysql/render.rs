@@ -51,7 +51,7 @@ fn problem(op: &Op) -> Option<String> {
     if let Some(namespace) = namespace_of(op) {
         return Some(format!(
             "MySQL has no schemas inside a database (namespace `{namespace}`); put the table in \
-             the connected database (no `schema = ...`)"
+             the connected database: `#[table(mysql(name = \"...\"))]` or no `schema = ...`"
         ));
     }
     match op {
@@ -123,8 +123,9 @@ fn column_problem(column: &Column) -> Option<String> {
 fn index_problem(index: &Index) -> Option<String> {
     if index.predicate.is_some() {
         return Some(format!(
-            "MySQL has no partial indexes; index {} has a WHERE clause. Drop the `where` for \
-             MySQL, or enforce the rule in the application",
+            "MySQL has no partial indexes; index {} has a WHERE clause. Give the model a plain \
+             index of that name for MySQL (`#[table(mysql(index(name = .., columns(..))))]`), \
+             or enforce the rule in the application",
             index.name
         ));
     }

@@ -69,7 +69,7 @@ pub fn inline_enum(values: &[String]) -> String {
 pub fn unsupported(ty: &ColumnType) -> Option<&'static str> {
     match ty {
         ColumnType::Array { .. } => {
-            Some("MySQL has no array types; use a json column or a child table")
+            Some("MySQL has no array types; give the field a JSON variant (`#[column(mysql(sql_type = \"json\"))]`) or use a child table")
         }
         ColumnType::Interval => Some("MySQL has no interval type; store a number of seconds"),
         _ => None,

@@ -70,8 +70,9 @@ fn check_column(table: &QualifiedName, column: &Column) -> Result<(), String> {
     check_identifier(table, &column.name)?;
     if let ColumnType::Array { .. } = column.ty {
         return Err(format!(
-            "column {table}.{} is an array ({}), which SQLite has no type for; store it \
-                 as JSON (serde_json::Value) or in a table of its own",
+            "column {table}.{} is an array ({}), which SQLite has no type for; give the \
+                 field a JSON variant (`#[column(sqlite(sql_type = \"json\"))]`), store it as \
+                 serde_json::Value, or move it to a table of its own",
             column.name, column.ty
         ));
     }
@@ -81,7 +82,8 @@ fn check_column(table: &QualifiedName, column: &Column) -> Result<(), String> {
 fn namespace_error(namespace: &str, object: &str) -> String {
     format!(
         "table {object} lives in the namespace {namespace:?}, and an SQLite database has \
-             only `main` (attached databases are not managed); drop `schema = \
-             \"{namespace}\"` from the model"
+             only `main` (attached databases are not managed); give the model a name for \
+             SQLite (`#[table(sqlite(name = \"{namespace}_...\"))]`) or drop `schema = \
+             \"{namespace}\"`"
     )
 }
