@@ -21,13 +21,19 @@ use syn::{parse_macro_input, DeriveInput};
 /// name in snake_case), `schema`, `comment` (default: the doc comment; `comment = ""` for
 /// none), `renamed_from`, `primary_key(columns(..))`, `index(name = .., columns(..), unique,
 /// where = ..)`, `unique(name = .., columns(..))`, `check(name = .., expr = ..)`,
-/// `no_primary_key`.
+/// `no_primary_key`; `index`, `unique` and `check` take `dialects("postgresql", ..)` to exist
+/// on those dialects only. A dialect block, `postgresql(..)`, `mysql(..)` or `sqlite(..)`,
+/// holds the table on that dialect: `name` and `schema` (the qualified name there), and
+/// `index(..)`, `unique(..)`, `check(..)` items that replace the declared ones of the same
+/// name or add to them.
 ///
 /// Field attributes, `#[column(...)]`: `primary_key`, `identity = bool`, `name`, `sql_type`,
 /// `max_length`, `default`, `unique`, `index`, `references = "table.column"` (or
 /// `"schema.table.column"`), `on_delete`, `on_update` (`cascade`, `set null`, `set default`,
 /// `restrict`, `no action`), `check`, `comment` (default: the field's doc comment),
-/// `renamed_from`, `skip`. The column type comes from the field type's `SqlType` impl.
+/// `renamed_from`, `skip`, and dialect blocks `postgresql(..)`, `mysql(..)`, `sqlite(..)`
+/// whose `sql_type`, `default` and `check` replace the declared ones on that dialect. The
+/// column type comes from the field type's `SqlType` impl.
 #[proc_macro_derive(Table, attributes(table, column))]
 pub fn derive_table(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
