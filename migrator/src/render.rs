@@ -103,7 +103,8 @@ pub fn render_down_groups(
 
 /// Like [`render_groups`], rendered against the schema the ops start from. SQLite needs it:
 /// what its `ALTER TABLE` cannot do is a table rebuild, which writes the table's whole
-/// definition. Other dialects ignore `current`.
+/// definition. MySQL checks the column types of the keys the ops add against it (a key
+/// over `longtext` would fail halfway through a revision there). PostgreSQL ignores it.
 pub fn render_groups_from(
     dialect: Dialect,
     current: &Schema,
@@ -111,7 +112,17 @@ pub fn render_groups_from(
 ) -> Result<Vec<Vec<Statement>>, RenderError> {
     match dialect {
         Dialect::Sqlite => sqlite::render::render_groups(current, ops),
-        _ => render_groups(dialect, ops),
+        Dialect::Mysql => {
+            // Ops that do not apply to `current` are the diff's to explain, not this check's.
+            if let Ok(after) = crate::diff::simulate(current, ops) {
+                mysql::render::validate_keys(&after, ops)?;
+            }
+            let mut up = render_groups(dialect, ops)?;
+            let mut down = render_down_groups(dialect, ops)?;
+            mysql::render::join_identity_keys(ops, &mut up, &mut down);
+            Ok(up)
+        }
+        Dialect::Postgresql => render_groups(dialect, ops),
     }
 }
 
@@ -124,7 +135,13 @@ pub fn render_down_groups_from(
 ) -> Result<Vec<Vec<Statement>>, RenderError> {
     match dialect {
         Dialect::Sqlite => sqlite::render::render_down_groups(current, ops),
-        _ => render_down_groups(dialect, ops),
+        Dialect::Mysql => {
+            let mut up = render_groups(dialect, ops)?;
+            let mut down = render_down_groups(dialect, ops)?;
+            mysql::render::join_identity_keys(ops, &mut up, &mut down);
+            Ok(down)
+        }
+        Dialect::Postgresql => render_down_groups(dialect, ops),
     }
 }
 

@@ -52,6 +52,15 @@ pub struct TestDb {
 }
 
 impl TestDb {
+    /// A fresh database of `dialect` whose name starts with `t_<purpose>`.
+    pub async fn for_dialect(dialect: Dialect, purpose: &str) -> Result<Self> {
+        match dialect {
+            Dialect::Postgresql => Self::postgres_for(purpose).await,
+            Dialect::Mysql => Self::mysql_for(purpose).await,
+            Dialect::Sqlite => Self::sqlite_for(purpose).await,
+        }
+    }
+
     /// A fresh PostgreSQL database named after the running test.
     pub async fn postgres() -> Result<Self> {
         Self::postgres_for(&purpose_from_thread()).await

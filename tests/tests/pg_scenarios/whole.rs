@@ -1,6 +1,7 @@
 //! Whole schemas: the example application from an empty database, and the no-op (models
 //! and database already agree).
 
+use migrator::db::{Database, Wait};
 use migrator::dialect::postgres::inspect::inspect;
 use migrator::dialect::postgres::normalize::normalize_target;
 use migrator::filter::SchemaFilter;
@@ -24,13 +25,21 @@ async fn example_app_from_an_empty_database() {
         Schema::default(),
         example_app(),
     )
+    .skip(Dialect::Mysql, OWN_TARGET)
+    .skip(Dialect::Sqlite, OWN_TARGET)
     .run()
     .await;
 }
 
+/// The example app's models are another schema on MySQL and SQLite (their variants), so
+/// those runs live in `mysql_scenarios::whole` and `sqlite_scenarios::tables`.
+const OWN_TARGET: &str = "the example's variants make another target there; see its own suite";
+
 #[tokio::test]
 async fn no_change_gives_no_ops() {
     let outcome = scenario("no_change_gives_no_ops", example_app(), example_app())
+        .skip(Dialect::Mysql, OWN_TARGET)
+        .skip(Dialect::Sqlite, OWN_TARGET)
         .run()
         .await;
     assert!(outcome.ops.is_empty());
@@ -43,8 +52,9 @@ async fn no_change_gives_no_ops() {
 async fn a_database_in_sync_costs_no_normalisation_query() {
     let db = TestDb::postgres().await.unwrap();
     let mut conn: PgConnection = db.connect().await.unwrap();
+    let mut engine = Database::connect(db.url(), Wait::default()).await.unwrap();
     let models = example_app();
-    build_from_models(&mut conn, &models).await.unwrap();
+    build_from_models(&mut engine, &models).await.unwrap();
     let filter = SchemaFilter::default().with_namespaces_of(&models);
     let current = inspect(&mut conn, &filter).await.unwrap();
     let options = DiffOptions::new(Dialect::Postgresql);

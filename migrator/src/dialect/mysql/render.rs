@@ -14,8 +14,8 @@
 //! deferrable keys, namespaces) with a sentence saying so.
 
 use schema_runtime::schema::{
-    CheckConstraint, Column, ForeignKey, Identity, Index, IndexPart, QualifiedName, Table,
-    UniqueConstraint,
+    CheckConstraint, Column, ForeignKey, Identity, Index, IndexPart, QualifiedName, Schema,
+    Table, UniqueConstraint,
 };
 
 use super::quote::{quote_ident, quote_literal, quote_name};
@@ -65,7 +65,8 @@ fn problem(op: &Op) -> Option<String> {
             .columns
             .iter()
             .find_map(column_problem)
-            .or_else(|| table.indexes.iter().find_map(index_problem)),
+            .or_else(|| table.indexes.iter().find_map(index_problem))
+            .or_else(|| unindexable_key(table)),
         Op::AddColumn { column, .. } => column_problem(column),
         Op::AlterColumn { to, .. } => column_problem(to),
         Op::CreateIndex { index, .. } => index_problem(index),
@@ -118,6 +119,96 @@ fn column_problem(column: &Column) -> Option<String> {
     unsupported(&column.ty)
         .or_else(|| unsupported(ty))
         .map(|why| format!("column {} is {}: {why}", column.name, column.ty))
+}
+
+/// A key or index of a new table over a column MySQL can index only by a prefix length
+/// (`longtext`, `longblob`, `json`): the server would refuse it halfway through a revision.
+fn unindexable_key(table: &Table) -> Option<String> {
+    let mut keys: Vec<(String, Vec<&str>)> = Vec::new();
+    if let Some(pk) = &table.primary_key {
+        keys.push(("the primary key".into(), pk.columns.iter().map(String::as_str).collect()));
+    }
+    for unique in &table.uniques {
+        keys.push((
+            format!("unique {}", unique.name),
+            unique.columns.iter().map(String::as_str).collect(),
+        ));
+    }
+    for index in &table.indexes {
+        keys.push((format!("index {}", index.name), index.column_names().collect()));
+    }
+    for fk in &table.foreign_keys {
+        keys.push((
+            format!("foreign key {}", fk.name),
+            fk.columns.iter().map(String::as_str).collect(),
+        ));
+    }
+    keys.iter()
+        .find_map(|(key, columns)| unindexable_column(table, key, columns))
+}
+
+/// The sentence for the first column of `columns` MySQL cannot use in `key` whole.
+fn unindexable_column(table: &Table, key: &str, columns: &[&str]) -> Option<String> {
+    let column = columns
+        .iter()
+        .filter_map(|name| table.columns.iter().find(|c| c.name == *name))
+        .find(|c| !indexable(&c.ty))?;
+    Some(format!(
+        "column {}.{} is {} ({} on MySQL), which MySQL cannot use in {key} without a length; \
+         give the field `max_length` or a variant like `#[column(mysql(sql_type = \"varchar(255)\"))]`",
+        table.name,
+        column.name,
+        column.ty,
+        render_type(&column.ty)
+    ))
+}
+
+/// Refuses a key added to an existing table over a column MySQL cannot index whole. The
+/// column types are those the ops leave (`after`: the schema they start from with every op
+/// applied), which is where a column added in the same revision is found.
+pub fn validate_keys(after: &Schema, ops: &[Op]) -> Result<(), RenderError> {
+    for op in ops {
+        let (table, key, columns): (&QualifiedName, String, Vec<&str>) = match op {
+            Op::AddPrimaryKey { table, key } => (
+                table,
+                "the primary key".into(),
+                key.columns.iter().map(String::as_str).collect(),
+            ),
+            Op::AddUnique { table, unique } => (
+                table,
+                format!("unique {}", unique.name),
+                unique.columns.iter().map(String::as_str).collect(),
+            ),
+            Op::CreateIndex { table, index } => (
+                table,
+                format!("index {}", index.name),
+                index.column_names().collect(),
+            ),
+            Op::AddForeignKey { table, foreign_key } => (
+                table,
+                format!("foreign key {}", foreign_key.name),
+                foreign_key.columns.iter().map(String::as_str).collect(),
+            ),
+            _ => continue,
+        };
+        let Some(table) = after.table(table) else {
+            continue;
+        };
+        if let Some(reason) = unindexable_column(table, &key, &columns) {
+            return Err(RenderError::NotExpressible {
+                dialect: Dialect::Mysql,
+                op: op.describe(),
+                reason,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Whether MySQL can index the whole value of a column of this type.
+fn indexable(ty: &schema_runtime::schema::ColumnType) -> bool {
+    use schema_runtime::schema::ColumnType;
+    !matches!(ty, ColumnType::Text | ColumnType::Bytes | ColumnType::Json | ColumnType::Jsonb)
 }
 
 fn index_problem(index: &Index) -> Option<String> {
@@ -233,6 +324,56 @@ pub fn render_op(op: &Op) -> Vec<Statement> {
 
 /// The statements that undo one op: the rendering of [`Op::reverse`], or a comment-only
 /// statement for an op that has none.
+/// An identity column added to an existing table together with the primary key over it:
+/// MySQL accepts an `AUTO_INCREMENT` column only as part of a key, so the two must be one
+/// `ALTER TABLE` on the way up (and the key and the column one on the way down). Returns the
+/// table and the positions of the `AddColumn` and `AddPrimaryKey` ops of each such pair.
+fn identity_key_pairs(ops: &[Op]) -> Vec<(&QualifiedName, usize, usize)> {
+    ops.iter()
+        .enumerate()
+        .filter_map(|(i, op)| match op {
+            Op::AddColumn { table, column } if column.identity.is_some() => {
+                let j = ops.iter().position(|other| {
+                    matches!(other, Op::AddPrimaryKey { table: t, key }
+                        if t == table && key.columns.contains(&column.name))
+                })?;
+                Some((table, i, j))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Joins the statements of each identity column and its primary key into one `ALTER TABLE`
+/// (see [`identity_key_pairs`]). `up` holds one group per op in op order, `down` one group
+/// per op in reverse order.
+pub fn join_identity_keys(ops: &[Op], up: &mut [Vec<Statement>], down: &mut [Vec<Statement>]) {
+    let last = ops.len().saturating_sub(1);
+    for (table, column, key) in identity_key_pairs(ops) {
+        let prefix = format!("ALTER TABLE {} ", quote_name(table));
+        join(up, &prefix, column, key);
+        // Down runs the key's reverse before the column's.
+        join(down, &prefix, last - key, last - column);
+    }
+}
+
+/// Appends the actions of the one-statement group `from` to the one statement of group
+/// `into` (both `ALTER TABLE` statements of one table, `prefix`), and empties `from`.
+fn join(groups: &mut [Vec<Statement>], prefix: &str, into: usize, from: usize) {
+    let joined = match (groups.get(into).map(Vec::as_slice), groups.get(from).map(Vec::as_slice)) {
+        (Some([first]), Some([second])) => second
+            .sql
+            .strip_prefix(prefix)
+            .filter(|_| first.sql.starts_with(prefix))
+            .map(|actions| format!("{}, {actions}", first.sql)),
+        _ => None,
+    };
+    if let Some(sql) = joined {
+        groups[into] = vec![ddl(sql)];
+        groups[from] = Vec::new();
+    }
+}
+
 pub fn render_reverse(op: &Op) -> Vec<Statement> {
     match op.reverse() {
         Some(reverse) => render_op(&reverse),
@@ -391,6 +532,57 @@ mod tests {
             render_reverse(&op)[0].sql,
             "ALTER TABLE `orders` DROP COLUMN `note`"
         );
+    }
+
+    /// `orders (id bigint, code <code>)`, before any key.
+    fn orders(code: ColumnType) -> Table {
+        Table {
+            columns: vec![
+                Column::new("id", ColumnType::BigInt),
+                Column::new("code", code),
+            ],
+            ..Table::new(table())
+        }
+    }
+
+    fn unique_code() -> UniqueConstraint {
+        UniqueConstraint {
+            name: "uq_orders_code".into(),
+            columns: vec!["code".into()],
+        }
+    }
+
+    #[test]
+    fn a_key_over_longtext_is_refused_before_any_sql_runs() {
+        let mut new = orders(ColumnType::Text);
+        new.uniques.push(unique_code());
+        let error = validate(&Op::CreateTable { table: new })
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("column orders.code is text (longtext on MySQL)")
+                && error.contains("unique uq_orders_code")
+                && error.contains("max_length"),
+            "{error}"
+        );
+
+        let add = Op::AddUnique {
+            table: table(),
+            unique: unique_code(),
+        };
+        let current = Schema {
+            tables: vec![orders(ColumnType::Text)],
+            ..Schema::default()
+        };
+        let error = crate::render::render_groups_from(Dialect::Mysql, &current, &[add.clone()])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("unique uq_orders_code"), "{error}");
+        let bounded = Schema {
+            tables: vec![orders(ColumnType::Varchar { length: Some(40) })],
+            ..Schema::default()
+        };
+        assert!(crate::render::render_groups_from(Dialect::Mysql, &bounded, &[add]).is_ok());
     }
 
     #[test]
