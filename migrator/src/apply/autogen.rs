@@ -134,7 +134,8 @@ pub fn compose_from(
     let mut up = render_script(&up_groups);
     if !blocked.is_empty() {
         up.push('\n');
-        let after = crate::diff::simulate(current, &emitted).unwrap_or_else(|_| current.clone());
+        let after = crate::diff::simulate_for(dialect, current, &emitted)
+            .unwrap_or_else(|_| current.clone());
         up.push_str(&render_script(&blocked_comments(
             dialect, &after, &blocked,
         )?));

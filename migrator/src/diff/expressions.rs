@@ -4,12 +4,38 @@
 //! check on a renamed column is kept (or renamed) rather than dropped and added again.
 //!
 //! The rewrite works on tokens, never inside string literals, and spells the new name as
-//! PostgreSQL's deparser does: bare when it can be, double-quoted otherwise. It is a guess
-//! at the deparser's output; a wrong guess leaves texts that differ, and the diff then drops
-//! and re-adds the object, which is correct, only noisier.
+//! the database will ([`Respelling`]). It is a guess at the database's output; a wrong
+//! guess leaves texts that differ, and the diff then drops and re-adds the object, which is
+//! correct, only noisier.
+
+/// How a database writes a renamed column into the expression text it keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Respelling {
+    /// PostgreSQL deparses from the parse tree: bare when it can be, double-quoted
+    /// otherwise, whatever the old text said.
+    Deparsed,
+    /// SQLite edits the text it keeps in place: a quoted name stays quoted, a bare one
+    /// stays bare unless the new name needs quotes.
+    EditedInPlace,
+}
+
+impl Respelling {
+    fn spell(self, name: &str, was_quoted: bool) -> String {
+        match self {
+            Self::Deparsed => deparsed_identifier(name),
+            Self::EditedInPlace if was_quoted || !bare_identifier(name) => quoted(name),
+            Self::EditedInPlace => name.to_owned(),
+        }
+    }
+}
 
 /// `expression` with every reference to column `from` spelled as a reference to `to`.
-pub(super) fn rename_column(expression: &str, from: &str, to: &str) -> String {
+pub(super) fn rename_column(
+    expression: &str,
+    from: &str,
+    to: &str,
+    respelling: Respelling,
+) -> String {
     let chars: Vec<char> = expression.chars().collect();
     let mut out = String::with_capacity(expression.len());
     let mut i = 0;
@@ -20,7 +46,7 @@ pub(super) fn rename_column(expression: &str, from: &str, to: &str) -> String {
         } else if c == '"' {
             let (name, end) = quoted_identifier(&chars, i);
             if name == from && is_column_position(&out, &chars, end) {
-                out.push_str(&deparsed_identifier(to));
+                out.push_str(&respelling.spell(to, true));
             } else {
                 out.extend(&chars[i..end]);
             }
@@ -42,7 +68,7 @@ pub(super) fn rename_column(expression: &str, from: &str, to: &str) -> String {
             }
             // Unquoted names fold to lower case.
             if word.to_ascii_lowercase() == from && is_column_position(&out, &chars, end) {
-                out.push_str(&deparsed_identifier(to));
+                out.push_str(&respelling.spell(to, false));
             } else {
                 out.push_str(&word);
             }
@@ -127,8 +153,20 @@ fn deparsed_identifier(name: &str) -> String {
     if plain && !QUOTED_KEYWORDS.contains(&name) {
         name.to_owned()
     } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
+        quoted(name)
     }
+}
+
+/// A name SQL accepts without quotes in any letter case: letters, digits and `_`, not
+/// starting with a digit, and no keyword.
+fn bare_identifier(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !QUOTED_KEYWORDS.contains(&name.to_ascii_lowercase().as_str())
+}
+
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// The keywords `quote_identifier` quotes: PostgreSQL's reserved, type/function-name and
@@ -297,20 +335,26 @@ mod tests {
             rename_column(
                 "((total >= (0)::numeric) AND (total < 10))",
                 "total",
-                "amount"
+                "amount",
+                Respelling::Deparsed
             ),
             "((amount >= (0)::numeric) AND (amount < 10))"
         );
         assert_eq!(
-            rename_column("(\"select\" <> ''::text)", "select", "Where"),
+            rename_column(
+                "(\"select\" <> ''::text)",
+                "select",
+                "Where",
+                Respelling::Deparsed
+            ),
             "(\"Where\" <> ''::text)"
         );
         assert_eq!(
-            rename_column("(\"Total\" > 0)", "Total", "order"),
+            rename_column("(\"Total\" > 0)", "Total", "order", Respelling::Deparsed),
             "(\"order\" > 0)"
         );
         assert_eq!(
-            rename_column("(TOTAL > 0)", "total", "sum_2"),
+            rename_column("(TOTAL > 0)", "total", "sum_2", Respelling::Deparsed),
             "(sum_2 > 0)"
         );
     }
@@ -320,16 +364,33 @@ mod tests {
         let text = "((status)::text <> 'status'::text) AND (status_at IS NULL) AND \
                     (E'it\\'s status' <> lower(status)) AND (1e3 > 0)";
         assert_eq!(
-            rename_column(text, "status", "state"),
+            rename_column(text, "status", "state", Respelling::Deparsed),
             "((state)::text <> 'status'::text) AND (status_at IS NULL) AND \
              (E'it\\'s status' <> lower(state)) AND (1e3 > 0)"
         );
-        assert_eq!(rename_column("(x)::text", "text", "body"), "(x)::text");
-        assert_eq!(rename_column("lower(name)", "lower", "l"), "lower(name)");
-        assert_eq!(rename_column("t.total > 0", "t", "u"), "t.total > 0");
-        assert_eq!(rename_column("s.total > 0", "total", "sum"), "s.total > 0");
         assert_eq!(
-            rename_column("'it''s total' = total", "total", "sum"),
+            rename_column("(x)::text", "text", "body", Respelling::Deparsed),
+            "(x)::text"
+        );
+        assert_eq!(
+            rename_column("lower(name)", "lower", "l", Respelling::Deparsed),
+            "lower(name)"
+        );
+        assert_eq!(
+            rename_column("t.total > 0", "t", "u", Respelling::Deparsed),
+            "t.total > 0"
+        );
+        assert_eq!(
+            rename_column("s.total > 0", "total", "sum", Respelling::Deparsed),
+            "s.total > 0"
+        );
+        assert_eq!(
+            rename_column(
+                "'it''s total' = total",
+                "total",
+                "sum",
+                Respelling::Deparsed
+            ),
             "'it''s total' = sum"
         );
     }

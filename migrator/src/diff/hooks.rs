@@ -32,6 +32,16 @@ pub(super) fn renames_indexes(dialect: Dialect) -> bool {
     matches!(dialect, Dialect::Postgresql | Dialect::Mysql)
 }
 
+/// How the database spells a renamed column inside the expressions it keeps (checks, index
+/// expressions, predicates), so that the renamed view reads as the database will.
+pub(super) fn respelling(dialect: Dialect) -> super::expressions::Respelling {
+    match dialect {
+        Dialect::Sqlite => super::expressions::Respelling::EditedInPlace,
+        // MySQL's expressions are compared in a canonical form with bare names.
+        Dialect::Postgresql | Dialect::Mysql => super::expressions::Respelling::Deparsed,
+    }
+}
+
 /// Namespaces are objects of their own that must exist before anything is created in them
 /// (PostgreSQL schemas). SQLite's attached databases and MySQL's databases are not created
 /// by a migration.

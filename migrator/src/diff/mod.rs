@@ -83,7 +83,7 @@ use schema_runtime::schema::Schema;
 use crate::change::Op;
 use crate::dialect::Dialect;
 
-pub use simulate::{canonical, simulate, Problem, SimulateError};
+pub use simulate::{canonical, simulate, simulate_for, Problem, SimulateError};
 
 /// What the diff needs to know besides the two schemas.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -134,7 +134,7 @@ impl Default for DiffOptions {
 pub fn diff(current: &Schema, target: &Schema, options: &DiffOptions) -> Vec<Op> {
     let current = prepare(current, options);
     let target = prepare(target, options);
-    let renames = renames::resolve(&current, &target);
+    let renames = renames::resolve(&current, &target, hooks::respelling(options.dialect));
     let target = strip_hints(target);
     let mut plan = order::Plan::default();
     plan.renames.extend(renames.ops());

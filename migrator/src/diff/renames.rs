@@ -8,6 +8,7 @@ use schema_runtime::schema::{IndexPart, QualifiedName, Schema};
 
 use super::expressions;
 use crate::change::Op;
+use crate::diff::expressions::Respelling;
 
 /// The renames a diff performs, and the current schema as it looks after them.
 pub(super) struct Renames {
@@ -49,7 +50,7 @@ impl Renames {
 /// exists now and the new name does not yet, so a hint left in a model after its rename ran
 /// is harmless. The target may reuse the old name for a new object (`email` renamed to
 /// `email_old` and a new `email` added): the rename runs first and frees it.
-pub(super) fn resolve(current: &Schema, target: &Schema) -> Renames {
+pub(super) fn resolve(current: &Schema, target: &Schema, respelling: Respelling) -> Renames {
     let tables = table_renames(current, target);
     let mut view = current.clone();
     for (from, to) in &tables {
@@ -57,7 +58,7 @@ pub(super) fn resolve(current: &Schema, target: &Schema) -> Renames {
     }
     let columns = column_renames(&view, target);
     for (table, from, to) in &columns {
-        rename_column(&mut view, table, from, to);
+        rename_column(&mut view, table, from, to, respelling);
     }
     view.sort();
     for table in &mut view.tables {
@@ -138,7 +139,13 @@ pub(super) fn rename_table(schema: &mut Schema, from: &QualifiedName, to: &Quali
 /// Renames a column and every key, index and foreign key that lists it, as the database
 /// does, and the column's name inside the table's check expressions, index expressions and
 /// predicates as the database will deparse them (see [`expressions`]).
-pub(super) fn rename_column(schema: &mut Schema, table_name: &QualifiedName, from: &str, to: &str) {
+pub(super) fn rename_column(
+    schema: &mut Schema,
+    table_name: &QualifiedName,
+    from: &str,
+    to: &str,
+    respelling: Respelling,
+) {
     let swap = |name: &mut String| {
         if name == from {
             *name = to.to_owned();
@@ -166,7 +173,8 @@ pub(super) fn rename_column(schema: &mut Schema, table_name: &QualifiedName, fro
         for fk in &mut table.foreign_keys {
             fk.columns.iter_mut().for_each(swap);
         }
-        let rewrite = |text: &mut String| *text = expressions::rename_column(text, from, to);
+        let rewrite =
+            |text: &mut String| *text = expressions::rename_column(text, from, to, respelling);
         for check in &mut table.checks {
             rewrite(&mut check.expression);
         }

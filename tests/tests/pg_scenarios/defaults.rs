@@ -5,6 +5,8 @@
 use schema_runtime::schema::ColumnType::{self, *};
 use schema_runtime::{ColumnDef, EnumType, TableDef};
 
+use migrator::Dialect;
+
 use super::kit::scenario;
 use super::models::*;
 
@@ -108,6 +110,14 @@ async fn create_table_with_every_default_spelling() {
         schema_runtime::Schema::default(),
         b,
     )
+    .skip(
+        Dialect::Mysql,
+        "the models hold an enum array (order_status[]), which it has no type for",
+    )
+    .skip(
+        Dialect::Sqlite,
+        "the models hold an enum array (order_status[]), which it has no type for",
+    )
     .run()
     .await;
 }
@@ -123,6 +133,14 @@ async fn set_defaults_of_every_spelling() {
             "SELECT v || coalesce(flag::text, '-') FROM spelled",
             &["kept-"],
         )
+        .skip(
+            Dialect::Mysql,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
+        .skip(
+            Dialect::Sqlite,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
         .run()
         .await;
 }
@@ -132,6 +150,14 @@ async fn change_defaults_of_every_spelling() {
     let a = models(vec![spelled(|first, _| Some(first))]);
     let b = models(vec![spelled(|_, second| Some(second))]);
     scenario("change_defaults_of_every_spelling", a, b)
+        .skip(
+            Dialect::Mysql,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
+        .skip(
+            Dialect::Sqlite,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
         .run()
         .await;
 }
@@ -141,6 +167,14 @@ async fn drop_defaults_of_every_spelling() {
     let a = models(vec![spelled(|first, _| Some(first))]);
     let b = models(vec![spelled(|_, _| None)]);
     scenario("drop_defaults_of_every_spelling", a, b)
+        .skip(
+            Dialect::Mysql,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
+        .skip(
+            Dialect::Sqlite,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
         .run()
         .await;
 }
@@ -161,6 +195,14 @@ async fn add_columns_with_every_default_spelling_fills_rows() {
             &["x|0.00|-1|t|pending|it's|{}|{}"],
         )
         .rows_after_down("SELECT id::text FROM spelled", &["1"])
+        .skip(
+            Dialect::Mysql,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
+        .skip(
+            Dialect::Sqlite,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
         .run()
         .await;
 }
@@ -194,6 +236,14 @@ async fn equivalent_spellings_in_the_database_are_not_drift() {
         ],
     )]);
     let outcome = scenario("equivalent_spellings_in_the_database_are_not_drift", a, b)
+        .skip(
+            Dialect::Mysql,
+            "A is written in PostgreSQL's spellings, which is the point",
+        )
+        .skip(
+            Dialect::Sqlite,
+            "A is written in PostgreSQL's spellings, which is the point",
+        )
         .run()
         .await;
     assert!(outcome.ops.is_empty());

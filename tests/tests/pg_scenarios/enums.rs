@@ -5,6 +5,8 @@
 use schema_runtime::schema::ColumnType::*;
 use schema_runtime::{EnumType, Schema, TableDef};
 
+use migrator::Dialect;
+
 use super::kit::scenario;
 use super::models::*;
 
@@ -43,6 +45,14 @@ async fn create_enum_types_with_their_table() {
         ],
     )]);
     scenario("create_enum_types_with_their_table", Schema::default(), b)
+        .skip(
+            Dialect::Mysql,
+            "the models hold an enum array (priority[]), which it has no type for",
+        )
+        .skip(
+            Dialect::Sqlite,
+            "the models hold an enum array (priority[]), which it has no type for",
+        )
         .run()
         .await;
 }
@@ -54,6 +64,14 @@ async fn add_an_enum_value_at_the_end() {
     scenario("add_an_enum_value_at_the_end", a, b)
         .seed(SEED)
         .rows(READ, ROWS)
+        .skip(
+            Dialect::Mysql,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
+        .skip(
+            Dialect::Sqlite,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
         .run()
         .await;
 }
@@ -67,6 +85,14 @@ async fn add_enum_values_in_the_middle() {
     scenario("add_enum_values_in_the_middle", a, b)
         .seed(SEED)
         .rows(READ, ROWS)
+        .skip(
+            Dialect::Mysql,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
+        .skip(
+            Dialect::Sqlite,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
         .run()
         .await;
 }
@@ -88,6 +114,14 @@ async fn add_an_enum_value_and_use_it_as_a_default() {
     scenario("add_an_enum_value_and_use_it_as_a_default", a, b)
         .seed(SEED)
         .rows(READ, ROWS)
+        .skip(
+            Dialect::Mysql,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
+        .skip(
+            Dialect::Sqlite,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
         .run()
         .await;
 }
@@ -112,6 +146,14 @@ async fn add_enum_and_enum_array_columns_to_a_table_with_rows() {
             &["5:paid:-"],
         )
         .rows_after_down("SELECT total::text FROM orders", &["5"])
+        .skip(
+            Dialect::Mysql,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
+        .skip(
+            Dialect::Sqlite,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
         .run()
         .await;
 }
@@ -125,6 +167,14 @@ async fn remove_an_enum_value() {
     scenario("remove_an_enum_value", a, b)
         .seed(SEED)
         .rows(READ, ROWS)
+        .skip(
+            Dialect::Mysql,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
+        .skip(
+            Dialect::Sqlite,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
         .run()
         .await;
 }
@@ -136,6 +186,14 @@ async fn reorder_enum_values() {
     scenario("reorder_enum_values", a, b)
         .seed(SEED)
         .rows(READ, ROWS)
+        .skip(
+            Dialect::Mysql,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
+        .skip(
+            Dialect::Sqlite,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
         .run()
         .await;
 }
@@ -152,7 +210,7 @@ async fn text_column_becomes_an_enum() {
         vec![id(), enum_col("status", &values).default("'pending'")],
     )]);
     scenario("text_column_becomes_an_enum", a, b)
-        .seed("INSERT INTO orders (status) VALUES ('paid'), (DEFAULT);")
+        .seed("INSERT INTO orders (status) VALUES ('paid'); INSERT INTO orders (id) VALUES (2);")
         .rows(
             "SELECT status::text FROM orders ORDER BY id",
             &["paid", "pending"],
@@ -168,6 +226,14 @@ async fn drop_an_enum_type_with_its_last_column() {
     scenario("drop_an_enum_type_with_its_last_column", a, b)
         .seed(SEED)
         .rows("SELECT id::text FROM orders ORDER BY id", &["1", "2"])
+        .skip(
+            Dialect::Mysql,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
+        .skip(
+            Dialect::Sqlite,
+            "the models hold an enum array (order_status[]), which it has no type for",
+        )
         .run()
         .await;
 }

@@ -6,6 +6,8 @@ use schema_runtime::schema::ColumnType::*;
 use schema_runtime::schema::{ForeignKey, ForeignKeyAction, QualifiedName};
 use schema_runtime::{ColumnDef, Schema, TableDef};
 
+use migrator::Dialect;
+
 use super::kit::scenario;
 use super::models::*;
 
@@ -32,6 +34,10 @@ async fn add_a_foreign_key_with_its_column() {
     scenario("add_a_foreign_key_with_its_column", a, b)
         .seed(&format!("{ROWS} INSERT INTO orders (total) VALUES (5);"))
         .rows("SELECT total::text FROM orders", &["5"])
+        .skip(
+            Dialect::Mysql,
+            "a key over unbounded text, which MySQL indexes only with a length (refused by name)",
+        )
         .run()
         .await;
 }
@@ -45,6 +51,10 @@ async fn add_a_foreign_key_to_an_existing_column() {
             "{ROWS} INSERT INTO orders (total, user_id) VALUES (5, 2);"
         ))
         .rows("SELECT total || ':' || user_id FROM orders", &["5:2"])
+        .skip(
+            Dialect::Mysql,
+            "a key over unbounded text, which MySQL indexes only with a length (refused by name)",
+        )
         .run()
         .await;
 }
@@ -58,6 +68,10 @@ async fn drop_a_foreign_key_and_keep_the_column() {
             "{ROWS} INSERT INTO orders (total, user_id) VALUES (5, 2);"
         ))
         .rows("SELECT total || ':' || user_id FROM orders", &["5:2"])
+        .skip(
+            Dialect::Mysql,
+            "a key over unbounded text, which MySQL indexes only with a length (refused by name)",
+        )
         .run()
         .await;
 }
@@ -90,7 +104,13 @@ async fn every_referential_action() {
     }
     let a = models(vec![users()]);
     let b = models(vec![users(), table("links", columns)]);
-    scenario("every_referential_action", a, b).run().await;
+    scenario("every_referential_action", a, b)
+        .skip(
+            Dialect::Mysql,
+            "a key over unbounded text, which MySQL indexes only with a length (refused by name)",
+        )
+        .run()
+        .await;
 }
 
 #[tokio::test]
@@ -105,6 +125,10 @@ async fn change_the_actions_of_a_foreign_key() {
             "{ROWS} INSERT INTO orders (total, user_id) VALUES (5, 2);"
         ))
         .rows("SELECT total || ':' || user_id FROM orders", &["5:2"])
+        .skip(
+            Dialect::Mysql,
+            "a key over unbounded text, which MySQL indexes only with a length (refused by name)",
+        )
         .run()
         .await;
 }
@@ -208,6 +232,10 @@ async fn composite_deferrable_foreign_key() {
              INSERT INTO shops (region, region_code) VALUES ('eu', 'fr');",
         )
         .rows("SELECT region || region_code FROM shops", &["eufr"])
+        .skip(
+            Dialect::Mysql,
+            "a key over unbounded text, which MySQL indexes only with a length (refused by name)",
+        )
         .run()
         .await;
 }

@@ -5,6 +5,8 @@ use schema_runtime::schema::ColumnType::*;
 use schema_runtime::schema::{Index, IndexPart};
 use schema_runtime::TableDef;
 
+use migrator::Dialect;
+
 use super::kit::scenario;
 use super::models::*;
 
@@ -43,6 +45,10 @@ async fn add_unique_constraints() {
     scenario("add_unique_constraints", a, b)
         .seed(TWO_ACCOUNTS)
         .rows(HANDLES, &["ann", "bob"])
+        .skip(
+            Dialect::Mysql,
+            "a key over unbounded text, which MySQL indexes only with a length (refused by name)",
+        )
         .run()
         .await;
 }
@@ -58,6 +64,10 @@ async fn drop_unique_constraints() {
     scenario("drop_unique_constraints", a, b)
         .seed(TWO_ACCOUNTS)
         .rows(HANDLES, &["ann", "bob"])
+        .skip(
+            Dialect::Mysql,
+            "a key over unbounded text, which MySQL indexes only with a length (refused by name)",
+        )
         .run()
         .await;
 }
@@ -70,6 +80,10 @@ async fn rename_a_unique_constraint() {
     })]);
     scenario("rename_a_unique_constraint", a, b)
         .seed(TWO_ACCOUNTS)
+        .skip(
+            Dialect::Mysql,
+            "a key over unbounded text, which MySQL indexes only with a length (refused by name)",
+        )
         .run()
         .await;
 }
@@ -96,6 +110,7 @@ async fn add_indexes_of_every_kind() {
     scenario("add_indexes_of_every_kind", a, b)
         .seed(TWO_ACCOUNTS)
         .rows(HANDLES, &["ann", "bob"])
+        .skip(Dialect::Mysql, "MySQL has no partial indexes")
         .run()
         .await;
 }
@@ -107,6 +122,7 @@ async fn drop_indexes_of_every_kind() {
     scenario("drop_indexes_of_every_kind", a, b)
         .seed(TWO_ACCOUNTS)
         .rows(HANDLES, &["ann", "bob"])
+        .skip(Dialect::Mysql, "MySQL has no partial indexes")
         .run()
         .await;
 }
@@ -124,6 +140,7 @@ async fn rename_an_index_with_the_same_definition() {
         )
     })]);
     scenario("rename_an_index_with_the_same_definition", a, b)
+        .skip(Dialect::Mysql, "MySQL has no partial indexes")
         .run()
         .await;
 }
@@ -147,6 +164,7 @@ async fn change_an_index_predicate_and_columns() {
         .index(index(&["tenant", "email"]).named("ix_accounts_lookup"))
     })]);
     scenario("change_an_index_predicate_and_columns", a, b)
+        .skip(Dialect::Mysql, "MySQL has no partial indexes")
         .run()
         .await;
 }
@@ -190,6 +208,14 @@ async fn expression_and_gin_indexes() {
     scenario("expression_and_gin_indexes", a, b)
         .seed(TWO_ACCOUNTS)
         .rows(HANDLES, &["ann", "bob"])
+        .skip(
+            Dialect::Mysql,
+            "a text[] column and a gin index, both PostgreSQL's",
+        )
+        .skip(
+            Dialect::Sqlite,
+            "a text[] column and a gin index, both PostgreSQL's",
+        )
         .run()
         .await;
 }
@@ -210,6 +236,14 @@ async fn add_check_constraints() {
     scenario("add_check_constraints", a, b)
         .seed(TWO_ACCOUNTS)
         .rows(HANDLES, &["ann", "bob"])
+        .skip(
+            Dialect::Mysql,
+            "the checks use PostgreSQL's regular-expression operator ~",
+        )
+        .skip(
+            Dialect::Sqlite,
+            "the checks use PostgreSQL's regular-expression operator ~",
+        )
         .run()
         .await;
 }
@@ -221,6 +255,14 @@ async fn drop_check_constraints() {
     scenario("drop_check_constraints", a, b)
         .seed(TWO_ACCOUNTS)
         .rows(HANDLES, &["ann", "bob"])
+        .skip(
+            Dialect::Mysql,
+            "the checks use PostgreSQL's regular-expression operator ~",
+        )
+        .skip(
+            Dialect::Sqlite,
+            "the checks use PostgreSQL's regular-expression operator ~",
+        )
         .run()
         .await;
 }
@@ -236,6 +278,14 @@ async fn change_a_check_expression() {
     scenario("change_a_check_expression", a, b)
         .seed(TWO_ACCOUNTS)
         .rows(HANDLES, &["ann", "bob"])
+        .skip(
+            Dialect::Mysql,
+            "the checks use PostgreSQL's regular-expression operator ~",
+        )
+        .skip(
+            Dialect::Sqlite,
+            "the checks use PostgreSQL's regular-expression operator ~",
+        )
         .run()
         .await;
 }

@@ -2,6 +2,8 @@
 
 use schema_runtime::schema::{ColumnType, Schema};
 
+use migrator::Dialect;
+
 use super::kit::scenario;
 use super::models::*;
 
@@ -83,6 +85,11 @@ async fn create_table_with_every_column_type() {
     }
     let b = models(vec![table("everything", columns)]);
     scenario("create_table_with_every_column_type", empty(), b)
+        .skip(
+            Dialect::Mysql,
+            "every PostgreSQL type, arrays and interval included",
+        )
+        .skip(Dialect::Sqlite, "every PostgreSQL type, arrays included")
         .run()
         .await;
 }
@@ -110,7 +117,8 @@ async fn create_tables_with_and_without_identity() {
 
 #[tokio::test]
 async fn identity_added_to_an_existing_key() {
-    let a = "CREATE TABLE things (id bigint CONSTRAINT pk_things PRIMARY KEY, name text NOT NULL);";
+    let a = "CREATE TABLE things (id bigint NOT NULL, name text NOT NULL, \
+             CONSTRAINT pk_things PRIMARY KEY (id));";
     let b = models(vec![table(
         "things",
         vec![id(), col("name", ColumnType::Text)],
@@ -164,6 +172,8 @@ async fn identity_always_becomes_by_default() {
     scenario("identity_always_becomes_by_default", a, b)
         .seed("INSERT INTO things DEFAULT VALUES;")
         .rows("SELECT id::text FROM things", &["1"])
+        .skip(Dialect::Mysql, "GENERATED ALWAYS identity is PostgreSQL's")
+        .skip(Dialect::Sqlite, "GENERATED ALWAYS identity is PostgreSQL's")
         .run()
         .await;
 }
@@ -184,6 +194,10 @@ async fn primary_key_gains_a_column() {
             "SELECT tenant || code FROM items ORDER BY code",
             &["1a", "2b"],
         )
+        .skip(
+            Dialect::Mysql,
+            "a key over unbounded text, which MySQL indexes only with a length (refused by name)",
+        )
         .run()
         .await;
 }
@@ -196,6 +210,10 @@ async fn primary_key_added_to_a_keyless_table() {
     scenario("primary_key_added_to_a_keyless_table", a, b)
         .seed("INSERT INTO counts VALUES ('a', 1), ('b', 2);")
         .rows("SELECT code || n FROM counts ORDER BY code", &["a1", "b2"])
+        .skip(
+            Dialect::Mysql,
+            "a key over unbounded text, which MySQL indexes only with a length (refused by name)",
+        )
         .run()
         .await;
 }
@@ -223,6 +241,7 @@ async fn drop_table_with_its_keys_and_indexes() {
     scenario("drop_table_with_its_keys_and_indexes", a, b)
         .seed("INSERT INTO users (email) VALUES ('a@x'); INSERT INTO orders (user_id, total) VALUES (1, 5);")
         .rows("SELECT email FROM users", &["a@x"])
+        .skip(Dialect::Mysql, "a key over unbounded text, which MySQL indexes only with a length (refused by name)")
         .run()
         .await;
 }
@@ -265,6 +284,10 @@ async fn rename_table_keeps_rows_and_renames_generated_names() {
             "SELECT b.title FROM boards b JOIN cards c ON c.board_id = b.id",
             &["Bugs"],
         )
+        .skip(
+            Dialect::Mysql,
+            "a key over unbounded text, which MySQL indexes only with a length (refused by name)",
+        )
         .run()
         .await;
 }
@@ -284,6 +307,14 @@ async fn move_table_to_another_namespace() {
         .seed("INSERT INTO invoices (total) VALUES (12.50);")
         .rows_after_up("SELECT total::text FROM billing.invoices", &["12.50"])
         .rows_after_down("SELECT total::text FROM public.invoices", &["12.50"])
+        .skip(
+            Dialect::Mysql,
+            "namespaces: a MySQL schema is a database of its own",
+        )
+        .skip(
+            Dialect::Sqlite,
+            "namespaces: an SQLite database has only main",
+        )
         .run()
         .await;
 }

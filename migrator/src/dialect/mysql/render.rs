@@ -14,8 +14,8 @@
 //! deferrable keys, namespaces) with a sentence saying so.
 
 use schema_runtime::schema::{
-    CheckConstraint, Column, ForeignKey, Identity, Index, IndexPart, QualifiedName, Schema,
-    Table, UniqueConstraint,
+    CheckConstraint, Column, ForeignKey, Identity, Index, IndexPart, QualifiedName, Schema, Table,
+    UniqueConstraint,
 };
 
 use super::quote::{quote_ident, quote_literal, quote_name};
@@ -126,7 +126,10 @@ fn column_problem(column: &Column) -> Option<String> {
 fn unindexable_key(table: &Table) -> Option<String> {
     let mut keys: Vec<(String, Vec<&str>)> = Vec::new();
     if let Some(pk) = &table.primary_key {
-        keys.push(("the primary key".into(), pk.columns.iter().map(String::as_str).collect()));
+        keys.push((
+            "the primary key".into(),
+            pk.columns.iter().map(String::as_str).collect(),
+        ));
     }
     for unique in &table.uniques {
         keys.push((
@@ -135,7 +138,10 @@ fn unindexable_key(table: &Table) -> Option<String> {
         ));
     }
     for index in &table.indexes {
-        keys.push((format!("index {}", index.name), index.column_names().collect()));
+        keys.push((
+            format!("index {}", index.name),
+            index.column_names().collect(),
+        ));
     }
     for fk in &table.foreign_keys {
         keys.push((
@@ -208,7 +214,10 @@ pub fn validate_keys(after: &Schema, ops: &[Op]) -> Result<(), RenderError> {
 /// Whether MySQL can index the whole value of a column of this type.
 fn indexable(ty: &schema_runtime::schema::ColumnType) -> bool {
     use schema_runtime::schema::ColumnType;
-    !matches!(ty, ColumnType::Text | ColumnType::Bytes | ColumnType::Json | ColumnType::Jsonb)
+    !matches!(
+        ty,
+        ColumnType::Text | ColumnType::Bytes | ColumnType::Json | ColumnType::Jsonb
+    )
 }
 
 fn index_problem(index: &Index) -> Option<String> {
@@ -360,7 +369,10 @@ pub fn join_identity_keys(ops: &[Op], up: &mut [Vec<Statement>], down: &mut [Vec
 /// Appends the actions of the one-statement group `from` to the one statement of group
 /// `into` (both `ALTER TABLE` statements of one table, `prefix`), and empties `from`.
 fn join(groups: &mut [Vec<Statement>], prefix: &str, into: usize, from: usize) {
-    let joined = match (groups.get(into).map(Vec::as_slice), groups.get(from).map(Vec::as_slice)) {
+    let joined = match (
+        groups.get(into).map(Vec::as_slice),
+        groups.get(from).map(Vec::as_slice),
+    ) {
         (Some([first]), Some([second])) => second
             .sql
             .strip_prefix(prefix)

@@ -18,6 +18,7 @@ use schema_runtime::schema::{QualifiedName, Schema, Table};
 use thiserror::Error;
 
 use crate::change::Op;
+use crate::diff::expressions::Respelling;
 
 /// Why an op cannot apply to a schema. Messages read as sentences about the schema.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
@@ -188,11 +189,31 @@ pub struct SimulateError {
 }
 
 /// Applies `ops` to a copy of `schema`, in order, and returns the result sorted
-/// ([`Schema::sort`]), or the first op that does not apply and why.
+/// ([`Schema::sort`]), or the first op that does not apply and why. Renamed columns are
+/// spelled inside expressions as PostgreSQL deparses them; [`simulate_for`] spells them as
+/// another dialect writes them.
 pub fn simulate(schema: &Schema, ops: &[Op]) -> Result<Schema, SimulateError> {
+    simulate_with(schema, ops, Respelling::Deparsed)
+}
+
+/// [`simulate`], with renamed columns spelled inside expressions as `dialect` writes them
+/// (SQLite keeps a quoted name quoted), so the result reads as that database will.
+pub fn simulate_for(
+    dialect: crate::Dialect,
+    schema: &Schema,
+    ops: &[Op],
+) -> Result<Schema, SimulateError> {
+    simulate_with(schema, ops, super::hooks::respelling(dialect))
+}
+
+fn simulate_with(
+    schema: &Schema,
+    ops: &[Op],
+    respelling: Respelling,
+) -> Result<Schema, SimulateError> {
     let mut state = schema.clone();
     for (step, op) in ops.iter().enumerate() {
-        apply(&mut state, op).map_err(|problem| SimulateError {
+        apply(&mut state, op, respelling).map_err(|problem| SimulateError {
             step,
             description: op.describe(),
             problem: Box::new(problem),
@@ -224,7 +245,7 @@ fn canonical_table(table: &Table) -> Table {
     table
 }
 
-fn apply(schema: &mut Schema, op: &Op) -> Result<(), Problem> {
+fn apply(schema: &mut Schema, op: &Op, respelling: Respelling) -> Result<(), Problem> {
     match op {
         // The schema model has no namespaces of their own (a namespace is where tables and
         // enum types are), and the op is `IF NOT EXISTS`: there is nothing to check.
@@ -251,7 +272,9 @@ fn apply(schema: &mut Schema, op: &Op) -> Result<(), Problem> {
         }
         Op::AddColumn { table, column } => objects::add_column(schema, table, column),
         Op::DropColumn { table, column } => objects::drop_column(schema, table, column),
-        Op::RenameColumn { table, from, to } => objects::rename_column(schema, table, from, to),
+        Op::RenameColumn { table, from, to } => {
+            objects::rename_column(schema, table, from, to, respelling)
+        }
         Op::AlterColumn {
             table,
             from,

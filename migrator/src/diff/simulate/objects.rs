@@ -5,6 +5,7 @@ use schema_runtime::schema::{Column, ColumnType, EnumType, QualifiedName, Schema
 use super::keys;
 use super::Problem;
 use crate::change::{ColumnChanges, EnumColumn};
+use crate::diff::expressions::Respelling;
 use crate::diff::{columns, enums, renames};
 
 /// The table with this name.
@@ -301,6 +302,7 @@ pub(super) fn rename_column(
     name: &QualifiedName,
     from: &str,
     to: &str,
+    respelling: Respelling,
 ) -> Result<(), Problem> {
     let table = table(schema, name)?;
     column(table, from)?;
@@ -310,7 +312,7 @@ pub(super) fn rename_column(
             column: to.to_owned(),
         });
     }
-    renames::rename_column(schema, name, from, to);
+    renames::rename_column(schema, name, from, to, respelling);
     Ok(())
 }
 

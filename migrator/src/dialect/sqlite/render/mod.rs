@@ -21,7 +21,7 @@ use schema_runtime::schema::{Column, ForeignKey, QualifiedName, Schema, Table};
 
 use crate::change::{ColumnChanges, Op};
 use crate::dialect::{Dialect, Statement};
-use crate::diff::simulate;
+use crate::diff::simulate_for;
 use crate::render::RenderError;
 
 /// Double-quotes an identifier, doubling embedded quotes.
@@ -190,11 +190,12 @@ pub fn render_down_groups(
     current: &Schema,
     ops: &[Op],
 ) -> Result<Vec<Vec<Statement>>, RenderError> {
-    let after = simulate(current, ops).map_err(|e| RenderError::NotExpressible {
-        dialect: Dialect::Sqlite,
-        op: "render the down section".to_owned(),
-        reason: format!("the ops do not apply to the current schema: {e}"),
-    })?;
+    let after =
+        simulate_for(Dialect::Sqlite, current, ops).map_err(|e| RenderError::NotExpressible {
+            dialect: Dialect::Sqlite,
+            op: "render the down section".to_owned(),
+            reason: format!("the ops do not apply to the current schema: {e}"),
+        })?;
     let mut reverses = Vec::with_capacity(ops.len());
     let mut irreversible = Vec::new();
     for (position, op) in ops.iter().rev().enumerate() {
@@ -329,10 +330,12 @@ pub fn validate_without_schema(op: &Op) -> Result<(), RenderError> {
 }
 
 fn step(state: &Schema, op: &Op) -> Result<Schema, RenderError> {
-    simulate(state, std::slice::from_ref(op)).map_err(|e| RenderError::NotExpressible {
-        dialect: Dialect::Sqlite,
-        op: op.describe(),
-        reason: format!("the ops do not apply to the current schema: {e}"),
+    simulate_for(Dialect::Sqlite, state, std::slice::from_ref(op)).map_err(|e| {
+        RenderError::NotExpressible {
+            dialect: Dialect::Sqlite,
+            op: op.describe(),
+            reason: format!("the ops do not apply to the current schema: {e}"),
+        }
     })
 }
 
