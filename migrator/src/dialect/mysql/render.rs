@@ -14,8 +14,8 @@
 //! deferrable keys, namespaces) with a sentence saying so.
 
 use schema_runtime::schema::{
-    CheckConstraint, Column, ForeignKey, Identity, Index, IndexPart, QualifiedName, Schema, Table,
-    UniqueConstraint,
+    CheckConstraint, Column, ForeignKey, ForeignKeyAction, Identity, Index, IndexPart,
+    QualifiedName, Schema, Table, UniqueConstraint,
 };
 
 use super::quote::{quote_ident, quote_literal, quote_name};
@@ -66,14 +66,12 @@ fn problem(op: &Op) -> Option<String> {
             .iter()
             .find_map(column_problem)
             .or_else(|| table.indexes.iter().find_map(index_problem))
+            .or_else(|| table.foreign_keys.iter().find_map(foreign_key_problem))
             .or_else(|| unindexable_key(table)),
         Op::AddColumn { column, .. } => column_problem(column),
         Op::AlterColumn { to, .. } => column_problem(to),
         Op::CreateIndex { index, .. } => index_problem(index),
-        Op::AddForeignKey { foreign_key, .. } if foreign_key.deferrable => Some(format!(
-            "MySQL checks foreign keys immediately; foreign key {} cannot be deferrable",
-            foreign_key.name
-        )),
+        Op::AddForeignKey { foreign_key, .. } => foreign_key_problem(foreign_key),
         _ => None,
     }
 }
@@ -119,6 +117,26 @@ fn column_problem(column: &Column) -> Option<String> {
     unsupported(&column.ty)
         .or_else(|| unsupported(ty))
         .map(|why| format!("column {} is {}: {why}", column.name, column.ty))
+}
+
+/// What InnoDB cannot do with a foreign key: defer it, or `SET DEFAULT` (MariaDB accepts
+/// the words and keeps another action, which would read back as drift forever).
+fn foreign_key_problem(foreign_key: &ForeignKey) -> Option<String> {
+    if foreign_key.deferrable {
+        return Some(format!(
+            "MySQL checks foreign keys immediately; foreign key {} cannot be deferrable",
+            foreign_key.name
+        ));
+    }
+    [foreign_key.on_delete, foreign_key.on_update]
+        .contains(&ForeignKeyAction::SetDefault)
+        .then(|| {
+            format!(
+                "InnoDB has no SET DEFAULT action; give foreign key {} another `on_delete` / \
+                 `on_update` for MySQL",
+                foreign_key.name
+            )
+        })
 }
 
 /// A key or index of a new table over a column MySQL can index only by a prefix length
