@@ -1,6 +1,6 @@
 //! The engine end to end, as data: each test is one [`scenario`] (a database at A, models
 //! at B, the rows that must survive) and one snapshot of the ops, their risk and the `up`
-//! and `down` scripts per dialect. The runner (`scenario_kit.rs`) builds A on a throwaway
+//! and `down` scripts per dialect. The runner (`scenario_kit/mod.rs`) builds A on a throwaway
 //! database, applies the generated `up`, proves a second comparison finds nothing (zero
 //! false drift), applies `down` and proves the database is back at A.
 //!
@@ -22,7 +22,7 @@ use migrator::Dialect;
 const DIALECTS: &[Dialect] = &[Dialect::Postgresql, Dialect::Mysql, Dialect::Sqlite];
 
 mod pg_scenarios {
-    #[path = "../scenario_kit.rs"]
+    #[path = "../scenario_kit/mod.rs"]
     pub mod kit;
     pub mod models;
 

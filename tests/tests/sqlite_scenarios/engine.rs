@@ -13,7 +13,7 @@ use schema_runtime::schema::Schema;
 use sqlx::SqliteConnection;
 use workspace_tests::TestDb;
 
-use super::kit::{build_from_models, execute, lowered};
+use super::kit::{build_from_models, execute};
 use super::models::*;
 
 #[tokio::test]
@@ -318,4 +318,12 @@ async fn a_hand_written_database_is_read_in_full() {
     let p = schema.table(&QualifiedName::new("p")).unwrap();
     assert_eq!(p.uniques[0].name, "uq_p_code");
     assert_eq!(p.uniques[0].columns, vec!["code".to_owned()]);
+}
+
+/// The models lowered as `compare` lowers them, so that a test can diff by hand.
+fn lowered(models: &Schema) -> Schema {
+    let mut target = models.clone();
+    target.normalize_default_namespace(Dialect::Sqlite.default_namespace());
+    migrator::dialect::sqlite::normalize::normalize_target(&mut target);
+    target
 }

@@ -604,9 +604,10 @@ mod tests {
             tables: vec![orders(ColumnType::Text)],
             ..Schema::default()
         };
-        let error = crate::render::render_groups_from(Dialect::Mysql, &current, &[add.clone()])
-            .unwrap_err()
-            .to_string();
+        let error =
+            crate::render::render_groups_from(Dialect::Mysql, &current, std::slice::from_ref(&add))
+                .unwrap_err()
+                .to_string();
         assert!(error.contains("unique uq_orders_code"), "{error}");
         let bounded = Schema {
             tables: vec![orders(ColumnType::Varchar { length: Some(40) })],

@@ -21,6 +21,9 @@
 //! `PIPES_AS_CONCAT`), so one query serves every dialect; where the values themselves
 //! differ, [`Scenario::rows_on`] gives a dialect its own expectation.
 
+// Each suite that includes this runner uses the part of it it needs.
+#![allow(dead_code)]
+
 use anyhow::{bail, ensure, Context, Result};
 use migrator::compare::{compare, Comparison};
 use migrator::db::{Database, Wait};
@@ -118,7 +121,6 @@ fn dialects() -> Vec<Dialect> {
 }
 
 /// What a run found on the binary's first dialect, for scenarios that assert more.
-#[allow(dead_code)] // each suite reads what it needs
 pub struct Outcome {
     /// The ops of the first comparison.
     pub ops: Vec<Op>,
@@ -431,7 +433,7 @@ async fn query_text(db: &TestDb, query: &str) -> Result<Vec<String>> {
         Dialect::Postgresql => {
             let mut conn: sqlx::PgConnection = db.connect().await?;
             let rows = sqlx::query(query).fetch_all(&mut conn).await?;
-            rows.iter().map(|r| text(r)).collect()
+            rows.iter().map(text).collect()
         }
         Dialect::Mysql => {
             let mut conn: sqlx::MySqlConnection = db.connect().await?;
@@ -439,12 +441,12 @@ async fn query_text(db: &TestDb, query: &str) -> Result<Vec<String>> {
                 .execute(&mut conn)
                 .await?;
             let rows = sqlx::query(query).fetch_all(&mut conn).await?;
-            rows.iter().map(|r| text(r)).collect()
+            rows.iter().map(text).collect()
         }
         Dialect::Sqlite => {
             let mut conn: sqlx::SqliteConnection = db.connect().await?;
             let rows = sqlx::query(query).fetch_all(&mut conn).await?;
-            rows.iter().map(|r| text(r)).collect()
+            rows.iter().map(text).collect()
         }
     }
 }
