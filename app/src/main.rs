@@ -97,7 +97,7 @@ fn print_outcome(report: &Report) {
         Outcome::Synced { file } => {
             println!("app: migrate: commit the new file: {}", file.display());
         }
-        Outcome::PartialSync { file, blocked } => {
+        Outcome::PartialSync { file, blocked, .. } => {
             if let Some(file) = file {
                 println!("app: migrate: commit the new file: {}", file.display());
             }

@@ -138,3 +138,33 @@ async fn a_history_for_another_dialect_is_refused_and_nothing_changes() {
     assert_eq!(postgres.tables().await, Vec::<String>::new());
     assert_eq!(postgres.files(), [file], "no file was written");
 }
+
+/// A column the models dropped stays (drops are never generated), and the hint for the
+/// hand-written migration is SQL that runs on the database as the run leaves it: here the
+/// run first drops the column's index (not destructive), after which SQLite can drop the
+/// column in place; the hint is rendered against that schema, not written blind.
+#[tokio::test]
+async fn a_blocked_sqlite_drop_is_shown_as_sql_that_runs() {
+    let project = Project::with_db(TestDb::sqlite().await.unwrap());
+    project.migrate(&[]).expect(0);
+    project
+        .sql(
+            "ALTER TABLE users ADD COLUMN legacy TEXT;
+             CREATE INDEX ix_users_legacy ON users (legacy);",
+        )
+        .await;
+    let partial = project.migrate(&[]).expect(0);
+    let out = &partial.stdout;
+    assert!(out.contains("Partial sync complete"), "{out}");
+    assert!(out.contains("drop column users.legacy"), "{out}");
+    let legacy = "SELECT name FROM pragma_table_info('users') WHERE name = 'legacy'";
+    assert_eq!(project.query(legacy).await, ["legacy"], "the column stays");
+
+    let (_, hint) = out
+        .split_once("in its -- +up section:\n")
+        .unwrap_or_else(|| panic!("no SQL in the hint:\n{out}"));
+    assert!(hint.contains(r#"DROP COLUMN "legacy""#), "{hint}");
+    // The hint, pasted into a migration, runs.
+    project.sql(hint).await;
+    assert_eq!(project.query(legacy).await, Vec::<String>::new());
+}

@@ -8,8 +8,8 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::change::Op;
-use crate::render::render;
 use crate::workflow::{self, EnvConfig, Environment, Event, Outcome, Report, WorkflowError};
+use crate::Statement;
 
 use super::exit::{Code, Exit};
 use super::{schema_cmd, App, Format, Output, Settings};
@@ -78,7 +78,7 @@ pub async fn run(
         .map_err(workflow_exit)?;
     match out.format() {
         Format::Json => out.json(&JsonReport::new(&report))?,
-        Format::Human => print_outcome(&report, dialect, out),
+        Format::Human => print_outcome(&report, out),
     }
     Ok(if report.outcome.is_success() {
         Code::Ok
@@ -108,7 +108,7 @@ fn print_event(event: &Event, out: &Output) {
     }
 }
 
-fn print_outcome(report: &Report, dialect: crate::Dialect, out: &Output) {
+fn print_outcome(report: &Report, out: &Output) {
     let headline = report.outcome.headline();
     let production = report.environment == Environment::Production;
     match &report.outcome {
@@ -120,12 +120,20 @@ fn print_outcome(report: &Report, dialect: crate::Dialect, out: &Output) {
             out.line(format!("{} {headline}", out.green("✓")));
             must_commit(report.merge.as_deref(), Some(file), production, out);
         }
-        Outcome::PartialSync { file, blocked } => {
+        Outcome::PartialSync {
+            file,
+            blocked,
+            drop_sql,
+        } => {
             must_commit(report.merge.as_deref(), file.as_deref(), production, out);
             out.line(out.yellow(headline));
-            print_blocked(blocked, dialect, out);
+            print_blocked(blocked, drop_sql, out);
         }
-        Outcome::ProductionDrift { missing, blocked } => {
+        Outcome::ProductionDrift {
+            missing,
+            blocked,
+            drop_sql,
+        } => {
             out.line(out.red(headline));
             out.line("A migration is missing for these operations (auto-generation is disabled in production):");
             for op in missing {
@@ -142,7 +150,7 @@ fn print_outcome(report: &Report, dialect: crate::Dialect, out: &Output) {
             );
             out.line("Emergency only: rerun with --force-sync-prod to generate and apply it here.");
             if !blocked.is_empty() {
-                print_blocked(blocked, dialect, out);
+                print_blocked(blocked, drop_sql, out);
             }
         }
     }
@@ -188,7 +196,7 @@ fn must_commit(merge: Option<&Path>, generated: Option<&Path>, production: bool,
     out.line(out.bold(&line));
 }
 
-fn print_blocked(blocked: &[Op], dialect: crate::Dialect, out: &Output) {
+fn print_blocked(blocked: &[Op], drop_sql: &[Statement], out: &Output) {
     out.line("The safety rules blocked these destructive operations:");
     for op in blocked {
         out.line(format!("    {}", op.describe()));
@@ -200,9 +208,9 @@ fn print_blocked(blocked: &[Op], dialect: crate::Dialect, out: &Output) {
         "To drop them, write a migration by hand and commit it:"
     });
     out.line("    migrate revision -m \"drop_legacy_column\"");
-    if let Ok(statements) = render(dialect, blocked) {
+    if !drop_sql.is_empty() {
         out.line("  with, in its -- +up section:");
-        for statement in statements {
+        for statement in drop_sql {
             // Pasted into a file, each statement needs its terminator.
             for line in format!("{};", statement.sql.trim_end_matches(';')).lines() {
                 out.line(format!("    {line}"));
@@ -229,10 +237,12 @@ impl<'a> JsonReport<'a> {
         let (outcome, generated, missing, blocked) = match &report.outcome {
             Outcome::InSync => ("in_sync", None, vec![], vec![]),
             Outcome::Synced { file } => ("synced", Some(file), vec![], vec![]),
-            Outcome::PartialSync { file, blocked } => {
+            Outcome::PartialSync { file, blocked, .. } => {
                 ("partial_sync", file.as_ref(), vec![], describe(blocked))
             }
-            Outcome::ProductionDrift { missing, blocked } => (
+            Outcome::ProductionDrift {
+                missing, blocked, ..
+            } => (
                 "production_drift",
                 None,
                 describe(missing),

@@ -234,6 +234,10 @@ pub enum Outcome {
         file: Option<PathBuf>,
         /// The blocked drops.
         blocked: Vec<Op>,
+        /// The statements a hand-written migration would run for them, rendered against the
+        /// schema they start from (an SQLite drop can be a table rebuild); empty where they
+        /// cannot be rendered.
+        drop_sql: Vec<crate::dialect::Statement>,
     },
     /// Production with drift that a migration should have covered.
     ProductionDrift {
@@ -241,6 +245,9 @@ pub enum Outcome {
         missing: Vec<Op>,
         /// Drops that would be blocked anyway.
         blocked: Vec<Op>,
+        /// The statements of those drops, as in [`Outcome::PartialSync`], rendered for after
+        /// the missing migration.
+        drop_sql: Vec<crate::dialect::Statement>,
     },
 }
 
@@ -327,6 +334,30 @@ pub enum WorkflowError {
         /// The database's dialect.
         database: crate::Dialect,
     },
+}
+
+/// The statements of the `blocked` drops, rendered against the schema `current` is in once
+/// `applied` ran; empty where they cannot be rendered.
+fn drop_sql(
+    dialect: crate::Dialect,
+    current: &Schema,
+    applied: &[Op],
+    blocked: &[Op],
+) -> Vec<crate::dialect::Statement> {
+    let after = match crate::diff::simulate_for(dialect, current, applied) {
+        Ok(after) => after,
+        Err(error) => {
+            tracing::debug!(%error, "the blocked drops are shown without SQL");
+            return Vec::new();
+        }
+    };
+    match crate::render::render_groups_from(dialect, &after, blocked) {
+        Ok(groups) => groups.into_iter().flatten().collect(),
+        Err(error) => {
+            tracing::debug!(%error, "the blocked drops are shown without SQL");
+            Vec::new()
+        }
+    }
 }
 
 /// Runs the smart migrator against `target` (the models' schema).
@@ -416,18 +447,21 @@ impl Run<'_, '_> {
 
         let comparison = compare(session.database(), target, &self.options.filter).await?;
         let split = split_ops(&comparison.ops);
+        let dialect = session.database().dialect();
         if split.emitted.is_empty() {
             return Ok(if split.blocked.is_empty() {
                 Outcome::InSync
             } else {
                 Outcome::PartialSync {
                     file: None,
+                    drop_sql: drop_sql(dialect, &comparison.current, &[], &split.blocked),
                     blocked: split.blocked,
                 }
             });
         }
         if !self.options.generates() {
             return Ok(Outcome::ProductionDrift {
+                drop_sql: drop_sql(dialect, &comparison.current, &split.emitted, &split.blocked),
                 missing: split.emitted,
                 blocked: split.blocked,
             });
@@ -437,7 +471,6 @@ impl Run<'_, '_> {
         }
         // Composed (which can fail to render) before the backup, and the backup taken
         // before the file is written: a failed backup leaves neither a change nor a file.
-        let dialect = session.database().dialect();
         let Some(composed) = compose_from(
             &comparison.current,
             &comparison.ops,
@@ -449,6 +482,7 @@ impl Run<'_, '_> {
             // split_ops found something to emit, so compose did too; stay defensive.
             return Ok(Outcome::PartialSync {
                 file: None,
+                drop_sql: Vec::new(),
                 blocked: split.blocked,
             });
         };
@@ -466,6 +500,7 @@ impl Run<'_, '_> {
         } else {
             Outcome::PartialSync {
                 file: Some(file.path),
+                drop_sql: drop_sql(dialect, &comparison.current, &split.emitted, &split.blocked),
                 blocked: split.blocked,
             }
         })
