@@ -110,12 +110,8 @@ async fn create_table_with_every_default_spelling() {
         schema_runtime::Schema::default(),
         b,
     )
-    .skip(
-        Dialect::Mysql,
-        "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-    )
-    .skip(
-        Dialect::Sqlite,
+    .skip_all(
+        &[Dialect::Mysql, Dialect::Sqlite],
         "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
     )
     .run()
@@ -133,14 +129,7 @@ async fn set_defaults_of_every_spelling() {
             "SELECT v || coalesce(flag::text, '-') FROM spelled",
             &["kept-"],
         )
-        .skip(
-            Dialect::Mysql,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
-        .skip(
-            Dialect::Sqlite,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
+        .skip_all(&[Dialect::Mysql, Dialect::Sqlite], "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest")
         .run()
         .await;
 }
@@ -150,14 +139,7 @@ async fn change_defaults_of_every_spelling() {
     let a = models(vec![spelled(|first, _| Some(first))]);
     let b = models(vec![spelled(|_, second| Some(second))]);
     scenario("change_defaults_of_every_spelling", a, b)
-        .skip(
-            Dialect::Mysql,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
-        .skip(
-            Dialect::Sqlite,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
+        .skip_all(&[Dialect::Mysql, Dialect::Sqlite], "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest")
         .run()
         .await;
 }
@@ -167,14 +149,7 @@ async fn drop_defaults_of_every_spelling() {
     let a = models(vec![spelled(|first, _| Some(first))]);
     let b = models(vec![spelled(|_, _| None)]);
     scenario("drop_defaults_of_every_spelling", a, b)
-        .skip(
-            Dialect::Mysql,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
-        .skip(
-            Dialect::Sqlite,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
+        .skip_all(&[Dialect::Mysql, Dialect::Sqlite], "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest")
         .run()
         .await;
 }
@@ -195,14 +170,7 @@ async fn add_columns_with_every_default_spelling_fills_rows() {
             &["x|0.00|-1|t|pending|it's|{}|{}"],
         )
         .rows_after_down("SELECT id::text FROM spelled", &["1"])
-        .skip(
-            Dialect::Mysql,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
-        .skip(
-            Dialect::Sqlite,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
+        .skip_all(&[Dialect::Mysql, Dialect::Sqlite], "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest")
         .run()
         .await;
 }
@@ -236,12 +204,8 @@ async fn equivalent_spellings_in_the_database_are_not_drift() {
         ],
     )]);
     let outcome = scenario("equivalent_spellings_in_the_database_are_not_drift", a, b)
-        .skip(
-            Dialect::Mysql,
-            "A is written in PostgreSQL's spellings, which is the point",
-        )
-        .skip(
-            Dialect::Sqlite,
+        .skip_all(
+            &[Dialect::Mysql, Dialect::Sqlite],
             "A is written in PostgreSQL's spellings, which is the point",
         )
         .run()

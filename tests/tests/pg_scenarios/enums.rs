@@ -45,12 +45,8 @@ async fn create_enum_types_with_their_table() {
         ],
     )]);
     scenario("create_enum_types_with_their_table", Schema::default(), b)
-        .skip(
-            Dialect::Mysql,
-            "an enum array (priority[]) it has no type for; its own enum scenarios cover the rest",
-        )
-        .skip(
-            Dialect::Sqlite,
+        .skip_all(
+            &[Dialect::Mysql, Dialect::Sqlite],
             "an enum array (priority[]) it has no type for; its own enum scenarios cover the rest",
         )
         .run()
@@ -64,14 +60,7 @@ async fn add_an_enum_value_at_the_end() {
     scenario("add_an_enum_value_at_the_end", a, b)
         .seed(SEED)
         .rows(READ, ROWS)
-        .skip(
-            Dialect::Mysql,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
-        .skip(
-            Dialect::Sqlite,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
+        .skip_all(&[Dialect::Mysql, Dialect::Sqlite], "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest")
         .run()
         .await;
 }
@@ -85,14 +74,7 @@ async fn add_enum_values_in_the_middle() {
     scenario("add_enum_values_in_the_middle", a, b)
         .seed(SEED)
         .rows(READ, ROWS)
-        .skip(
-            Dialect::Mysql,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
-        .skip(
-            Dialect::Sqlite,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
+        .skip_all(&[Dialect::Mysql, Dialect::Sqlite], "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest")
         .run()
         .await;
 }
@@ -114,14 +96,7 @@ async fn add_an_enum_value_and_use_it_as_a_default() {
     scenario("add_an_enum_value_and_use_it_as_a_default", a, b)
         .seed(SEED)
         .rows(READ, ROWS)
-        .skip(
-            Dialect::Mysql,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
-        .skip(
-            Dialect::Sqlite,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
+        .skip_all(&[Dialect::Mysql, Dialect::Sqlite], "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest")
         .run()
         .await;
 }
@@ -146,14 +121,7 @@ async fn add_enum_and_enum_array_columns_to_a_table_with_rows() {
             &["5:paid:-"],
         )
         .rows_after_down("SELECT total::text FROM orders", &["5"])
-        .skip(
-            Dialect::Mysql,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
-        .skip(
-            Dialect::Sqlite,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
+        .skip_all(&[Dialect::Mysql, Dialect::Sqlite], "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest")
         .run()
         .await;
 }
@@ -167,14 +135,7 @@ async fn remove_an_enum_value() {
     scenario("remove_an_enum_value", a, b)
         .seed(SEED)
         .rows(READ, ROWS)
-        .skip(
-            Dialect::Mysql,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
-        .skip(
-            Dialect::Sqlite,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
+        .skip_all(&[Dialect::Mysql, Dialect::Sqlite], "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest")
         .run()
         .await;
 }
@@ -186,14 +147,7 @@ async fn reorder_enum_values() {
     scenario("reorder_enum_values", a, b)
         .seed(SEED)
         .rows(READ, ROWS)
-        .skip(
-            Dialect::Mysql,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
-        .skip(
-            Dialect::Sqlite,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
+        .skip_all(&[Dialect::Mysql, Dialect::Sqlite], "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest")
         .run()
         .await;
 }
@@ -226,14 +180,7 @@ async fn drop_an_enum_type_with_its_last_column() {
     scenario("drop_an_enum_type_with_its_last_column", a, b)
         .seed(SEED)
         .rows("SELECT id::text FROM orders ORDER BY id", &["1", "2"])
-        .skip(
-            Dialect::Mysql,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
-        .skip(
-            Dialect::Sqlite,
-            "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest",
-        )
+        .skip_all(&[Dialect::Mysql, Dialect::Sqlite], "an enum array (order_status[]) it has no type for; its own enum scenarios cover the rest")
         .run()
         .await;
 }

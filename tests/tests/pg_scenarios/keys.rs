@@ -196,12 +196,8 @@ async fn expression_and_gin_indexes() {
     scenario("expression_and_gin_indexes", a, b)
         .seed(TWO_ACCOUNTS)
         .rows(HANDLES, &["ann", "bob"])
-        .skip(
-            Dialect::Mysql,
-            "a text[] column and a gin index, both PostgreSQL's",
-        )
-        .skip(
-            Dialect::Sqlite,
+        .skip_all(
+            &[Dialect::Mysql, Dialect::Sqlite],
             "a text[] column and a gin index, both PostgreSQL's",
         )
         .run()
@@ -224,12 +220,8 @@ async fn add_check_constraints() {
     scenario("add_check_constraints", a, b)
         .seed(TWO_ACCOUNTS)
         .rows(HANDLES, &["ann", "bob"])
-        .skip(
-            Dialect::Mysql,
-            "the checks use PostgreSQL's regular-expression operator ~",
-        )
-        .skip(
-            Dialect::Sqlite,
+        .skip_all(
+            &[Dialect::Mysql, Dialect::Sqlite],
             "the checks use PostgreSQL's regular-expression operator ~",
         )
         .run()
@@ -243,12 +235,8 @@ async fn drop_check_constraints() {
     scenario("drop_check_constraints", a, b)
         .seed(TWO_ACCOUNTS)
         .rows(HANDLES, &["ann", "bob"])
-        .skip(
-            Dialect::Mysql,
-            "the checks use PostgreSQL's regular-expression operator ~",
-        )
-        .skip(
-            Dialect::Sqlite,
+        .skip_all(
+            &[Dialect::Mysql, Dialect::Sqlite],
             "the checks use PostgreSQL's regular-expression operator ~",
         )
         .run()
@@ -266,12 +254,8 @@ async fn change_a_check_expression() {
     scenario("change_a_check_expression", a, b)
         .seed(TWO_ACCOUNTS)
         .rows(HANDLES, &["ann", "bob"])
-        .skip(
-            Dialect::Mysql,
-            "the checks use PostgreSQL's regular-expression operator ~",
-        )
-        .skip(
-            Dialect::Sqlite,
+        .skip_all(
+            &[Dialect::Mysql, Dialect::Sqlite],
             "the checks use PostgreSQL's regular-expression operator ~",
         )
         .run()

@@ -25,8 +25,7 @@ async fn example_app_from_an_empty_database() {
         Schema::default(),
         example_app(),
     )
-    .skip(Dialect::Mysql, OWN_TARGET)
-    .skip(Dialect::Sqlite, OWN_TARGET)
+    .skip_all(&[Dialect::Mysql, Dialect::Sqlite], OWN_TARGET)
     .run()
     .await;
 }
@@ -38,8 +37,7 @@ const OWN_TARGET: &str = "the example's variants make another target there; see 
 #[tokio::test]
 async fn no_change_gives_no_ops() {
     let outcome = scenario("no_change_gives_no_ops", example_app(), example_app())
-        .skip(Dialect::Mysql, OWN_TARGET)
-        .skip(Dialect::Sqlite, OWN_TARGET)
+        .skip_all(&[Dialect::Mysql, Dialect::Sqlite], OWN_TARGET)
         .run()
         .await;
     assert!(outcome.ops.is_empty());

@@ -177,6 +177,11 @@ impl Scenario {
         self
     }
 
+    /// Leaves each of `dialects` out, for the one reason given.
+    pub fn skip_all(self, dialects: &[Dialect], why: &'static str) -> Self {
+        dialects.iter().fold(self, |s, d| s.skip(*d, why))
+    }
+
     /// Runs the round trip on each dialect in turn; panics with the scenario's name, the
     /// dialect and the failing step.
     pub async fn run(self) -> Outcome {
