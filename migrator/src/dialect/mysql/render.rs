@@ -372,7 +372,7 @@ fn identity_key_pairs(ops: &[Op]) -> Vec<(&QualifiedName, usize, usize)> {
 }
 
 /// Joins the statements of each identity column and its primary key into one `ALTER TABLE`
-/// (see [`identity_key_pairs`]). `up` holds one group per op in op order, `down` one group
+/// (an `AUTO_INCREMENT` column must be part of a key). `up` holds one group per op in op order, `down` one group
 /// per op in reverse order.
 pub fn join_identity_keys(ops: &[Op], up: &mut [Vec<Statement>], down: &mut [Vec<Statement>]) {
     let last = ops.len().saturating_sub(1);
