@@ -372,8 +372,8 @@ fn identity_key_pairs(ops: &[Op]) -> Vec<(&QualifiedName, usize, usize)> {
 }
 
 /// Joins the statements of each identity column and its primary key into one `ALTER TABLE`
-/// (an `AUTO_INCREMENT` column must be part of a key). `up` holds one group per op in op order, `down` one group
-/// per op in reverse order.
+/// (an `AUTO_INCREMENT` column must be part of a key). `up` holds one group per op in op
+/// order, `down` one group per op in reverse order.
 pub fn join_identity_keys(ops: &[Op], up: &mut [Vec<Statement>], down: &mut [Vec<Statement>]) {
     let last = ops.len().saturating_sub(1);
     for (table, column, key) in identity_key_pairs(ops) {
