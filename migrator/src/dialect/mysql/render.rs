@@ -349,8 +349,6 @@ pub fn render_op(op: &Op) -> Vec<Statement> {
     }
 }
 
-/// The statements that undo one op: the rendering of [`Op::reverse`], or a comment-only
-/// statement for an op that has none.
 /// An identity column added to an existing table together with the primary key over it:
 /// MySQL accepts an `AUTO_INCREMENT` column only as part of a key, so the two must be one
 /// `ALTER TABLE` on the way up (and the key and the column one on the way down). Returns the
@@ -404,6 +402,8 @@ fn join(groups: &mut [Vec<Statement>], prefix: &str, into: usize, from: usize) {
     }
 }
 
+/// The statements that undo one op: the rendering of [`Op::reverse`], or a comment-only
+/// statement for an op that has none.
 pub fn render_reverse(op: &Op) -> Vec<Statement> {
     match op.reverse() {
         Some(reverse) => render_op(&reverse),
