@@ -114,12 +114,11 @@ pub fn render_groups_from(
         Dialect::Sqlite => sqlite::render::render_groups(current, ops),
         Dialect::Mysql => {
             // Ops that do not apply to `current` are the diff's to explain, not this check's.
-            if let Ok(after) = crate::diff::simulate(current, ops) {
+            if let Ok(after) = crate::diff::simulate_for(dialect, current, ops) {
                 mysql::render::validate_keys(&after, ops)?;
             }
             let mut up = render_groups(dialect, ops)?;
-            let mut down = render_down_groups(dialect, ops)?;
-            mysql::render::join_identity_keys(ops, &mut up, &mut down);
+            mysql::render::join_identity_keys_up(ops, &mut up);
             Ok(up)
         }
         Dialect::Postgresql => render_groups(dialect, ops),
@@ -136,9 +135,8 @@ pub fn render_down_groups_from(
     match dialect {
         Dialect::Sqlite => sqlite::render::render_down_groups(current, ops),
         Dialect::Mysql => {
-            let mut up = render_groups(dialect, ops)?;
             let mut down = render_down_groups(dialect, ops)?;
-            mysql::render::join_identity_keys(ops, &mut up, &mut down);
+            mysql::render::join_identity_keys_down(ops, &mut down);
             Ok(down)
         }
         Dialect::Postgresql => render_down_groups(dialect, ops),

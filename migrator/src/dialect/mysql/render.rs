@@ -369,22 +369,29 @@ fn identity_key_pairs(ops: &[Op]) -> Vec<(&QualifiedName, usize, usize)> {
         .collect()
 }
 
-/// Joins the statements of each identity column and its primary key into one `ALTER TABLE`
-/// (an `AUTO_INCREMENT` column must be part of a key). `up` holds one group per op in op
-/// order, `down` one group per op in reverse order.
-pub fn join_identity_keys(ops: &[Op], up: &mut [Vec<Statement>], down: &mut [Vec<Statement>]) {
+/// Joins the `up` statements of each identity column and its primary key into one
+/// `ALTER TABLE` (an `AUTO_INCREMENT` column must be part of a key). `up` holds one group
+/// per op, in op order.
+pub fn join_identity_keys_up(ops: &[Op], up: &mut [Vec<Statement>]) {
+    for (table, column, key) in identity_key_pairs(ops) {
+        join(up, table, column, key);
+    }
+}
+
+/// [`join_identity_keys_up`] for the `down` statements: one group per op in reverse order,
+/// where the key's reverse runs before the column's.
+pub fn join_identity_keys_down(ops: &[Op], down: &mut [Vec<Statement>]) {
     let last = ops.len().saturating_sub(1);
     for (table, column, key) in identity_key_pairs(ops) {
-        let prefix = format!("ALTER TABLE {} ", quote_name(table));
-        join(up, &prefix, column, key);
-        // Down runs the key's reverse before the column's.
-        join(down, &prefix, last - key, last - column);
+        join(down, table, last - key, last - column);
     }
 }
 
 /// Appends the actions of the one-statement group `from` to the one statement of group
-/// `into` (both `ALTER TABLE` statements of one table, `prefix`), and empties `from`.
-fn join(groups: &mut [Vec<Statement>], prefix: &str, into: usize, from: usize) {
+/// `into` (both `ALTER TABLE` statements of `table`), and empties `from`.
+fn join(groups: &mut [Vec<Statement>], table: &QualifiedName, into: usize, from: usize) {
+    let prefix = format!("ALTER TABLE {} ", quote_name(table));
+    let prefix = prefix.as_str();
     let joined = match (
         groups.get(into).map(Vec::as_slice),
         groups.get(from).map(Vec::as_slice),
