@@ -104,8 +104,7 @@ impl Settings {
     pub fn dialect(&self) -> crate::Dialect {
         self.given_url()
             .and_then(crate::Dialect::from_url)
-            .or_else(|| self.load().ok().and_then(|set| set.dialect()))
-            .unwrap_or(crate::Dialect::Postgresql)
+            .unwrap_or_else(|| crate::workflow::env::history_dialect(&self.dir))
     }
 
     /// The run options of a session.

@@ -89,12 +89,16 @@ pub fn resolve_database(
     if environment == Environment::Production {
         return Err(WorkflowError::MissingDatabaseUrl);
     }
-    // An unreadable history is reported by the run itself, with the file named.
-    let dialect = crate::revision::load(dir)
+    Ok((defaults::development_url(app, history_dialect(dir)), true))
+}
+
+/// The dialect the history in `dir` is written for; PostgreSQL for an empty history. An
+/// unreadable history counts as empty here: the run itself reports it, with the file named.
+pub fn history_dialect(dir: &Path) -> crate::Dialect {
+    crate::revision::load(dir)
         .ok()
         .and_then(|set| set.dialect())
-        .unwrap_or(crate::Dialect::Postgresql);
-    Ok((defaults::development_url(app, dialect), true))
+        .unwrap_or(crate::Dialect::Postgresql)
 }
 
 #[cfg(test)]
