@@ -316,7 +316,7 @@ async fn apply_sessions_started_at_once_apply_each_revision_exactly_once() {
     for _ in 0..3 {
         let (url, set) = (db.url().to_owned(), set.clone());
         runs.spawn(async move {
-            let mut database = Database::connect(&url, Wait::default()).await.unwrap();
+            let mut database = Database::connect(&url, &Wait::default()).await.unwrap();
             let lock_timeout = Duration::from_secs(20);
             let mut session = Session::begin(
                 &mut database,

@@ -105,10 +105,15 @@ impl ApplyError {
     /// How the CLI reports this error.
     pub fn class(&self) -> ErrorClass {
         match self {
-            Self::Db(DbError::Unreachable { .. }) => ErrorClass::Unreachable,
+            Self::Db(
+                DbError::Unreachable { .. }
+                | DbError::Refused { .. }
+                | DbError::NoLocalServer { .. },
+            ) => ErrorClass::Unreachable,
             Self::Db(
                 DbError::UnknownScheme { .. }
                 | DbError::BadUrl { .. }
+                | DbError::TlsSetting { .. }
                 | DbError::Unsupported { .. },
             ) => ErrorClass::Input,
             Self::Db(_) | Self::Statement(_) | Self::Partial(_) => ErrorClass::MigrationFailed,

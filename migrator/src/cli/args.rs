@@ -56,9 +56,10 @@ pub struct Args {
     #[arg(long, global = true, default_value = "migrations")]
     pub dir: PathBuf,
 
-    /// How long to wait for the database to answer, in seconds.
-    #[arg(long, global = true, default_value_t = 60, value_name = "SECONDS")]
-    pub wait_timeout: u64,
+    /// How long to wait for the database to answer, in seconds [default: 60; 5 for the
+    /// zero-configuration development database].
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub wait_timeout: Option<u64>,
 
     /// How long to wait for another migrator's lock, in seconds.
     #[arg(long, global = true, default_value_t = 60, value_name = "SECONDS")]

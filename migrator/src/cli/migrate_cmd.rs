@@ -47,16 +47,17 @@ pub async fn run(
     {
         config.database_url = Some(url.clone());
     }
+    let base = config
+        .options(app.name, &settings.dir)
+        .map_err(workflow_exit)?;
     let options = workflow::Options {
         force_sync_prod: args.force_sync_prod,
         backup: args.backup,
         skip_backup: args.skip_backup,
-        wait: settings.wait,
+        wait: settings.wait(base.create_database),
         lock_timeout: settings.lock_timeout,
         filter: settings.filter.clone(),
-        ..config
-            .options(app.name, &settings.dir)
-            .map_err(workflow_exit)?
+        ..base
     };
     let dialect = options.dialect().unwrap_or(crate::Dialect::Postgresql);
     let target = schema_cmd::target_schema(app, dialect)?;
@@ -65,7 +66,7 @@ pub async fn run(
         out.line(format!(
             "migrate: {} environment, database {}",
             options.environment.name(),
-            crate::db::redact(&options.database_url)
+            describe_database(&options)
         ));
     }
     let mut print_event = |event: &Event| {
@@ -85,6 +86,17 @@ pub async fn run(
     } else {
         Code::ProductionDrift
     })
+}
+
+/// The database in the banner: the URL given (password removed), or, for the
+/// zero-configuration database, where it is (`app_development on /var/run/postgresql:5432
+/// as root`), which its bare URL leaves to the environment.
+fn describe_database(options: &workflow::Options) -> String {
+    if options.create_database {
+        crate::workflow::describe_database(&options.database_url)
+    } else {
+        crate::db::redact(&options.database_url)
+    }
 }
 
 fn workflow_exit(error: WorkflowError) -> Exit {

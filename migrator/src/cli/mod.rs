@@ -47,8 +47,10 @@ pub struct Settings {
     pub database_url: Option<String>,
     /// The migrations folder.
     pub dir: std::path::PathBuf,
-    /// How long to wait for the database.
-    pub wait: crate::db::Wait,
+    /// How long to wait for the database, when `--wait-timeout` says.
+    pub wait_timeout: Option<Duration>,
+    /// Told while we wait for the database (the CLI's progress line).
+    pub wait_notifier: Option<crate::db::WaitNotifier>,
     /// How long to wait for another migrator's lock.
     pub lock_timeout: Duration,
     /// Which namespaces and tables are managed (`--namespace`, `--include`, `--exclude`).
@@ -64,9 +66,8 @@ impl Settings {
             app: app.name,
             database_url: args.database_url.clone(),
             dir: args.dir.clone(),
-            wait: crate::db::Wait {
-                timeout: Duration::from_secs(args.wait_timeout),
-            },
+            wait_timeout: args.wait_timeout.map(Duration::from_secs),
+            wait_notifier: None,
             lock_timeout: Duration::from_secs(args.lock_timeout),
             filter,
         })
@@ -86,9 +87,25 @@ impl Settings {
             &self.dir,
         )
         .map_err(|e| Exit::new(Code::Usage, e))?;
-        crate::workflow::connect(&url, self.wait, create)
+        crate::workflow::connect(&url, &self.wait(create), create)
             .await
             .map_err(db_exit)
+    }
+
+    /// How to wait for the database: `--wait-timeout`, or 60 s, or, for the
+    /// zero-configuration development database (`zero_config`), a few seconds, since a
+    /// local server either runs or does not.
+    pub fn wait(&self, zero_config: bool) -> crate::db::Wait {
+        let default = if zero_config {
+            crate::workflow::ZERO_CONFIG_WAIT
+        } else {
+            crate::db::Wait::DEFAULT_TIMEOUT
+        };
+        let wait = crate::db::Wait::up_to(self.wait_timeout.unwrap_or(default));
+        match &self.wait_notifier {
+            Some(notifier) => wait.notify(notifier.clone()),
+            None => wait,
+        }
     }
 
     fn given_url(&self) -> Option<&str> {
@@ -132,7 +149,11 @@ pub fn main(app: App) -> ExitCode {
     let args = Args::parse();
     init_tracing(&args);
     let out = Output::new(args.format).quiet(args.quiet);
-    let result = Settings::from_args(&args, &app).and_then(|settings| match &args.command {
+    let result = Settings::from_args(&args, &app).map(|mut settings| {
+        settings.wait_notifier = out.wait_notifier();
+        settings
+    });
+    let result = result.and_then(|settings| match &args.command {
         Some(command) => run(command, &app, &settings, &out),
         None => block_on(migrate_cmd::run(&app, &settings, &args.migrate, &out)),
     });

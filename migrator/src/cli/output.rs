@@ -15,6 +15,55 @@ pub struct Output {
     quiet: bool,
 }
 
+/// The state of the waiting line: whether one is on screen, and when the last plain line
+/// was printed.
+#[derive(Default)]
+struct WaitLine {
+    open: bool,
+    last_plain: Option<std::time::Duration>,
+}
+
+/// How often a plain (non-terminal) waiting line repeats.
+const PLAIN_WAIT_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl WaitLine {
+    fn show(&mut self, notice: &crate::db::WaitNotice<'_>, terminal: bool) {
+        use std::io::Write;
+        let mut err = std::io::stderr().lock();
+        match *notice {
+            crate::db::WaitNotice::Waiting {
+                target,
+                reason,
+                waited,
+                timeout,
+            } => {
+                let line = format!(
+                    "waiting for the database at {target} ({reason}): {} of {}",
+                    crate::db::humanize_seconds(waited),
+                    crate::db::humanize(timeout)
+                );
+                if terminal {
+                    let _ = write!(err, "\r\x1b[2K{line}");
+                    let _ = err.flush();
+                    self.open = true;
+                } else if self
+                    .last_plain
+                    .is_none_or(|last| waited >= last + PLAIN_WAIT_EVERY)
+                {
+                    let _ = writeln!(err, "{line}");
+                    self.last_plain = Some(waited);
+                }
+            }
+            crate::db::WaitNotice::Over => {
+                if self.open {
+                    let _ = writeln!(err);
+                    self.open = false;
+                }
+            }
+        }
+    }
+}
+
 impl Output {
     /// A printer for the given format, colouring when stdout is a terminal and `NO_COLOR`
     /// is unset.
@@ -38,6 +87,22 @@ impl Output {
         if !self.quiet {
             self.line(text);
         }
+    }
+
+    /// The callback that keeps the user informed while the database is waited for: one
+    /// line on stderr, rewritten in place on a terminal, or a plain line every 10 s
+    /// otherwise. `None` with `-q`.
+    pub fn wait_notifier(&self) -> Option<crate::db::WaitNotifier> {
+        if self.quiet {
+            return None;
+        }
+        let terminal = std::io::stderr().is_terminal();
+        let state = std::sync::Mutex::new(WaitLine::default());
+        Some(crate::db::WaitNotifier::new(move |notice| {
+            if let Ok(mut state) = state.lock() {
+                state.show(notice, terminal);
+            }
+        }))
     }
 
     /// The selected format.

@@ -7,12 +7,14 @@
 //! Adding a database kind means adding a folder next to `postgres/` and an arm to each
 //! method here; the SQL of the history tables is chosen once, in [`HistorySql::for_dialect`].
 
+mod connect;
 pub mod history;
 mod lock;
 mod mysql;
 mod postgres;
 mod server;
 mod sqlite;
+pub mod tls;
 mod url;
 
 use std::collections::BTreeSet;
@@ -24,10 +26,15 @@ use crate::dialect::Dialect;
 use crate::filter::SchemaFilter;
 use crate::revision::RevisionId;
 
+pub use connect::{Refusal, RefusalKind, Wait, WaitNotice, WaitNotifier};
 pub use history::{HeadChange, HistorySql, LogAction, LogDuration, LogEntry, RecordedChecksum};
 pub use lock::{LockHolder, MIGRATION_LOCK_KEY, MIGRATION_LOCK_NAME};
 pub use server::{ServerError, ServerErrorKind};
-pub use url::redact;
+pub use tls::{TlsSettingError, TlsSettings};
+pub use url::{password_of, redact};
+
+pub(crate) use mysql::options as mysql_options;
+pub(crate) use postgres::options as postgres_options;
 
 /// Why talking to the database failed.
 #[derive(Debug, thiserror::Error)]
@@ -41,7 +48,10 @@ pub enum DbError {
         url: String,
     },
     /// The URL could not be parsed.
-    #[error("the database URL `{url}` is not valid: {source}")]
+    #[error(
+        "the database URL `{url}` is not valid: {source} (a password holding / ? # @ : or % \
+         must be percent-encoded: %2F %3F %23 %40 %3A %25)"
+    )]
     BadUrl {
         /// The URL, password removed.
         url: String,
@@ -49,19 +59,55 @@ pub enum DbError {
         #[source]
         source: sqlx::Error,
     },
-    /// The server did not answer within the wait limit.
+    /// A TLS setting cannot work (a certificate file that cannot be read, a mode that
+    /// needs a root certificate and has none); found before any connection is tried.
+    #[error("cannot connect to {url}: {source}")]
+    TlsSetting {
+        /// The URL, password removed.
+        url: String,
+        /// What is wrong.
+        #[source]
+        source: TlsSettingError,
+    },
+    /// The server was not there within the wait limit.
     #[error(
-        "the database at {url} did not answer within {}: {source}",
+        "the database at {url} did not answer within {} ({reason}); start the server, or \
+         point DATABASE_URL (or --database-url) at one that runs",
         humanize(*waited)
     )]
     Unreachable {
         /// The URL, password removed.
         url: String,
-        /// How long we kept trying.
+        /// How long we were asked to wait.
         waited: Duration,
-        /// The last connection error.
-        #[source]
-        source: sqlx::Error,
+        /// Why the last try failed.
+        reason: String,
+    },
+    /// The zero-configuration development run found no server on this machine.
+    #[error(
+        "no {} server answers on this machine (tried {place} for {}: {reason}); {}, or set \
+         DATABASE_URL to the database to use",
+        product_name(*dialect),
+        humanize(*waited),
+        start_hint(*dialect)
+    )]
+    NoLocalServer {
+        /// The history's database kind.
+        dialect: Dialect,
+        /// Where we looked, in words.
+        place: String,
+        /// How long we waited.
+        waited: Duration,
+        /// Why the last try failed.
+        reason: String,
+    },
+    /// The server answered and refused: waiting would not help.
+    #[error("the database at {url} refused the connection: {}; {}", refusal.reason, refusal.advice)]
+    Refused {
+        /// The URL, password removed.
+        url: String,
+        /// The server's reason and what to do.
+        refusal: Box<Refusal>,
     },
     /// The dialect is recognised but this operation is not available for it yet.
     #[error("{operation} is not supported on {dialect} yet")]
@@ -151,33 +197,29 @@ pub enum Database {
     Sqlite(sqlx::SqliteConnection),
 }
 
-/// How to wait for a database that is not up yet.
-#[derive(Clone, Copy, Debug)]
-pub struct Wait {
-    /// Give up after this long.
-    pub timeout: Duration,
-}
-
-impl Default for Wait {
-    fn default() -> Self {
-        Self {
-            timeout: Duration::from_secs(60),
-        }
-    }
-}
-
 /// The first and the longest pause between two tries for the migration lock.
 const LOCK_RETRY_FIRST: Duration = Duration::from_millis(50);
 const LOCK_RETRY_MAX: Duration = Duration::from_secs(1);
 
 impl Database {
     /// Connects to the database the URL names, retrying with backoff until `wait.timeout`.
-    pub async fn connect(url: &str, wait: Wait) -> Result<Self, DbError> {
+    pub async fn connect(url: &str, wait: &Wait) -> Result<Self, DbError> {
         match Dialect::from_url(url) {
             Some(Dialect::Postgresql) => Ok(Self::Postgres(postgres::connect(url, wait).await?)),
             Some(Dialect::Mysql) => Ok(Self::Mysql(mysql::connect(url, wait).await?)),
             Some(Dialect::Sqlite) => Ok(Self::Sqlite(sqlite::connect(url, wait).await?)),
             None => Err(DbError::UnknownScheme { url: redact(url) }),
+        }
+    }
+
+    /// Creates the database the URL names when it does not exist yet (the
+    /// zero-configuration development database); SQLite creates its file on connect. True
+    /// when it was created.
+    pub async fn create_if_missing(url: &str, wait: &Wait) -> Result<bool, DbError> {
+        match Dialect::from_url(url) {
+            Some(Dialect::Postgresql) => postgres::create_if_missing(url, wait).await,
+            Some(Dialect::Mysql) => mysql::create_if_missing(url, wait).await,
+            _ => Ok(false),
         }
     }
 
@@ -368,6 +410,36 @@ impl Database {
             Self::Sqlite(conn) => sqlite::history::read_checksums(conn).await,
         }
     }
+}
+
+/// The database's name as people write it.
+fn product_name(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Postgresql => "PostgreSQL",
+        Dialect::Mysql => "MySQL or MariaDB",
+        Dialect::Sqlite => "SQLite",
+    }
+}
+
+/// How to start a local server of `dialect`, for the zero-configuration run's message.
+fn start_hint(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Postgresql => {
+            "start one (`sudo pg_ctlcluster <version> main start` on Debian and Ubuntu, \
+             `brew services start postgresql` on macOS, or `docker run -d -p 5432:5432 -e \
+             POSTGRES_HOST_AUTH_METHOD=trust postgres`)"
+        }
+        Dialect::Mysql => {
+            "start one (`sudo service mariadb start`, `brew services start mysql`, or `docker \
+             run -d -p 3306:3306 -e MYSQL_ALLOW_EMPTY_PASSWORD=1 mysql`)"
+        }
+        Dialect::Sqlite => "check the file's folder",
+    }
+}
+
+/// Whole seconds (`0 s`, `12 s`): for a count that updates in place.
+pub fn humanize_seconds(duration: Duration) -> String {
+    format!("{} s", duration.as_secs())
 }
 
 /// `1.5 s`, `250 ms`, `2 min 5 s`: a duration as people read it in messages.

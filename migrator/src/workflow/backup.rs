@@ -9,8 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::str::FromStr;
 
-use sqlx::postgres::PgConnectOptions;
-
+use crate::db::tls::{RootCert, TlsMode, TlsSettings};
 use crate::dialect::Dialect;
 
 /// Why a backup could not be made.
@@ -73,9 +72,11 @@ pub fn backup(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupErr
 }
 
 fn pg_dump(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError> {
-    let options =
-        PgConnectOptions::from_str(url).map_err(|e| BackupError::BadUrl(e.to_string()))?;
-    let database = options.get_database().unwrap_or("postgres").to_string();
+    let environment = pg_dump_environment(url)?;
+    let database = environment
+        .iter()
+        .find(|(name, _)| *name == "PGDATABASE")
+        .map_or_else(|| "postgres".to_owned(), |(_, value)| value.clone());
     fs::create_dir_all(dir).map_err(|source| BackupError::Io {
         path: dir.to_path_buf(),
         source,
@@ -84,17 +85,11 @@ fn pg_dump(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError>
     let file = create_private(&path)?;
     let mut command = Command::new("pg_dump");
     command
-        .args(["--format=custom", "--no-password"])
-        .env("PGHOST", options.get_host())
-        .env("PGPORT", options.get_port().to_string())
-        .env("PGUSER", options.get_username())
-        .env("PGDATABASE", &database)
+        .args(PG_DUMP_ARGS)
+        .envs(environment)
         .stdin(Stdio::null())
         .stdout(file)
         .stderr(Stdio::piped());
-    if let Some(password) = password_of(url) {
-        command.env("PGPASSWORD", password);
-    }
     let output = match command.output() {
         Ok(output) => output,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -124,13 +119,77 @@ fn pg_dump(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError>
     Ok(Backup { path, bytes })
 }
 
+/// `pg_dump`'s arguments: everything about the connection goes through its environment.
+const PG_DUMP_ARGS: [&str; 2] = ["--format=custom", "--no-password"];
+
+/// The libpq variables that make `pg_dump` connect where the migrator did: host or socket
+/// folder, port, user, database, the password from whichever form the URL holds it in, and
+/// the TLS settings (mode, root, client certificate). What the URL does not say is left to
+/// the variables the process already has, as the migrator's own connection left it.
+pub fn pg_dump_environment(url: &str) -> Result<Vec<(&'static str, String)>, BackupError> {
+    let (options, tls) =
+        crate::db::postgres_options(url).map_err(|e| BackupError::BadUrl(e.to_string()))?;
+    let host = match options.get_socket() {
+        Some(socket) => socket.display().to_string(),
+        None => options.get_host().to_owned(),
+    };
+    let mut environment = vec![
+        ("PGHOST", host),
+        ("PGPORT", options.get_port().to_string()),
+        ("PGUSER", options.get_username().to_owned()),
+        (
+            "PGDATABASE",
+            options.get_database().unwrap_or("postgres").to_owned(),
+        ),
+        ("PGAPPNAME", "migrate-backup".to_owned()),
+        (
+            "PGSSLMODE",
+            tls.mode.spelling(Dialect::Postgresql).to_owned(),
+        ),
+    ];
+    if let Some(password) = crate::db::password_of(url) {
+        environment.push(("PGPASSWORD", password));
+    }
+    match &tls.root_cert {
+        Some(RootCert::File(path)) => {
+            environment.push(("PGSSLROOTCERT", path.display().to_string()))
+        }
+        Some(RootCert::System) => environment.push(("PGSSLROOTCERT", system_bundle())),
+        None => {}
+    }
+    if let Some((cert, key)) = &tls.client_cert {
+        environment.push(("PGSSLCERT", cert.display().to_string()));
+        environment.push(("PGSSLKEY", key.display().to_string()));
+    }
+    if let Some(server_options) = options.get_options() {
+        environment.push(("PGOPTIONS", server_options.to_owned()));
+    }
+    Ok(environment)
+}
+
+/// The system's CA bundle as a file, for `sslrootcert=system`: libpq before 16 reads
+/// `system` as a file name, so the file is named where one is known.
+fn system_bundle() -> String {
+    let candidates = [
+        std::env::var("SSL_CERT_FILE").ok(),
+        Some("/etc/ssl/certs/ca-certificates.crt".to_owned()),
+        Some("/etc/pki/tls/certs/ca-bundle.crt".to_owned()),
+        Some("/etc/ssl/cert.pem".to_owned()),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|path| Path::new(path).exists())
+        .unwrap_or_else(|| "system".to_owned())
+}
+
 /// MySQL / MariaDB: `mysqldump` (or `mariadb-dump`, where only that name is installed)
 /// as one consistent snapshot (`--single-transaction`, InnoDB), routines and triggers
 /// included, written as SQL text into a `.sql` file of mode 0600. The password goes
 /// through `MYSQL_PWD`, never the command line.
 fn mysql_dump(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError> {
-    let options = sqlx::mysql::MySqlConnectOptions::from_str(url)
-        .map_err(|e| BackupError::BadUrl(e.to_string()))?;
+    let (options, tls) =
+        crate::db::mysql_options(url).map_err(|e| BackupError::BadUrl(e.to_string()))?;
     let Some(database) = options.get_database().map(str::to_owned) else {
         return Err(BackupError::BadUrl(
             "a MySQL URL must name the database to back up".into(),
@@ -157,12 +216,13 @@ fn mysql_dump(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupErr
             .arg(format!("--host={}", options.get_host()))
             .arg(format!("--port={}", options.get_port()))
             .arg(format!("--user={}", options.get_username()))
+            .args(mysql_tls_args(&tls, is_mariadb_tool(tool)))
             .arg(&database)
             .env_remove("MYSQL_PWD")
             .stdin(Stdio::null())
             .stdout(file)
             .stderr(Stdio::piped());
-        if let Some(password) = password_of(url) {
+        if let Some(password) = crate::db::password_of(url) {
             command.env("MYSQL_PWD", password);
         }
         let output = match command.output() {
@@ -195,6 +255,45 @@ fn mysql_dump(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupErr
         return Ok(Backup { path, bytes });
     }
     Err(BackupError::ToolMissing { tool: last_missing })
+}
+
+/// Whether the dump tool is MariaDB's, whose TLS flags differ from MySQL's (`--ssl` and
+/// `--ssl-verify-server-cert` where MySQL has `--ssl-mode`).
+fn is_mariadb_tool(tool: &str) -> bool {
+    tool.starts_with("mariadb")
+        || Command::new(tool)
+            .arg("--version")
+            .stdin(Stdio::null())
+            .output()
+            .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("MariaDB"))
+}
+
+/// The dump tool's TLS flags for the connection's settings.
+pub fn mysql_tls_args(tls: &TlsSettings, mariadb: bool) -> Vec<String> {
+    let mut args = Vec::new();
+    if mariadb {
+        match tls.mode {
+            TlsMode::Disable => args.push("--skip-ssl".to_owned()),
+            TlsMode::Allow | TlsMode::Prefer => {}
+            TlsMode::Require | TlsMode::VerifyCa => args.push("--ssl".to_owned()),
+            TlsMode::VerifyFull => {
+                args.push("--ssl".to_owned());
+                args.push("--ssl-verify-server-cert".to_owned());
+            }
+        }
+    } else if tls.mode != TlsMode::Allow {
+        args.push(format!("--ssl-mode={}", tls.mode.spelling(Dialect::Mysql)));
+    }
+    if tls.mode != TlsMode::Disable {
+        if let Some(RootCert::File(path)) = &tls.root_cert {
+            args.push(format!("--ssl-ca={}", path.display()));
+        }
+        if let Some((cert, key)) = &tls.client_cert {
+            args.push(format!("--ssl-cert={}", cert.display()));
+            args.push(format!("--ssl-key={}", key.display()));
+        }
+    }
+    args
 }
 
 /// SQLite: `VACUUM INTO` a new file of mode 0600 named `<file stem>_<time>_<revision>.db`,
@@ -290,34 +389,6 @@ fn create_private(path: &Path) -> Result<File, BackupError> {
     })
 }
 
-/// The password part of a URL, percent-decoded, if any.
-fn password_of(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
-    let authority = rest.split('/').next()?;
-    let userinfo = authority.rsplit_once('@')?.0;
-    let password = userinfo.split_once(':')?.1;
-    Some(percent_decode(password))
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-            if let Ok(b) = u8::from_str_radix(hex, 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,12 +452,40 @@ mod tests {
     }
 
     #[test]
-    fn passwords_are_read_and_decoded() {
+    fn pg_dump_gets_the_password_and_tls_of_every_url_form() {
+        let secret = "pw/with@odd:chars";
+        let encoded = "pw%2Fwith%40odd%3Achars";
+        for url in [
+            format!("postgres://app:{encoded}@db:6432/shop?sslmode=require"),
+            format!("postgres://app@db:6432/shop?password={encoded}&sslmode=require"),
+        ] {
+            let environment = pg_dump_environment(&url).unwrap();
+            let get = |name: &str| {
+                environment
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.as_str())
+            };
+            assert_eq!(get("PGPASSWORD"), Some(secret), "{url}");
+            assert_eq!(get("PGSSLMODE"), Some("require"));
+            assert_eq!(get("PGHOST"), Some("db"));
+            assert_eq!(get("PGPORT"), Some("6432"));
+            assert_eq!(get("PGDATABASE"), Some("shop"));
+            assert!(!PG_DUMP_ARGS.iter().any(|arg| arg.contains("pw")));
+        }
+    }
+
+    #[test]
+    fn mysql_dump_tools_get_their_own_tls_flags() {
+        let tls = |url: &str| TlsSettings::from_url(Dialect::Mysql, url).unwrap();
+        let required = tls("mysql://db/app?ssl-mode=REQUIRED");
+        assert_eq!(mysql_tls_args(&required, true), vec!["--ssl"]);
         assert_eq!(
-            password_of("postgres://app:p%40ss@db/app").as_deref(),
-            Some("p@ss")
+            mysql_tls_args(&required, false),
+            vec!["--ssl-mode=REQUIRED"]
         );
-        assert_eq!(password_of("postgres://app@db/app"), None);
-        assert_eq!(password_of("postgres:///app"), None);
+        let disabled = tls("mysql://db/app?ssl-mode=DISABLED");
+        assert_eq!(mysql_tls_args(&disabled, true), vec!["--skip-ssl"]);
+        assert!(mysql_tls_args(&tls("mysql://db/app"), true).is_empty());
     }
 }

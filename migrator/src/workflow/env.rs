@@ -65,8 +65,12 @@ impl EnvConfig {
             force_sync_prod: false,
             backup: false,
             skip_backup: false,
-            wait: Wait::default(),
-            lock_timeout: Wait::default().timeout,
+            wait: Wait::up_to(if create_database {
+                defaults::ZERO_CONFIG_WAIT
+            } else {
+                Wait::DEFAULT_TIMEOUT
+            }),
+            lock_timeout: Wait::DEFAULT_TIMEOUT,
             filter: SchemaFilter::default(),
             create_database,
         })

@@ -35,6 +35,7 @@ use crate::render::RenderError;
 use crate::revision::{self, NewRevision, RevisionError, RevisionFile, RevisionId, Target};
 
 pub use backup::{Backup, BackupError};
+pub use defaults::{describe as describe_database, ZERO_CONFIG_WAIT};
 pub use env::EnvConfig;
 
 /// The message of revisions the migrator writes for drift.
@@ -366,7 +367,12 @@ pub async fn run(
     options: &Options,
     on_event: &mut dyn FnMut(&Event),
 ) -> Result<Report, WorkflowError> {
-    let mut db = connect(&options.database_url, options.wait, options.create_database).await?;
+    let mut db = connect(
+        &options.database_url,
+        &options.wait,
+        options.create_database,
+    )
+    .await?;
     on_event(&Event::Connected {
         dialect: db.dialect(),
     });
@@ -568,27 +574,25 @@ impl Run<'_, '_> {
     }
 }
 
-/// Connects, waiting for the server; with `create`, a database that does not exist yet
-/// (the zero-configuration development database) is created first.
-pub async fn connect(url: &str, wait: Wait, create: bool) -> Result<Database, DbError> {
+/// Connects, waiting for the server; with `create` (the zero-configuration development
+/// database), a database that does not exist yet is created first, and a server that is
+/// not running is reported as such, naming where we looked.
+pub async fn connect(url: &str, wait: &Wait, create: bool) -> Result<Database, DbError> {
     match Database::connect(url, wait).await {
-        Err(DbError::Unreachable { source, .. }) if create && is_missing_database(&source) => {
-            defaults::ensure_database(url).await?;
+        Err(DbError::Refused { refusal, .. })
+            if create && refusal.kind == crate::db::RefusalKind::UnknownDatabase =>
+        {
+            defaults::ensure_database(url, wait).await?;
             Database::connect(url, wait).await
         }
+        Err(DbError::Unreachable { waited, reason, .. }) if create => Err(DbError::NoLocalServer {
+            dialect: crate::Dialect::from_url(url).unwrap_or(crate::Dialect::Postgresql),
+            place: defaults::describe(url),
+            waited,
+            reason,
+        }),
         other => other,
     }
-}
-
-/// "Database does not exist": PostgreSQL's SQLSTATE 3D000, MySQL's error 1049.
-fn is_missing_database(error: &sqlx::Error) -> bool {
-    let sqlx::Error::Database(db) = error else {
-        return false;
-    };
-    db.code().as_deref() == Some("3D000")
-        || db
-            .try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()
-            .is_some_and(|e| e.number() == 1049)
 }
 
 fn check_dialect(

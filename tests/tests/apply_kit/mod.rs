@@ -79,7 +79,7 @@ impl History {
 
 /// A migrator connection to the test database.
 pub async fn connect(db: &TestDb) -> Database {
-    Database::connect(db.url(), Wait::default()).await.unwrap()
+    Database::connect(db.url(), &Wait::default()).await.unwrap()
 }
 
 /// Short waits, so a test about the lock does not take a minute.

@@ -16,7 +16,7 @@ use workspace_tests::TestDb;
 use super::whole::example_app_for_mysql;
 
 async fn connect(db: &TestDb) -> Database {
-    Database::connect(db.url(), Wait::default()).await.unwrap()
+    Database::connect(db.url(), &Wait::default()).await.unwrap()
 }
 
 #[tokio::test]

@@ -50,7 +50,7 @@ async fn the_example_app_in_sync_gives_no_ops() {
 #[tokio::test]
 async fn what_mysql_cannot_express_is_a_clear_error() {
     let db = TestDb::mysql().await.unwrap();
-    let mut engine = Database::connect(db.url(), Wait::default()).await.unwrap();
+    let mut engine = Database::connect(db.url(), &Wait::default()).await.unwrap();
 
     // A namespace: refused when the database is read, naming it.
     let error = compare(&mut engine, &example_app(), &SchemaFilter::default())

@@ -50,7 +50,7 @@ async fn no_change_gives_no_ops() {
 async fn a_database_in_sync_costs_no_normalisation_query() {
     let db = TestDb::postgres().await.unwrap();
     let mut conn: PgConnection = db.connect().await.unwrap();
-    let mut engine = Database::connect(db.url(), Wait::default()).await.unwrap();
+    let mut engine = Database::connect(db.url(), &Wait::default()).await.unwrap();
     let models = example_app();
     build_from_models(&mut engine, &models).await.unwrap();
     let filter = SchemaFilter::default().with_namespaces_of(&models);

@@ -213,7 +213,7 @@ impl Scenario {
 
     async fn try_run(&self, dialect: Dialect) -> Result<Outcome> {
         let db = TestDb::for_dialect(dialect, self.name).await?;
-        let mut engine = Database::connect(db.url(), Wait::default()).await?;
+        let mut engine = Database::connect(db.url(), &Wait::default()).await?;
         let filter = self.filter();
 
         self.build_start(&db, &mut engine, &filter)

@@ -6,54 +6,198 @@ pub(super) mod history;
 pub(super) mod lock;
 
 use std::str::FromStr;
-use std::time::{Duration, Instant};
 
-use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
+use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlSslMode};
 use sqlx::{ConnectOptions, Connection};
 
+use super::connect::{certificate_advice, io_verdict, with_retry, Refusal, RefusalKind, Verdict};
+use super::tls::{TlsMode, TlsSettings};
+use super::url::retain_params;
 use super::{redact, DbError, ServerError, ServerErrorKind, Wait};
+use crate::dialect::Dialect;
 
-/// Connects, retrying with exponential backoff (100 ms doubling to 2 s) until the wait
-/// limit, as for PostgreSQL.
-pub async fn connect(url: &str, wait: Wait) -> Result<MySqlConnection, DbError> {
-    let options = MySqlConnectOptions::from_str(url)
+/// The query parameters sqlx reads; any other is dropped before sqlx sees it (sqlx would
+/// log it with its value) and named in a log line instead.
+const DRIVER_PARAMS: &[&str] = &[
+    "sslmode",
+    "ssl-mode",
+    "sslca",
+    "ssl-ca",
+    "charset",
+    "collation",
+    "sslcert",
+    "ssl-cert",
+    "sslkey",
+    "ssl-key",
+    "statement-cache-capacity",
+    "socket",
+    "timezone",
+    "time-zone",
+];
+
+/// The connection options a URL means, TLS settings checked first.
+pub fn options(url: &str) -> Result<(MySqlConnectOptions, TlsSettings), DbError> {
+    let tls = TlsSettings::from_url(Dialect::Mysql, url).map_err(|source| DbError::TlsSetting {
+        url: redact(url),
+        source,
+    })?;
+    let (driver_url, dropped) = retain_params(url, |key| DRIVER_PARAMS.contains(&key));
+    for key in dropped {
+        tracing::info!(parameter = %key, "ignoring a connection parameter the driver does not read");
+    }
+    let options = MySqlConnectOptions::from_str(&driver_url)
         .map_err(|source| DbError::BadUrl {
             url: redact(url),
             source,
         })?
+        .ssl_mode(match tls.mode {
+            TlsMode::Disable => MySqlSslMode::Disabled,
+            TlsMode::Allow | TlsMode::Prefer => MySqlSslMode::Preferred,
+            TlsMode::Require => MySqlSslMode::Required,
+            TlsMode::VerifyCa => MySqlSslMode::VerifyCa,
+            TlsMode::VerifyFull => MySqlSslMode::VerifyIdentity,
+        })
         .log_statements(tracing::log::LevelFilter::Trace);
-    let started = Instant::now();
-    let mut delay = Duration::from_millis(100);
-    loop {
-        match options.connect().await {
-            Ok(conn) => return Ok(conn),
-            Err(source) if !is_transient(&source) || started.elapsed() + delay > wait.timeout => {
-                return Err(DbError::Unreachable {
-                    url: redact(url),
-                    waited: started.elapsed(),
-                    source,
-                })
-            }
-            Err(source) => {
-                tracing::warn!(url = %redact(url), error = %source, "waiting for the database");
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(2));
-            }
+    Ok((options, tls))
+}
+
+/// Connects, retrying with exponential backoff (100 ms doubling to 2 s) while the server
+/// is not there yet, as for PostgreSQL; a refusal ends at once.
+pub async fn connect(url: &str, wait: &Wait) -> Result<MySqlConnection, DbError> {
+    let (options, tls) = options(url)?;
+    connect_to(&redact(url), wait, &options, &tls).await
+}
+
+async fn connect_to(
+    target: &str,
+    wait: &Wait,
+    options: &MySqlConnectOptions,
+    tls: &TlsSettings,
+) -> Result<MySqlConnection, DbError> {
+    with_retry(
+        target,
+        wait,
+        || options.connect(),
+        |e| classify(e, tls, options),
+    )
+    .await
+}
+
+/// Creates the database the URL names when it does not exist yet, through
+/// `information_schema`. True when it was created.
+pub async fn create_if_missing(url: &str, wait: &Wait) -> Result<bool, DbError> {
+    let (options, tls) = options(url)?;
+    let Some(database) = options.get_database().map(str::to_string) else {
+        return Ok(false);
+    };
+    // Every account can open information_schema, and it always exists.
+    let admin_options = options.clone().database("information_schema");
+    let mut admin = connect_to(&redact(url), wait, &admin_options, &tls).await?;
+    let exists: bool = sqlx::query_scalar(
+        "SELECT COUNT(*) > 0 FROM information_schema.schemata WHERE schema_name = ?",
+    )
+    .bind(&database)
+    .fetch_one(&mut admin)
+    .await
+    .map_err(|e| super::postgres::statement_error("looking up the development database", &e))?;
+    if !exists {
+        let sql = format!(
+            "CREATE DATABASE IF NOT EXISTS `{}`",
+            database.replace('`', "``")
+        );
+        sqlx::raw_sql(&sql).execute(&mut admin).await.map_err(|e| {
+            super::postgres::statement_error("creating the development database", &e)
+        })?;
+        tracing::info!(database, "created the development database");
+    }
+    let _ = admin.close().await;
+    Ok(!exists)
+}
+
+fn classify(error: &sqlx::Error, tls: &TlsSettings, options: &MySqlConnectOptions) -> Verdict {
+    match error {
+        sqlx::Error::Io(io) => io_verdict(io, |reason| certificate_advice(reason, tls)),
+        sqlx::Error::PoolTimedOut => Verdict::Wait("timed out".into()),
+        sqlx::Error::Tls(source) => {
+            let reason = source.to_string();
+            let advice = if reason.contains("not support") {
+                format!(
+                    "the server does not offer TLS: ask for it to be enabled, or set {} to go \
+                     without TLS",
+                    tls.mode_setting(TlsMode::Prefer)
+                )
+            } else {
+                certificate_advice(&reason, tls)
+            };
+            Verdict::Refuse(Refusal {
+                kind: RefusalKind::Tls,
+                reason,
+                advice,
+            })
         }
+        sqlx::Error::Database(db) => {
+            let number = db
+                .try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()
+                .map(|e| e.number());
+            database_verdict(number, db.message(), tls, options)
+        }
+        other => Verdict::Refuse(Refusal {
+            kind: RefusalKind::Other,
+            reason: other.to_string(),
+            advice: "check the database URL".into(),
+        }),
     }
 }
 
-/// Errors worth waiting out: the server is not accepting connections yet.
-fn is_transient(error: &sqlx::Error) -> bool {
-    match error {
-        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Tls(_) => true,
+fn database_verdict(
+    number: Option<u16>,
+    message: &str,
+    tls: &TlsSettings,
+    options: &MySqlConnectOptions,
+) -> Verdict {
+    let refuse = |kind, advice: String| {
+        Verdict::Refuse(Refusal {
+            kind,
+            reason: message.to_owned(),
+            advice,
+        })
+    };
+    let database = options.get_database().unwrap_or("the database");
+    match number {
         // 1040: too many connections; 1053: server shutdown in progress.
-        sqlx::Error::Database(db) => matches!(
-            db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()
-                .map(|e| e.number()),
-            Some(1040 | 1053)
+        Some(1040) => Verdict::Wait("too many connections".into()),
+        Some(1053) => Verdict::Wait("the server is shutting down".into()),
+        Some(1045) => refuse(
+            RefusalKind::Authentication,
+            "check the user and password in DATABASE_URL (percent-encode / ? # @ : and % in \
+             a password); MySQL also says this for a user that does not exist"
+                .into(),
         ),
-        _ => false,
+        Some(1044) => refuse(
+            RefusalKind::NotAllowed,
+            format!("grant the user access to {database}, or connect as another user"),
+        ),
+        Some(1049) => refuse(
+            RefusalKind::UnknownDatabase,
+            format!(
+                "create it (CREATE DATABASE `{database}`), or point DATABASE_URL at a database \
+                 that exists"
+            ),
+        ),
+        Some(1130) => refuse(
+            RefusalKind::NotAllowed,
+            "the server does not let this user connect from this host; ask its administrator"
+                .into(),
+        ),
+        // 3159: the server requires secure transport.
+        Some(3159) => refuse(
+            RefusalKind::Tls,
+            format!(
+                "the server accepts TLS only: set {}",
+                tls.mode_setting(TlsMode::Require)
+            ),
+        ),
+        _ => refuse(RefusalKind::Other, "check the database URL".into()),
     }
 }
 

@@ -6,59 +6,228 @@ pub(super) mod history;
 pub(super) mod lock;
 
 use std::str::FromStr;
-use std::time::{Duration, Instant};
 
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgDatabaseError, PgErrorPosition};
 use sqlx::{ConnectOptions, Connection};
 
+use super::connect::{io_verdict, with_retry, Refusal, RefusalKind, Verdict};
+use super::tls::{RootCert, TlsMode, TlsSettings};
+use super::url::retain_params;
 use super::{redact, DbError, ServerError, ServerErrorKind, Wait};
+use crate::dialect::Dialect;
 
-/// Connects, retrying with exponential backoff (100 ms doubling to 2 s) until the wait
-/// limit; every failed attempt is logged so an operator sees what we wait for.
-pub async fn connect(url: &str, wait: Wait) -> Result<PgConnection, DbError> {
-    let options = PgConnectOptions::from_str(url)
+/// The query parameters sqlx reads; any other is dropped before sqlx sees it (sqlx would
+/// log it with its value) and named in a log line instead.
+const DRIVER_PARAMS: &[&str] = &[
+    "sslmode",
+    "ssl-mode",
+    "sslrootcert",
+    "ssl-root-cert",
+    "ssl-ca",
+    "sslcert",
+    "ssl-cert",
+    "sslkey",
+    "ssl-key",
+    "statement-cache-capacity",
+    "host",
+    "hostaddr",
+    "port",
+    "dbname",
+    "user",
+    "password",
+    "application_name",
+    "options",
+];
+
+/// The connection options a URL means, TLS settings applied as libpq applies them.
+pub fn options(url: &str) -> Result<(PgConnectOptions, TlsSettings), DbError> {
+    let tls =
+        TlsSettings::from_url(Dialect::Postgresql, url).map_err(|source| DbError::TlsSetting {
+            url: redact(url),
+            source,
+        })?;
+    let (driver_url, dropped) = retain_params(url, |key| {
+        DRIVER_PARAMS.contains(&key) || key.starts_with("options[")
+    });
+    for key in dropped {
+        tracing::info!(parameter = %key, "ignoring a connection parameter the driver does not read");
+    }
+    let mut options = PgConnectOptions::from_str(&driver_url)
         .map_err(|source| DbError::BadUrl {
             url: redact(url),
             source,
         })?
+        .ssl_mode(sqlx_mode(tls.mode));
+    options = match &tls.root_cert {
+        // An empty inline root leaves the system's store as the only source of roots
+        // (sqlx would read `system` as a file name).
+        Some(RootCert::System) => options.ssl_root_cert_from_pem(Vec::new()),
+        Some(RootCert::File(path)) => options.ssl_root_cert(path),
+        None => options,
+    };
+    if let Some((cert, key)) = &tls.client_cert {
+        options = options.ssl_client_cert(cert).ssl_client_key(key);
+    }
+    let options = options
         .application_name("migrate")
         .log_statements(tracing::log::LevelFilter::Trace);
-    let started = Instant::now();
-    let mut delay = Duration::from_millis(100);
-    loop {
-        match options.connect().await {
-            Ok(conn) => return Ok(conn),
-            Err(source) if !is_transient(&source) => {
-                return Err(DbError::Unreachable {
-                    url: redact(url),
-                    waited: started.elapsed(),
-                    source,
-                })
-            }
-            Err(source) => {
-                if started.elapsed() + delay > wait.timeout {
-                    return Err(DbError::Unreachable {
-                        url: redact(url),
-                        waited: started.elapsed(),
-                        source,
-                    });
-                }
-                tracing::warn!(url = %redact(url), error = %source, "waiting for the database");
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(2));
-            }
-        }
+    Ok((options, tls))
+}
+
+fn sqlx_mode(mode: TlsMode) -> sqlx::postgres::PgSslMode {
+    use sqlx::postgres::PgSslMode as M;
+    match mode {
+        TlsMode::Disable => M::Disable,
+        TlsMode::Allow => M::Allow,
+        TlsMode::Prefer => M::Prefer,
+        TlsMode::Require => M::Require,
+        TlsMode::VerifyCa => M::VerifyCa,
+        TlsMode::VerifyFull => M::VerifyFull,
     }
 }
 
-/// Errors worth waiting out: the server is not accepting connections yet, or is starting.
-fn is_transient(error: &sqlx::Error) -> bool {
-    match error {
-        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Tls(_) => true,
-        // 57P03: the database system is starting up.
-        sqlx::Error::Database(db) => db.code().as_deref() == Some("57P03"),
-        _ => false,
+/// Connects, retrying with exponential backoff (100 ms doubling to 2 s) while the server
+/// is not there yet; a refusal (unknown role or database, wrong password, TLS) ends at once.
+pub async fn connect(url: &str, wait: &Wait) -> Result<PgConnection, DbError> {
+    let (options, tls) = options(url)?;
+    connect_to(&redact(url), wait, &options, &tls).await
+}
+
+async fn connect_to(
+    target: &str,
+    wait: &Wait,
+    options: &PgConnectOptions,
+    tls: &TlsSettings,
+) -> Result<PgConnection, DbError> {
+    with_retry(
+        target,
+        wait,
+        || options.connect(),
+        |e| classify(e, tls, options),
+    )
+    .await
+}
+
+/// Creates the database the URL names when it does not exist yet, through the `postgres`
+/// maintenance database of the same server. True when it was created.
+pub async fn create_if_missing(url: &str, wait: &Wait) -> Result<bool, DbError> {
+    let (options, tls) = options(url)?;
+    let Some(database) = options.get_database().map(str::to_string) else {
+        return Ok(false);
+    };
+    let admin_options = options.clone().database("postgres");
+    let mut admin = connect_to(&redact(url), wait, &admin_options, &tls).await?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&database)
+            .fetch_one(&mut admin)
+            .await
+            .map_err(|e| statement_error("looking up the development database", &e))?;
+    if !exists {
+        let sql = format!("CREATE DATABASE \"{}\"", database.replace('"', "\"\""));
+        sqlx::raw_sql(&sql)
+            .execute(&mut admin)
+            .await
+            .map_err(|e| statement_error("creating the development database", &e))?;
+        tracing::info!(database, "created the development database");
     }
+    let _ = admin.close().await;
+    Ok(!exists)
+}
+
+pub(super) fn statement_error(context: &str, error: &sqlx::Error) -> DbError {
+    DbError::Statement {
+        context: context.to_string(),
+        message: error.to_string(),
+    }
+}
+
+/// Whether a failed connection is worth waiting out, and if not, what to tell the user.
+fn classify(error: &sqlx::Error, tls: &TlsSettings, options: &PgConnectOptions) -> Verdict {
+    match error {
+        sqlx::Error::Io(io) => io_verdict(io, |reason| tls_advice(reason, tls)),
+        sqlx::Error::PoolTimedOut => Verdict::Wait("timed out".into()),
+        sqlx::Error::Tls(source) => {
+            let reason = source.to_string();
+            Verdict::Refuse(Refusal {
+                kind: RefusalKind::Tls,
+                advice: tls_advice(&reason, tls),
+                reason,
+            })
+        }
+        sqlx::Error::Database(db) => database_verdict(db.code().as_deref(), db.message(), options),
+        other => Verdict::Refuse(Refusal {
+            kind: RefusalKind::Other,
+            reason: other.to_string(),
+            advice: "check the database URL".into(),
+        }),
+    }
+}
+
+fn database_verdict(code: Option<&str>, message: &str, options: &PgConnectOptions) -> Verdict {
+    let refuse = |kind, advice: String| {
+        Verdict::Refuse(Refusal {
+            kind,
+            reason: message.to_owned(),
+            advice,
+        })
+    };
+    let user = options.get_username();
+    let database = options.get_database().unwrap_or(user);
+    match code {
+        // cannot_connect_now: starting up, shutting down, in recovery.
+        Some("57P03") => Verdict::Wait(message.to_owned()),
+        Some("53300") => Verdict::Wait("too many connections".into()),
+        Some("28P01") => refuse(
+            RefusalKind::Authentication,
+            "check the user and password in DATABASE_URL (percent-encode / ? # @ : and % in \
+             a password), or PGPASSWORD, or ~/.pgpass"
+                .into(),
+        ),
+        Some("28000") if message.contains("does not exist") => refuse(
+            RefusalKind::UnknownUser,
+            format!(
+                "create the role (as the postgres OS user: `createuser --superuser {user}`), or \
+                 connect as a role that exists: set PGUSER, or the user in DATABASE_URL \
+                 (postgres://postgres@localhost/{database})"
+            ),
+        ),
+        Some("28000") if message.contains("SSL off") => refuse(
+            RefusalKind::NotAllowed,
+            "the server accepts this user only over TLS: set sslmode=require (or verify-full)"
+                .into(),
+        ),
+        Some("28000") => refuse(
+            RefusalKind::NotAllowed,
+            "the server's pg_hba.conf does not let this user in from here; ask its \
+             administrator, or connect as another user"
+                .into(),
+        ),
+        Some("3D000") => refuse(
+            RefusalKind::UnknownDatabase,
+            format!(
+                "create it (`createdb {database}`, or CREATE DATABASE), or point DATABASE_URL \
+                 at a database that exists"
+            ),
+        ),
+        Some("42501") => refuse(
+            RefusalKind::NotAllowed,
+            "grant this user CONNECT on the database, or connect as another user".into(),
+        ),
+        _ => refuse(RefusalKind::Other, "check the database URL".into()),
+    }
+}
+
+/// What to change after a TLS failure, by what the TLS layer said.
+fn tls_advice(reason: &str, tls: &TlsSettings) -> String {
+    if reason.contains("does not support TLS") {
+        return format!(
+            "the server does not offer TLS (PostgreSQL never does over a Unix socket): connect \
+             over TCP to a server with ssl = on, or set {} to go without TLS",
+            tls.mode_setting(TlsMode::Prefer)
+        );
+    }
+    super::connect::certificate_advice(reason, tls)
 }
 
 /// Runs the statements in one transaction, rolling back on the first failure.

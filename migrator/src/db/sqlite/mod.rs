@@ -23,7 +23,7 @@ use crate::dialect::sqlite::render::rebuild::is_foreign_key_check;
 
 /// Opens the database file the URL names, creating it when missing. A file is there or
 /// not, so there is nothing to wait for beyond a busy database (`busy_timeout`).
-pub async fn connect(url: &str, wait: Wait) -> Result<SqliteConnection, DbError> {
+pub async fn connect(url: &str, wait: &Wait) -> Result<SqliteConnection, DbError> {
     let options = SqliteConnectOptions::from_str(url)
         .map_err(|source| DbError::BadUrl {
             url: redact(url),
@@ -33,14 +33,14 @@ pub async fn connect(url: &str, wait: Wait) -> Result<SqliteConnection, DbError>
         .foreign_keys(false)
         .busy_timeout(wait.timeout.min(Duration::from_secs(30)))
         .log_statements(tracing::log::LevelFilter::Trace);
-    options
-        .connect()
-        .await
-        .map_err(|source| DbError::Unreachable {
-            url: redact(url),
-            waited: Duration::ZERO,
-            source,
-        })
+    options.connect().await.map_err(|source| DbError::Refused {
+        url: redact(url),
+        refusal: Box::new(super::connect::Refusal {
+            kind: super::connect::RefusalKind::Other,
+            reason: source.to_string(),
+            advice: "check that the file's folder exists and that this user may write there".into(),
+        }),
+    })
 }
 
 /// Runs the statements in one transaction, rolling back on the first failure.
