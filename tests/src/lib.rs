@@ -21,6 +21,8 @@
 //! `DGS_TEST_MYSQL_URL` override the server URLs (without a database path), and
 //! `DGS_TEST_KEEP_DB=1` keeps the databases for a post-mortem.
 
+pub mod cluster;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 

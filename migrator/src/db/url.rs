@@ -63,10 +63,11 @@ fn redact_unparsed(raw: &str) -> String {
         None => (None, raw),
     };
     let rest = match rest.rsplit_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split(':').next().unwrap_or_default();
-            format!("{user}:{HIDDEN}@{host}")
-        }
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{user}:{HIDDEN}@{host}"),
+            // No `:` before the `@`: a user name without a password.
+            None => format!("{userinfo}@{host}"),
+        },
         None => rest.to_owned(),
     };
     let rest = hide_secret_params(&rest);
@@ -202,6 +203,10 @@ mod tests {
         assert_eq!(
             redact("postgres://app:se/cret@db:5432/app"),
             "postgres://app:***@db:5432/app"
+        );
+        assert_eq!(
+            redact("postgres://postgres@/app?host=/run"),
+            "postgres://postgres@/app?host=/run"
         );
     }
 

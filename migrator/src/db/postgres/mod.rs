@@ -192,11 +192,14 @@ fn database_verdict(code: Option<&str>, message: &str, options: &PgConnectOption
                  (postgres://postgres@localhost/{database})"
             ),
         ),
-        Some("28000") if message.contains("SSL off") => refuse(
-            RefusalKind::NotAllowed,
-            "the server accepts this user only over TLS: set sslmode=require (or verify-full)"
-                .into(),
-        ),
+        // PostgreSQL 15 says "no encryption", older releases "SSL off".
+        Some("28000") if message.contains("no encryption") || message.contains("SSL off") => {
+            refuse(
+                RefusalKind::NotAllowed,
+                "the server accepts this user only over TLS: set sslmode=require (or verify-full)"
+                    .into(),
+            )
+        }
         Some("28000") => refuse(
             RefusalKind::NotAllowed,
             "the server's pg_hba.conf does not let this user in from here; ask its \
