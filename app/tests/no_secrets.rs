@@ -60,6 +60,9 @@ fn forms(cluster: &PrivateCluster) -> Vec<(&'static str, String, i32)> {
     ]
 }
 
+/// One output to check: a label, the arguments, the environment.
+type Output<'a> = (&'a str, Vec<&'a str>, Vec<(&'a str, &'a str)>);
+
 /// A `pg_dump` in front of the real one that writes its arguments to `args.txt`.
 fn recording_pg_dump(dir: &Path) -> String {
     let real = std::process::Command::new("sh")
@@ -129,7 +132,7 @@ async fn no_output_holds_the_password_in_any_url_form() {
     let mut connected = 0;
     for (form, url, code) in forms(&cluster) {
         let wait = ["--wait-timeout", "1"];
-        let runs: Vec<(&str, Vec<&str>, Vec<(&str, &str)>)> = vec![
+        let runs: Vec<Output<'_>> = vec![
             ("smart migrator, --backup", vec!["--backup"], vec![]),
             ("current", vec!["current"], vec![]),
             ("current -v", vec!["current", "-v"], vec![]),
