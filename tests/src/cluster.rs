@@ -93,6 +93,11 @@ impl PrivateCluster {
         self.path("ca.crt")
     }
 
+    /// The folder of its Unix socket (`.s.PGSQL.<port>` inside).
+    pub fn socket_dir(&self) -> PathBuf {
+        self.path("sock")
+    }
+
     /// The TCP port it listens on (127.0.0.1 only).
     pub fn port(&self) -> u16 {
         self.port
@@ -125,8 +130,14 @@ impl PrivateCluster {
         self.url_on("127.0.0.1", user, password, database, params)
     }
 
-    /// Runs SQL as the superuser over the cluster's socket; returns the output rows.
+    /// Runs SQL as the superuser in the `postgres` database; returns the output rows.
     pub fn psql(&self, sql: &str) -> Result<String> {
+        self.psql_in("postgres", sql)
+    }
+
+    /// Runs SQL as the superuser in `database` over the cluster's socket; returns the
+    /// output rows.
+    pub fn psql_in(&self, database: &str, sql: &str) -> Result<String> {
         let output = self
             .command("psql")
             .args([
@@ -139,8 +150,8 @@ impl PrivateCluster {
                 "-U",
                 "postgres",
                 "-d",
-                "postgres",
             ])
+            .arg(database)
             .arg("-h")
             .arg(self.path("sock"))
             .arg("-p")

@@ -145,3 +145,22 @@ async fn require_over_a_unix_socket_is_refused_with_the_reason() -> Result<()> {
     assert!(message.contains("sslmode=prefer"), "{message}");
     Ok(())
 }
+
+#[tokio::test]
+async fn mysql_required_tls_on_a_server_without_it_is_refused_at_once() -> Result<()> {
+    // The shared MariaDB runs without TLS, which makes the refusal testable here.
+    let db = TestDb::mysql().await?;
+    let url = format!("{}?ssl-mode=REQUIRED", db.url());
+    let (error, took) = refusal(&url).await;
+    assert!(took < Duration::from_secs(5), "waited {took:?}");
+    assert!(
+        matches!(&error, DbError::Refused { refusal, .. } if refusal.kind == RefusalKind::Tls),
+        "{error}"
+    );
+    assert!(error.to_string().contains("ssl-mode=PREFERRED"), "{error}");
+    let missing_ca = format!("{}?ssl-mode=VERIFY_IDENTITY", db.url());
+    let (error, _) = refusal(&missing_ca).await;
+    assert!(matches!(error, DbError::TlsSetting { .. }), "{error}");
+    assert!(error.to_string().contains("ssl-ca"), "{error}");
+    Ok(())
+}
