@@ -22,6 +22,7 @@
 //! `DGS_TEST_KEEP_DB=1` keeps the databases for a post-mortem.
 
 pub mod cluster;
+pub mod mariadb;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};

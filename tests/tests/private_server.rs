@@ -142,3 +142,58 @@ async fn a_tls_only_password_server_is_reached_or_refused_by_name() -> Result<()
     assert!(!error.contains("odd:chars"), "{error}");
     Ok(())
 }
+
+/// Whether the MySQL session is encrypted (`Ssl_cipher` is set).
+async fn mysql_encrypted(url: &str) -> Result<bool> {
+    let mut db = Database::connect(url, &Wait::default()).await?;
+    let Database::Mysql(conn) = &mut db else {
+        anyhow::bail!("not MySQL");
+    };
+    let cipher: (String, String) = sqlx::query_as("SHOW SESSION STATUS LIKE 'Ssl_cipher'")
+        .fetch_one(conn)
+        .await?;
+    Ok(!cipher.1.is_empty())
+}
+
+#[tokio::test]
+async fn a_tls_only_mariadb_is_reached_or_refused_by_name() -> Result<()> {
+    let server = workspace_tests::mariadb::PrivateMariadb::start()?;
+    let ca = server.ca_cert();
+    let ca = ca.display();
+    assert!(mysql_encrypted(&server.url_on("127.0.0.1", "ssl-mode=REQUIRED")).await?);
+    assert!(
+        mysql_encrypted(&server.url_on("127.0.0.1", "")).await?,
+        "PREFERRED encrypts"
+    );
+    let identity = server.url_on(
+        "localhost",
+        &format!("ssl-mode=VERIFY_IDENTITY&ssl-ca={ca}"),
+    );
+    assert!(mysql_encrypted(&identity).await?);
+    let verify_ca = server.url_on("127.0.0.1", &format!("ssl-mode=VERIFY_CA&ssl-ca={ca}"));
+    assert!(mysql_encrypted(&verify_ca).await?);
+
+    let wrong_name = server.url_on(
+        "127.0.0.1",
+        &format!("ssl-mode=VERIFY_IDENTITY&ssl-ca={ca}"),
+    );
+    let (kind, message) = refused(&wrong_name).await?;
+    assert_eq!(kind, RefusalKind::Tls, "{message}");
+    assert!(message.contains("ssl-mode=VERIFY_CA"), "{message}");
+    let (kind, message) = refused(&server.url_on("127.0.0.1", "ssl-mode=DISABLED")).await?;
+    assert_eq!(kind, RefusalKind::Authentication, "{message}");
+    assert!(message.contains("ssl-mode=REQUIRED"), "{message}");
+
+    // mysqldump (MariaDB's) verifies the server too, over TCP to the URL's port.
+    let backups = tempfile::tempdir()?;
+    let backup = migrator::workflow::backup::backup(&identity, backups.path(), "base")?;
+    assert!(backup.bytes > 0);
+    // Without the TLS flags the server turns the dump tool away: the flags did reach it.
+    let plain = server.url_on("127.0.0.1", "ssl-mode=DISABLED");
+    let error = migrator::workflow::backup::backup(&plain, &backups.path().join("plain"), "base")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(error.contains("Access denied"), "{error}");
+    Ok(())
+}

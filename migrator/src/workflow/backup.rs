@@ -213,8 +213,7 @@ fn mysql_dump(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupErr
                 "--triggers",
                 "--no-tablespaces",
             ])
-            .arg(format!("--host={}", options.get_host()))
-            .arg(format!("--port={}", options.get_port()))
+            .args(mysql_place_args(&options))
             .arg(format!("--user={}", options.get_username()))
             .args(mysql_tls_args(&tls, is_mariadb_tool(tool)))
             .arg(&database)
@@ -255,6 +254,20 @@ fn mysql_dump(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupErr
         return Ok(Backup { path, bytes });
     }
     Err(BackupError::ToolMissing { tool: last_missing })
+}
+
+/// Where the dump tool connects: the socket the URL names, or TCP to its host and port
+/// (`--protocol=TCP`, since the MySQL tools take `localhost` to mean the default socket,
+/// which may be another server than the URL's port).
+fn mysql_place_args(options: &sqlx::mysql::MySqlConnectOptions) -> Vec<String> {
+    match options.get_socket() {
+        Some(socket) => vec![format!("--socket={}", socket.display())],
+        None => vec![
+            "--protocol=TCP".to_owned(),
+            format!("--host={}", options.get_host()),
+            format!("--port={}", options.get_port()),
+        ],
+    }
 }
 
 /// Whether the dump tool is MariaDB's, whose TLS flags differ from MySQL's (`--ssl` and

@@ -169,9 +169,16 @@ fn database_verdict(
         Some(1053) => Verdict::Wait("the server is shutting down".into()),
         Some(1045) => refuse(
             RefusalKind::Authentication,
-            "check the user and password in DATABASE_URL (percent-encode / ? # @ : and % in \
-             a password); MySQL also says this for a user that does not exist"
-                .into(),
+            format!(
+                "check the user and password in DATABASE_URL (percent-encode / ? # @ : and % \
+                 in a password); the server says the same for a user that does not exist{}",
+                if tls.mode == TlsMode::Disable {
+                    ", and MariaDB for a connection without TLS when it requires TLS \
+                     (ssl-mode=REQUIRED)"
+                } else {
+                    ""
+                }
+            ),
         ),
         Some(1044) => refuse(
             RefusalKind::NotAllowed,
