@@ -130,7 +130,7 @@ async fn apply_stamp_records_without_running_and_repairs_unknown_revisions() {
     assert_eq!(log(&db).await, vec!["aaaa stamp_up", "bbbb stamp_up"]);
 
     // A version table naming a revision no file defines stops an upgrade (bad input) ...
-    db.execute_script("INSERT INTO schema_migrations VALUES ('zzzz')")
+    db.execute_script("INSERT INTO dgs_schema_version VALUES ('zzzz')")
         .await
         .unwrap();
     let mut database = connect(&db).await;

@@ -1,5 +1,5 @@
 //! `migrate` with no subcommand: the smart migrator of the migration guide. Resolves the
-//! environment (`DGS_ENV`, `DATABASE_URL`, `DGS_BACKUP_DIR`, through
+//! environment (`DGS_ENV`, `DATABASE_URL`, `DGS_BACKUP_DIR`, `DGS_VERSION_TABLE`, through
 //! [`workflow::EnvConfig`] as an application migrating on boot does) and the flags into
 //! [`workflow::Options`], runs the workflow, and prints what happened in the guide's words.
 
@@ -54,6 +54,7 @@ pub async fn run(
         wait: settings.wait,
         lock_timeout: settings.lock_timeout,
         filter: settings.filter.clone(),
+        history_tables: settings.history_tables.clone(),
         ..config
             .options(app.name, &settings.dir)
             .map_err(workflow_exit)?
