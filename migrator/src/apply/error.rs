@@ -109,7 +109,8 @@ impl ApplyError {
             Self::Db(
                 DbError::UnknownScheme { .. }
                 | DbError::BadUrl { .. }
-                | DbError::Unsupported { .. },
+                | DbError::Unsupported { .. }
+                | DbError::ForeignHistoryTable(_),
             ) => ErrorClass::Input,
             Self::Db(_) | Self::Statement(_) | Self::Partial(_) => ErrorClass::MigrationFailed,
             Self::Revision(_)
