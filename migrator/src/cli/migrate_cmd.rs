@@ -38,7 +38,13 @@ pub async fn run(
     args: &MigrateArgs,
     out: &Output,
 ) -> Result<Code, Exit> {
-    let mut config = EnvConfig::from_env().map_err(workflow_exit)?;
+    // DGS_VERSION_TABLE was read by clap already, and `--version-table` wins over it.
+    let mut config = EnvConfig::from_lookup(|name| {
+        (name != workflow::env::VERSION_TABLE_VAR)
+            .then(|| std::env::var(name).ok())
+            .flatten()
+    })
+    .map_err(workflow_exit)?;
     // `--database-url` (or DATABASE_URL, which clap also reads) wins over the environment.
     if let Some(url) = settings
         .database_url
