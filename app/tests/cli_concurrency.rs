@@ -70,7 +70,7 @@ async fn cli_processes_upgrading_at_once_apply_each_revision_exactly_once() {
     let pids = project.query("SELECT DISTINCT pid::text FROM runs").await;
     assert_eq!(pids.len(), 1, "every revision ran in the same session");
     let log = project
-        .query("SELECT revision || ' ' || direction FROM schema_migrations_log ORDER BY id")
+        .query("SELECT revision || ' ' || direction FROM dgs_schema_version_log ORDER BY id")
         .await;
     assert_eq!(
         log,

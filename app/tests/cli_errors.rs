@@ -137,7 +137,7 @@ async fn cli_lock_timeout_names_the_holder_and_unreachable_exits_3() {
     assert_eq!(runs.each_ref().map(|r| r.code), [4, 3]);
     assert_cli_snapshot!("lock_timeout_and_unreachable", transcripts(&runs));
     let history = project
-        .query("SELECT tablename::text FROM pg_tables WHERE tablename LIKE 'schema_migrations%'")
+        .query("SELECT tablename::text FROM pg_tables WHERE tablename LIKE 'dgs_schema_version%'")
         .await;
     assert!(
         history.is_empty(),

@@ -71,7 +71,7 @@ async fn production_backs_up_before_applying_and_the_dump_restores() {
         .await
         .unwrap();
     assert_eq!(slugs, ["acme"]);
-    let version: Vec<String> = sqlx::query_scalar("SELECT revision::text FROM schema_migrations")
+    let version: Vec<String> = sqlx::query_scalar("SELECT revision::text FROM dgs_schema_version")
         .fetch_all(&mut conn)
         .await
         .unwrap();
@@ -219,7 +219,7 @@ async fn replicas_starting_together_back_up_and_apply_once() {
     );
     let ups = project
         .query(
-            "SELECT revision::text FROM schema_migrations_log \
+            "SELECT revision::text FROM dgs_schema_version_log \
              WHERE direction = 'up' ORDER BY id",
         )
         .await;

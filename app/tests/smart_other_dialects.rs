@@ -73,7 +73,7 @@ async fn example_app_from_an_empty_history(db: TestDb, spelling: Spelling) {
         "{file}"
     );
     let mut tables = project.query(spelling.tables).await;
-    tables.retain(|t| !t.starts_with("schema_migrations"));
+    tables.retain(|t| !t.starts_with("dgs_schema_version"));
     assert_eq!(tables, MODEL_TABLES);
 
     let check = project.migrate(&["check"]).expect(0);
@@ -104,7 +104,7 @@ async fn example_app_from_an_empty_history(db: TestDb, spelling: Spelling) {
 
     project.migrate(&["downgrade", "base"]).expect(0);
     let mut left = project.query(spelling.tables).await;
-    left.retain(|t| !t.starts_with("schema_migrations"));
+    left.retain(|t| !t.starts_with("dgs_schema_version"));
     assert_eq!(left, Vec::<String>::new());
     project.migrate(&["upgrade"]).expect(0);
     project.migrate(&["check"]).expect(0);

@@ -35,7 +35,10 @@ pub async fn compare(
     filter: &SchemaFilter,
 ) -> Result<Comparison, DbError> {
     let dialect = db.dialect();
-    let filter = filter.clone().with_namespaces_of(target);
+    let filter = filter
+        .clone()
+        .with_namespaces_of(target)
+        .with_declared_tables(target);
     let current = db.inspect(&filter).await?;
     let mut target = target.clone();
     target.normalize_default_namespace(dialect.default_namespace());

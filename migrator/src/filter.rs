@@ -1,15 +1,22 @@
 //! Which part of a database the models manage: the namespaces introspection reads, and the
 //! table name patterns it includes or leaves out. Everything outside the filter (the
-//! migrator's own version tables, tables another tool owns) is invisible to the diff, so it
+//! migrator's own history tables, tables another tool owns) is invisible to the diff, so it
 //! can never be proposed for a change.
+//!
+//! Two sets of names are always left out: the migrator's history tables under their
+//! configured names ([`SchemaFilter::with_history_tables`]), and the history tables of
+//! other migration tools ([`FOREIGN_TABLES`]: Rails' `schema_migrations` and
+//! `ar_internal_metadata`, Alembic's `alembic_version`, Flyway's `flyway_schema_history`,
+//! ...), unless the models declare a table of that name, which is then the user's
+//! ([`SchemaFilter::with_declared_tables`]).
 
 use std::fmt;
 
 use schema_runtime::schema::{QualifiedName, Schema};
 
-/// The migrator's own bookkeeping tables, excluded from introspection by default so that
-/// they never show up as drift ("table not in the models").
-pub const MIGRATOR_TABLES: &[&str] = &["schema_migrations", "schema_migrations_log"];
+use crate::db::HistoryTables;
+
+pub use crate::db::foreign::FOREIGN_TABLES;
 
 /// The namespace every filter reads: where unqualified model names live on PostgreSQL.
 pub const DEFAULT_NAMESPACE: &str = "public";
@@ -17,24 +24,28 @@ pub const DEFAULT_NAMESPACE: &str = "public";
 /// What introspection reads: namespaces, then table name patterns within them.
 ///
 /// A table is managed when its namespace is listed, it matches an include pattern (or
-/// there are none), and it matches no exclude pattern.
+/// there are none), it matches no exclude pattern, and it is neither one of the migrator's
+/// history tables nor another tool's (names compared without regard to case, as the
+/// servers fold or compare them).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SchemaFilter {
     namespaces: Vec<String>,
     include: Vec<TablePattern>,
     exclude: Vec<TablePattern>,
+    history: HistoryTables,
+    foreign: Vec<&'static str>,
 }
 
 impl Default for SchemaFilter {
-    /// `public` only, every table but the [`MIGRATOR_TABLES`].
+    /// `public` only, every table but the default history tables (`dgs_schema_version`,
+    /// `_log`, `_lock`) and the [`FOREIGN_TABLES`].
     fn default() -> Self {
         Self {
             namespaces: vec![DEFAULT_NAMESPACE.to_string()],
             include: Vec::new(),
-            exclude: MIGRATOR_TABLES
-                .iter()
-                .map(|name| TablePattern::exact(name))
-                .collect(),
+            exclude: Vec::new(),
+            history: HistoryTables::default(),
+            foreign: FOREIGN_TABLES.iter().map(|(name, _)| *name).collect(),
         }
     }
 }
@@ -42,7 +53,8 @@ impl Default for SchemaFilter {
 impl SchemaFilter {
     /// Builds a filter from the strings a user writes in configuration or on the command
     /// line: extra namespaces (`public` is always read), include patterns and exclude
-    /// patterns (added to the default exclusion of the [`MIGRATOR_TABLES`]).
+    /// patterns (added to the default exclusion of the history tables and the
+    /// [`FOREIGN_TABLES`]).
     ///
     /// A pattern is a table name glob (`*` any run of characters, `?` one character),
     /// optionally schema-qualified (`audit.*`); an unqualified pattern matches the table
@@ -86,6 +98,29 @@ impl SchemaFilter {
         self
     }
 
+    /// Leaves out the history tables of these names instead of the default ones.
+    pub fn with_history_tables(mut self, tables: &HistoryTables) -> Self {
+        self.history = tables.clone();
+        self
+    }
+
+    /// The history tables the filter leaves out, which are those the migrator writes.
+    pub fn history_tables(&self) -> &HistoryTables {
+        &self.history
+    }
+
+    /// Manages the tables of `schema` (the models) that have another tool's table name:
+    /// a model named `schema_migrations` is the user's table, not Rails' bookkeeping.
+    pub fn with_declared_tables(mut self, schema: &Schema) -> Self {
+        self.foreign.retain(|name| {
+            !schema
+                .tables
+                .iter()
+                .any(|t| t.name.name.eq_ignore_ascii_case(name))
+        });
+        self
+    }
+
     /// The namespaces to read, `public` first.
     pub fn namespaces(&self) -> &[String] {
         &self.namespaces
@@ -93,9 +128,12 @@ impl SchemaFilter {
 
     /// True when introspection should report the table `name` in `namespace`.
     pub fn manages(&self, namespace: &str, name: &str) -> bool {
+        let named = |n: &str| n.eq_ignore_ascii_case(name);
         self.namespaces.iter().any(|n| n == namespace)
             && (self.include.is_empty() || self.include.iter().any(|p| p.matches(namespace, name)))
             && !self.exclude.iter().any(|p| p.matches(namespace, name))
+            && !self.history.names().into_iter().any(named)
+            && !self.foreign.iter().any(|n| named(n))
     }
 
     /// Like [`SchemaFilter::manages`], for a schema-model name (`None` is `public`).
@@ -129,14 +167,6 @@ impl TablePattern {
             namespace: namespace.map(Glob::new),
             table: Glob::new(table),
         })
-    }
-
-    /// A pattern matching exactly this table name in any namespace.
-    fn exact(name: &str) -> Self {
-        Self {
-            namespace: None,
-            table: Glob::new(name),
-        }
     }
 
     /// True when the pattern covers this table.
@@ -238,10 +268,53 @@ mod tests {
         let filter = SchemaFilter::default();
         assert_eq!(filter.namespaces(), ["public"]);
         assert!(filter.manages("public", "orders"));
-        assert!(!filter.manages("public", "schema_migrations"));
-        assert!(!filter.manages("public", "schema_migrations_log"));
-        assert!(filter.manages("public", "schema_migrations_2"));
+        assert!(!filter.manages("public", "dgs_schema_version"));
+        assert!(!filter.manages("public", "dgs_schema_version_log"));
+        assert!(!filter.manages("public", "dgs_schema_version_lock"));
+        assert!(filter.manages("public", "dgs_schema_version_2"));
         assert!(!filter.manages("audit", "orders"), "audit is not read");
+    }
+
+    #[test]
+    fn other_tools_tables_are_left_alone_unless_the_models_declare_them() {
+        let filter = SchemaFilter::default();
+        for name in [
+            "schema_migrations",
+            "ar_internal_metadata",
+            "alembic_version",
+            "flyway_schema_history",
+            "django_migrations",
+            "SequelizeMeta",
+            "sequelizemeta",
+        ] {
+            assert!(!filter.manages("public", name), "{name}");
+        }
+        let mut models = Schema::default();
+        models
+            .tables
+            .push(schema_runtime::schema::Table::new(QualifiedName::new(
+                "schema_migrations",
+            )));
+        let filter = filter.with_declared_tables(&models);
+        assert!(filter.manages("public", "schema_migrations"));
+        assert!(!filter.manages("public", "ar_internal_metadata"));
+    }
+
+    #[test]
+    fn a_configured_version_table_replaces_the_default() {
+        let tables = HistoryTables::new("ops_versions").unwrap();
+        let filter = SchemaFilter::default().with_history_tables(&tables);
+        assert!(!filter.manages("public", "ops_versions"));
+        assert!(!filter.manages("public", "ops_versions_log"));
+        assert!(!filter.manages("public", "ops_versions_lock"));
+        assert!(filter.manages("public", "dgs_schema_version"));
+        assert_eq!(filter.history_tables(), &tables);
+        let folded = SchemaFilter::default()
+            .with_history_tables(&HistoryTables::new("OpsVersions").unwrap());
+        assert!(
+            !folded.manages("public", "opsversions"),
+            "PostgreSQL folds unquoted names"
+        );
     }
 
     #[test]
@@ -281,7 +354,7 @@ mod tests {
         assert!(!filter.manages("public", "users"));
         assert!(!filter.manages("public", "app_cache"));
         assert!(
-            !filter.manages("public", "schema_migrations"),
+            !filter.manages("public", "dgs_schema_version"),
             "defaults stay"
         );
     }

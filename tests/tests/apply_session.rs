@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use apply_kit::{connect, heads, ids, log, options, table_exists, upgrade_heads, History};
 use migrator::apply::{ApplyError, ApplyOptions, ErrorClass, Session};
-use migrator::db::{Database, DbError, Wait, MIGRATION_LOCK_KEY};
+use migrator::db::{Database, DbError, HistoryTables, Wait, MIGRATION_LOCK_KEY};
 use migrator::revision::{RevisionError, Target};
 use sqlx::{Connection, PgConnection};
 use workspace_tests::TestDb;
@@ -130,7 +130,7 @@ async fn apply_stamp_records_without_running_and_repairs_unknown_revisions() {
     assert_eq!(log(&db).await, vec!["aaaa stamp_up", "bbbb stamp_up"]);
 
     // A version table naming a revision no file defines stops an upgrade (bad input) ...
-    db.execute_script("INSERT INTO schema_migrations VALUES ('zzzz')")
+    db.execute_script("INSERT INTO dgs_schema_version VALUES ('zzzz')")
         .await
         .unwrap();
     let mut database = connect(&db).await;
@@ -341,4 +341,70 @@ async fn apply_sessions_started_at_once_apply_each_revision_exactly_once() {
         .unwrap();
     assert_eq!(rows, vec!["aaaa", "bbbb"]);
     assert_eq!(log(&db).await, vec!["aaaa up", "bbbb up"]);
+}
+
+#[tokio::test]
+async fn apply_a_foreign_version_table_stops_the_session_and_releases_the_lock() {
+    let db = TestDb::postgres().await.unwrap();
+    db.execute_script(
+        "CREATE TABLE schema_migrations (version varchar PRIMARY KEY);
+         INSERT INTO schema_migrations VALUES ('20240101000000');",
+    )
+    .await
+    .unwrap();
+    let rails = ApplyOptions {
+        history_tables: HistoryTables::legacy(),
+        ..options()
+    };
+    let mut database = connect(&db).await;
+    let error = Session::begin(&mut database, rails).await.unwrap_err();
+    let ApplyError::Db(DbError::ForeignHistoryTable(foreign)) = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(foreign.table, "schema_migrations");
+    assert_eq!(foreign.columns, ["version"]);
+    assert_eq!(foreign.tool, Some("Rails (Active Record) or dbmate"));
+    assert_eq!(error.class(), ErrorClass::Input);
+    assert!(!table_exists(&db, "schema_migrations_log").await);
+    // The lock was released: the default name, which Rails does not use, works at once.
+    let history = History::new();
+    history.add("aaaa", &[], "CREATE TABLE a (id int);", "DROP TABLE a;");
+    assert_eq!(upgrade_heads(&db, &history.load()).await, ids(&["aaaa"]));
+    assert_eq!(heads(&db).await, ["aaaa"]);
+}
+
+#[tokio::test]
+async fn apply_a_session_carries_the_previous_history_over_once() {
+    let db = TestDb::postgres().await.unwrap();
+    let history = branch_and_merge();
+    let set = history.load();
+    upgrade_heads(&db, &set).await;
+    db.execute_script(
+        "ALTER TABLE dgs_schema_version RENAME TO schema_migrations;
+         ALTER TABLE dgs_schema_version_log RENAME TO schema_migrations_log;",
+    )
+    .await
+    .unwrap();
+    let mut database = connect(&db).await;
+    let tables = HistoryTables::default();
+    assert_eq!(
+        migrator::apply::read_heads(&mut database, &tables)
+            .await
+            .unwrap(),
+        ids(&["dddd"]),
+        "a read-only look finds the previous tables"
+    );
+    assert!(table_exists(&db, "schema_migrations").await);
+    let session = Session::begin(&mut database, options()).await.unwrap();
+    assert_eq!(
+        session.carried_over().map(ToString::to_string).as_deref(),
+        Some("carried the history over from schema_migrations to dgs_schema_version")
+    );
+    session.finish().await.unwrap();
+    assert!(!table_exists(&db, "schema_migrations").await);
+    assert_eq!(heads(&db).await, ["dddd"]);
+    assert_eq!(log(&db).await.len(), 4);
+    let session = Session::begin(&mut database, options()).await.unwrap();
+    assert!(session.carried_over().is_none());
+    session.finish().await.unwrap();
 }

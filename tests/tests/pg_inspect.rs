@@ -84,8 +84,8 @@ CREATE TABLE measurements (id bigint NOT NULL, taken date NOT NULL) PARTITION BY
 CREATE TABLE measurements_2024 PARTITION OF measurements
     FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 
-CREATE TABLE schema_migrations (revision text PRIMARY KEY);
-CREATE TABLE schema_migrations_log (id bigserial PRIMARY KEY);
+CREATE TABLE dgs_schema_version (revision text PRIMARY KEY);
+CREATE TABLE dgs_schema_version_log (id bigserial PRIMARY KEY);
 CREATE TABLE other.unmanaged (id int PRIMARY KEY);
 CREATE VIEW order_totals AS SELECT customer_id, sum(total) AS total FROM "Order" GROUP BY 1;
 CREATE MATERIALIZED VIEW order_counts AS SELECT count(*) AS n FROM "Order";

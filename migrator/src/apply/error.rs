@@ -114,7 +114,8 @@ impl ApplyError {
                 DbError::UnknownScheme { .. }
                 | DbError::BadUrl { .. }
                 | DbError::TlsSetting { .. }
-                | DbError::Unsupported { .. },
+                | DbError::Unsupported { .. }
+                | DbError::ForeignHistoryTable(_),
             ) => ErrorClass::Input,
             Self::Db(_) | Self::Statement(_) | Self::Partial(_) => ErrorClass::MigrationFailed,
             Self::Revision(_)

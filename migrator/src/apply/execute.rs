@@ -58,7 +58,7 @@ impl Step<'_> {
 /// Runs steps against one connection, recording them with one dialect's history SQL.
 pub(super) struct Executor<'d> {
     pub db: &'d mut Database,
-    pub history: HistorySql,
+    pub history: &'d HistorySql,
     /// `user@host` of this machine, for the log's `applied_by`.
     pub client: Option<&'d str>,
 }

@@ -3,7 +3,9 @@
 //!
 //! A run is a [`Session`]: it takes the migration lock (a PostgreSQL advisory lock held for
 //! the whole run, so replicas deploying at once apply each revision exactly once while the
-//! others wait and then find nothing to do), creates the history tables if missing, checks
+//! others wait and then find nothing to do), checks that the tables under the configured
+//! history names are the migrator's (carrying the previous build's `schema_migrations`
+//! over to `dgs_schema_version`), creates the history tables if missing, checks
 //! that every applied file still has the checksum it was applied with, and runs the plan the
 //! revision graph yields, one revision at a time:
 //!
@@ -39,6 +41,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::db::HistoryTables;
 use crate::revision::{RevisionFile, RevisionId};
 
 pub use autogen::{
@@ -48,7 +51,7 @@ pub use autogen::{
 pub use checksums::{changed_checksums, ChangedChecksum};
 pub use error::{ApplyError, ErrorClass, PartialFailure, PartialReason, StatementFailure};
 pub use offline::{offline_script, OfflineRange};
-pub use session::{read_heads, Session};
+pub use session::{read_heads, CarriedOver, Session};
 
 /// How a run behaves.
 #[derive(Clone, Debug)]
@@ -59,6 +62,8 @@ pub struct ApplyOptions {
     /// run (Flyway's `repair`): for an edit made on purpose, such as a comment or a fix
     /// already applied by hand.
     pub accept_changed_checksums: bool,
+    /// The history tables' names (default `dgs_schema_version` and its `_log`, `_lock`).
+    pub history_tables: HistoryTables,
 }
 
 impl Default for ApplyOptions {
@@ -66,6 +71,7 @@ impl Default for ApplyOptions {
         Self {
             lock_timeout: Duration::from_secs(60),
             accept_changed_checksums: false,
+            history_tables: HistoryTables::default(),
         }
     }
 }

@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::db::{HeadChange, HistorySql, LogAction, LogDuration, LogEntry};
+use crate::db::{HeadChange, HistorySql, HistoryTables, LogAction, LogDuration, LogEntry};
 use crate::dialect::Dialect;
 use crate::revision::{
     ResolvedTarget, RevisionError, RevisionFile, RevisionId, RevisionSet, Target,
@@ -61,14 +61,18 @@ impl fmt::Display for OfflineRange {
     }
 }
 
-/// The SQL script that moves a database at `range.from` to `range.to`.
+/// The SQL script that moves a database at `range.from` to `range.to`, keeping its history
+/// in `tables`. No database is read, so nothing is checked or carried over: a database
+/// still at the previous build's `schema_migrations` needs one online run first, or a
+/// script written for `--version-table schema_migrations`.
 pub fn offline_script(
     set: &RevisionSet,
     dialect: Dialect,
     direction: Direction,
     range: &OfflineRange,
+    tables: &HistoryTables,
 ) -> Result<String, ApplyError> {
-    let history = HistorySql::for_dialect(dialect)?;
+    let history = HistorySql::for_dialect(dialect, tables)?;
     check_dialect(set, dialect)?;
     let mut applied = match (&range.from, direction) {
         (None, Direction::Up) => BTreeSet::new(),

@@ -2,7 +2,10 @@
 //! from [`Session::begin`] to [`Session::finish`]. It reads where the database stands,
 //! checks the applied files' checksums, and runs upgrade, downgrade and stamp plans.
 
-use crate::db::{Database, DbError, HeadChange, HistorySql, LogAction, LogDuration, LogEntry};
+use crate::db::{
+    Database, DbError, HeadChange, HistorySql, HistoryStatus, HistoryTables, LogAction,
+    LogDuration, LogEntry,
+};
 use crate::dialect::Dialect;
 use crate::revision::{
     ResolvedTarget, RevisionError, RevisionFile, RevisionId, RevisionSet, Target,
@@ -17,6 +20,26 @@ use super::{AppliedStep, ApplyOptions, ApplyReport, Direction, Progress};
 /// A progress callback.
 type ProgressFn<'a> = Box<dyn FnMut(Progress<'_>) + Send + 'a>;
 
+/// The previous build's history tables, renamed to the configured ones by
+/// [`Session::begin`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CarriedOver {
+    /// The previous version table (`schema_migrations`).
+    pub from: String,
+    /// The version table now (`dgs_schema_version`).
+    pub to: String,
+}
+
+impl std::fmt::Display for CarriedOver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "carried the history over from {} to {}",
+            self.from, self.to
+        )
+    }
+}
+
 /// A migration run holding the migration lock for its whole life.
 ///
 /// Call [`Session::finish`] to release the lock, on the error path too. A session dropped
@@ -29,6 +52,8 @@ pub struct Session<'a> {
     progress: Option<ProgressFn<'a>>,
     /// False until the history tables are known to exist (see [`Session::begin_deferred`]).
     tables_ready: bool,
+    /// Set when this session renamed the previous build's tables.
+    carried_over: Option<CarriedOver>,
 }
 
 impl std::fmt::Debug for Session<'_> {
@@ -42,12 +67,13 @@ impl std::fmt::Debug for Session<'_> {
 
 impl<'a> Session<'a> {
     /// Takes the migration lock (waiting up to `options.lock_timeout`, then failing with
-    /// the holder's pid, application name, client address and since when) and creates the
-    /// history tables if they are missing.
+    /// the holder's pid, application name, client address and since when), checks the
+    /// history tables (see [`Session::begin_deferred`]) and creates them if they are
+    /// missing.
     pub async fn begin(db: &'a mut Database, options: ApplyOptions) -> Result<Self, ApplyError> {
         let mut session = Self::begin_deferred(db, options).await?;
         if let Err(error) = session.ensure_tables().await {
-            let _ = session.db.unlock().await;
+            session.release_after_error().await;
             return Err(error);
         }
         Ok(session)
@@ -56,20 +82,65 @@ impl<'a> Session<'a> {
     /// Takes the migration lock like [`Session::begin`] but creates the history tables
     /// only when a plan is about to write to them, so a run that ends up changing nothing
     /// (nothing pending, or a failed pre-migration backup) leaves the database untouched.
+    ///
+    /// Under the lock, before anything is written, it checks the tables of the configured
+    /// names ([`ApplyOptions::history_tables`]): another tool's table under one of them is
+    /// an error that leaves it untouched, and the previous build's tables
+    /// (`schema_migrations`, when the default name is configured) are renamed to the
+    /// configured ones, once ([`Session::carried_over`]).
     pub async fn begin_deferred(
         db: &'a mut Database,
         options: ApplyOptions,
     ) -> Result<Self, ApplyError> {
-        let history = HistorySql::for_dialect(db.dialect())?;
-        db.lock(options.lock_timeout).await?;
-        Ok(Self {
+        let history = HistorySql::for_dialect(db.dialect(), &options.history_tables)?;
+        db.lock(&options.history_tables, options.lock_timeout)
+            .await?;
+        let mut session = Self {
             db,
             options,
             history,
             client: client_identity(),
             progress: None,
             tables_ready: false,
-        })
+            carried_over: None,
+        };
+        if let Err(error) = session.prepare_tables().await {
+            session.release_after_error().await;
+            return Err(error);
+        }
+        Ok(session)
+    }
+
+    /// The carry-over this session did when it began, if any.
+    pub fn carried_over(&self) -> Option<&CarriedOver> {
+        self.carried_over.as_ref()
+    }
+
+    /// The shape check and the carry-over of [`Session::begin_deferred`].
+    async fn prepare_tables(&mut self) -> Result<(), ApplyError> {
+        let tables = self.options.history_tables.clone();
+        match self.db.history_status(&tables).await? {
+            HistoryStatus::Missing => {}
+            HistoryStatus::Present { complete } => self.tables_ready = complete,
+            HistoryStatus::Legacy { log } => {
+                let legacy = HistoryTables::legacy();
+                self.db.carry_over_history(&legacy, &tables, log).await?;
+                let carried = CarriedOver {
+                    from: legacy.version().to_owned(),
+                    to: tables.version().to_owned(),
+                };
+                tracing::info!("{carried}");
+                self.carried_over = Some(carried);
+                self.tables_ready = log;
+            }
+        }
+        Ok(())
+    }
+
+    async fn release_after_error(&mut self) {
+        if let Err(error) = self.db.unlock(&self.options.history_tables).await {
+            tracing::debug!(%error, "releasing the migration lock after an error failed");
+        }
     }
 
     /// Calls `callback` as each revision starts and finishes.
@@ -84,7 +155,7 @@ impl<'a> Session<'a> {
 
     /// The revisions the version table records as heads, sorted by id.
     pub async fn current_heads(&mut self) -> Result<Vec<RevisionId>, ApplyError> {
-        Ok(self.db.read_heads().await?)
+        Ok(self.db.read_heads(&self.options.history_tables).await?)
     }
 
     /// Every applied revision: the recorded heads and their ancestors. A recorded head no
@@ -209,7 +280,7 @@ impl<'a> Session<'a> {
 
     /// Releases the migration lock.
     pub async fn finish(self) -> Result<(), ApplyError> {
-        if !self.db.unlock().await? {
+        if !self.db.unlock(&self.options.history_tables).await? {
             tracing::warn!("the migration lock was not held at the end of the run");
         }
         Ok(())
@@ -228,7 +299,7 @@ impl<'a> Session<'a> {
         tracing::info!(revision = %file.revision, direction = direction.verb(), "running");
         let mut executor = Executor {
             db: self.db,
-            history: self.history,
+            history: &self.history,
             client: self.client.as_deref(),
         };
         let step = executor
@@ -249,7 +320,11 @@ impl<'a> Session<'a> {
         if self.tables_ready {
             return Ok(());
         }
-        if !self.db.history_complete().await? {
+        if !self
+            .db
+            .history_complete(&self.options.history_tables)
+            .await?
+        {
             let mut script = vec![self.history.begin().to_owned()];
             script.extend(self.history.create_tables());
             script.push(self.history.commit().to_owned());
@@ -267,7 +342,7 @@ impl<'a> Session<'a> {
         set: &RevisionSet,
         applied: &BTreeSet<RevisionId>,
     ) -> Result<(), ApplyError> {
-        let recorded = self.db.read_checksums().await?;
+        let recorded = self.db.read_checksums(&self.options.history_tables).await?;
         let changed = changed_checksums(set, applied, &recorded);
         if changed.is_empty() {
             return Ok(());
@@ -321,10 +396,29 @@ impl<'a> Session<'a> {
     }
 }
 
-/// The version table's heads without taking the lock or creating anything: what `current`
+/// The version table's heads without taking the lock or writing anything: what `current`
 /// shows, readable while another migrator runs. Empty for a database without history.
-pub async fn read_heads(db: &mut Database) -> Result<Vec<RevisionId>, ApplyError> {
-    Ok(db.read_heads().await?)
+///
+/// The tables are checked as a session checks them (another tool's table under the
+/// configured name is an error). History still under the previous build's name is read
+/// where it is: renaming it is left to the next session, which holds the lock.
+pub async fn read_heads(
+    db: &mut Database,
+    tables: &HistoryTables,
+) -> Result<Vec<RevisionId>, ApplyError> {
+    match db.history_status(tables).await? {
+        HistoryStatus::Legacy { .. } => {
+            let legacy = HistoryTables::legacy();
+            tracing::info!(
+                "reading the history from {}; the next upgrade carries it over to {}",
+                legacy.version(),
+                tables.version()
+            );
+            Ok(db.read_heads(&legacy).await?)
+        }
+        HistoryStatus::Missing => Ok(Vec::new()),
+        HistoryStatus::Present { .. } => Ok(db.read_heads(tables).await?),
+    }
 }
 
 /// The recorded heads and all their ancestors; a head no file defines is an error.

@@ -73,6 +73,7 @@ fn apply_offline_upgrade_prints_what_a_run_executes() {
         Dialect::Postgresql,
         Direction::Up,
         &range("heads"),
+        &HistoryTables::default(),
     )
     .unwrap();
     insta::assert_snapshot!(script);
@@ -81,8 +82,14 @@ fn apply_offline_upgrade_prints_what_a_run_executes() {
 #[test]
 fn apply_offline_downgrade_needs_a_start_and_walks_down() {
     let set = branchy();
-    let error =
-        offline_script(&set, Dialect::Postgresql, Direction::Down, &range("base")).unwrap_err();
+    let error = offline_script(
+        &set,
+        Dialect::Postgresql,
+        Direction::Down,
+        &range("base"),
+        &HistoryTables::default(),
+    )
+    .unwrap_err();
     assert!(matches!(error, ApplyError::OfflineDowngradeNeedsStart));
     assert_eq!(error.class(), ErrorClass::Input);
     let script = offline_script(
@@ -90,6 +97,7 @@ fn apply_offline_downgrade_needs_a_start_and_walks_down() {
         Dialect::Postgresql,
         Direction::Down,
         &range("dddd:aaaa"),
+        &HistoryTables::default(),
     )
     .unwrap();
     let dddd = script.find("Running downgrade dddd -> bbbb, cccc").unwrap();
@@ -102,7 +110,7 @@ fn apply_offline_downgrade_needs_a_start_and_walks_down() {
         "{script}"
     );
     assert!(
-        script.contains("UPDATE schema_migrations SET revision = 'aaaa' WHERE revision = 'bbbb'"),
+        script.contains("UPDATE dgs_schema_version SET revision = 'aaaa' WHERE revision = 'bbbb'"),
         "{script}"
     );
 }
@@ -114,6 +122,7 @@ fn apply_offline_range_already_reached_is_a_comment() {
         Dialect::Postgresql,
         Direction::Up,
         &range("dddd:heads"),
+        &HistoryTables::default(),
     )
     .unwrap();
     assert_eq!(
@@ -126,7 +135,14 @@ fn apply_offline_range_already_reached_is_a_comment() {
 #[test]
 fn apply_offline_refuses_another_dialect_and_irreversible_revisions() {
     let set = branchy();
-    let error = offline_script(&set, Dialect::Sqlite, Direction::Up, &range("head")).unwrap_err();
+    let error = offline_script(
+        &set,
+        Dialect::Sqlite,
+        Direction::Up,
+        &range("head"),
+        &HistoryTables::default(),
+    )
+    .unwrap_err();
     assert!(
         matches!(error, ApplyError::DialectMismatch { .. }),
         "{error}"
@@ -141,6 +157,7 @@ fn apply_offline_refuses_another_dialect_and_irreversible_revisions() {
         Dialect::Postgresql,
         Direction::Down,
         &range("head:base"),
+        &HistoryTables::default(),
     )
     .unwrap_err();
     assert!(matches!(error, ApplyError::Irreversible { .. }), "{error}");

@@ -7,9 +7,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::apply::{
-    offline_script, AppliedStep, ApplyReport, Direction, OfflineRange, Progress, Session,
-};
+use crate::apply::{offline_script, AppliedStep, ApplyReport, Direction, OfflineRange, Progress};
 use crate::db::humanize;
 use crate::dialect::Dialect;
 use crate::revision::{Anchor, RevisionFile, RevisionId, RevisionSet, Target};
@@ -70,7 +68,7 @@ pub async fn stamp(settings: &Settings, out: &Output, args: &StampArgs) -> Resul
     let set = settings.load()?;
     let target = parse_target(&set, &args.revision)?;
     let mut db = settings.connect().await?;
-    let mut session = Session::begin(&mut db, settings.apply_options(false)).await?;
+    let mut session = settings.begin_session(&mut db, out, false).await?;
     let outcome = async {
         let before = session.current_heads().await?;
         session.stamp(&set, &target).await?;
@@ -115,8 +113,9 @@ async fn run(
     accept_changed_checksums: bool,
 ) -> Result<Code, Exit> {
     let mut db = settings.connect().await?;
-    let mut session =
-        Session::begin(&mut db, settings.apply_options(accept_changed_checksums)).await?;
+    let mut session = settings
+        .begin_session(&mut db, out, accept_changed_checksums)
+        .await?;
     if out.format() == Format::Human {
         let printer = out.clone();
         session.on_progress(move |progress| {
@@ -220,7 +219,7 @@ fn offline(
         .dialect()
         .or_else(|| settings.database_url.as_deref().and_then(Dialect::from_url))
         .unwrap_or(Dialect::Postgresql);
-    let script = offline_script(set, dialect, direction, &range)?;
+    let script = offline_script(set, dialect, direction, &range, &settings.history_tables)?;
     out.line(script.trim_end());
     Ok(Code::Ok)
 }

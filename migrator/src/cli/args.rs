@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 
+use crate::db::history::DEFAULT_VERSION_TABLE;
+use crate::db::HistoryTables;
+
 /// The first line of `migrate --help`.
 const ABOUT: &str = "Code-first schema migrations: compare the models with the database, write \
 reviewed revision files, apply them safely.";
@@ -76,9 +79,21 @@ pub struct Args {
     pub include: Vec<String>,
 
     /// Leave tables matching this glob alone: never compared, created or dropped;
-    /// repeatable. The migrator's own tables are always left out.
+    /// repeatable. The migrator's own tables and other migration tools' history tables
+    /// (schema_migrations, alembic_version, ...) are always left out.
     #[arg(long, global = true, value_name = "PATTERN")]
     pub exclude: Vec<String>,
+
+    /// The migrator's version table; its log is NAME_log (and, on SQLite, its lock table
+    /// NAME_lock).
+    #[arg(
+        long,
+        global = true,
+        env = "DGS_VERSION_TABLE",
+        value_name = "NAME",
+        default_value = DEFAULT_VERSION_TABLE
+    )]
+    pub version_table: HistoryTables,
 
     /// The smart migrator's flags (used when no subcommand is given).
     #[command(flatten)]
@@ -325,6 +340,22 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_version_table_is_validated_and_defaults_to_ours() {
+        let args = Args::try_parse_from(["migrate", "current"]).unwrap();
+        assert_eq!(args.version_table, HistoryTables::default());
+        let args = Args::try_parse_from(["migrate", "current", "--version-table", "ops_versions"])
+            .unwrap();
+        assert_eq!(args.version_table.log(), "ops_versions_log");
+        let error =
+            Args::try_parse_from(["migrate", "--version-table", "x; drop", "current"]).unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        assert!(
+            error.to_string().contains("is not a plain identifier"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -71,7 +71,7 @@ pub async fn run(
     repo.ensure_nothing_staged().map_err(git_exit)?;
     let target = schema_cmd::target_schema(app, settings.dialect())?;
     let set = settings.load()?;
-    let synced = sync(settings, &set, &target).await?;
+    let synced = sync(settings, out, &set, &target).await?;
     let commit = match &synced {
         Synced::Generated { file, .. } | Synced::Merged { file, .. } => {
             Some(commit(&repo, file, &args.message)?)
@@ -90,9 +90,14 @@ pub async fn run(
 
 /// Upgrades to the heads, compares, and writes and applies the missing revision, all under
 /// the migration lock.
-async fn sync(settings: &Settings, set: &RevisionSet, target: &Schema) -> Result<Synced, Exit> {
+async fn sync(
+    settings: &Settings,
+    out: &Output,
+    set: &RevisionSet,
+    target: &Schema,
+) -> Result<Synced, Exit> {
     let mut db = settings.connect().await?;
-    let mut session = Session::begin(&mut db, settings.apply_options(false)).await?;
+    let mut session = settings.begin_session(&mut db, out, false).await?;
     let result = sync_locked(&mut session, settings, set, target).await;
     let finished = session.finish().await;
     let synced = result?;

@@ -43,6 +43,11 @@ pub async fn run(
 ) -> Result<Code, Exit> {
     let target = schema_cmd::target_schema(app, settings.dialect())?;
     let mut db = settings.connect().await?;
+    // Another tool's table under the version table's name is reported here too, before
+    // the comparison, which would only leave it out.
+    db.history_status(&settings.history_tables)
+        .await
+        .map_err(super::db_exit)?;
     let comparison = compare(&mut db, &target, &settings.filter)
         .await
         .map_err(super::db_exit)?;
@@ -74,7 +79,7 @@ async fn check_summary(
 ) -> Result<String, Exit> {
     let set = settings.load()?;
     let heads = set.heads();
-    let mut recorded = read_heads(db).await?;
+    let mut recorded = read_heads(db, &settings.history_tables).await?;
     recorded.sort();
     let mut expected = heads.clone();
     expected.sort();

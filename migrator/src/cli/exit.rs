@@ -10,7 +10,8 @@ pub enum Code {
     Ok = 0,
     /// 1: drift found (`check`).
     Drift = 1,
-    /// 2: bad usage or bad input (arguments, models, migration files).
+    /// 2: bad usage or bad input (arguments, models, migration files, another tool's table
+    /// under the version table's name).
     Usage = 2,
     /// 3: the database could not be reached.
     Unreachable = 3,

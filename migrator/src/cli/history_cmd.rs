@@ -63,7 +63,7 @@ struct CurrentReport<'a> {
 pub async fn current(settings: &Settings, out: &Output) -> Result<Code, Exit> {
     let set = settings.load()?;
     let mut db = settings.connect().await?;
-    let heads = read_heads(&mut db).await?;
+    let heads = read_heads(&mut db, &settings.history_tables).await?;
     let pending = pending(&set, &heads);
     let report = CurrentReport {
         heads: heads
@@ -126,7 +126,7 @@ pub async fn history(settings: &Settings, out: &Output, args: &HistoryArgs) -> R
     let set = settings.load()?;
     let current: Option<Vec<RevisionId>> = if args.indicate_current {
         let mut db = settings.connect().await?;
-        Some(read_heads(&mut db).await?)
+        Some(read_heads(&mut db, &settings.history_tables).await?)
     } else {
         None
     };

@@ -1,5 +1,5 @@
 //! `migrate` with no subcommand: the smart migrator of the migration guide. Resolves the
-//! environment (`DGS_ENV`, `DATABASE_URL`, `DGS_BACKUP_DIR`, through
+//! environment (`DGS_ENV`, `DATABASE_URL`, `DGS_BACKUP_DIR`, `DGS_VERSION_TABLE`, through
 //! [`workflow::EnvConfig`] as an application migrating on boot does) and the flags into
 //! [`workflow::Options`], runs the workflow, and prints what happened in the guide's words.
 
@@ -38,7 +38,13 @@ pub async fn run(
     args: &MigrateArgs,
     out: &Output,
 ) -> Result<Code, Exit> {
-    let mut config = EnvConfig::from_env().map_err(workflow_exit)?;
+    // DGS_VERSION_TABLE was read by clap already, and `--version-table` wins over it.
+    let mut config = EnvConfig::from_lookup(|name| {
+        (name != workflow::env::VERSION_TABLE_VAR)
+            .then(|| std::env::var(name).ok())
+            .flatten()
+    })
+    .map_err(workflow_exit)?;
     // `--database-url` (or DATABASE_URL, which clap also reads) wins over the environment.
     if let Some(url) = settings
         .database_url
@@ -57,6 +63,7 @@ pub async fn run(
         wait: settings.wait(base.create_database),
         lock_timeout: settings.lock_timeout,
         filter: settings.filter.clone(),
+        history_tables: settings.history_tables.clone(),
         ..base
     };
     let dialect = options.dialect().unwrap_or(crate::Dialect::Postgresql);

@@ -53,15 +53,19 @@ pub struct Settings {
     pub wait_notifier: Option<crate::db::WaitNotifier>,
     /// How long to wait for another migrator's lock.
     pub lock_timeout: Duration,
-    /// Which namespaces and tables are managed (`--namespace`, `--include`, `--exclude`).
+    /// Which namespaces and tables are managed (`--namespace`, `--include`, `--exclude`;
+    /// the history tables of `--version-table` are left out).
     pub filter: crate::filter::SchemaFilter,
+    /// The history tables' names (`--version-table`, `DGS_VERSION_TABLE`).
+    pub history_tables: crate::db::HistoryTables,
 }
 
 impl Settings {
     fn from_args(args: &Args, app: &App) -> Result<Self, Exit> {
         let filter =
             crate::filter::SchemaFilter::parse(&args.namespaces, &args.include, &args.exclude)
-                .map_err(|e| Exit::new(Code::Usage, e))?;
+                .map_err(|e| Exit::new(Code::Usage, e))?
+                .with_history_tables(&args.version_table);
         Ok(Self {
             app: app.name,
             database_url: args.database_url.clone(),
@@ -70,6 +74,7 @@ impl Settings {
             wait_notifier: None,
             lock_timeout: Duration::from_secs(args.lock_timeout),
             filter,
+            history_tables: args.version_table.clone(),
         })
     }
 
@@ -129,7 +134,26 @@ impl Settings {
         ApplyOptions {
             lock_timeout: self.lock_timeout,
             accept_changed_checksums,
+            history_tables: self.history_tables.clone(),
         }
+    }
+
+    /// Begins a session under the migration lock (see [`crate::apply::Session::begin`]),
+    /// saying so in one line when it carried the previous build's history over.
+    pub async fn begin_session<'d>(
+        &self,
+        db: &'d mut crate::db::Database,
+        out: &Output,
+        accept_changed_checksums: bool,
+    ) -> Result<crate::apply::Session<'d>, Exit> {
+        let session =
+            crate::apply::Session::begin(db, self.apply_options(accept_changed_checksums)).await?;
+        if let Some(carried) = session.carried_over() {
+            if out.format() == Format::Human {
+                out.info(format!("{carried}."));
+            }
+        }
+        Ok(session)
     }
 
     /// Reads the migration files.

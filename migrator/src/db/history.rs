@@ -1,28 +1,270 @@
 //! The migrator's own bookkeeping, as values and as SQL: the version table
-//! (`schema_migrations`, one row per head the database is at, as Alembic's
-//! `alembic_version`) and the log (`schema_migrations_log`, one row per revision applied,
+//! (`dgs_schema_version` by default, one row per head the database is at, as Alembic's
+//! `alembic_version`) and the log (`<version table>_log`, one row per revision applied,
 //! undone, stamped or accepted, with the file's checksum, when, how long and by whom).
+//! Their names are a [`HistoryTables`] value, configurable (`--version-table`,
+//! `DGS_VERSION_TABLE`) and validated once, so that every statement below can write them
+//! unquoted.
+//!
+//! Before anything is written, [`classify`] reads what the catalog says about those names:
+//! a table of the configured name but another tool's shape (Rails' `schema_migrations`,
+//! Alembic's `alembic_version`) is an error that leaves it alone, and the tables of the
+//! previous build (`schema_migrations`, `schema_migrations_log`) are recognised so that a
+//! session carries them over to the new name.
 //!
 //! The SQL is text with the values written in as literals, never bound parameters, so that
 //! the executor and the offline script (`migrate upgrade --sql`) run and print exactly the
 //! same statements, from the same functions. Every value is a validated revision id, a
 //! hex checksum, a number, or a string quoted by the dialect's literal quoting.
 
+use std::fmt;
+use std::str::FromStr;
 use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::dialect::Dialect;
-use crate::filter::MIGRATOR_TABLES;
 use crate::revision::{Checksum, RevisionId};
 
+use super::foreign::{ForeignTable, HistoryRole};
 use super::{mysql, postgres, sqlite, DbError};
 
-/// The version table: the revisions the database is at (its heads).
-pub const VERSION_TABLE: &str = MIGRATOR_TABLES[0];
+/// The version table's name when none is configured: a name no other tool uses.
+pub const DEFAULT_VERSION_TABLE: &str = "dgs_schema_version";
 
-/// The log table: every revision applied, undone, stamped or accepted.
-pub const LOG_TABLE: &str = MIGRATOR_TABLES[1];
+/// The version table's name before it was configurable; databases migrated by those builds
+/// are carried over to [`DEFAULT_VERSION_TABLE`].
+pub const LEGACY_VERSION_TABLE: &str = "schema_migrations";
+
+/// The longest version table name: `ck_<name>_log_direction`, the longest name derived
+/// from it, then stays within PostgreSQL's 63 bytes.
+pub const MAX_VERSION_TABLE_LEN: usize = 46;
+
+/// The log's columns, as the migrator creates them: a table of the log's name is the
+/// migrator's when it has all of them.
+pub const LOG_COLUMNS: [&str; 8] = [
+    "id",
+    "revision",
+    "direction",
+    "checksum",
+    "message",
+    "applied_at",
+    "duration_ms",
+    "applied_by",
+];
+
+/// The names of the migrator's history tables: the version table, chosen by the user, and
+/// the log (`<name>_log`) and SQLite lock table (`<name>_lock`) derived from it.
+///
+/// The name is validated on construction (a plain identifier of at most
+/// [`MAX_VERSION_TABLE_LEN`] bytes), so SQL may write it unquoted.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct HistoryTables {
+    version: String,
+    log: String,
+    lock: String,
+}
+
+impl HistoryTables {
+    /// The tables for the version table `name`; an error unless it is a plain identifier
+    /// (`[A-Za-z_][A-Za-z0-9_]*`) of at most [`MAX_VERSION_TABLE_LEN`] bytes.
+    pub fn new(name: &str) -> Result<Self, VersionTableError> {
+        let mut chars = name.chars();
+        let plain = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !plain {
+            return Err(VersionTableError::NotAnIdentifier {
+                name: name.to_owned(),
+            });
+        }
+        if name.len() > MAX_VERSION_TABLE_LEN {
+            return Err(VersionTableError::TooLong {
+                name: name.to_owned(),
+            });
+        }
+        Ok(Self {
+            version: name.to_owned(),
+            log: format!("{name}_log"),
+            lock: format!("{name}_lock"),
+        })
+    }
+
+    /// The tables of the builds before the name was configurable (`schema_migrations`).
+    pub fn legacy() -> Self {
+        Self::known(LEGACY_VERSION_TABLE)
+    }
+
+    fn known(name: &str) -> Self {
+        Self {
+            version: name.to_owned(),
+            log: format!("{name}_log"),
+            lock: format!("{name}_lock"),
+        }
+    }
+
+    /// The version table: the revisions the database is at (its heads).
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The log table: every revision applied, undone, stamped or accepted.
+    pub fn log(&self) -> &str {
+        &self.log
+    }
+
+    /// The migration lock's table on SQLite (other databases lock without a table).
+    pub fn lock(&self) -> &str {
+        &self.lock
+    }
+
+    /// All three names: version, log, lock.
+    pub fn names(&self) -> [&str; 3] {
+        [&self.version, &self.log, &self.lock]
+    }
+
+    /// True for the default name, the only one the previous build's tables are carried
+    /// over to.
+    pub fn is_default(&self) -> bool {
+        self.version == DEFAULT_VERSION_TABLE
+    }
+
+    /// The tables whose columns [`classify`] needs: these, and the previous build's when
+    /// this is the default name.
+    pub fn lookup_names(&self) -> Vec<String> {
+        let mut names = vec![self.version.clone(), self.log.clone()];
+        if self.is_default() {
+            let legacy = Self::legacy();
+            names.push(legacy.version);
+            names.push(legacy.log);
+        }
+        names
+    }
+}
+
+impl Default for HistoryTables {
+    /// `dgs_schema_version`, `dgs_schema_version_log`, `dgs_schema_version_lock`.
+    fn default() -> Self {
+        Self::known(DEFAULT_VERSION_TABLE)
+    }
+}
+
+impl FromStr for HistoryTables {
+    type Err = VersionTableError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::new(text)
+    }
+}
+
+impl fmt::Display for HistoryTables {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.version)
+    }
+}
+
+/// A version table name that cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum VersionTableError {
+    /// Not `[A-Za-z_][A-Za-z0-9_]*`.
+    #[error(
+        "the version table name `{name}` is not a plain identifier: use ASCII letters, digits \
+         and underscores, starting with a letter or an underscore (the default is \
+         `dgs_schema_version`)"
+    )]
+    NotAnIdentifier {
+        /// The name as given.
+        name: String,
+    },
+    /// Longer than [`MAX_VERSION_TABLE_LEN`].
+    #[error(
+        "the version table name `{name}` is {} bytes long; use at most 46, so that the names \
+         derived from it (`{name}_log`, its index and check constraint) stay within \
+         PostgreSQL's 63 bytes", name.len()
+    )]
+    TooLong {
+        /// The name as given.
+        name: String,
+    },
+}
+
+/// Where the history tables stand, as the catalog says before anything is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistoryStatus {
+    /// No version table: a database no migrator has touched (or only its log exists).
+    Missing,
+    /// The configured version table, of the migrator's shape; `complete` when the log is
+    /// there too.
+    Present {
+        /// Whether the log exists as well.
+        complete: bool,
+    },
+    /// The configured tables are missing, but the previous build's (`schema_migrations`,
+    /// of the migrator's shape) are there: a session carries them over to the new name,
+    /// and read-only commands read them where they are.
+    Legacy {
+        /// Whether `schema_migrations_log` exists too.
+        log: bool,
+    },
+}
+
+/// Decides the [`HistoryStatus`] from the columns of the tables named by
+/// [`HistoryTables::lookup_names`] (`(table, column)` rows, in column order; table names
+/// compared without regard to case, as the servers fold or compare them). A table of a
+/// configured name but of another shape is an error naming what it seems to be.
+pub fn classify(
+    tables: &HistoryTables,
+    found: &[(String, String)],
+) -> Result<HistoryStatus, Box<ForeignTable>> {
+    let columns_of = |table: &str| -> Option<Vec<String>> {
+        let columns: Vec<String> = found
+            .iter()
+            .filter(|(t, _)| t.eq_ignore_ascii_case(table))
+            .map(|(_, c)| c.to_ascii_lowercase())
+            .collect();
+        (!columns.is_empty()).then_some(columns)
+    };
+    let foreign = |table: &str, role, columns: Vec<String>| {
+        Box::new(ForeignTable::new(table, role, columns, tables))
+    };
+    let log = columns_of(tables.log());
+    if let Some(columns) = &log {
+        if !is_log_shape(columns) {
+            return Err(foreign(tables.log(), HistoryRole::Log, columns.clone()));
+        }
+    }
+    if let Some(columns) = columns_of(tables.version()) {
+        if !is_version_shape(&columns) {
+            return Err(foreign(tables.version(), HistoryRole::Version, columns));
+        }
+        return Ok(HistoryStatus::Present {
+            complete: log.is_some(),
+        });
+    }
+    if tables.is_default() {
+        let legacy = HistoryTables::legacy();
+        let legacy_log = columns_of(legacy.log());
+        let ours = columns_of(legacy.version()).is_some_and(|c| is_version_shape(&c))
+            && legacy_log.as_deref().is_none_or(is_log_shape);
+        if ours && log.is_none() {
+            return Ok(HistoryStatus::Legacy {
+                log: legacy_log.is_some(),
+            });
+        }
+    }
+    Ok(HistoryStatus::Missing)
+}
+
+/// The version table's shape: exactly one column, `revision`.
+fn is_version_shape(columns: &[String]) -> bool {
+    columns == ["revision"]
+}
+
+/// The log's shape: at least the columns the migrator writes and reads.
+fn is_log_shape(columns: &[String]) -> bool {
+    LOG_COLUMNS.iter().all(|c| columns.iter().any(|f| f == c))
+}
 
 /// What a log row records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -138,11 +380,12 @@ impl HeadChange {
     /// another (the common case, as Alembic writes it), else `DELETE` the heads that go and
     /// `INSERT` the heads that come. The same SQL serves every dialect: revision ids are
     /// `[0-9a-z_]`, so a plain single-quoted literal is valid everywhere.
-    pub fn statements(&self) -> Vec<String> {
+    pub fn statements(&self, tables: &HistoryTables) -> Vec<String> {
+        let table = tables.version();
         let literal = |id: &RevisionId| format!("'{}'", id.as_str());
         if let ([from], [to]) = (self.remove.as_slice(), self.add.as_slice()) {
             return vec![format!(
-                "UPDATE {VERSION_TABLE} SET revision = {} WHERE revision = {}",
+                "UPDATE {table} SET revision = {} WHERE revision = {}",
                 literal(to),
                 literal(from)
             )];
@@ -151,7 +394,7 @@ impl HeadChange {
         if !self.remove.is_empty() {
             let ids: Vec<String> = self.remove.iter().map(literal).collect();
             statements.push(format!(
-                "DELETE FROM {VERSION_TABLE} WHERE revision IN ({})",
+                "DELETE FROM {table} WHERE revision IN ({})",
                 ids.join(", ")
             ));
         }
@@ -162,7 +405,7 @@ impl HeadChange {
                 .map(|id| format!("({})", literal(id)))
                 .collect();
             statements.push(format!(
-                "INSERT INTO {VERSION_TABLE} (revision) VALUES {}",
+                "INSERT INTO {table} (revision) VALUES {}",
                 rows.join(", ")
             ));
         }
@@ -183,69 +426,82 @@ pub struct RecordedChecksum {
     pub recorded_at: String,
 }
 
-/// The bookkeeping SQL of one database kind.
-#[derive(Clone, Copy)]
+/// The bookkeeping SQL of one database kind, for one set of [`HistoryTables`].
+#[derive(Clone)]
 pub struct HistorySql {
-    create_tables: fn() -> Vec<String>,
-    log: fn(&LogEntry<'_>) -> String,
-    lock: fn() -> String,
-    unlock: fn() -> String,
+    tables: HistoryTables,
+    create_tables: fn(&HistoryTables) -> Vec<String>,
+    log: fn(&HistoryTables, &LogEntry<'_>) -> String,
+    lock: fn(&HistoryTables) -> String,
+    unlock: fn(&HistoryTables) -> String,
 }
 
 impl std::fmt::Debug for HistorySql {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HistorySql").finish_non_exhaustive()
+        f.debug_struct("HistorySql")
+            .field("tables", &self.tables)
+            .finish_non_exhaustive()
     }
 }
 
 impl HistorySql {
-    /// The SQL for `dialect`; an error for a database kind without a history store yet.
-    pub fn for_dialect(dialect: Dialect) -> Result<Self, DbError> {
+    /// The SQL for `dialect`, writing to `tables`; an error for a database kind without a
+    /// history store yet.
+    pub fn for_dialect(dialect: Dialect, tables: &HistoryTables) -> Result<Self, DbError> {
+        let tables = tables.clone();
         match dialect {
             Dialect::Postgresql => Ok(Self {
+                tables,
                 create_tables: postgres::history::create_tables,
                 log: postgres::history::log,
-                lock: postgres::lock::lock_statement,
-                unlock: postgres::lock::unlock_statement,
+                lock: |_| postgres::lock::lock_statement(),
+                unlock: |_| postgres::lock::unlock_statement(),
             }),
             Dialect::Sqlite => Ok(Self {
+                tables,
                 create_tables: sqlite::history::create_tables,
                 log: sqlite::history::log,
                 lock: sqlite::lock::lock_statement,
                 unlock: sqlite::lock::unlock_statement,
             }),
             Dialect::Mysql => Ok(Self {
+                tables,
                 create_tables: mysql::history::create_tables,
                 log: mysql::history::log,
-                lock: mysql::lock::lock_statement,
-                unlock: mysql::lock::unlock_statement,
+                lock: |_| mysql::lock::lock_statement(),
+                unlock: |_| mysql::lock::unlock_statement(),
             }),
         }
     }
 
+    /// The tables this SQL writes to.
+    pub fn tables(&self) -> &HistoryTables {
+        &self.tables
+    }
+
     /// Creates the version and log tables when they are missing; safe to run every time.
     pub fn create_tables(&self) -> Vec<String> {
-        (self.create_tables)()
+        (self.create_tables)(&self.tables)
     }
 
     /// Moves the version table's rows from one set of heads to another.
     pub fn update_heads(&self, change: &HeadChange) -> Vec<String> {
-        change.statements()
+        change.statements(&self.tables)
     }
 
     /// Writes one log row.
     pub fn log(&self, entry: &LogEntry<'_>) -> String {
-        (self.log)(entry)
+        (self.log)(&self.tables, entry)
     }
 
     /// Takes the migration lock, waiting as long as it takes (offline scripts).
     pub fn lock(&self) -> String {
-        (self.lock)()
+        (self.lock)(&self.tables)
     }
 
     /// Releases the migration lock (offline scripts).
     pub fn unlock(&self) -> String {
-        (self.unlock)()
+        (self.unlock)(&self.tables)
     }
 
     /// Opens a transaction.
@@ -275,8 +531,8 @@ mod tests {
             add: vec![id("bbbb")],
         };
         assert_eq!(
-            change.statements(),
-            vec!["UPDATE schema_migrations SET revision = 'bbbb' WHERE revision = 'aaaa'"]
+            change.statements(&HistoryTables::default()),
+            vec!["UPDATE dgs_schema_version SET revision = 'bbbb' WHERE revision = 'aaaa'"]
         );
     }
 
@@ -287,13 +543,15 @@ mod tests {
             add: vec![id("cccc")],
         };
         assert_eq!(
-            change.statements(),
+            change.statements(&HistoryTables::default()),
             vec![
-                "DELETE FROM schema_migrations WHERE revision IN ('aaaa', 'bbbb')",
-                "INSERT INTO schema_migrations (revision) VALUES ('cccc')",
+                "DELETE FROM dgs_schema_version WHERE revision IN ('aaaa', 'bbbb')",
+                "INSERT INTO dgs_schema_version (revision) VALUES ('cccc')",
             ]
         );
-        assert!(HeadChange::default().statements().is_empty());
+        assert!(HeadChange::default()
+            .statements(&HistoryTables::default())
+            .is_empty());
     }
 
     fn id(text: &str) -> RevisionId {
@@ -318,10 +576,144 @@ mod tests {
         assert!(!LogAction::StampDown.sets_baseline());
     }
 
+    fn found(tables: &[(&str, &[&str])]) -> Vec<(String, String)> {
+        tables
+            .iter()
+            .flat_map(|(t, cols)| cols.iter().map(|c| ((*t).to_owned(), (*c).to_owned())))
+            .collect()
+    }
+
+    #[test]
+    fn version_table_names_are_plain_identifiers_of_bounded_length() {
+        let tables = HistoryTables::new("ops_versions").unwrap();
+        assert_eq!(
+            tables.names(),
+            ["ops_versions", "ops_versions_log", "ops_versions_lock"]
+        );
+        assert!(!tables.is_default());
+        assert_eq!(
+            HistoryTables::default().names(),
+            [
+                "dgs_schema_version",
+                "dgs_schema_version_log",
+                "dgs_schema_version_lock"
+            ]
+        );
+        assert!(HistoryTables::new("_v2").is_ok());
+        for bad in ["", "x; drop", "1abc", "a-b", "a.b", "\"quoted\"", "é"] {
+            assert!(
+                matches!(
+                    HistoryTables::new(bad),
+                    Err(VersionTableError::NotAnIdentifier { .. })
+                ),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            HistoryTables::new("x; drop").unwrap_err().to_string(),
+            "the version table name `x; drop` is not a plain identifier: use ASCII letters, \
+             digits and underscores, starting with a letter or an underscore (the default is \
+             `dgs_schema_version`)"
+        );
+        let longest = "v".repeat(MAX_VERSION_TABLE_LEN);
+        assert!(HistoryTables::new(&longest).is_ok());
+        assert!(format!("ck_{longest}_log_direction").len() <= 63);
+        let error = HistoryTables::new(&format!("{longest}v")).unwrap_err();
+        assert!(matches!(error, VersionTableError::TooLong { .. }));
+        assert!(error
+            .to_string()
+            .contains("is 47 bytes long; use at most 46"));
+    }
+
+    #[test]
+    fn the_catalog_tells_missing_present_legacy_and_foreign_apart() {
+        let ours = HistoryTables::default();
+        let version: &[&str] = &["revision"];
+        let log: &[&str] = &LOG_COLUMNS;
+        assert_eq!(classify(&ours, &[]).unwrap(), HistoryStatus::Missing);
+        assert_eq!(
+            classify(&ours, &found(&[("dgs_schema_version", version)])).unwrap(),
+            HistoryStatus::Present { complete: false }
+        );
+        assert_eq!(
+            classify(
+                &ours,
+                &found(&[
+                    ("dgs_schema_version", version),
+                    ("dgs_schema_version_log", log)
+                ])
+            )
+            .unwrap(),
+            HistoryStatus::Present { complete: true }
+        );
+        let legacy = found(&[
+            ("schema_migrations", version),
+            ("schema_migrations_log", log),
+        ]);
+        assert_eq!(
+            classify(&ours, &legacy).unwrap(),
+            HistoryStatus::Legacy { log: true }
+        );
+        let custom = HistoryTables::new("ops_versions").unwrap();
+        assert_eq!(
+            classify(&custom, &legacy).unwrap(),
+            HistoryStatus::Missing,
+            "only the default name carries the previous build's tables over"
+        );
+        let rails = found(&[("schema_migrations", &["version"])]);
+        assert_eq!(
+            classify(&ours, &rails).unwrap(),
+            HistoryStatus::Missing,
+            "a Rails table is never carried over"
+        );
+        let error = classify(&HistoryTables::legacy(), &rails).unwrap_err();
+        assert_eq!(error.tool, Some("Rails (Active Record) or dbmate"));
+        assert_eq!(error.role, HistoryRole::Version);
+        let alembic = HistoryTables::new("alembic_version").unwrap();
+        let error =
+            classify(&alembic, &found(&[("alembic_version", &["version_num"])])).unwrap_err();
+        assert_eq!(error.tool, Some("Alembic"));
+        let odd_log = found(&[("dgs_schema_version_log", &["id", "note"])]);
+        let error = classify(&ours, &odd_log).unwrap_err();
+        assert_eq!(error.role, HistoryRole::Log);
+        assert_eq!(error.tool, None);
+    }
+
+    #[test]
+    fn the_carry_over_renames_tables_and_the_log_index() {
+        let (from, to) = (HistoryTables::legacy(), HistoryTables::default());
+        assert_eq!(
+            postgres::history::carry_over(&from, &to, true),
+            [
+                "ALTER TABLE schema_migrations RENAME TO dgs_schema_version",
+                "ALTER TABLE schema_migrations_log RENAME TO dgs_schema_version_log",
+                "ALTER INDEX IF EXISTS ix_schema_migrations_log_revision RENAME TO \
+                 ix_dgs_schema_version_log_revision",
+            ]
+        );
+        assert_eq!(
+            mysql::history::carry_over(&from, &to, true),
+            [
+                "RENAME TABLE schema_migrations TO dgs_schema_version, schema_migrations_log TO \
+                 dgs_schema_version_log",
+                "ALTER TABLE dgs_schema_version_log RENAME INDEX ix_schema_migrations_log_revision \
+                 TO ix_dgs_schema_version_log_revision",
+            ]
+        );
+        assert_eq!(
+            sqlite::history::carry_over(&from, &to, false),
+            [
+                "ALTER TABLE schema_migrations RENAME TO dgs_schema_version",
+                "DROP TABLE IF EXISTS schema_migrations_lock",
+            ]
+        );
+    }
+
     #[test]
     fn other_dialects_have_no_history_store_yet() {
-        assert!(HistorySql::for_dialect(Dialect::Mysql).is_ok());
-        assert!(HistorySql::for_dialect(Dialect::Sqlite).is_ok());
-        assert!(HistorySql::for_dialect(Dialect::Postgresql).is_ok());
+        let tables = HistoryTables::default();
+        assert!(HistorySql::for_dialect(Dialect::Mysql, &tables).is_ok());
+        assert!(HistorySql::for_dialect(Dialect::Sqlite, &tables).is_ok());
+        assert!(HistorySql::for_dialect(Dialect::Postgresql, &tables).is_ok());
     }
 }

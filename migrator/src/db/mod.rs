@@ -8,6 +8,7 @@
 //! method here; the SQL of the history tables is chosen once, in [`HistorySql::for_dialect`].
 
 mod connect;
+pub mod foreign;
 pub mod history;
 mod lock;
 mod mysql;
@@ -27,7 +28,11 @@ use crate::filter::SchemaFilter;
 use crate::revision::RevisionId;
 
 pub use connect::{Refusal, RefusalKind, Wait, WaitNotice, WaitNotifier};
-pub use history::{HeadChange, HistorySql, LogAction, LogDuration, LogEntry, RecordedChecksum};
+pub use foreign::ForeignTable;
+pub use history::{
+    HeadChange, HistorySql, HistoryStatus, HistoryTables, LogAction, LogDuration, LogEntry,
+    RecordedChecksum, VersionTableError,
+};
 pub use lock::{LockHolder, MIGRATION_LOCK_KEY, MIGRATION_LOCK_NAME};
 pub use server::{ServerError, ServerErrorKind};
 pub use tls::{TlsSettingError, TlsSettings};
@@ -134,11 +139,27 @@ pub enum DbError {
     /// A query of the migrator's own tables or of the lock failed.
     #[error("{context} failed: {source}")]
     Query {
-        /// What was being done (`reading schema_migrations`).
-        context: &'static str,
+        /// What was being done (`reading dgs_schema_version`).
+        context: String,
         /// The server's error.
         #[source]
         source: Box<ServerError>,
+    },
+    /// A table under a configured history name belongs to another tool (or to nobody the
+    /// migrator knows); nothing was written.
+    #[error("{0}")]
+    ForeignHistoryTable(Box<ForeignTable>),
+    /// The previous build's SQLite lock table is held, so its tables cannot be carried over.
+    #[error(
+        "the history is still in the previous build's tables ({legacy}), and a migrator of \
+         that build holds their lock ({legacy}_lock: {holder}); wait for it to finish, or, once \
+         no run is active, `DELETE FROM {legacy}_lock` and run again"
+    )]
+    LegacyLockHeld {
+        /// The previous version table's name.
+        legacy: String,
+        /// Who holds the lock.
+        holder: Box<LockHolder>,
     },
     /// The version table holds something that is not a revision id.
     #[error(
@@ -179,6 +200,11 @@ impl From<crate::dialect::mysql::inspect::InspectError> for DbError {
 impl DbError {
     /// A failed query of the migrator's own tables or lock.
     pub fn query(context: &'static str, source: ServerError) -> Self {
+        Self::query_about(context.to_owned(), source)
+    }
+
+    /// [`DbError::query`] with a context made at run time (one naming a configured table).
+    pub fn query_about(context: String, source: ServerError) -> Self {
         Self::Query {
             context,
             source: Box::new(source),
@@ -301,52 +327,56 @@ impl Database {
     }
 
     /// Tries once to take the migration lock; true when this connection now holds it.
-    pub async fn try_lock(&mut self) -> Result<bool, DbError> {
+    /// The lock is one per database; only SQLite keeps it in a table, `tables.lock()`.
+    pub async fn try_lock(&mut self, tables: &HistoryTables) -> Result<bool, DbError> {
         match self {
             Self::Postgres(conn) => postgres::lock::try_lock(conn).await,
             Self::Mysql(conn) => mysql::lock::try_lock(conn).await,
-            Self::Sqlite(conn) => sqlite::lock::try_lock(conn).await,
+            Self::Sqlite(conn) => sqlite::lock::try_lock(conn, tables).await,
         }
     }
 
     /// Releases the migration lock; false when this connection did not hold it.
-    pub async fn unlock(&mut self) -> Result<bool, DbError> {
+    pub async fn unlock(&mut self, tables: &HistoryTables) -> Result<bool, DbError> {
         match self {
             Self::Postgres(conn) => postgres::lock::unlock(conn).await,
             Self::Mysql(conn) => mysql::lock::unlock(conn).await,
-            Self::Sqlite(conn) => sqlite::lock::unlock(conn).await,
+            Self::Sqlite(conn) => sqlite::lock::unlock(conn, tables).await,
         }
     }
 
     /// The session holding the migration lock, if any.
-    pub async fn lock_holder(&mut self) -> Result<Option<LockHolder>, DbError> {
+    pub async fn lock_holder(
+        &mut self,
+        tables: &HistoryTables,
+    ) -> Result<Option<LockHolder>, DbError> {
         match self {
             Self::Postgres(conn) => postgres::lock::holder(conn).await,
             Self::Mysql(conn) => mysql::lock::holder(conn).await,
-            Self::Sqlite(conn) => sqlite::lock::holder(conn).await,
+            Self::Sqlite(conn) => sqlite::lock::holder(conn, tables).await,
         }
     }
 
     /// Takes the migration lock, trying again with backoff (50 ms doubling to 1 s) until
     /// `timeout`; then fails naming the session that holds it. Waiting is logged once, with
     /// the holder, so an operator watching a deploy sees why it pauses.
-    pub async fn lock(&mut self, timeout: Duration) -> Result<(), DbError> {
+    pub async fn lock(&mut self, tables: &HistoryTables, timeout: Duration) -> Result<(), DbError> {
         let started = Instant::now();
         let mut delay = LOCK_RETRY_FIRST;
         let mut reported = false;
         loop {
-            if self.try_lock().await? {
+            if self.try_lock(tables).await? {
                 tracing::debug!(waited = ?started.elapsed(), "took the migration lock");
                 return Ok(());
             }
             let waited = started.elapsed();
             if waited >= timeout {
-                let holder = self.lock_holder().await?.map(Box::new);
+                let holder = self.lock_holder(tables).await?.map(Box::new);
                 return Err(DbError::LockTimeout { waited, holder });
             }
             if !reported {
                 reported = true;
-                match self.lock_holder().await? {
+                match self.lock_holder(tables).await? {
                     Some(holder) => {
                         tracing::warn!("waiting for the migration lock, held by {holder}")
                     }
@@ -358,38 +388,97 @@ impl Database {
         }
     }
 
+    /// Where the history tables stand, from one catalog query: missing, present, or still
+    /// under the previous build's name. A table of a configured name but another shape (a
+    /// Rails `schema_migrations`, say) is [`DbError::ForeignHistoryTable`].
+    pub async fn history_status(
+        &mut self,
+        tables: &HistoryTables,
+    ) -> Result<HistoryStatus, DbError> {
+        let names = tables.lookup_names();
+        let found = match self {
+            Self::Postgres(conn) => postgres::history::columns(conn, &names).await?,
+            Self::Mysql(conn) => mysql::history::columns(conn, &names).await?,
+            Self::Sqlite(conn) => sqlite::history::columns(conn, &names).await?,
+        };
+        history::classify(tables, &found).map_err(DbError::ForeignHistoryTable)
+    }
+
+    /// Renames the previous build's history tables (`from`, of the migrator's shape; `log`
+    /// when its log exists) to `to`, in one transaction where the database allows it. The
+    /// caller holds the migration lock; on SQLite, a lock still held in the previous lock
+    /// table stops it ([`DbError::LegacyLockHeld`]).
+    pub async fn carry_over_history(
+        &mut self,
+        from: &HistoryTables,
+        to: &HistoryTables,
+        log: bool,
+    ) -> Result<(), DbError> {
+        let statements = match self {
+            Self::Postgres(_) => postgres::history::carry_over(from, to, log),
+            Self::Mysql(_) => mysql::history::carry_over(from, to, log),
+            Self::Sqlite(conn) => {
+                if let Some(holder) = sqlite::lock::holder(conn, from).await? {
+                    return Err(DbError::LegacyLockHeld {
+                        legacy: from.version().to_owned(),
+                        holder: Box::new(holder),
+                    });
+                }
+                sqlite::history::carry_over(from, to, log)
+            }
+        };
+        // Statement by statement through `execute`, as the session's own bookkeeping runs.
+        let script = std::iter::once("BEGIN".to_owned())
+            .chain(statements)
+            .chain(std::iter::once("COMMIT".to_owned()));
+        for sql in script {
+            if let Err(source) = self.execute(&sql).await {
+                if let Err(error) = self.execute("ROLLBACK").await {
+                    tracing::debug!(%error, "rollback failed");
+                }
+                return Err(DbError::query_about(
+                    format!("carrying the history over from {} to {}", from, to),
+                    source,
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Whether the version table exists (a database no migrator has touched has none).
-    pub async fn history_exists(&mut self) -> Result<bool, DbError> {
+    pub async fn history_exists(&mut self, tables: &HistoryTables) -> Result<bool, DbError> {
+        let version = tables.version();
         match self {
-            Self::Postgres(conn) => postgres::history::exists(conn, history::VERSION_TABLE).await,
-            Self::Mysql(conn) => mysql::history::exists(conn, history::VERSION_TABLE).await,
-            Self::Sqlite(conn) => sqlite::history::exists(conn, history::VERSION_TABLE).await,
+            Self::Postgres(conn) => postgres::history::exists(conn, version).await,
+            Self::Mysql(conn) => mysql::history::exists(conn, version).await,
+            Self::Sqlite(conn) => sqlite::history::exists(conn, version).await,
         }
     }
 
     /// Whether both history tables exist, so that a run by a user without the right to
     /// create tables can still use tables an administrator made.
-    pub async fn history_complete(&mut self) -> Result<bool, DbError> {
-        if !self.history_exists().await? {
+    pub async fn history_complete(&mut self, tables: &HistoryTables) -> Result<bool, DbError> {
+        if !self.history_exists(tables).await? {
             return Ok(false);
         }
+        let log = tables.log();
         match self {
-            Self::Postgres(conn) => postgres::history::exists(conn, history::LOG_TABLE).await,
-            Self::Mysql(conn) => mysql::history::exists(conn, history::LOG_TABLE).await,
-            Self::Sqlite(conn) => sqlite::history::exists(conn, history::LOG_TABLE).await,
+            Self::Postgres(conn) => postgres::history::exists(conn, log).await,
+            Self::Mysql(conn) => mysql::history::exists(conn, log).await,
+            Self::Sqlite(conn) => sqlite::history::exists(conn, log).await,
         }
     }
 
     /// The revisions the version table records as the database's heads, sorted by id;
     /// empty when the table does not exist.
-    pub async fn read_heads(&mut self) -> Result<Vec<RevisionId>, DbError> {
-        if !self.history_exists().await? {
+    pub async fn read_heads(&mut self, tables: &HistoryTables) -> Result<Vec<RevisionId>, DbError> {
+        if !self.history_exists(tables).await? {
             return Ok(Vec::new());
         }
         let raw = match self {
-            Self::Postgres(conn) => postgres::history::read_heads(conn).await?,
-            Self::Mysql(conn) => mysql::history::read_heads(conn).await?,
-            Self::Sqlite(conn) => sqlite::history::read_heads(conn).await?,
+            Self::Postgres(conn) => postgres::history::read_heads(conn, tables).await?,
+            Self::Mysql(conn) => mysql::history::read_heads(conn, tables).await?,
+            Self::Sqlite(conn) => sqlite::history::read_heads(conn, tables).await?,
         };
         let heads: BTreeSet<RevisionId> = raw
             .into_iter()
@@ -400,14 +489,17 @@ impl Database {
 
     /// For each revision, the checksum its file had when it was last applied, stamped or
     /// accepted (the baseline an edited file is caught against).
-    pub async fn read_checksums(&mut self) -> Result<Vec<RecordedChecksum>, DbError> {
-        if !self.history_exists().await? {
+    pub async fn read_checksums(
+        &mut self,
+        tables: &HistoryTables,
+    ) -> Result<Vec<RecordedChecksum>, DbError> {
+        if !self.history_exists(tables).await? {
             return Ok(Vec::new());
         }
         match self {
-            Self::Postgres(conn) => postgres::history::read_checksums(conn).await,
-            Self::Mysql(conn) => mysql::history::read_checksums(conn).await,
-            Self::Sqlite(conn) => sqlite::history::read_checksums(conn).await,
+            Self::Postgres(conn) => postgres::history::read_checksums(conn, tables).await,
+            Self::Mysql(conn) => mysql::history::read_checksums(conn, tables).await,
+            Self::Sqlite(conn) => sqlite::history::read_checksums(conn, tables).await,
         }
     }
 }

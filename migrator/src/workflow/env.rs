@@ -1,12 +1,12 @@
-//! The smart migrator's environment: `DGS_ENV`, `DATABASE_URL` and `DGS_BACKUP_DIR`, read
-//! once into an [`EnvConfig`], and the database a run uses when `DATABASE_URL` is unset.
+//! The smart migrator's environment: `DGS_ENV`, `DATABASE_URL`, `DGS_BACKUP_DIR` and
+//! `DGS_VERSION_TABLE`, read once into an [`EnvConfig`], and the database a run uses when `DATABASE_URL` is unset.
 //! The `migrate` binary and an application migrating on boot resolve them here, so both
 //! read the same variables the same way.
 
 use std::path::{Path, PathBuf};
 
 use super::{defaults, Environment, Options, WorkflowError};
-use crate::db::Wait;
+use crate::db::{HistoryTables, Wait};
 use crate::filter::SchemaFilter;
 
 /// The variable naming the environment (`development` or `production`).
@@ -17,6 +17,9 @@ pub const DATABASE_URL_VAR: &str = "DATABASE_URL";
 
 /// The variable naming the backup folder.
 pub const BACKUP_DIR_VAR: &str = "DGS_BACKUP_DIR";
+
+/// The variable naming the version table (default `dgs_schema_version`).
+pub const VERSION_TABLE_VAR: &str = "DGS_VERSION_TABLE";
 
 /// The backup folder when `DGS_BACKUP_DIR` is unset or empty.
 pub const DEFAULT_BACKUP_DIR: &str = "backups";
@@ -30,6 +33,8 @@ pub struct EnvConfig {
     pub database_url: Option<String>,
     /// `DGS_BACKUP_DIR`, or `backups`.
     pub backup_dir: PathBuf,
+    /// `DGS_VERSION_TABLE`, or `dgs_schema_version`.
+    pub history_tables: HistoryTables,
 }
 
 impl EnvConfig {
@@ -49,6 +54,10 @@ impl EnvConfig {
             backup_dir: set(BACKUP_DIR_VAR)
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from(DEFAULT_BACKUP_DIR)),
+            history_tables: match set(VERSION_TABLE_VAR) {
+                Some(name) => HistoryTables::new(name.trim())?,
+                None => HistoryTables::default(),
+            },
         })
     }
 
@@ -71,7 +80,8 @@ impl EnvConfig {
                 Wait::DEFAULT_TIMEOUT
             }),
             lock_timeout: Wait::DEFAULT_TIMEOUT,
-            filter: SchemaFilter::default(),
+            filter: SchemaFilter::default().with_history_tables(&self.history_tables),
+            history_tables: self.history_tables.clone(),
             create_database,
         })
     }
@@ -123,6 +133,23 @@ mod tests {
         assert_eq!(config.environment, Environment::Development);
         assert_eq!(config.database_url, None);
         assert_eq!(config.backup_dir, PathBuf::from("backups"));
+        assert_eq!(config.history_tables, HistoryTables::default());
+    }
+
+    #[test]
+    fn the_version_table_is_read_and_validated() {
+        let config = config(&[("DGS_VERSION_TABLE", "ops_versions")]).unwrap();
+        assert_eq!(config.history_tables.version(), "ops_versions");
+        let options = config.options("app", Path::new("/nonexistent")).unwrap();
+        assert_eq!(options.history_tables.log(), "ops_versions_log");
+        assert!(!options.filter.manages("public", "ops_versions"));
+        let error = self::config(&[("DGS_VERSION_TABLE", "x; drop")]).unwrap_err();
+        assert!(
+            error.to_string().starts_with(
+                "DGS_VERSION_TABLE: the version table name `x; drop` is not a plain identifier"
+            ),
+            "{error}"
+        );
     }
 
     #[test]

@@ -29,7 +29,7 @@ use serde::Serialize;
 use crate::apply::{compose_from, split_ops, ApplyError, ApplyOptions, Session};
 use crate::change::Op;
 use crate::compare::compare;
-use crate::db::{Database, DbError, Wait};
+use crate::db::{Database, DbError, HistoryTables, Wait};
 use crate::filter::SchemaFilter;
 use crate::render::RenderError;
 use crate::revision::{self, NewRevision, RevisionError, RevisionFile, RevisionId, Target};
@@ -106,8 +106,11 @@ pub struct Options {
     pub wait: Wait,
     /// How long to wait for another migrator's lock.
     pub lock_timeout: Duration,
-    /// Which tables the migrator manages.
+    /// Which tables the migrator manages (the history tables of `history_tables` are left
+    /// out whatever this filter was built with).
     pub filter: SchemaFilter,
+    /// The history tables' names (`DGS_VERSION_TABLE`, default `dgs_schema_version`).
+    pub history_tables: HistoryTables,
     /// Create the database when it does not exist (the zero-configuration default).
     pub create_database: bool,
 }
@@ -159,6 +162,8 @@ pub enum Event {
     },
     /// `--force-sync-prod` is about to change a production database without a reviewed file.
     ForcingProduction,
+    /// The previous build's history tables were renamed to the configured ones.
+    CarriedOver(crate::apply::CarriedOver),
 }
 
 impl fmt::Display for Event {
@@ -200,6 +205,7 @@ impl fmt::Display for Event {
             Self::ForcingProduction => f.write_str(
                 "WARNING: --force-sync-prod: generating and applying unreviewed DDL on PRODUCTION",
             ),
+            Self::CarriedOver(carried) => carried.fmt(f),
         }
     }
 }
@@ -289,6 +295,9 @@ pub enum WorkflowError {
     /// `DGS_ENV` holds something else than development or production.
     #[error("DGS_ENV is `{0}`; set it to `development` or `production`")]
     UnknownEnvironment(String),
+    /// `DGS_VERSION_TABLE` holds a name that cannot be a table's.
+    #[error("DGS_VERSION_TABLE: {0}")]
+    VersionTable(#[from] crate::db::VersionTableError),
     /// The models could not be collected for the database's dialect.
     #[error("the models cannot be migrated: {0}")]
     Models(String),
@@ -385,11 +394,20 @@ pub async fn run(
         ApplyOptions {
             lock_timeout: options.lock_timeout,
             accept_changed_checksums: false,
+            history_tables: options.history_tables.clone(),
         },
     )
     .await?;
+    if let Some(carried) = session.carried_over() {
+        on_event(&Event::CarriedOver(carried.clone()));
+    }
+    let filter = options
+        .filter
+        .clone()
+        .with_history_tables(&options.history_tables);
     let mut run = Run {
         options,
+        filter: &filter,
         on_event,
         backup: None,
         merge: None,
@@ -411,7 +429,7 @@ pub async fn run(
 
 /// Runs the smart migrator as an application's boot does: the options come from the
 /// environment exactly as the `migrate` binary reads it (`DGS_ENV`, `DATABASE_URL`,
-/// `DGS_BACKUP_DIR`) with every flag at its default, for the migrations in `dir`.
+/// `DGS_BACKUP_DIR`, `DGS_VERSION_TABLE`) with every flag at its default, for the migrations in `dir`.
 /// `target` gives the models' schema on the database's dialect (usually
 /// `schema_runtime::registry::collect`). The caller must refuse to start when the outcome
 /// is not [`Outcome::is_success`].
@@ -429,6 +447,7 @@ pub async fn migrate_on_boot(
 
 struct Run<'o, 'e> {
     options: &'o Options,
+    filter: &'o SchemaFilter,
     on_event: &'e mut dyn FnMut(&Event),
     backup: Option<Backup>,
     merge: Option<PathBuf>,
@@ -451,7 +470,7 @@ impl Run<'_, '_> {
         }
         self.upgrade(session, &set).await?;
 
-        let comparison = compare(session.database(), target, &self.options.filter).await?;
+        let comparison = compare(session.database(), target, self.filter).await?;
         let split = split_ops(&comparison.ops);
         let dialect = session.database().dialect();
         if split.emitted.is_empty() {

@@ -86,7 +86,7 @@ pub async fn connect(db: &TestDb) -> Database {
 pub fn options() -> ApplyOptions {
     ApplyOptions {
         lock_timeout: Duration::from_millis(500),
-        accept_changed_checksums: false,
+        ..ApplyOptions::default()
     }
 }
 
@@ -120,7 +120,7 @@ pub async fn table_exists(db: &TestDb, name: &str) -> bool {
 /// The version table's rows, sorted.
 pub async fn heads(db: &TestDb) -> Vec<String> {
     let mut conn = plain(db).await;
-    sqlx::query_scalar("SELECT revision::text FROM schema_migrations ORDER BY 1")
+    sqlx::query_scalar("SELECT revision::text FROM dgs_schema_version ORDER BY 1")
         .fetch_all(&mut conn)
         .await
         .unwrap()
@@ -130,7 +130,7 @@ pub async fn heads(db: &TestDb) -> Vec<String> {
 pub async fn log(db: &TestDb) -> Vec<String> {
     let mut conn = plain(db).await;
     let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT revision::text, direction::text FROM schema_migrations_log ORDER BY id",
+        "SELECT revision::text, direction::text FROM dgs_schema_version_log ORDER BY id",
     )
     .fetch_all(&mut conn)
     .await

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use migrator::apply::{autogenerate, ApplyError, ApplyOptions, Session};
 use migrator::compare::compare;
-use migrator::db::{Database, DbError, Wait};
+use migrator::db::{Database, DbError, HistoryTables, Wait};
 use migrator::filter::SchemaFilter;
 use migrator::revision::{self, Target};
 use migrator::Dialect;
@@ -51,7 +51,14 @@ async fn autogenerate_upgrade_and_downgrade_the_example_app() {
         .await
         .unwrap();
     assert!(comparison.in_sync(), "{:?}", comparison.ops);
-    assert!(database.read_checksums().await.unwrap().len() == 1);
+    assert!(
+        database
+            .read_checksums(&HistoryTables::default())
+            .await
+            .unwrap()
+            .len()
+            == 1
+    );
 
     let mut session = Session::begin(&mut database, ApplyOptions::default())
         .await
@@ -99,20 +106,29 @@ async fn a_second_migrator_waits_for_the_lock_and_names_its_holder() {
     let db = TestDb::mysql().await.unwrap();
     let mut first = connect(&db).await;
     let mut second = connect(&db).await;
-    first.lock(Duration::from_secs(1)).await.unwrap();
-    let error = second.lock(Duration::from_millis(300)).await.unwrap_err();
+    first
+        .lock(&HistoryTables::default(), Duration::from_secs(1))
+        .await
+        .unwrap();
+    let error = second
+        .lock(&HistoryTables::default(), Duration::from_millis(300))
+        .await
+        .unwrap_err();
     let DbError::LockTimeout { holder, .. } = &error else {
         panic!("expected a lock timeout, got {error}");
     };
     let holder = holder.as_ref().expect("the holder is named");
     assert_eq!(holder.user.as_deref(), Some("root"));
-    assert!(first.unlock().await.unwrap());
-    second.lock(Duration::from_secs(1)).await.unwrap();
+    assert!(first.unlock(&HistoryTables::default()).await.unwrap());
+    second
+        .lock(&HistoryTables::default(), Duration::from_secs(1))
+        .await
+        .unwrap();
     assert!(
-        !first.unlock().await.unwrap(),
+        !first.unlock(&HistoryTables::default()).await.unwrap(),
         "the lock belongs to the second session"
     );
-    assert!(second.unlock().await.unwrap());
+    assert!(second.unlock(&HistoryTables::default()).await.unwrap());
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! migration lock is exclusive, and the history tables work.
 
 use migrator::compare::compare;
-use migrator::db::{Database, HeadChange, HistorySql, Wait};
+use migrator::db::{Database, HeadChange, HistorySql, HistoryTables, Wait};
 use migrator::filter::SchemaFilter;
 use migrator::render::{render_groups_from, RenderError};
 use migrator::revision::RevisionId;
@@ -85,23 +85,34 @@ async fn the_migration_lock_is_exclusive_and_names_its_holder() {
     let db = TestDb::sqlite().await.unwrap();
     let mut first = Database::connect(db.url(), &Wait::default()).await.unwrap();
     let mut second = Database::connect(db.url(), &Wait::default()).await.unwrap();
-    assert!(first.try_lock().await.unwrap());
-    assert!(!second.try_lock().await.unwrap());
-    let holder = second.lock_holder().await.unwrap().expect("a holder");
+    assert!(first.try_lock(&HistoryTables::default()).await.unwrap());
+    assert!(!second.try_lock(&HistoryTables::default()).await.unwrap());
+    let holder = second
+        .lock_holder(&HistoryTables::default())
+        .await
+        .unwrap()
+        .expect("a holder");
     assert_eq!(i64::from(holder.pid), i64::from(std::process::id()));
-    assert!(first.unlock().await.unwrap());
-    assert!(second.lock_holder().await.unwrap().is_none());
-    assert!(second.try_lock().await.unwrap());
-    assert!(second.unlock().await.unwrap());
+    assert!(first.unlock(&HistoryTables::default()).await.unwrap());
+    assert!(second
+        .lock_holder(&HistoryTables::default())
+        .await
+        .unwrap()
+        .is_none());
+    assert!(second.try_lock(&HistoryTables::default()).await.unwrap());
+    assert!(second.unlock(&HistoryTables::default()).await.unwrap());
     // A row left by a process of this host that has ended is taken over.
     let host = holder.client_addr.clone().unwrap_or_default();
     let mut rows: SqliteConnection = db.connect().await.unwrap();
-    sqlx::query("INSERT INTO schema_migrations_lock (id, pid, host) VALUES (1, 999999999, ?)")
+    sqlx::query("INSERT INTO dgs_schema_version_lock (id, pid, host) VALUES (1, 999999999, ?)")
         .bind(&host)
         .execute(&mut rows)
         .await
         .unwrap();
-    assert_eq!(first.try_lock().await.unwrap(), !host.is_empty());
+    assert_eq!(
+        first.try_lock(&HistoryTables::default()).await.unwrap(),
+        !host.is_empty()
+    );
     // The lock table is the migrator's own: never reported as drift.
     let schema = first.inspect(&SchemaFilter::default()).await.unwrap();
     assert!(schema.tables.is_empty(), "{schema:?}");
@@ -111,8 +122,11 @@ async fn the_migration_lock_is_exclusive_and_names_its_holder() {
 async fn history_tables_record_heads_and_stay_out_of_the_schema() {
     let db = TestDb::sqlite().await.unwrap();
     let mut engine = Database::connect(db.url(), &Wait::default()).await.unwrap();
-    assert!(!engine.history_exists().await.unwrap());
-    let history = HistorySql::for_dialect(Dialect::Sqlite).unwrap();
+    assert!(!engine
+        .history_exists(&HistoryTables::default())
+        .await
+        .unwrap());
+    let history = HistorySql::for_dialect(Dialect::Sqlite, &HistoryTables::default()).unwrap();
     let head = RevisionId::parse("3fa1c2d4e5b6").unwrap();
     let mut statements = history.create_tables();
     statements.extend(history.update_heads(&HeadChange {
@@ -120,9 +134,19 @@ async fn history_tables_record_heads_and_stay_out_of_the_schema() {
         add: vec![head.clone()],
     }));
     engine.execute_in_transaction(&statements).await.unwrap();
-    assert!(engine.history_complete().await.unwrap());
-    assert_eq!(engine.read_heads().await.unwrap(), vec![head]);
-    assert!(engine.read_checksums().await.unwrap().is_empty());
+    assert!(engine
+        .history_complete(&HistoryTables::default())
+        .await
+        .unwrap());
+    assert_eq!(
+        engine.read_heads(&HistoryTables::default()).await.unwrap(),
+        vec![head]
+    );
+    assert!(engine
+        .read_checksums(&HistoryTables::default())
+        .await
+        .unwrap()
+        .is_empty());
     let schema = engine.inspect(&SchemaFilter::default()).await.unwrap();
     assert!(schema.tables.is_empty(), "{schema:?}");
 }
@@ -250,7 +274,14 @@ async fn offline_scripts_run_on_a_fresh_file() {
     .unwrap();
     let set = load(dir.path()).unwrap();
     let range: OfflineRange = "head".parse().unwrap();
-    let script = offline_script(&set, Dialect::Sqlite, Direction::Up, &range).unwrap();
+    let script = offline_script(
+        &set,
+        Dialect::Sqlite,
+        Direction::Up,
+        &range,
+        &HistoryTables::default(),
+    )
+    .unwrap();
     assert!(script.contains("PRAGMA foreign_keys = OFF;"), "{script}");
 
     let fresh = TestDb::sqlite().await.unwrap();
@@ -259,12 +290,19 @@ async fn offline_scripts_run_on_a_fresh_file() {
     let mut engine = Database::connect(fresh.url(), &Wait::default())
         .await
         .unwrap();
-    assert_eq!(engine.read_heads().await.unwrap(), set.heads());
+    assert_eq!(
+        engine.read_heads(&HistoryTables::default()).await.unwrap(),
+        set.heads()
+    );
     assert!(compare(&mut engine, &a, &SchemaFilter::default())
         .await
         .unwrap()
         .in_sync());
-    assert!(engine.lock_holder().await.unwrap().is_none());
+    assert!(engine
+        .lock_holder(&HistoryTables::default())
+        .await
+        .unwrap()
+        .is_none());
 }
 
 /// A database another tool wrote: unnamed and column-level constraints, a reference

@@ -1,11 +1,13 @@
 //! The history tables on PostgreSQL: their DDL, the statements that move the heads and
 //! write the log (values as literals, see `db::history`), and the reads.
 //!
+//! With the default name (`<name>` is `dgs_schema_version`, see [`HistoryTables`]):
+//!
 //! ```sql
-//! CREATE TABLE IF NOT EXISTS schema_migrations (
+//! CREATE TABLE IF NOT EXISTS dgs_schema_version (
 //!     revision varchar(40) PRIMARY KEY
 //! );
-//! CREATE TABLE IF NOT EXISTS schema_migrations_log (
+//! CREATE TABLE IF NOT EXISTS dgs_schema_version_log (
 //!     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 //!     revision varchar(40) NOT NULL,
 //!     direction varchar(10) NOT NULL,
@@ -14,11 +16,11 @@
 //!     applied_at timestamptz NOT NULL DEFAULT clock_timestamp(),
 //!     duration_ms bigint,
 //!     applied_by text NOT NULL DEFAULT current_user,
-//!     CONSTRAINT ck_schema_migrations_log_direction
+//!     CONSTRAINT ck_dgs_schema_version_log_direction
 //!         CHECK (direction IN ('up', 'down', 'stamp_up', 'stamp_down', 'accept'))
 //! );
-//! CREATE INDEX IF NOT EXISTS ix_schema_migrations_log_revision
-//!     ON schema_migrations_log (revision, id);
+//! CREATE INDEX IF NOT EXISTS ix_dgs_schema_version_log_revision
+//!     ON dgs_schema_version_log (revision, id);
 //! ```
 //!
 //! The names are unqualified, as Alembic's `alembic_version` is: the tables live in the
@@ -28,8 +30,7 @@
 
 use sqlx::{PgConnection, Row};
 
-use crate::db::history::{LogAction, LogDuration, LogEntry, RecordedChecksum};
-use crate::db::history::{LOG_TABLE, VERSION_TABLE};
+use crate::db::history::{HistoryTables, LogAction, LogDuration, LogEntry, RecordedChecksum};
 use crate::db::DbError;
 use crate::dialect::postgres::render::quote_literal;
 use crate::revision::{Checksum, RevisionId};
@@ -37,17 +38,16 @@ use crate::revision::{Checksum, RevisionId};
 use super::server_error;
 
 /// The DDL of both tables and the log's lookup index.
-pub fn create_tables() -> Vec<String> {
+pub fn create_tables(tables: &HistoryTables) -> Vec<String> {
+    let (version, log) = (tables.version(), tables.log());
     let directions: Vec<String> = LogAction::ALL
         .iter()
         .map(|a| quote_literal(a.as_str()))
         .collect();
     vec![
+        format!("CREATE TABLE IF NOT EXISTS {version} (\n    revision varchar(40) PRIMARY KEY\n)"),
         format!(
-            "CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (\n    revision varchar(40) PRIMARY KEY\n)"
-        ),
-        format!(
-            "CREATE TABLE IF NOT EXISTS {LOG_TABLE} (\n    \
+            "CREATE TABLE IF NOT EXISTS {log} (\n    \
              id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n    \
              revision varchar(40) NOT NULL,\n    \
              direction varchar(10) NOT NULL,\n    \
@@ -56,15 +56,15 @@ pub fn create_tables() -> Vec<String> {
              applied_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n    \
              duration_ms bigint,\n    \
              applied_by text NOT NULL DEFAULT current_user,\n    \
-             CONSTRAINT ck_{LOG_TABLE}_direction CHECK (direction IN ({}))\n)",
+             CONSTRAINT ck_{log}_direction CHECK (direction IN ({}))\n)",
             directions.join(", ")
         ),
-        format!("CREATE INDEX IF NOT EXISTS ix_{LOG_TABLE}_revision ON {LOG_TABLE} (revision, id)"),
+        format!("CREATE INDEX IF NOT EXISTS ix_{log}_revision ON {log} (revision, id)"),
     ]
 }
 
 /// The `INSERT` of one log row.
-pub fn log(entry: &LogEntry<'_>) -> String {
+pub fn log(tables: &HistoryTables, entry: &LogEntry<'_>) -> String {
     let checksum = entry
         .checksum
         .map_or_else(|| "NULL".to_owned(), |c| quote_literal(&c.to_hex()));
@@ -80,8 +80,9 @@ pub fn log(entry: &LogEntry<'_>) -> String {
         None => "current_user".to_owned(),
     };
     format!(
-        "INSERT INTO {LOG_TABLE} (revision, direction, checksum, message, duration_ms, applied_by) \
+        "INSERT INTO {} (revision, direction, checksum, message, duration_ms, applied_by) \
          VALUES ({}, {}, {checksum}, {}, {duration}, {applied_by})",
+        tables.log(),
         literal(entry.revision),
         quote_literal(entry.action.as_str()),
         quote_literal(entry.message),
@@ -101,19 +102,82 @@ pub async fn exists(conn: &mut PgConnection, table: &str) -> Result<bool, DbErro
         .map_err(|e| DbError::query("looking for the history tables", server_error(&e)))
 }
 
+/// The columns of the tables `names` that the `search_path` finds, as `(name, column)` in
+/// column order: one catalog query, whatever the number of names.
+pub async fn columns(
+    conn: &mut PgConnection,
+    names: &[String],
+) -> Result<Vec<(String, String)>, DbError> {
+    let marks: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT n.name, a.attname::text FROM unnest(ARRAY[{}]::text[]) AS n(name) \
+         JOIN pg_attribute AS a ON a.attrelid = to_regclass(n.name) \
+         WHERE a.attnum > 0 AND NOT a.attisdropped ORDER BY n.name, a.attnum",
+        marks.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for name in names {
+        query = query.bind(name.clone());
+    }
+    let rows = query
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| DbError::query("looking for the history tables", server_error(&e)))?;
+    pairs(&rows)
+}
+
+fn pairs(rows: &[sqlx::postgres::PgRow]) -> Result<Vec<(String, String)>, DbError> {
+    let failed =
+        |e: sqlx::Error| DbError::query("looking for the history tables", server_error(&e));
+    let mut pairs = Vec::with_capacity(rows.len());
+    for row in rows {
+        let table: String = row.try_get(0).map_err(failed)?;
+        let column: String = row.try_get(1).map_err(failed)?;
+        pairs.push((table, column));
+    }
+    Ok(pairs)
+}
+
+/// Renames the previous build's tables (`from`) to `to`, and the log's index, which
+/// `create_tables` looks for by name. The check constraint keeps its old name: nothing
+/// looks for it, and renaming it is not possible on every database.
+pub fn carry_over(from: &HistoryTables, to: &HistoryTables, log: bool) -> Vec<String> {
+    let mut sql = vec![format!(
+        "ALTER TABLE {} RENAME TO {}",
+        from.version(),
+        to.version()
+    )];
+    if log {
+        let (old, new) = (from.log(), to.log());
+        sql.push(format!("ALTER TABLE {old} RENAME TO {new}"));
+        sql.push(format!(
+            "ALTER INDEX IF EXISTS ix_{old}_revision RENAME TO ix_{new}_revision"
+        ));
+    }
+    sql
+}
+
 /// The version table's rows.
-pub async fn read_heads(conn: &mut PgConnection) -> Result<Vec<String>, DbError> {
+pub async fn read_heads(
+    conn: &mut PgConnection,
+    tables: &HistoryTables,
+) -> Result<Vec<String>, DbError> {
+    let version = tables.version();
     sqlx::query_scalar::<_, String>(&format!(
-        "SELECT revision::text FROM {VERSION_TABLE} ORDER BY revision"
+        "SELECT revision::text FROM {version} ORDER BY revision"
     ))
     .fetch_all(conn)
     .await
-    .map_err(|e| DbError::query("reading schema_migrations", server_error(&e)))
+    .map_err(|e| DbError::query_about(format!("reading {version}"), server_error(&e)))
 }
 
 /// The latest baseline row of each revision.
-pub async fn read_checksums(conn: &mut PgConnection) -> Result<Vec<RecordedChecksum>, DbError> {
-    if !exists(conn, LOG_TABLE).await? {
+pub async fn read_checksums(
+    conn: &mut PgConnection,
+    tables: &HistoryTables,
+) -> Result<Vec<RecordedChecksum>, DbError> {
+    let log = tables.log();
+    if !exists(conn, log).await? {
         return Ok(Vec::new());
     }
     let baselines: Vec<String> = LogAction::ALL
@@ -125,22 +189,23 @@ pub async fn read_checksums(conn: &mut PgConnection) -> Result<Vec<RecordedCheck
         r#"SELECT DISTINCT ON (revision) revision::text AS revision, direction::text AS direction,
        checksum::text AS checksum,
        to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS recorded_at
-FROM {LOG_TABLE}
+FROM {log}
 WHERE direction IN ({})
 ORDER BY revision, id DESC"#,
         baselines.join(", ")
     );
-    let failed = |e: sqlx::Error| DbError::query("reading schema_migrations_log", server_error(&e));
+    let context = format!("reading {log}");
+    let failed = move |e: sqlx::Error| DbError::query_about(context.clone(), server_error(&e));
     let rows = sqlx::query(&sql)
         .fetch_all(&mut *conn)
         .await
-        .map_err(failed)?;
+        .map_err(&failed)?;
     let mut recorded = Vec::with_capacity(rows.len());
     for row in rows {
-        let revision: String = row.try_get("revision").map_err(failed)?;
-        let direction: String = row.try_get("direction").map_err(failed)?;
-        let checksum: Option<String> = row.try_get("checksum").map_err(failed)?;
-        let recorded_at: String = row.try_get("recorded_at").map_err(failed)?;
+        let revision: String = row.try_get("revision").map_err(&failed)?;
+        let direction: String = row.try_get("direction").map_err(&failed)?;
+        let checksum: Option<String> = row.try_get("checksum").map_err(&failed)?;
+        let recorded_at: String = row.try_get("recorded_at").map_err(&failed)?;
         let revision = RevisionId::parse(&revision)
             .map_err(|_| DbError::CorruptHistory { value: revision })?;
         let Some(action) = LogAction::from_name(&direction) else {
@@ -177,9 +242,10 @@ mod tests {
             duration: LogDuration::Measured(Duration::from_millis(42)),
             client: Some("o'brien@host"),
         };
+        let tables = HistoryTables::default();
         assert_eq!(
-            log(&entry),
-            "INSERT INTO schema_migrations_log (revision, direction, checksum, message, \
+            log(&tables, &entry),
+            "INSERT INTO dgs_schema_version_log (revision, direction, checksum, message, \
              duration_ms, applied_by) VALUES ('aaaa', 'up', \
              '2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881', 'it''s done', \
              42, current_user || ' (o''brien@host)')"
@@ -190,7 +256,7 @@ mod tests {
             client: None,
             ..entry
         };
-        assert!(log(&offline)
+        assert!(log(&tables, &offline)
             .ends_with("VALUES ('aaaa', 'up', NULL, 'it''s done', NULL, current_user)"));
     }
 }

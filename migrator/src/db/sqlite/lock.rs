@@ -1,29 +1,28 @@
-//! The migration lock on SQLite, which has no advisory locks: one row in the table
-//! `schema_migrations_lock`, inserted by the holder and deleted on release. The row records
+//! The migration lock on SQLite, which has no advisory locks: one row in the lock table
+//! (`<version table>_lock`, `dgs_schema_version_lock` by default), inserted by the holder
+//! and deleted on release. The row records
 //! who holds it (process id, host, since when), so a waiting migrator can say so. A
 //! migrator that dies holding it leaves the row; a later migrator on the same host (same
 //! non-empty host name) takes it over when that process no longer exists (`/proc/<pid>`
-//! is gone, Linux). Elsewhere, `DELETE FROM schema_migrations_lock` once you know no run
+//! is gone, Linux). Elsewhere, `DELETE FROM dgs_schema_version_lock` once you know no run
 //! is active. (A transaction held open for the whole run would release
 //! itself, but the executor commits each revision, which would end it.)
 
 use sqlx::{Row, SqliteConnection};
 
-use super::super::{DbError, LockHolder};
+use super::super::{DbError, HistoryTables, LockHolder};
 use super::server_error;
 use crate::dialect::sqlite::render::quote_literal;
 
-/// The lock table.
-pub const LOCK_TABLE: &str = "schema_migrations_lock";
-
 /// The lock table's DDL: at most one row.
-pub fn create_table() -> String {
+pub fn create_table(tables: &HistoryTables) -> String {
     format!(
-        "CREATE TABLE IF NOT EXISTS {LOCK_TABLE} (\n    \
+        "CREATE TABLE IF NOT EXISTS {} (\n    \
          id INTEGER PRIMARY KEY CHECK (id = 1),\n    \
          pid INTEGER NOT NULL,\n    \
          host TEXT NOT NULL DEFAULT '',\n    \
-         since TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))\n)"
+         since TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))\n)",
+        tables.lock()
     )
 }
 
@@ -48,14 +47,18 @@ fn holder_is_gone(pid: i64, holder_host: &str) -> bool {
 }
 
 /// One attempt at the lock.
-pub async fn try_lock(conn: &mut SqliteConnection) -> Result<bool, DbError> {
+pub async fn try_lock(
+    conn: &mut SqliteConnection,
+    tables: &HistoryTables,
+) -> Result<bool, DbError> {
     let failed = |e: sqlx::Error| DbError::query("taking the migration lock", server_error(&e));
-    sqlx::query(&create_table())
+    let lock_table = tables.lock();
+    sqlx::query(&create_table(tables))
         .execute(&mut *conn)
         .await
         .map_err(failed)?;
     let inserted = sqlx::query(&format!(
-        "INSERT OR IGNORE INTO {LOCK_TABLE} (id, pid, host) VALUES (1, ?, ?)"
+        "INSERT OR IGNORE INTO {lock_table} (id, pid, host) VALUES (1, ?, ?)"
     ))
     .bind(i64::from(std::process::id()))
     .bind(host())
@@ -65,7 +68,7 @@ pub async fn try_lock(conn: &mut SqliteConnection) -> Result<bool, DbError> {
     if inserted.rows_affected() == 1 {
         return Ok(true);
     }
-    let row = sqlx::query(&format!("SELECT pid, host FROM {LOCK_TABLE} WHERE id = 1"))
+    let row = sqlx::query(&format!("SELECT pid, host FROM {lock_table} WHERE id = 1"))
         .fetch_optional(&mut *conn)
         .await
         .map_err(failed)?;
@@ -79,7 +82,7 @@ pub async fn try_lock(conn: &mut SqliteConnection) -> Result<bool, DbError> {
     }
     tracing::warn!(pid, host = %holder_host, "taking over the migration lock of a process that has ended");
     let taken = sqlx::query(&format!(
-        "UPDATE {LOCK_TABLE} SET pid = ?, since = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') \
+        "UPDATE {lock_table} SET pid = ?, since = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') \
          WHERE id = 1 AND pid = ? AND host = ?"
     ))
     .bind(i64::from(std::process::id()))
@@ -92,9 +95,10 @@ pub async fn try_lock(conn: &mut SqliteConnection) -> Result<bool, DbError> {
 }
 
 /// Releases the lock; false when this process did not hold it.
-pub async fn unlock(conn: &mut SqliteConnection) -> Result<bool, DbError> {
+pub async fn unlock(conn: &mut SqliteConnection, tables: &HistoryTables) -> Result<bool, DbError> {
+    let lock_table = tables.lock();
     let deleted = sqlx::query(&format!(
-        "DELETE FROM {LOCK_TABLE} WHERE id = 1 AND pid = ? AND host = ?"
+        "DELETE FROM {lock_table} WHERE id = 1 AND pid = ? AND host = ?"
     ))
     .bind(i64::from(std::process::id()))
     .bind(host())
@@ -105,12 +109,16 @@ pub async fn unlock(conn: &mut SqliteConnection) -> Result<bool, DbError> {
 }
 
 /// The process holding the lock, if any.
-pub async fn holder(conn: &mut SqliteConnection) -> Result<Option<LockHolder>, DbError> {
+pub async fn holder(
+    conn: &mut SqliteConnection,
+    tables: &HistoryTables,
+) -> Result<Option<LockHolder>, DbError> {
+    let lock_table = tables.lock();
     let failed =
         |e: sqlx::Error| DbError::query("finding who holds the migration lock", server_error(&e));
     let exists: i64 =
         sqlx::query_scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?")
-            .bind(LOCK_TABLE)
+            .bind(lock_table)
             .fetch_one(&mut *conn)
             .await
             .map_err(failed)?;
@@ -118,7 +126,7 @@ pub async fn holder(conn: &mut SqliteConnection) -> Result<Option<LockHolder>, D
         return Ok(None);
     }
     let row = sqlx::query(&format!(
-        "SELECT pid, host, since FROM {LOCK_TABLE} WHERE id = 1"
+        "SELECT pid, host, since FROM {lock_table} WHERE id = 1"
     ))
     .fetch_optional(&mut *conn)
     .await
@@ -143,15 +151,16 @@ pub async fn holder(conn: &mut SqliteConnection) -> Result<Option<LockHolder>, D
 /// (SQLite has nothing to wait on). It comes first in the script, outside any transaction,
 /// so it also turns foreign keys off for the session, as table rebuilds need (see
 /// `db::sqlite`), and creates the lock table, which a fresh database lacks.
-pub fn lock_statement() -> String {
+pub fn lock_statement(tables: &HistoryTables) -> String {
     format!(
-        "PRAGMA foreign_keys = OFF;\n{};\nINSERT INTO {LOCK_TABLE} (id, pid, host) VALUES (1, 0, {})",
-        create_table(),
+        "PRAGMA foreign_keys = OFF;\n{};\nINSERT INTO {} (id, pid, host) VALUES (1, 0, {})",
+        create_table(tables),
+        tables.lock(),
         quote_literal("offline script")
     )
 }
 
 /// Releases the offline script's lock.
-pub fn unlock_statement() -> String {
-    format!("DELETE FROM {LOCK_TABLE} WHERE id = 1")
+pub fn unlock_statement(tables: &HistoryTables) -> String {
+    format!("DELETE FROM {} WHERE id = 1", tables.lock())
 }

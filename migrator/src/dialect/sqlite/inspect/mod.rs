@@ -31,9 +31,9 @@ use sqlx::{Connection, Row, SqliteConnection};
 use super::types::parse_declared_type;
 use crate::filter::SchemaFilter;
 
-/// Tables the migrator manages: no SQLite internals, no migration lock table.
-const TABLES: &str = "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
-                      AND m.name <> 'schema_migrations_lock'";
+/// Tables the migrator may manage: no SQLite internals. The history and lock tables are
+/// left out by the filter, under their configured names.
+const TABLES: &str = "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
 
 /// Every column of every table, with the table's `CREATE` statement.
 pub fn columns_query() -> String {
