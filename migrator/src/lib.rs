@@ -15,6 +15,7 @@ pub mod db;
 pub mod dialect;
 pub mod diff;
 pub mod filter;
+pub mod preflight;
 pub mod render;
 pub mod revision;
 pub mod safety;

@@ -101,23 +101,27 @@ pub enum ErrorClass {
     MigrationFailed,
 }
 
+/// How the CLI reports a database error.
+pub fn db_error_class(error: &DbError) -> ErrorClass {
+    match error {
+        DbError::Unreachable { .. } | DbError::Refused { .. } | DbError::NoLocalServer { .. } => {
+            ErrorClass::Unreachable
+        }
+        DbError::UnknownScheme { .. }
+        | DbError::BadUrl { .. }
+        | DbError::TlsSetting { .. }
+        | DbError::Unsupported { .. }
+        | DbError::ForeignHistoryTable(_) => ErrorClass::Input,
+        _ => ErrorClass::MigrationFailed,
+    }
+}
+
 impl ApplyError {
     /// How the CLI reports this error.
     pub fn class(&self) -> ErrorClass {
         match self {
-            Self::Db(
-                DbError::Unreachable { .. }
-                | DbError::Refused { .. }
-                | DbError::NoLocalServer { .. },
-            ) => ErrorClass::Unreachable,
-            Self::Db(
-                DbError::UnknownScheme { .. }
-                | DbError::BadUrl { .. }
-                | DbError::TlsSetting { .. }
-                | DbError::Unsupported { .. }
-                | DbError::ForeignHistoryTable(_),
-            ) => ErrorClass::Input,
-            Self::Db(_) | Self::Statement(_) | Self::Partial(_) => ErrorClass::MigrationFailed,
+            Self::Db(error) => db_error_class(error),
+            Self::Statement(_) | Self::Partial(_) => ErrorClass::MigrationFailed,
             Self::Revision(_)
             | Self::Render(_)
             | Self::DialectMismatch { .. }

@@ -23,6 +23,9 @@ pub enum Code {
     ProductionDrift = 5,
     /// 6: the pre-migration backup failed.
     BackupFailed = 6,
+    /// 7: the migration the models need would fail on rows in the database; nothing was
+    /// written or applied.
+    DataWouldFail = 7,
 }
 
 impl From<Code> for std::process::ExitCode {
@@ -63,15 +66,20 @@ impl Exit {
     }
 }
 
-impl From<crate::apply::ApplyError> for Exit {
-    fn from(error: crate::apply::ApplyError) -> Self {
+impl From<crate::apply::ErrorClass> for Code {
+    fn from(class: crate::apply::ErrorClass) -> Self {
         use crate::apply::ErrorClass;
-        let code = match error.class() {
+        match class {
             ErrorClass::Input => Code::Usage,
             ErrorClass::Unreachable => Code::Unreachable,
             ErrorClass::MigrationFailed => Code::MigrationFailed,
-        };
-        Self::new(code, error)
+        }
+    }
+}
+
+impl From<crate::apply::ApplyError> for Exit {
+    fn from(error: crate::apply::ApplyError) -> Self {
+        Self::new(error.class().into(), error)
     }
 }
 

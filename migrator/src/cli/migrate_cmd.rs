@@ -107,15 +107,19 @@ fn describe_database(options: &workflow::Options) -> String {
 }
 
 fn workflow_exit(error: WorkflowError) -> Exit {
+    Exit::new(workflow_code(&error), error)
+}
+
+/// The exit code of a failed run; a generated file that failed takes its failure's.
+fn workflow_code(error: &WorkflowError) -> Code {
     match error {
-        e @ (WorkflowError::UnknownEnvironment(_) | WorkflowError::MissingDatabaseUrl) => {
-            Exit::new(Code::Usage, e)
-        }
-        WorkflowError::Db(e) => super::db_exit(e),
-        WorkflowError::Apply(e) => Exit::from(e),
-        WorkflowError::Revisions(e) => Exit::from(e),
-        e @ WorkflowError::Backup(_) => Exit::new(Code::BackupFailed, e),
-        e => Exit::new(Code::Usage, e),
+        WorkflowError::UnknownEnvironment(_) | WorkflowError::MissingDatabaseUrl => Code::Usage,
+        WorkflowError::Db(e) => crate::apply::db_error_class(e).into(),
+        WorkflowError::Apply(e) => e.class().into(),
+        WorkflowError::Backup(_) => Code::BackupFailed,
+        WorkflowError::DataWouldFail(_) => Code::DataWouldFail,
+        WorkflowError::GeneratedFailed { source, .. } => workflow_code(source),
+        _ => Code::Usage,
     }
 }
 

@@ -316,6 +316,24 @@ impl Database {
         }
     }
 
+    /// Runs a query whose one row holds one integer (`SELECT COUNT(*) ...`) and returns it.
+    pub async fn count(&mut self, sql: &str) -> Result<i64, ServerError> {
+        match self {
+            Self::Postgres(conn) => sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(conn)
+                .await
+                .map_err(|e| postgres::server_error(&e)),
+            Self::Mysql(conn) => sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(conn)
+                .await
+                .map_err(|e| mysql::server_error(&e)),
+            Self::Sqlite(conn) => sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(conn)
+                .await
+                .map_err(|e| sqlite::server_error(&e)),
+        }
+    }
+
     /// Whether later statements of the same transaction cannot use what `sql` creates until
     /// it commits (PostgreSQL's `ALTER TYPE ... ADD VALUE`).
     pub fn commits_before_use(&self, sql: &str) -> bool {

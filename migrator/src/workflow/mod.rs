@@ -319,6 +319,27 @@ pub enum WorkflowError {
     /// The backup failed (and `--skip-backup` was not given).
     #[error("the pre-migration backup failed, so nothing was changed: {0}")]
     Backup(#[from] BackupError),
+    /// The generated migration would fail on rows already in the database: nothing was
+    /// written or applied.
+    #[error(
+        "the migration the models need would fail on rows already in the database, so \
+         nothing was written or applied:{}",
+        .0.iter().map(|p| format!("\n  - {p}")).collect::<String>()
+    )]
+    DataWouldFail(Vec<crate::preflight::DataProblem>),
+    /// The generated revision failed to apply (the data changed after the checks); the file
+    /// was removed again.
+    #[error(
+        "{source}\nThe generated file {} was removed again: it was never applied, so there \
+         is nothing to commit. Fix the data or the model and run again.",
+        path.display()
+    )]
+    GeneratedFailed {
+        /// The file that was written and removed.
+        path: PathBuf,
+        /// Why applying it failed.
+        source: Box<WorkflowError>,
+    },
     /// Several heads in production: merging is a development task.
     #[error(
         "the migration history has {} heads ({}); in production the migrator does not merge \
@@ -491,6 +512,12 @@ impl Run<'_, '_> {
                 blocked: split.blocked,
             });
         }
+        // Rows the generated SQL would fail on stop the run before anything is written.
+        let problems =
+            crate::preflight::run(session.database(), &comparison.current, &split.emitted).await?;
+        if !problems.is_empty() {
+            return Err(WorkflowError::DataWouldFail(problems));
+        }
         if self.options.environment == Environment::Production {
             (self.on_event)(&Event::ForcingProduction);
         }
@@ -518,8 +545,19 @@ impl Run<'_, '_> {
             path: file.path.clone(),
             ops: composed.emitted,
         });
-        let set = revision::load(&self.options.dir)?;
-        self.upgrade(session, &set).await?;
+        if let Err(error) = self.apply_generated(session).await {
+            // Never applied, never committed: a file left behind would fail every later run.
+            return Err(match std::fs::remove_file(&file.path) {
+                Ok(()) => WorkflowError::GeneratedFailed {
+                    path: file.path,
+                    source: Box::new(error),
+                },
+                Err(remove) => {
+                    tracing::warn!(path = %file.path.display(), %remove, "could not remove the generated file");
+                    error
+                }
+            });
+        }
         Ok(if split.blocked.is_empty() {
             Outcome::Synced { file: file.path }
         } else {
@@ -529,6 +567,12 @@ impl Run<'_, '_> {
                 blocked: split.blocked,
             }
         })
+    }
+
+    /// Applies the revision just written (with anything else pending).
+    async fn apply_generated(&mut self, session: &mut Session<'_>) -> Result<(), WorkflowError> {
+        let set = revision::load(&self.options.dir)?;
+        self.upgrade(session, &set).await
     }
 
     /// Applies every pending revision, backing up first when a backup is due.
