@@ -72,8 +72,9 @@ async fn without_a_local_server_the_zero_config_run_says_so_within_seconds() {
         .unwrap()
         .to_string();
     let started = Instant::now();
+    // A subcommand (the smart migrator would fall back to the embedded SQLite database).
     let run = project
-        .invoke(Bin::Migrate, &[])
+        .invoke(Bin::Migrate, &["current"])
         .database_url(None)
         .env("PGHOST", "127.0.0.1")
         .env("PGPORT", &port)

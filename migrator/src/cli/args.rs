@@ -21,7 +21,8 @@ Targets: a revision id or a unique prefix, head, heads, base, or a relative step
 +2, head-1 or <revision>+1.
 
 Exit codes: 0 success, 1 drift found (check), 2 bad usage or input, 3 database unreachable, \
-4 migration failed, 5 production drift, 6 backup failed.";
+4 migration failed, 5 production drift, 6 backup failed, 7 the data cannot take the generated \
+migration (nothing written).";
 
 /// How results are printed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -59,7 +60,7 @@ pub struct Args {
     #[arg(long, global = true, default_value = "migrations")]
     pub dir: PathBuf,
 
-    /// How long to wait for the database to answer, in seconds [default: 60; 5 for the
+    /// How long to wait for the database to answer, in seconds [default: 60; 2 for the
     /// zero-configuration development database].
     #[arg(long, global = true, value_name = "SECONDS")]
     pub wait_timeout: Option<u64>,

@@ -64,10 +64,20 @@ pub async fn run(
         lock_timeout: settings.lock_timeout,
         filter: settings.filter.clone(),
         history_tables: settings.history_tables.clone(),
+        embedded: (base.create_database && base.dialect() != Some(crate::Dialect::Sqlite))
+            .then(|| workflow::Embedded::for_app(app.name, &settings.dir)),
         ..base
     };
     let dialect = options.dialect().unwrap_or(crate::Dialect::Postgresql);
+    // Built before connecting, so that a mistake in the models is reported first.
     let target = schema_cmd::target_schema(app, dialect)?;
+    let targets = |wanted: crate::Dialect| {
+        if wanted == dialect {
+            Ok(target.clone())
+        } else {
+            schema_cmd::target_schema(app, wanted).map_err(|e| format!("{:#}", e.error()))
+        }
+    };
     let human = out.format() == Format::Human;
     if human {
         out.line(format!(
@@ -81,7 +91,7 @@ pub async fn run(
             print_event(event, out);
         }
     };
-    let report = workflow::run(&target, &options, &mut print_event)
+    let report = workflow::run_models(&targets, &options, &mut print_event)
         .await
         .map_err(workflow_exit)?;
     match out.format() {
@@ -126,7 +136,9 @@ fn workflow_code(error: &WorkflowError) -> Code {
 fn print_event(event: &Event, out: &Output) {
     match event {
         Event::Connected { .. } => {}
-        Event::ForcingProduction => out.line(out.yellow(&event.to_string())),
+        Event::ForcingProduction | Event::EmbeddedFallback { .. } => {
+            out.line(out.yellow(&event.to_string()))
+        }
         _ => out.line(format!("{} {event}", out.green("✓"))),
     }
 }
@@ -137,18 +149,18 @@ fn print_outcome(report: &Report, out: &Output) {
     match &report.outcome {
         Outcome::InSync => {
             out.line(format!("{} {headline}", out.green("✓")));
-            must_commit(report.merge.as_deref(), None, production, out);
+            must_commit(report, None, production, out);
         }
         Outcome::Synced { file } => {
             out.line(format!("{} {headline}", out.green("✓")));
-            must_commit(report.merge.as_deref(), Some(file), production, out);
+            must_commit(report, Some(file), production, out);
         }
         Outcome::PartialSync {
             file,
             blocked,
             drop_sql,
         } => {
-            must_commit(report.merge.as_deref(), file.as_deref(), production, out);
+            must_commit(report, file.as_deref(), production, out);
             out.line(out.yellow(headline));
             print_blocked(blocked, drop_sql, out);
         }
@@ -193,8 +205,19 @@ fn relaxes_a_dropped_column(op: &Op, blocked: &[Op]) -> bool {
 /// The files this run wrote, which the next deploy needs: the merge revision, the
 /// generated migration, or both. On a production server (`--force-sync-prod`) they must
 /// travel back to the repository first.
-fn must_commit(merge: Option<&Path>, generated: Option<&Path>, production: bool, out: &Output) {
-    let files: Vec<String> = merge
+fn must_commit(report: &Report, generated: Option<&Path>, production: bool, out: &Output) {
+    if let (Some(embedded), Some(_)) = (&report.embedded, generated) {
+        // The embedded database's revisions are for this machine: nothing to commit.
+        out.info(format!(
+            "The embedded database's revisions in {} are for this machine only: nothing to \
+             commit. The history to commit is generated against PostgreSQL.",
+            embedded.dir.join("versions").display()
+        ));
+        return;
+    }
+    let files: Vec<String> = report
+        .merge
+        .as_deref()
         .into_iter()
         .chain(generated)
         .map(|p| p.display().to_string())
@@ -252,6 +275,9 @@ struct JsonReport<'a> {
     generated: Option<String>,
     missing: Vec<String>,
     blocked: Vec<String>,
+    /// The embedded SQLite file, when no local server answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    embedded: Option<String>,
 }
 
 impl<'a> JsonReport<'a> {
@@ -281,6 +307,10 @@ impl<'a> JsonReport<'a> {
             generated: generated.map(|p| p.display().to_string()),
             missing,
             blocked,
+            embedded: report
+                .embedded
+                .as_ref()
+                .map(|e| e.file.display().to_string()),
         }
     }
 }

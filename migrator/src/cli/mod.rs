@@ -92,9 +92,32 @@ impl Settings {
             &self.dir,
         )
         .map_err(|e| Exit::new(Code::Usage, e))?;
-        crate::workflow::connect(&url, &self.wait(create), create)
-            .await
-            .map_err(db_exit)
+        match crate::workflow::connect(&url, &self.wait(create), create).await {
+            Ok(db) => Ok(db),
+            Err(error @ crate::db::DbError::NoLocalServer { .. }) => {
+                Err(self.no_local_server(error))
+            }
+            Err(error) => Err(db_exit(error)),
+        }
+    }
+
+    /// No local server: where the smart migrator fell back to the embedded database before,
+    /// say how to reach that one.
+    fn no_local_server(&self, error: crate::db::DbError) -> Exit {
+        let embedded = crate::workflow::Embedded::for_app(self.app, &self.dir);
+        if !embedded.file.exists() {
+            return db_exit(error);
+        }
+        Exit::new(
+            Code::Unreachable,
+            anyhow::anyhow!(
+                "{error}\nThe smart migrator used the embedded SQLite database {} instead; to \
+                 run this command on it: DATABASE_URL=sqlite://{} migrate --dir {} ...",
+                embedded.file.display(),
+                embedded.file.display(),
+                embedded.dir.display()
+            ),
+        )
     }
 
     /// How to wait for the database: `--wait-timeout`, or 60 s, or, for the

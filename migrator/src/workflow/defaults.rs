@@ -9,7 +9,7 @@ use crate::dialect::Dialect;
 
 /// How long the zero-configuration run waits for a local server before saying there is
 /// none: a laptop's server is either running or not, so a minute of waiting helps nobody.
-pub const ZERO_CONFIG_WAIT: Duration = Duration::from_secs(5);
+pub const ZERO_CONFIG_WAIT: Duration = Duration::from_secs(2);
 
 /// What a database name must not hold unencoded in a URL path.
 const PATH_RESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
@@ -72,6 +72,36 @@ pub fn describe(url: &str) -> String {
         },
         _ => crate::db::redact(url),
     }
+}
+
+/// The database's name, for messages: the PostgreSQL or MySQL database, or the SQLite file.
+pub fn database_name(url: &str) -> String {
+    match Dialect::from_url(url) {
+        Some(Dialect::Postgresql) => crate::db::postgres_options(url)
+            .ok()
+            .and_then(|(o, _)| o.get_database().map(str::to_owned))
+            .unwrap_or_else(|| crate::db::redact(url)),
+        Some(Dialect::Mysql) => crate::db::mysql_options(url)
+            .ok()
+            .and_then(|(o, _)| o.get_database().map(str::to_owned))
+            .unwrap_or_else(|| crate::db::redact(url)),
+        _ => sqlite_path(url).unwrap_or_else(|| crate::db::redact(url)),
+    }
+}
+
+/// The file an SQLite URL names (`sqlite://app.db?mode=rwc` -> `app.db`).
+fn sqlite_path(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then(|| path.to_owned())
+}
+
+/// True for an SQLite URL whose file does not exist yet (connecting will create it).
+pub fn sqlite_file_missing(url: &str) -> bool {
+    Dialect::from_url(url) == Some(Dialect::Sqlite)
+        && sqlite_path(url).is_some_and(|path| !std::path::Path::new(&path).exists())
 }
 
 /// Creates the database the URL names when it does not exist yet (PostgreSQL: through the

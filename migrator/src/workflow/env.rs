@@ -83,6 +83,7 @@ impl EnvConfig {
             filter: SchemaFilter::default().with_history_tables(&self.history_tables),
             history_tables: self.history_tables.clone(),
             create_database,
+            embedded: None,
         })
     }
 }

@@ -17,6 +17,7 @@
 
 pub mod backup;
 pub mod defaults;
+mod embedded;
 pub mod env;
 
 use std::fmt;
@@ -36,6 +37,7 @@ use crate::revision::{self, NewRevision, RevisionError, RevisionFile, RevisionId
 
 pub use backup::{Backup, BackupError};
 pub use defaults::{describe as describe_database, ZERO_CONFIG_WAIT};
+pub use embedded::{run_models, Embedded};
 pub use env::EnvConfig;
 
 /// The message of revisions the migrator writes for drift.
@@ -113,6 +115,9 @@ pub struct Options {
     pub history_tables: HistoryTables,
     /// Create the database when it does not exist (the zero-configuration default).
     pub create_database: bool,
+    /// Where a zero-configuration run goes when no local server answers: an SQLite file and
+    /// its own history folder (see [`run_models`]). `None` fails instead.
+    pub embedded: Option<Embedded>,
 }
 
 impl Options {
@@ -164,6 +169,18 @@ pub enum Event {
     ForcingProduction,
     /// The previous build's history tables were renamed to the configured ones.
     CarriedOver(crate::apply::CarriedOver),
+    /// The zero-configuration database did not exist and was created.
+    DatabaseCreated {
+        /// Its name (for SQLite, the file).
+        name: String,
+    },
+    /// No local server answered, so the run uses the embedded SQLite database.
+    EmbeddedFallback {
+        /// Where the server was looked for, and why it did not do.
+        reason: String,
+        /// The SQLite file and its history folder.
+        embedded: Embedded,
+    },
 }
 
 impl fmt::Display for Event {
@@ -206,6 +223,16 @@ impl fmt::Display for Event {
                 "WARNING: --force-sync-prod: generating and applying unreviewed DDL on PRODUCTION",
             ),
             Self::CarriedOver(carried) => carried.fmt(f),
+            Self::DatabaseCreated { name } => {
+                write!(f, "created the development database {name}")
+            }
+            Self::EmbeddedFallback { reason, embedded } => write!(
+                f,
+                "{reason}, so this run uses the embedded SQLite database {} (its own history \
+                 in {}, for this machine only); to use PostgreSQL, start it or set DATABASE_URL",
+                embedded.file.display(),
+                embedded.dir.display()
+            ),
         }
     }
 }
@@ -287,6 +314,8 @@ pub struct Report {
     pub applied: Vec<RevisionId>,
     /// How it ended.
     pub outcome: Outcome,
+    /// Set when the run used the embedded SQLite database because no local server answered.
+    pub embedded: Option<Embedded>,
 }
 
 /// Why the run failed.
@@ -397,15 +426,37 @@ pub async fn run(
     options: &Options,
     on_event: &mut dyn FnMut(&Event),
 ) -> Result<Report, WorkflowError> {
-    let mut db = connect(
+    let db = open(options, on_event).await?;
+    run_on(db, target, options, on_event).await
+}
+
+/// Connects as the options say, reporting a database it had to create.
+async fn open(
+    options: &Options,
+    on_event: &mut dyn FnMut(&Event),
+) -> Result<Database, WorkflowError> {
+    let (db, created) = connect_creating(
         &options.database_url,
         &options.wait,
         options.create_database,
     )
     .await?;
+    if let Some(name) = created {
+        on_event(&Event::DatabaseCreated { name });
+    }
     on_event(&Event::Connected {
         dialect: db.dialect(),
     });
+    Ok(db)
+}
+
+/// Runs the smart migrator on an open connection.
+async fn run_on(
+    mut db: Database,
+    target: &Schema,
+    options: &Options,
+    on_event: &mut dyn FnMut(&Event),
+) -> Result<Report, WorkflowError> {
     let set = revision::load(&options.dir)?;
     check_dialect(&set, &db, &options.dir)?;
     // Deferred: the history tables appear with the first revision applied, so a run that
@@ -445,6 +496,7 @@ pub async fn run(
         merge: run.merge,
         applied: run.applied,
         outcome,
+        embedded: None,
     })
 }
 
@@ -641,12 +693,23 @@ impl Run<'_, '_> {
 /// database), a database that does not exist yet is created first, and a server that is
 /// not running is reported as such, naming where we looked.
 pub async fn connect(url: &str, wait: &Wait, create: bool) -> Result<Database, DbError> {
+    connect_creating(url, wait, create).await.map(|(db, _)| db)
+}
+
+/// [`connect`], and the name of the database when this call created it.
+pub async fn connect_creating(
+    url: &str,
+    wait: &Wait,
+    create: bool,
+) -> Result<(Database, Option<String>), DbError> {
+    let new_file = create && defaults::sqlite_file_missing(url);
     match Database::connect(url, wait).await {
         Err(DbError::Refused { refusal, .. })
             if create && refusal.kind == crate::db::RefusalKind::UnknownDatabase =>
         {
             defaults::ensure_database(url, wait).await?;
-            Database::connect(url, wait).await
+            let db = Database::connect(url, wait).await?;
+            Ok((db, Some(defaults::database_name(url))))
         }
         Err(DbError::Unreachable { waited, reason, .. }) if create => Err(DbError::NoLocalServer {
             dialect: crate::Dialect::from_url(url).unwrap_or(crate::Dialect::Postgresql),
@@ -654,7 +717,8 @@ pub async fn connect(url: &str, wait: &Wait, create: bool) -> Result<Database, D
             waited,
             reason,
         }),
-        other => other,
+        Ok(db) => Ok((db, new_file.then(|| defaults::database_name(url)))),
+        Err(other) => Err(other),
     }
 }
 
