@@ -102,28 +102,16 @@ pub async fn columns(
          WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ({marks}) \
          ORDER BY TABLE_NAME, ORDINAL_POSITION"
     );
-    let mut query = sqlx::query(&sql);
+    let mut query = sqlx::query_as::<_, (String, String)>(&sql);
     for name in names {
         query = query.bind(name.clone());
     }
-    let rows = query
+    query
         .fetch_all(&mut *conn)
         .await
-        .map_err(|e| DbError::query("looking for the history tables", server_error(&e)))?;
-    pairs(&rows)
+        .map_err(|e| DbError::query("looking for the history tables", server_error(&e)))
 }
 
-fn pairs(rows: &[sqlx::mysql::MySqlRow]) -> Result<Vec<(String, String)>, DbError> {
-    let failed =
-        |e: sqlx::Error| DbError::query("looking for the history tables", server_error(&e));
-    let mut pairs = Vec::with_capacity(rows.len());
-    for row in rows {
-        let table: String = row.try_get(0).map_err(failed)?;
-        let column: String = row.try_get(1).map_err(failed)?;
-        pairs.push((table, column));
-    }
-    Ok(pairs)
-}
 
 /// Renames the previous build's tables (`from`) to `to` in one atomic `RENAME TABLE`, then
 /// the log's index, which `create_tables` names after the table. The check constraint keeps

@@ -113,28 +113,16 @@ pub async fn columns(
         "SELECT m.name, p.name FROM sqlite_schema AS m JOIN pragma_table_info(m.name) AS p \
          WHERE m.type = 'table' AND m.name IN ({marks}) ORDER BY m.name, p.cid"
     );
-    let mut query = sqlx::query(&sql);
+    let mut query = sqlx::query_as::<_, (String, String)>(&sql);
     for name in names {
         query = query.bind(name.clone());
     }
-    let rows = query
+    query
         .fetch_all(&mut *conn)
         .await
-        .map_err(|e| DbError::query("looking for the history tables", server_error(&e)))?;
-    pairs(&rows)
+        .map_err(|e| DbError::query("looking for the history tables", server_error(&e)))
 }
 
-fn pairs(rows: &[sqlx::sqlite::SqliteRow]) -> Result<Vec<(String, String)>, DbError> {
-    let failed =
-        |e: sqlx::Error| DbError::query("looking for the history tables", server_error(&e));
-    let mut pairs = Vec::with_capacity(rows.len());
-    for row in rows {
-        let table: String = row.try_get(0).map_err(failed)?;
-        let column: String = row.try_get(1).map_err(failed)?;
-        pairs.push((table, column));
-    }
-    Ok(pairs)
-}
 
 /// Renames the previous build's tables (`from`) to `to`, recreates the log's index under
 /// the new name, and drops the previous lock table (the caller made sure no run of the
