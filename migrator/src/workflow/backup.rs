@@ -77,12 +77,8 @@ fn pg_dump(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError>
         .iter()
         .find(|(name, _)| *name == "PGDATABASE")
         .map_or_else(|| "postgres".to_owned(), |(_, value)| value.clone());
-    fs::create_dir_all(dir).map_err(|source| BackupError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let path = dir.join(file_name(&database, revision, chrono::Utc::now()));
-    let file = create_private(&path)?;
+    let (pending, file) =
+        Pending::create(dir, &file_name(&database, revision, chrono::Utc::now()))?;
     let mut command = Command::new("pg_dump");
     command
         .args(PG_DUMP_ARGS)
@@ -93,30 +89,20 @@ fn pg_dump(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError>
     let output = match command.output() {
         Ok(output) => output,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            let _ = fs::remove_file(&path);
+            pending.discard();
             return Err(BackupError::ToolMissing { tool: "pg_dump" });
         }
-        Err(source) => {
-            let _ = fs::remove_file(&path);
-            return Err(BackupError::Io { path, source });
-        }
+        Err(source) => return Err(pending.fail(source)),
     };
     if !output.status.success() {
-        let _ = fs::remove_file(&path);
+        pending.discard();
         return Err(BackupError::ToolFailed {
             tool: "pg_dump",
             status: output.status.to_string(),
             stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
         });
     }
-    let bytes = fs::metadata(&path)
-        .map_err(|source| BackupError::Io {
-            path: path.clone(),
-            source,
-        })?
-        .len();
-    tracing::info!(path = %path.display(), bytes, "backup written");
-    Ok(Backup { path, bytes })
+    pending.finish("pg_dump")
 }
 
 /// `pg_dump`'s arguments: everything about the connection goes through its environment.
@@ -195,16 +181,10 @@ fn mysql_dump(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupErr
             "a MySQL URL must name the database to back up".into(),
         ));
     };
-    fs::create_dir_all(dir).map_err(|source| BackupError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let path = dir
-        .join(file_name(&database, revision, chrono::Utc::now()))
-        .with_extension("sql");
+    let name = file_name(&database, revision, chrono::Utc::now()).replace(".dump", ".sql");
     let mut last_missing = "mysqldump";
     for tool in ["mysqldump", "mariadb-dump"] {
-        let file = create_private(&path)?;
+        let (pending, file) = Pending::create(dir, &name)?;
         let mut command = Command::new(tool);
         command
             .args([
@@ -227,31 +207,21 @@ fn mysql_dump(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupErr
         let output = match command.output() {
             Ok(output) => output,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                let _ = fs::remove_file(&path);
+                pending.discard();
                 last_missing = tool;
                 continue;
             }
-            Err(source) => {
-                let _ = fs::remove_file(&path);
-                return Err(BackupError::Io { path, source });
-            }
+            Err(source) => return Err(pending.fail(source)),
         };
         if !output.status.success() {
-            let _ = fs::remove_file(&path);
+            pending.discard();
             return Err(BackupError::ToolFailed {
                 tool,
                 status: output.status.to_string(),
                 stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
             });
         }
-        let bytes = fs::metadata(&path)
-            .map_err(|source| BackupError::Io {
-                path: path.clone(),
-                source,
-            })?
-            .len();
-        tracing::info!(path = %path.display(), bytes, tool, "backup written");
-        return Ok(Backup { path, bytes });
+        return pending.finish(tool);
     }
     Err(BackupError::ToolMissing { tool: last_missing })
 }
@@ -322,15 +292,11 @@ fn sqlite_vacuum_into(url: &str, dir: &Path, revision: &str) -> Result<Backup, B
         .get_filename()
         .file_stem()
         .map_or_else(|| "sqlite".to_owned(), |s| s.to_string_lossy().into_owned());
-    fs::create_dir_all(dir).map_err(|source| BackupError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let name = file_name(&database, revision, chrono::Utc::now());
-    let path = dir.join(format!("{}.db", name.trim_end_matches(".dump")));
+    let name = file_name(&database, revision, chrono::Utc::now()).replace(".dump", ".db");
     // VACUUM INTO accepts an empty file, so the file exists with its mode before any byte.
-    drop(create_private(&path)?);
-    let target = path.to_string_lossy().replace('\'', "''");
+    let (pending, file) = Pending::create(dir, &name)?;
+    drop(file);
+    let target = pending.partial.to_string_lossy().replace('\'', "''");
     let vacuum = move || -> Result<(), String> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -349,21 +315,14 @@ fn sqlite_vacuum_into(url: &str, dir: &Path, revision: &str) -> Result<Backup, B
         .join()
         .unwrap_or_else(|_| Err("the backup thread panicked".to_owned()));
     if let Err(stderr) = outcome {
-        let _ = fs::remove_file(&path);
+        pending.discard();
         return Err(BackupError::ToolFailed {
             tool: "VACUUM INTO",
             status: "error".to_owned(),
             stderr,
         });
     }
-    let bytes = fs::metadata(&path)
-        .map_err(|source| BackupError::Io {
-            path: path.clone(),
-            source,
-        })?
-        .len();
-    tracing::info!(path = %path.display(), bytes, "backup written");
-    Ok(Backup { path, bytes })
+    pending.finish("VACUUM INTO")
 }
 
 /// `<database>_<UTC time>_<revision>.dump`, e.g. `app_20261124T100000Z_3fa1c2d4e5b6.dump`.
@@ -385,6 +344,73 @@ pub fn file_name(database: &str, revision: &str, at: chrono::DateTime<chrono::Ut
         at.format("%Y%m%dT%H%M%SZ"),
         safe(revision)
     )
+}
+
+/// A backup being written: a private file under a hidden temporary name
+/// (`.<name>.partial`), renamed to its final name only once complete, so a backup cut short
+/// (a kill, a full disk) never passes for a finished one. The final name is never taken
+/// twice: a second backup in the same second gets `_2` before its extension.
+struct Pending {
+    dir: PathBuf,
+    name: String,
+    partial: PathBuf,
+}
+
+impl Pending {
+    fn create(dir: &Path, name: &str) -> Result<(Self, File), BackupError> {
+        fs::create_dir_all(dir).map_err(|source| BackupError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let partial = dir.join(format!(".{name}.partial"));
+        // A partial file of a run that was killed: nobody finishes it.
+        let _ = fs::remove_file(&partial);
+        let file = create_private(&partial)?;
+        let pending = Self {
+            dir: dir.to_path_buf(),
+            name: name.to_owned(),
+            partial,
+        };
+        Ok((pending, file))
+    }
+
+    fn discard(self) {
+        let _ = fs::remove_file(&self.partial);
+    }
+
+    fn fail(self, source: io::Error) -> BackupError {
+        let path = self.partial.clone();
+        self.discard();
+        BackupError::Io { path, source }
+    }
+
+    fn finish(self, tool: &str) -> Result<Backup, BackupError> {
+        let path = self.free_name();
+        if let Err(source) = fs::rename(&self.partial, &path) {
+            return Err(self.fail(source));
+        }
+        let bytes = fs::metadata(&path)
+            .map_err(|source| BackupError::Io {
+                path: path.clone(),
+                source,
+            })?
+            .len();
+        tracing::info!(path = %path.display(), bytes, tool, "backup written");
+        Ok(Backup { path, bytes })
+    }
+
+    /// The final name, or the first `<stem>_<n>.<ext>` not taken yet.
+    fn free_name(&self) -> PathBuf {
+        let first = self.dir.join(&self.name);
+        if !first.exists() {
+            return first;
+        }
+        let (stem, ext) = self.name.rsplit_once('.').unwrap_or((&self.name, ""));
+        (2..)
+            .map(|n| self.dir.join(format!("{stem}_{n}.{ext}")))
+            .find(|path| !path.exists())
+            .unwrap_or(first)
+    }
 }
 
 /// Creates the file readable and writable by its owner only, before any byte is written.
@@ -447,6 +473,30 @@ mod tests {
             let mode = fs::metadata(&backup.path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn backups_never_share_a_name_and_never_look_finished_early() {
+        let dir = tempfile::tempdir().unwrap();
+        let (first, mut file) = Pending::create(dir.path(), "app_t_base.dump").unwrap();
+        use std::io::Write;
+        file.write_all(b"one").unwrap();
+        assert!(
+            !dir.path().join("app_t_base.dump").exists(),
+            "unfinished: no final name"
+        );
+        let first = first.finish("test").unwrap();
+        let (second, _) = Pending::create(dir.path(), "app_t_base.dump").unwrap();
+        let second = second.finish("test").unwrap();
+        assert_eq!(first.path, dir.path().join("app_t_base.dump"));
+        assert_eq!(second.path, dir.path().join("app_t_base_2.dump"));
+        assert_eq!(fs::read(&first.path).unwrap(), b"one");
+        let left: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".partial"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 
     #[test]

@@ -112,7 +112,6 @@ pub async fn columns(
         .map_err(|e| DbError::query("looking for the history tables", server_error(&e)))
 }
 
-
 /// Renames the previous build's tables (`from`) to `to` in one atomic `RENAME TABLE`, then
 /// the log's index, which `create_tables` names after the table. The check constraint keeps
 /// its old name (MySQL cannot rename one).

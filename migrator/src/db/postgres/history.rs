@@ -125,7 +125,6 @@ pub async fn columns(
         .map_err(|e| DbError::query("looking for the history tables", server_error(&e)))
 }
 
-
 /// Renames the previous build's tables (`from`) to `to`, and the log's index, which
 /// `create_tables` looks for by name. The check constraint keeps its old name: nothing
 /// looks for it, and renaming it is not possible on every database.

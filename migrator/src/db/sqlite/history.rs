@@ -123,7 +123,6 @@ pub async fn columns(
         .map_err(|e| DbError::query("looking for the history tables", server_error(&e)))
 }
 
-
 /// Renames the previous build's tables (`from`) to `to`, recreates the log's index under
 /// the new name, and drops the previous lock table (the caller made sure no run of the
 /// previous build holds it; this run holds the new one). The check constraint keeps its old
