@@ -121,3 +121,25 @@ async fn cli_writes_revision_and_merge_files() {
         format!("{}\n{files}", transcripts(&runs))
     );
 }
+
+/// A reader that goes away (`migrate upgrade | head -1`) does not stop the work halfway or
+/// panic: every revision is applied and the exit code is the command's.
+#[tokio::test]
+async fn a_closed_stdout_ends_the_output_not_the_upgrade() {
+    let project = Project::with_fixture().await;
+    let mut child = project
+        .command(&["upgrade", "heads"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let heads = project
+        .query("SELECT revision::text FROM dgs_schema_version ORDER BY 1")
+        .await;
+    assert_eq!(heads.len(), 1, "upgraded to the one head: {heads:?}");
+}

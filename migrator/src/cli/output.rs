@@ -110,9 +110,11 @@ impl Output {
         self.format
     }
 
-    /// Prints a line of human output.
+    /// Prints a line of human output. Once stdout is closed (`migrate history | head -1`),
+    /// the rest is dropped quietly and the command finishes its work: a reader that went
+    /// away is no reason to stop a migration halfway.
     pub fn line(&self, text: impl AsRef<str>) {
-        println!("{}", text.as_ref());
+        write_stdout(text.as_ref());
     }
 
     /// `text` in bold when colour is on.
@@ -152,7 +154,7 @@ impl Output {
     pub fn json(&self, value: &impl Serialize) -> Result<(), Exit> {
         let text = serde_json::to_string_pretty(value)
             .map_err(|e| Exit::new(super::exit::Code::Usage, e))?;
-        println!("{text}");
+        write_stdout(&text);
         Ok(())
     }
 
@@ -174,6 +176,21 @@ impl Output {
                 said.push_str(&cause);
             }
         }
+    }
+}
+
+/// Writes a line to stdout; a write error (a closed pipe) is remembered and later lines
+/// are skipped, where `println!` would panic.
+fn write_stdout(text: &str) {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static CLOSED: AtomicBool = AtomicBool::new(false);
+    if CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "{text}").and_then(|()| out.flush()).is_err() {
+        CLOSED.store(true, Ordering::Relaxed);
     }
 }
 
