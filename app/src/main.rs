@@ -9,6 +9,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use migrator::workflow::{self, Event, Outcome, Report};
+use schema_runtime::registry::Declared;
 
 /// The application's name: the development database is `app_development`.
 const APP_NAME: &str = "app";
@@ -20,11 +21,11 @@ const MIGRATE_ON_BOOT: &str = "APP_MIGRATE_ON_BOOT";
 const MIGRATIONS_DIR: &str = "migrations";
 
 fn main() -> ExitCode {
-    let expected_tables = app_schema::link();
+    let models = app_schema::link();
     match migrate_on_boot_enabled() {
         Ok(false) => println!("app: migrating on boot is off (set {MIGRATE_ON_BOOT}=1)"),
         Ok(true) => {
-            if let Err(message) = migrate(expected_tables) {
+            if let Err(message) = migrate(&models) {
                 eprintln!("app: not starting: {message}");
                 return ExitCode::FAILURE;
             }
@@ -52,19 +53,10 @@ fn migrate_on_boot_enabled() -> Result<bool, String> {
 }
 
 /// Runs the smart migrator; `Err` when the application must not start.
-fn migrate(expected_tables: usize) -> Result<(), String> {
-    // The models on the database's dialect, checked against what the models crate declares
-    // (a dropped registration would read as "drop that table").
-    let target = |dialect| {
-        let target = schema_runtime::registry::collect(dialect).map_err(|e| e.to_string())?;
-        if target.tables.len() != expected_tables {
-            return Err(format!(
-                "the models declare {expected_tables} tables but the registry collected {}",
-                target.tables.len()
-            ));
-        }
-        Ok(target)
-    };
+fn migrate(models: &Declared) -> Result<(), String> {
+    // The models on the database's dialect, each declared one checked to be collected (a
+    // dropped registration would read as "drop that table").
+    let target = |dialect| models.collect(dialect).map_err(|e| e.to_string());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -23,7 +23,14 @@
 //! assert_eq!(def.name, "ticket");
 //! assert_eq!(def.comment.as_deref(), Some("A ticket."));
 //! ```
+//!
+//! A models crate that a binary uses also writes [`models_crate!`] once at its root, with a
+//! build script calling `schema_runtime::build::declare_models()` (cargo feature `build`):
+//! the binary calls the crate's `link()`, which keeps it linked and tells the registry
+//! which models to expect.
 
+#[cfg(feature = "build")]
+pub mod build;
 pub mod decl;
 pub mod dialect;
 pub mod naming;
@@ -48,6 +55,48 @@ pub trait DbEnumType: SqlType + Sized + 'static {
 
     /// The value with this stored spelling.
     fn from_db_str(text: &str) -> Option<Self>;
+}
+
+/// Defines the models crate's `pub fn link() -> schema_runtime::registry::Declared`:
+/// the models its build script found (see `schema_runtime::build`, cargo feature `build`).
+/// Write it once, at the crate root; the binary calls `link()` from its `main`, which keeps
+/// the crate (and its models' registrations) in the link and lets the registry check it
+/// collected every declared model:
+///
+/// ```ignore
+/// // the models crate's src/lib.rs, with a build.rs calling
+/// // schema_runtime::build::declare_models()
+/// schema_runtime::models_crate!();
+///
+/// // the binary
+/// let declared = app_schema::link();
+/// let schema = declared.collect(schema_runtime::Dialect::Postgresql)?;
+/// ```
+#[macro_export]
+macro_rules! models_crate {
+    () => {
+        /// Keeps this crate's models in the binary that calls it, and returns the models
+        /// its build script found, for the registry's check that none was dropped.
+        // Never inlined: the call must reach this crate's object code, or the linker may
+        // drop it together with the models' registrations.
+        #[inline(never)]
+        // The generated list pushes one model per statement, each behind its own `cfg`.
+        #[allow(clippy::vec_init_then_push)]
+        pub fn link() -> $crate::registry::Declared {
+            $crate::registry::Declared::new(
+                ::core::module_path!(),
+                ::core::include!(::core::concat!(
+                    ::core::env!(
+                        "OUT_DIR",
+                        "schema_runtime::models_crate!() needs a build.rs that calls \
+                         schema_runtime::build::declare_models() (cargo feature `build` of \
+                         schema-runtime in [build-dependencies])"
+                    ),
+                    "/schema_models.rs"
+                )),
+            )
+        }
+    };
 }
 
 /// Paths used by generated code. Not public API: anything here may change without notice.

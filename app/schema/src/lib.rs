@@ -7,23 +7,17 @@
 //! where those spell a thing differently or cannot hold it (a regular expression check, an
 //! array, a namespace, a partial index), so the same models migrate all three.
 //!
-//! A binary that wants these models registered must call [`link`]: a crate nothing calls
-//! can be dropped by the linker, and its `inventory` registrations with it.
+//! A binary that wants these models registered calls [`link`]: a crate nothing calls can
+//! be dropped by the linker, and its `inventory` registrations with it. `build.rs` lists the
+//! models for `link()`, so adding, removing or moving one needs no other change.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use schema_runtime::{DbEnum, Table};
 use uuid::Uuid;
 
-/// Keeps this crate (and so every model's registration) in the final binary. Returns the
-/// number of tables the crate declares, which the `migrate` binary checks against what the
-/// registry collected.
-pub fn link() -> usize {
-    TABLE_COUNT
-}
-
-/// How many `#[derive(Table)]` structs this crate declares.
-pub const TABLE_COUNT: usize = 9;
+// `pub fn link()`: keeps this crate in the binary and returns the models build.rs found.
+schema_runtime::models_crate!();
 
 /// What a member may do inside an organisation.
 #[derive(DbEnum, Clone, Copy, Debug, PartialEq, Eq)]

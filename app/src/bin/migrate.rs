@@ -3,6 +3,6 @@
 fn main() -> std::process::ExitCode {
     migrator::cli::main(migrator::cli::App {
         name: "app",
-        expected_tables: Some(app_schema::link()),
+        models: Some(app_schema::link()),
     })
 }

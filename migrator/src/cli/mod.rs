@@ -33,9 +33,11 @@ pub use output::Output;
 pub struct App {
     /// The application's name: the default development database is `<name>_development`.
     pub name: &'static str,
-    /// How many tables the models crate declares (its `link()` result). The CLI checks the
-    /// registry found exactly that many, which catches a models crate dropped by the linker.
-    pub expected_tables: Option<usize>,
+    /// The models the models crate declares (its `link()` result, from
+    /// `schema_runtime::models_crate!()`). The CLI checks the registry collected every one,
+    /// which catches registrations the linker dropped. `None` for a crate without the build
+    /// script: then only collecting no model at all is caught.
+    pub models: Option<schema_runtime::registry::Declared>,
 }
 
 /// Settings resolved once from the arguments and the environment.

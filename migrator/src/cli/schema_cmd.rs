@@ -17,22 +17,16 @@ pub fn run(app: &App, dialect: Dialect, out: &Output) -> Result<Code, Exit> {
 }
 
 /// Collects and validates the models linked into the binary, as they stand on `dialect`
-/// (each model's variants for it applied). A mismatch with the count the
-/// models crate reports means the linker dropped registrations: a loud error, because an
-/// incomplete target would read as "drop those tables".
+/// (each model's variants for it applied). A declared model the registry did not collect
+/// means the linker dropped its registration: a loud error, because an incomplete target
+/// would read as "drop that table".
 pub fn target_schema(app: &App, dialect: Dialect) -> Result<Schema, Exit> {
-    let schema =
-        schema_runtime::registry::collect(dialect).map_err(|e| Exit::new(Code::Usage, e))?;
-    if let Some(expected) = app.expected_tables {
-        if schema.tables.len() != expected {
-            return Err(Exit::usage(format!(
-                "the models crate declares {expected} tables but the registry collected {}; \
-                 a model's registration was dropped (is every models crate called from the binary?)",
-                schema.tables.len()
-            )));
-        }
+    let defs = schema_runtime::registry::registered();
+    if let Some(declared) = &app.models {
+        schema_runtime::registry::check_declared(declared, &defs)
+            .map_err(|e| Exit::new(Code::Usage, e))?;
     }
-    Ok(schema)
+    schema_runtime::registry::build(defs, dialect).map_err(|e| Exit::new(Code::Usage, e))
 }
 
 fn print_human(schema: &Schema, out: &Output) {

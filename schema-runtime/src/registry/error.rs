@@ -119,8 +119,9 @@ pub enum ModelProblem {
     /// No model was collected at all.
     #[error(
         "no models were registered, so the target schema would be empty and look like \
-         \"drop every table\"; if the models live in another crate, the binary must call a \
-         function of that crate so the linker keeps it"
+         \"drop every table\"; if the models live in another crate, call that crate's \
+         `link()` (which `schema_runtime::models_crate!()` defines) from the binary's main, \
+         since it is what keeps the crate linked"
     )]
     NoModels,
 

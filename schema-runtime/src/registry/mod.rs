@@ -7,7 +7,11 @@
 //! dialect; `resolve` turns each declaration into a table on its own; `references`
 //! looks the foreign keys up across tables; `validate` checks what only the whole set can
 //! show (duplicate tables and names, renames, enum types).
+//!
+//! [`check_declared`] is the guard against registrations the linker dropped: it compares
+//! what was collected with the list a models crate's build script made ([`Declared`]).
 
+mod declared;
 mod error;
 mod references;
 mod resolve;
@@ -17,6 +21,7 @@ mod variants;
 #[cfg(test)]
 mod tests;
 
+pub use declared::{check_declared, CollectError, Declared, DeclaredModel, LinkError};
 pub use error::{EnumUse, ModelProblem, ModelRef, NameOwner, ObjectKind, RegistryError};
 
 use crate::decl::TableDef;

@@ -3,6 +3,7 @@
 //! file per pass.
 
 mod columns;
+mod declared;
 mod keys;
 mod references;
 mod variants;
@@ -70,7 +71,7 @@ fn zero_models_is_an_error_not_an_empty_schema() {
     assert_eq!(err.problems, vec![ModelProblem::NoModels]);
     let text = err.to_string();
     assert!(text.starts_with("1 problem in the models:\n  - no models were registered"));
-    assert!(text.contains("must call a function of that crate so the linker keeps it"));
+    assert!(text.contains("from the binary's main, since it is what keeps the crate linked"));
 }
 
 #[test]
