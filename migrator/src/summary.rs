@@ -276,6 +276,7 @@ fn mark(risk: Risk) -> &'static str {
         Risk::Destructive => "🛑 destructive",
         Risk::DataDependent => "⚠️ may fail on existing data",
         Risk::Blocking => "⏳ locks the table",
+        Risk::Loosening => "🔓 removes a guarantee",
         Risk::Safe => "safe",
     }
 }

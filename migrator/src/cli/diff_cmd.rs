@@ -160,7 +160,7 @@ fn print_human(
     for op in &report.ops {
         let risk = match op.risk {
             Risk::Safe => out.green(op.risk.as_str()),
-            Risk::Blocking | Risk::DataDependent => out.yellow(op.risk.as_str()),
+            Risk::Loosening | Risk::Blocking | Risk::DataDependent => out.yellow(op.risk.as_str()),
             Risk::Destructive => out.red("destructive (never applied automatically)"),
         };
         out.line(format!("  {:width$}  {risk}", op.description));
