@@ -72,7 +72,8 @@ async fn ci_pull_request_check_then_post_merge_commit() {
     let text = std::fs::read_to_string(&summary).unwrap();
     assert!(text.starts_with("Output of an earlier step.\n\n## ❌ Schema drift"));
     assert!(text.contains("CREATE TABLE \"comments\""), "{text}");
-    assert!(text.contains("| 🛑 destructive | drop column users.legacy_code |"));
+    assert!(text
+        .contains("| 🛑 destructive, blocked: never generated | drop column users.legacy_code |"));
     assert!(text.contains("narrows the type from varchar(500) to varchar(200)"));
     assert!(text.contains("sets NOT NULL on an existing column"));
     assert!(text.contains("-- blocked (destructive): ALTER TABLE \"users\" DROP COLUMN"));

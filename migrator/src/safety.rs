@@ -1,19 +1,34 @@
-//! Risk classification of ops: what may lose data, fail on existing rows, or lock a table.
-//! Autogeneration applies only what is not [`Risk::Destructive`].
+//! Risk classification of ops, and the one verdict every command shows: for each op of a
+//! list, its [`Risk`], whether autogeneration applies it or blocks it ([`Action`]), and why.
+//! Autogeneration (`apply::split_ops`), `diff`, `check`, `ci-sync`, the job summary and the
+//! `revision --autogenerate` listing all read [`verdicts`], so one op gets the same words
+//! everywhere.
+//!
+//! Autogeneration blocks what destroys data ([`Risk::Destructive`]: a table, a column, an
+//! enum type or enum values) and the index, key and constraint drops that only prepare a
+//! blocked table drop. It applies the drop of a constraint the models no longer declare,
+//! rated [`Risk::Loosening`]: nothing is lost and the reverse puts it back, but the
+//! database stops enforcing a rule, so the listings flag it for the reviewer.
+
+mod reason;
 
 use std::collections::HashSet;
 
 use serde::Serialize;
 
 use crate::change::{ColumnChanges, Op};
-use schema_runtime::schema::{ColumnType, QualifiedName};
+use schema_runtime::schema::{Column, ColumnType, QualifiedName};
 
-/// How dangerous an op is to run against a database with data in it.
+/// How dangerous an op is to run against a database with data in it, least first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Risk {
     /// Cannot lose data or fail because of existing rows.
     Safe,
+    /// Removes a guarantee the data relies on (a unique or primary key, a unique index, a
+    /// foreign key, a check): nothing is lost and nothing fails, but from then on the
+    /// database accepts rows it used to refuse.
+    Loosening,
     /// Rewrites or locks the table for a time that grows with its size.
     Blocking,
     /// May fail on existing data (SET NOT NULL, narrowing a type, a new unique).
@@ -23,10 +38,11 @@ pub enum Risk {
 }
 
 impl Risk {
-    /// The lower-case name used in listings.
+    /// The lower-case name used in listings (and, the same, in JSON).
     pub fn as_str(self) -> &'static str {
         match self {
             Risk::Safe => "safe",
+            Risk::Loosening => "loosening",
             Risk::Blocking => "blocking",
             Risk::DataDependent => "data-dependent",
             Risk::Destructive => "destructive",
@@ -34,7 +50,8 @@ impl Risk {
     }
 }
 
-/// The risk of one op.
+/// The risk of one op on its own. Listings and autogeneration use [`verdicts`], which
+/// also knows the ops around it.
 pub fn classify(op: &Op) -> Risk {
     match op {
         Op::DropTable { .. } | Op::DropColumn { .. } | Op::DropEnum { .. } => Risk::Destructive,
@@ -60,6 +77,11 @@ pub fn classify(op: &Op) -> Risk {
         Op::AddForeignKey { .. } => Risk::DataDependent,
         Op::CreateIndex { index, .. } if index.unique => Risk::DataDependent,
         Op::CreateIndex { .. } => Risk::Blocking,
+        Op::DropUnique { .. }
+        | Op::DropPrimaryKey { .. }
+        | Op::DropForeignKey { .. }
+        | Op::DropCheck { .. } => Risk::Loosening,
+        Op::DropIndex { index, .. } if index.unique => Risk::Loosening,
         // `IF NOT EXISTS`, and nothing is in a new namespace yet.
         Op::CreateNamespace { .. } => Risk::Safe,
         // A volatile default is computed row by row: the table is rewritten.
@@ -78,15 +100,94 @@ pub fn classify(op: &Op) -> Risk {
     }
 }
 
-/// The risk of each op of a list, in context: an op that builds on a table an earlier op
-/// of the same list created (its columns, keys, indexes, foreign keys) finds the table
-/// empty, so nothing can fail on existing rows or take long. Listings of a whole plan
-/// should use this rather than [`classify`] op by op, which would flag every foreign key
-/// of a new table as data-dependent.
-pub fn classify_all(ops: &[Op]) -> Vec<Risk> {
+/// What autogeneration does with an op.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Written as runnable SQL in the generated revision.
+    Apply,
+    /// Listed as a comment only; a revision written by hand runs it.
+    Block(Blocked),
+}
+
+impl Action {
+    /// `apply` or `block`, as JSON spells it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Action::Apply => "apply",
+            Action::Block(_) => "block",
+        }
+    }
+}
+
+/// Why autogeneration blocks an op.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Blocked {
+    /// It destroys data: a table, a column, an enum type or enum values.
+    Destructive,
+    /// It only prepares the drop of this table, which is blocked: applied alone it would
+    /// strip a table that stays of its keys and indexes.
+    PartOfDrop(QualifiedName),
+}
+
+/// One op's verdict: its risk, what autogeneration does with it, and why, in a reviewer's
+/// words. Every command that lists ops shows [`Verdict::label`] next to
+/// [`Op::describe`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    /// How dangerous the op is.
+    pub risk: Risk,
+    /// Applied or blocked.
+    pub action: Action,
+    /// Why it has that risk (and, when blocked, why it is blocked).
+    pub why: String,
+}
+
+impl Verdict {
+    /// True when autogeneration leaves the op to a revision written by hand.
+    pub fn is_blocked(&self) -> bool {
+        matches!(self.action, Action::Block(_))
+    }
+
+    /// The words every listing puts next to the op: the risk, and for a blocked op why
+    /// (`destructive, blocked: never generated`,
+    /// `destructive, blocked: part of drop table legacy`).
+    pub fn label(&self) -> String {
+        match &self.action {
+            Action::Apply => self.risk.as_str().to_string(),
+            Action::Block(Blocked::Destructive) => {
+                format!("{}, blocked: never generated", self.risk.as_str())
+            }
+            Action::Block(Blocked::PartOfDrop(table)) => {
+                format!(
+                    "{}, blocked: part of drop table {table}",
+                    self.risk.as_str()
+                )
+            }
+        }
+    }
+}
+
+/// The verdict of each op of a list, in the list's order: the one classification every
+/// command uses.
+///
+/// Context matters three ways. An op that builds on a table an earlier op of the list
+/// created finds the table empty: it is safe. A key, index or constraint drop that only
+/// prepares a blocked table drop (on that table, or a foreign key pointing at it) is
+/// blocked with it and shares its risk. A constraint drop that a later op of the list
+/// undoes (the same constraint added back to the same table, or to the table it is renamed
+/// to) removes no guarantee.
+pub fn verdicts(ops: &[Op]) -> Vec<Verdict> {
+    let dropped: HashSet<&QualifiedName> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::DropTable { table } => Some(&table.name),
+            _ => None,
+        })
+        .collect();
     let mut created: HashSet<&QualifiedName> = HashSet::new();
     ops.iter()
-        .map(|op| {
+        .enumerate()
+        .map(|(at, op)| {
             match op {
                 Op::CreateTable { table } => {
                     created.insert(&table.name);
@@ -96,12 +197,183 @@ pub fn classify_all(ops: &[Op]) -> Vec<Risk> {
                 }
                 _ => {}
             }
-            match builds_on(op) {
-                Some(table) if created.contains(table) => Risk::Safe,
-                _ => classify(op),
+            if let Some(table) = part_of_drop(op, &dropped) {
+                return Verdict {
+                    risk: Risk::Destructive,
+                    action: Action::Block(Blocked::PartOfDrop(table.clone())),
+                    why: reason::part_of_drop(table),
+                };
+            }
+            if builds_on(op).is_some_and(|table| created.contains(table)) {
+                return applied(Risk::Safe, reason::on_new_table());
+            }
+            if classify(op) == Risk::Loosening && added_back(op, &ops[at + 1..]) {
+                return applied(Risk::Safe, reason::added_back());
+            }
+            let risk = classify(op);
+            let action = if risk == Risk::Destructive || op.is_drop() {
+                Action::Block(Blocked::Destructive)
+            } else {
+                Action::Apply
+            };
+            Verdict {
+                risk,
+                action,
+                why: reason::why(op, risk),
             }
         })
         .collect()
+}
+
+/// The risk of each op of a list, in context: the risks of [`verdicts`].
+pub fn classify_all(ops: &[Op]) -> Vec<Risk> {
+    verdicts(ops).into_iter().map(|v| v.risk).collect()
+}
+
+fn applied(risk: Risk, why: String) -> Verdict {
+    Verdict {
+        risk,
+        action: Action::Apply,
+        why,
+    }
+}
+
+/// The blocked table drop this key, index or constraint drop only prepares.
+fn part_of_drop<'a>(op: &'a Op, dropped: &HashSet<&QualifiedName>) -> Option<&'a QualifiedName> {
+    let (table, referenced) = match op {
+        Op::DropForeignKey { table, foreign_key } => (table, Some(&foreign_key.referenced_table)),
+        Op::DropIndex { table, .. }
+        | Op::DropUnique { table, .. }
+        | Op::DropCheck { table, .. }
+        | Op::DropPrimaryKey { table, .. } => (table, None),
+        _ => return None,
+    };
+    if dropped.contains(table) {
+        Some(table)
+    } else {
+        referenced.filter(|r| dropped.contains(r))
+    }
+}
+
+/// True when a later op adds back what `drop` removes, on the same table (or the table it
+/// is renamed to), under the same name or with the same definition (its columns followed
+/// through renames): the diff drops a constraint to change what it depends on, or to
+/// rename it where the database cannot.
+fn added_back(drop: &Op, later: &[Op]) -> bool {
+    let Some(table) = dropped_from(drop) else {
+        return false;
+    };
+    let mut names = vec![table];
+    let mut columns = Renames::default();
+    for op in later {
+        match op {
+            Op::RenameTable { from, to } if names.contains(&from) => names.push(to),
+            Op::RenameColumn { table, from, to } if names.contains(&table) => {
+                columns.0.push((from.as_str(), to.as_str()));
+            }
+            _ => {}
+        }
+        if added_to(op).is_some_and(|t| names.contains(&t)) && restores(drop, op, &columns) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Column renames of one table, in order.
+#[derive(Default)]
+struct Renames<'a>(Vec<(&'a str, &'a str)>);
+
+impl Renames<'_> {
+    /// The columns' names after the renames.
+    fn apply(&self, columns: &[String]) -> Vec<String> {
+        columns
+            .iter()
+            .map(|column| {
+                self.0
+                    .iter()
+                    .fold(
+                        column.as_str(),
+                        |name, (from, to)| {
+                            if name == *from {
+                                to
+                            } else {
+                                name
+                            }
+                        },
+                    )
+                    .to_string()
+            })
+            .collect()
+    }
+}
+
+fn dropped_from(op: &Op) -> Option<&QualifiedName> {
+    match op {
+        Op::DropUnique { table, .. }
+        | Op::DropPrimaryKey { table, .. }
+        | Op::DropForeignKey { table, .. }
+        | Op::DropCheck { table, .. }
+        | Op::DropIndex { table, .. } => Some(table),
+        _ => None,
+    }
+}
+
+fn added_to(op: &Op) -> Option<&QualifiedName> {
+    match op {
+        Op::AddUnique { table, .. }
+        | Op::AddPrimaryKey { table, .. }
+        | Op::AddForeignKey { table, .. }
+        | Op::AddCheck { table, .. }
+        | Op::CreateIndex { table, .. } => Some(table),
+        _ => None,
+    }
+}
+
+/// True when `add` enforces again what `drop` stopped enforcing: the same kind of
+/// constraint, with the same name or the same definition once `columns` are renamed.
+fn restores(drop: &Op, add: &Op, columns: &Renames<'_>) -> bool {
+    match (drop, add) {
+        (Op::DropUnique { unique: a, .. }, Op::AddUnique { unique: b, .. }) => {
+            a.name == b.name || columns.apply(&a.columns) == b.columns
+        }
+        (Op::DropPrimaryKey { key: a, .. }, Op::AddPrimaryKey { key: b, .. }) => {
+            a.name == b.name || columns.apply(&a.columns) == b.columns
+        }
+        (Op::DropForeignKey { foreign_key: a, .. }, Op::AddForeignKey { foreign_key: b, .. }) => {
+            a.name == b.name
+                || (columns.apply(&a.columns) == b.columns
+                    && a.referenced_columns == b.referenced_columns)
+        }
+        (Op::DropCheck { check: a, .. }, Op::AddCheck { check: b, .. }) => {
+            a.name == b.name || a.expression == b.expression
+        }
+        (Op::DropIndex { index: a, .. }, Op::CreateIndex { index: b, .. }) => {
+            let parts = |index: &schema_runtime::schema::Index| -> Option<Vec<String>> {
+                index
+                    .parts
+                    .iter()
+                    .map(|p| match p {
+                        schema_runtime::schema::IndexPart::Column(c) => Some(c.clone()),
+                        schema_runtime::schema::IndexPart::Expression(_) => None,
+                    })
+                    .collect()
+            };
+            let same_parts = match (parts(a), parts(b)) {
+                (Some(from), Some(to)) => columns.apply(&from) == to,
+                _ => a.parts == b.parts,
+            };
+            b.unique && (a.name == b.name || same_parts)
+        }
+        _ => false,
+    }
+}
+
+/// True for a column that, once the models stop writing it, makes every insert fail: NOT
+/// NULL, and nothing fills it in by itself. Autogeneration makes such a column NULL-able
+/// when it blocks its drop.
+pub fn inserts_need(column: &Column) -> bool {
+    !column.nullable && column.default.is_none() && column.identity.is_none()
 }
 
 /// The table an additive op changes: the ops that cannot hurt an empty table.
@@ -209,123 +481,4 @@ pub fn is_widening(from: &ColumnType, to: &ColumnType) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use schema_runtime::schema::{Column, ForeignKey, ForeignKeyAction, Table};
-
-    fn varchar(length: Option<u32>) -> ColumnType {
-        ColumnType::Varchar { length }
-    }
-
-    fn retype(from: ColumnType, to: ColumnType) -> Op {
-        Op::AlterColumn {
-            table: QualifiedName::new("t"),
-            from: Column::new("c", from),
-            to: Column::new("c", to),
-            changes: ColumnChanges::TYPE,
-        }
-    }
-
-    #[test]
-    fn type_changes_that_keep_the_storage_are_safe() {
-        let numeric = |p, s| ColumnType::Numeric {
-            precision: Some(p),
-            scale: Some(s),
-        };
-        for (from, to) in [
-            (varchar(Some(20)), varchar(Some(200))),
-            (varchar(Some(20)), ColumnType::Text),
-            (ColumnType::Text, varchar(None)),
-            (numeric(10, 2), numeric(14, 2)),
-        ] {
-            assert_eq!(
-                classify(&retype(from.clone(), to.clone())),
-                Risk::Safe,
-                "{from} -> {to}"
-            );
-        }
-        for (from, to) in [
-            (ColumnType::Integer, ColumnType::BigInt),
-            (numeric(10, 2), numeric(14, 4)),
-            (ColumnType::Json, ColumnType::Jsonb),
-        ] {
-            assert_eq!(
-                classify(&retype(from.clone(), to.clone())),
-                Risk::Blocking,
-                "{from} -> {to}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_volatile_default_rewrites_the_table() {
-        let add = |default: &str| {
-            let mut column = Column::new("c", ColumnType::Uuid);
-            column.default = Some(default.into());
-            classify(&Op::AddColumn {
-                table: QualifiedName::new("t"),
-                column,
-            })
-        };
-        assert_eq!(add("gen_random_uuid()"), Risk::Blocking);
-        assert_eq!(add("public.GEN_RANDOM_UUID ()"), Risk::Blocking);
-        assert_eq!(add("now()"), Risk::Safe);
-        assert_eq!(add("my_random(1)"), Risk::Safe);
-        // Text, not SQL: a literal that reads like a call errs on the careful side.
-        assert_eq!(add("'random()'::text"), Risk::Blocking);
-    }
-
-    #[test]
-    fn ops_on_a_table_created_in_the_same_plan_are_safe() {
-        let mut table = Table::new(QualifiedName::new("new"));
-        table
-            .columns
-            .push(Column::new("user_id", ColumnType::BigInt));
-        let fk = |on: &str| Op::AddForeignKey {
-            table: QualifiedName::new(on),
-            foreign_key: ForeignKey {
-                name: "fk".into(),
-                columns: vec!["user_id".into()],
-                referenced_table: QualifiedName::new("users"),
-                referenced_columns: vec!["id".into()],
-                on_delete: ForeignKeyAction::NoAction,
-                on_update: ForeignKeyAction::NoAction,
-                deferrable: false,
-            },
-        };
-        let ops = [fk("new"), Op::CreateTable { table }, fk("new"), fk("old")];
-        assert_eq!(
-            classify_all(&ops),
-            [
-                Risk::DataDependent,
-                Risk::Safe,
-                Risk::Safe,
-                Risk::DataDependent
-            ]
-        );
-    }
-
-    #[test]
-    fn anything_to_unbounded_text_widens() {
-        let status = ColumnType::Enum {
-            name: QualifiedName::new("status"),
-        };
-        for from in [
-            ColumnType::Integer,
-            ColumnType::Uuid,
-            ColumnType::Varchar { length: Some(3) },
-            status,
-        ] {
-            assert!(is_widening(&from, &ColumnType::Text), "{from}");
-            assert!(
-                is_widening(&from, &ColumnType::Varchar { length: None }),
-                "{from}"
-            );
-        }
-        assert!(!is_widening(
-            &ColumnType::Integer,
-            &ColumnType::Varchar { length: Some(5) }
-        ));
-        assert!(!is_widening(&ColumnType::Text, &ColumnType::Integer));
-    }
-}
+mod tests;

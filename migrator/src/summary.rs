@@ -1,27 +1,46 @@
 //! The Markdown job summaries of the CI commands: what a reviewer sees on a pull request
 //! whose models drifted from the migration history (`migrate check --summary FILE`), and
 //! what the post-merge job did about drift on the main branch (`migrate ci-sync --summary
-//! FILE`). Each shows the proposed migration file, an analysis of what in it is destructive
-//! or may fail on existing data, and how to fix the build. Pure: it takes ops and file
-//! texts, and returns text; the CLI appends it to the file GitHub renders.
+//! FILE`). Each shows the proposed migration file, an analysis of each op (the one
+//! [`verdicts`] every command shows), and how to fix the build. Drift left only in drops
+//! that autogeneration blocks is a ⚠️ partial sync, not a failure: the check passes, and the
+//! summary gives the revision to write by hand. Pure: it takes ops and file texts, and
+//! returns text; the CLI appends it to the file GitHub renders.
 
 use std::fmt::Write as _;
 
-use crate::change::{ColumnChanges, Op};
-use crate::safety::{classify_all, is_widening, Risk};
+use crate::apply::HandWritten;
+use crate::change::Op;
+use crate::safety::{verdicts, Risk, Verdict};
 
 /// GitHub renders at most 1 MiB of summary per step; a first migration of a large schema
 /// can come close, so the SQL shown is cut (at a line end) past this many bytes.
 const MAX_SQL_BYTES: usize = 256 * 1024;
 
-/// The summary of `migrate check`: "no drift", or the drift, its analysis, the proposed
-/// migration and how to fix the build. `proposed` is the name and text of the file
-/// autogeneration would write (`None` when nothing can be generated: only drops are left).
-pub fn markdown(ops: &[Op], proposed: Option<(&str, &str)>) -> String {
+/// The heading of a drift left only in blocked drops, for `check` and `ci-sync` alike.
+pub const PARTIAL_SYNC_HEADING: &str = "## ⚠️ Partial sync: schema drift persists";
+
+/// What `check` and `diff` print first for a drift left only in blocked drops: the
+/// summary's heading, as a line.
+pub const PARTIAL_SYNC_WARNING: &str = "⚠️ Partial sync: schema drift persists.";
+
+/// The summary of `migrate check`: "no drift"; the drift, its analysis, the proposed
+/// migration and how to fix the build; or, when `proposed` is `None` (autogeneration has
+/// nothing to write: only blocked drops are left), the ⚠️ partial sync with `clear`, the
+/// revision to write by hand.
+pub fn markdown(ops: &[Op], proposed: Option<(&str, &str)>, clear: Option<&HandWritten>) -> String {
     if ops.is_empty() {
         return in_sync("");
     }
-    let risks = classify_all(ops);
+    let verdicts = verdicts(ops);
+    let Some((name, body)) = proposed else {
+        return partial(
+            ops,
+            &verdicts,
+            clear,
+            "`make migrate` has nothing to generate, so this check passes (exit 0)",
+        );
+    };
     let mut text = String::from("## ❌ Schema drift: a migration is missing\n\n");
     let _ = writeln!(
         text,
@@ -29,40 +48,41 @@ pub fn markdown(ops: &[Op], proposed: Option<(&str, &str)>) -> String {
          {}. This check fails until the missing migration is committed.\n",
         count(ops.len(), "operation")
     );
-    analysis(&mut text, ops, &risks);
+    analysis(&mut text, ops, &verdicts);
     text.push_str("### How to fix\n\n");
-    if proposed.is_some() {
-        text.push_str(
-            "1. Run `make migrate` locally (the smart migrator: the `migrate` binary with no \
-             command). It writes the missing file to `migrations/versions/` and applies it to \
-             your development database.\n\
-             2. Review the file (it matches the proposal below, with another id), commit it \
-             with your model change, and push.\n",
+    let has = |risk: Risk| verdicts.iter().any(|v| v.risk == risk && !v.is_blocked());
+    let mut steps = vec![
+        "Run `make migrate` locally (the smart migrator: the `migrate` binary with no \
+         command). It writes the missing file to `migrations/versions/` and applies it to \
+         your development database.",
+        "Review the file (it matches the proposal below, with another id), commit it with \
+         your model change, and push.",
+    ];
+    if has(Risk::DataDependent) {
+        steps.push(
+            "Before merging, make sure the changes marked ⚠️ fit the data in production: \
+             fill NULLs before `SET NOT NULL`, shorten values before a narrower type, remove \
+             duplicates before a unique key (an `UPDATE` above the `ALTER` in the same \
+             revision does it).",
         );
-        if risks.contains(&Risk::DataDependent) {
-            text.push_str(
-                "3. Before merging, make sure the changes marked ⚠️ fit the data in \
-                 production: fill NULLs before `SET NOT NULL`, shorten values before a \
-                 narrower type, remove duplicates before a unique key (an `UPDATE` above the \
-                 `ALTER` in the same revision does it).\n",
-            );
-        }
-        if risks.contains(&Risk::Destructive) {
-            text.push('\n');
-            text.push_str(DESTRUCTIVE_ADVICE);
-        }
-    } else {
-        text.push_str(ONLY_DESTRUCTIVE_ADVICE);
+    }
+    if has(Risk::Loosening) {
+        steps.push(
+            "The changes marked 🔓 stop the database from enforcing a rule (a unique or \
+             primary key, a foreign key, a check): make sure nothing relies on it any more, \
+             since rows it refused will be accepted.",
+        );
+    }
+    for (n, step) in steps.iter().enumerate() {
+        let _ = writeln!(text, "{}. {step}", n + 1);
+    }
+    if verdicts.iter().any(Verdict::is_blocked) {
+        text.push('\n');
+        text.push_str(BLOCKED_ADVICE);
     }
     // Last, because it can be long: the reviewer reads the verdict and the fix first.
     text.push('\n');
-    match proposed {
-        Some((name, body)) => proposed_file(&mut text, "Proposed migration", name, body),
-        None => text.push_str(
-            "### Proposed migration\n\nNone: every remaining operation is destructive, and \
-             autogeneration never writes a drop.\n",
-        ),
-    }
+    proposed_file(&mut text, "Proposed migration", name, body);
     text
 }
 
@@ -73,7 +93,7 @@ pub enum SyncReport<'a> {
     InSync,
     /// Drift: the generated migration was committed.
     Committed {
-        /// Every op of the drift (the blocked destructive ones too).
+        /// Every op of the drift (the blocked ones too).
         ops: &'a [Op],
         /// The committed file's name and text.
         file: (&'a str, &'a str),
@@ -84,17 +104,21 @@ pub enum SyncReport<'a> {
     Merged {
         /// The heads it merges.
         heads: &'a [String],
-        /// Destructive drift left (never generated).
+        /// Blocked drops left (never generated).
         blocked: &'a [Op],
+        /// The revision that runs them, written by hand.
+        clear: Option<&'a HandWritten>,
         /// The committed file's name and text.
         file: (&'a str, &'a str),
         /// The commit, as `<short id> <subject>`.
         commit: &'a str,
     },
-    /// The only drift is destructive: nothing can be generated, nothing was committed.
+    /// The only drift is blocked drops: nothing can be generated, nothing was committed.
     Partial {
         /// The blocked ops.
         ops: &'a [Op],
+        /// The revision that runs them, written by hand.
+        clear: Option<&'a HandWritten>,
     },
 }
 
@@ -106,6 +130,7 @@ pub fn ci_sync_markdown(report: &SyncReport<'_>) -> String {
         SyncReport::Merged {
             heads,
             blocked,
+            clear,
             file: (name, body),
             commit,
         } => {
@@ -122,29 +147,20 @@ pub fn ci_sync_markdown(report: &SyncReport<'_>) -> String {
             proposed_file(&mut text, "Committed merge revision", name, body);
             if !blocked.is_empty() {
                 text.push_str(
-                    "The models also differ from the database by destructive operations \
-                     only, which are never generated:\n\n",
+                    "The models also differ from the database by drops that autogeneration \
+                     blocks, which are never generated:\n\n",
                 );
-                analysis(&mut text, blocked, &classify_all(blocked));
-                text.push_str("### How to fix\n\n");
-                text.push_str(ONLY_DESTRUCTIVE_ADVICE);
+                analysis(&mut text, blocked, &verdicts(blocked));
+                how_to_clear(&mut text, clear);
             }
             text
         }
-        SyncReport::Partial { ops } => {
-            let mut text = String::from("## ⚠️ Partial sync: schema drift persists\n\n");
-            let _ = writeln!(
-                text,
-                "The models differ from the database by {}, all destructive. Autogeneration \
-                 never writes a drop, so nothing was committed. The application is safe (it \
-                 ignores what it no longer declares), but the database keeps that data.\n",
-                count(ops.len(), "operation")
-            );
-            analysis(&mut text, ops, &classify_all(ops));
-            text.push_str("### How to fix\n\n");
-            text.push_str(ONLY_DESTRUCTIVE_ADVICE);
-            text
-        }
+        SyncReport::Partial { ops, clear } => partial(
+            ops,
+            &verdicts(ops),
+            clear,
+            "`make migrate` has nothing to generate, so nothing was committed",
+        ),
     }
 }
 
@@ -168,17 +184,61 @@ pub fn not_at_heads(database: &[String], heads: &[String]) -> String {
     )
 }
 
-const DESTRUCTIVE_ADVICE: &str = "**The operations marked 🛑 are never generated**: the \
-migration file lists them as comments only. If the model change meant to remove that data, \
-write the drop in a revision of its own (`migrate revision -m \"drop ...\"`) and have it \
-reviewed. If a table or column was renamed, add `renamed_from = \"old_name\"` to the model \
-instead: the rename is generated and no data is lost.\n";
+const BLOCKED_ADVICE: &str = "**The operations marked 🛑 are never generated**: the \
+migration file lists them as comments only. Once it is committed, this check passes with a \
+⚠️ partial sync warning that lists them and gives the revision that drops them, to write by \
+hand if the model change meant to remove that data. If a table or column was renamed, add \
+`renamed_from = \"old_name\"` to the model instead: the rename is generated and no data is \
+lost.\n";
 
-const ONLY_DESTRUCTIVE_ADVICE: &str = "1. If a table or column was renamed, add \
-`renamed_from = \"old_name\"` to the model: the rename is generated and no data is lost.\n\
-2. If the model change meant to remove that data, write the drop by hand \
-(`migrate revision -m \"drop ...\"`; `migrate diff` prints its SQL), review it and commit it.\n\
-3. If the field was removed by mistake, put it back in the model.\n";
+/// The ⚠️ partial sync: drift left only in drops that autogeneration blocks.
+fn partial(ops: &[Op], verdicts: &[Verdict], clear: Option<&HandWritten>, so: &str) -> String {
+    let mut text = format!("{PARTIAL_SYNC_HEADING}\n\n");
+    let _ = writeln!(
+        text,
+        "The models differ from a database upgraded to the head of the migration history by \
+         {}, all of them drops that autogeneration blocks (a field, table or enum type the \
+         models no longer declare): {so}. The application is safe (it ignores what it no \
+         longer declares), but the database keeps that data.\n",
+        count(ops.len(), "operation")
+    );
+    analysis(&mut text, ops, verdicts);
+    how_to_clear(&mut text, clear);
+    text
+}
+
+/// How to clear blocked drops: the revision to write by hand, or the model to fix.
+fn how_to_clear(text: &mut String, clear: Option<&HandWritten>) {
+    text.push_str("### How to clear it\n\n");
+    match clear {
+        Some(clear) if !clear.sql.is_empty() => {
+            let _ = writeln!(
+                text,
+                "1. If the model change meant to remove that data, write the drop by hand: \
+                 `{}`, paste this into its `-- +up` section, review it and commit it:\n\n   \
+                 ```sql\n{}\n   ```",
+                clear.command(),
+                clear
+                    .sql
+                    .iter()
+                    .flat_map(|s| s.lines())
+                    .map(|line| format!("   {line}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
+        }
+        _ => text.push_str(
+            "1. If the model change meant to remove that data, write the drop by hand \
+             (`migrate revision -m drop_...`; `migrate diff` prints its SQL), review it and \
+             commit it.\n",
+        ),
+    }
+    text.push_str(
+        "2. If a table or column was renamed, add `renamed_from = \"old_name\"` to the model: \
+         the rename is generated and no data is lost.\n\
+         3. If the field was removed by mistake, put it back in the model.\n",
+    );
+}
 
 fn in_sync(extra: &str) -> String {
     format!(
@@ -188,7 +248,7 @@ fn in_sync(extra: &str) -> String {
 }
 
 fn committed(ops: &[Op], (name, body): (&str, &str), commit: &str) -> String {
-    let risks = classify_all(ops);
+    let verdicts = verdicts(ops);
     let mut text = String::from("## 🤖 Missing migration committed\n\n");
     let _ = writeln!(
         text,
@@ -199,41 +259,48 @@ fn committed(ops: &[Op], (name, body): (&str, &str), commit: &str) -> String {
         count(ops.len(), "operation"),
         cell(commit)
     );
-    analysis(&mut text, ops, &risks);
+    analysis(&mut text, ops, &verdicts);
     proposed_file(&mut text, "Committed migration", name, body);
-    if risks.contains(&Risk::Destructive) {
+    if verdicts.iter().any(Verdict::is_blocked) {
         text.push_str("### What is left\n\n");
-        text.push_str(DESTRUCTIVE_ADVICE);
+        text.push_str(
+            "**The operations marked 🛑 are never generated**: the committed file lists them \
+             as comments only, and the next run reports them as a ⚠️ partial sync with the \
+             revision that drops them, to write by hand if the model change meant to remove \
+             that data.\n",
+        );
     }
     text
 }
 
-/// The table of ops that need care, then every op in a collapsed list.
-fn analysis(text: &mut String, ops: &[Op], risks: &[Risk]) {
+/// The table of ops that need care, then every op in a collapsed list, each with the
+/// label every command shows.
+fn analysis(text: &mut String, ops: &[Op], verdicts: &[Verdict]) {
     text.push_str("### Destructive change analysis\n\n");
-    let flagged: Vec<(&Op, Risk)> = ops
+    let flagged: Vec<(&Op, &Verdict)> = ops
         .iter()
-        .zip(risks.iter().copied())
-        .filter(|(_, risk)| *risk != Risk::Safe)
+        .zip(verdicts)
+        .filter(|(_, verdict)| verdict.risk != Risk::Safe)
         .collect();
     if flagged.is_empty() {
         text.push_str(
             "✅ Nothing destructive: no operation drops data, depends on the data already in \
-             the tables, or locks a table for long.\n\n",
+             the tables, removes a guarantee, or locks a table for long.\n\n",
         );
     } else {
-        let _ = writeln!(text, "{}\n", tally(risks));
+        let _ = writeln!(text, "{}\n", tally(verdicts));
         text.push_str("| Risk | Operation | Why it needs care |\n|---|---|---|\n");
         // Worst first; the sort is stable, so ops of one risk keep the diff's order.
         let mut rows = flagged;
-        rows.sort_by_key(|(_, risk)| std::cmp::Reverse(*risk));
-        for (op, risk) in rows {
+        rows.sort_by_key(|(_, verdict)| std::cmp::Reverse(verdict.risk));
+        for (op, verdict) in rows {
             let _ = writeln!(
                 text,
-                "| {} | {} | {} |",
-                mark(risk),
+                "| {} {} | {} | {} |",
+                mark(verdict.risk),
+                cell(&verdict.label()),
                 cell(&op.describe()),
-                cell(&reason(op, risk))
+                cell(&verdict.why)
             );
         }
         text.push('\n');
@@ -243,15 +310,15 @@ fn analysis(text: &mut String, ops: &[Op], risks: &[Risk]) {
         "<details><summary>All operations ({})</summary>\n",
         ops.len()
     );
-    for (op, risk) in ops.iter().zip(risks) {
-        let _ = writeln!(text, "- {} ({})", op.describe(), risk.as_str());
+    for (op, verdict) in ops.iter().zip(verdicts) {
+        let _ = writeln!(text, "- {} ({})", op.describe(), verdict.label());
     }
     text.push_str("\n</details>\n\n");
 }
 
 /// One sentence counting the flagged ops by risk, worst first.
-fn tally(risks: &[Risk]) -> String {
-    let n = |wanted: Risk| risks.iter().filter(|r| **r == wanted).count();
+fn tally(verdicts: &[Verdict]) -> String {
+    let n = |wanted: Risk| verdicts.iter().filter(|v| v.risk == wanted).count();
     let mut parts = Vec::new();
     let destructive = n(Risk::Destructive);
     if destructive > 0 {
@@ -268,93 +335,24 @@ fn tally(risks: &[Risk]) -> String {
     if blocking > 0 {
         parts.push(format!("⏳ {blocking} that may lock a table for long"));
     }
+    let loosening = n(Risk::Loosening);
+    if loosening > 0 {
+        parts.push(format!(
+            "🔓 {loosening} that remove{} a guarantee",
+            if loosening == 1 { "s" } else { "" }
+        ));
+    }
     parts.join(", ") + "."
 }
 
 fn mark(risk: Risk) -> &'static str {
     match risk {
-        Risk::Destructive => "🛑 destructive",
-        Risk::DataDependent => "⚠️ may fail on existing data",
-        Risk::Blocking => "⏳ locks the table",
-        Risk::Safe => "safe",
+        Risk::Destructive => "🛑",
+        Risk::DataDependent => "⚠️",
+        Risk::Blocking => "⏳",
+        Risk::Loosening => "🔓",
+        Risk::Safe => "✅",
     }
-}
-
-/// Why an op is flagged, in a reviewer's words.
-fn reason(op: &Op, risk: Risk) -> String {
-    match op {
-        Op::DropTable { .. } => "drops the table and every row in it".into(),
-        Op::DropColumn { .. } => "drops the column and its data".into(),
-        Op::DropEnum { .. } => "drops the enum type".into(),
-        Op::ReplaceEnumValues { from, to, .. } if risk == Risk::Destructive => {
-            let removed: Vec<String> = from
-                .iter()
-                .filter(|v| !to.contains(v))
-                .map(|v| format!("'{v}'"))
-                .collect();
-            format!(
-                "removes the value{} {}, which rows may hold",
-                if removed.len() == 1 { "" } else { "s" },
-                removed.join(", ")
-            )
-        }
-        Op::ReplaceEnumValues { .. } => {
-            "reorders the values: every column of the type is converted in place".into()
-        }
-        Op::AlterColumn {
-            from, to, changes, ..
-        } => alter_reason(from, to, *changes),
-        Op::AddColumn { .. } if risk == Risk::DataDependent => {
-            "adds a NOT NULL column without a default: fails if the table has rows".into()
-        }
-        Op::AddColumn { column, .. } if column.identity.is_some() => {
-            "numbers every existing row of the new identity column: rewrites the table".into()
-        }
-        Op::AddColumn { .. } => {
-            "its volatile default is computed row by row: rewrites the table".into()
-        }
-        Op::AddUnique { .. } => "adds uniqueness: fails if existing rows repeat a value".into(),
-        Op::CreateIndex { index, .. } if index.unique => {
-            "adds a unique index: fails if existing rows repeat a value".into()
-        }
-        Op::CreateIndex { .. } => {
-            "builds an index, blocking writes to the table while it runs".into()
-        }
-        Op::AddPrimaryKey { .. } => "adds a primary key: fails on NULLs or duplicates".into(),
-        Op::AddCheck { .. } => "adds a check: fails if an existing row violates it".into(),
-        Op::AddForeignKey { .. } => {
-            "adds a foreign key: fails if a row references a missing key".into()
-        }
-        _ => risk.as_str().into(),
-    }
-}
-
-fn alter_reason(
-    from: &schema_runtime::schema::Column,
-    to: &schema_runtime::schema::Column,
-    changes: ColumnChanges,
-) -> String {
-    let mut why = Vec::new();
-    if changes.contains(ColumnChanges::TYPE) {
-        if is_widening(&from.ty, &to.ty) {
-            why.push(format!(
-                "changes the type from {} to {}: rewrites the table",
-                from.ty, to.ty
-            ));
-        } else {
-            why.push(format!(
-                "narrows the type from {} to {}: fails if an existing value does not fit",
-                from.ty, to.ty
-            ));
-        }
-    }
-    if changes.contains(ColumnChanges::NULLABLE) && !to.nullable {
-        why.push("sets NOT NULL on an existing column: fails if a row holds NULL".into());
-    }
-    if why.is_empty() {
-        why.push("changes the column in place".into());
-    }
-    why.join("; ")
 }
 
 /// A file in a fenced SQL block, cut past [`MAX_SQL_BYTES`].
@@ -406,6 +404,7 @@ fn count(n: usize, noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::change::ColumnChanges;
     use schema_runtime::schema::{Column, ColumnType, QualifiedName};
 
     fn narrowing_and_drop() -> Vec<Op> {
@@ -438,9 +437,16 @@ mod tests {
         ]
     }
 
+    fn clear() -> HandWritten {
+        HandWritten {
+            message: "drop_legacy".into(),
+            sql: vec!["ALTER TABLE \"users\" DROP COLUMN \"legacy\";".into()],
+        }
+    }
+
     #[test]
     fn no_drift_says_so() {
-        let text = markdown(&[], None);
+        let text = markdown(&[], None, None);
         assert!(text.contains("No schema drift"), "{text}");
         assert!(!text.contains("How to fix"), "{text}");
     }
@@ -448,9 +454,14 @@ mod tests {
     #[test]
     fn drops_narrowing_and_not_null_are_flagged_worst_first() {
         let ops = narrowing_and_drop();
-        let text = markdown(&ops, Some(("abc_auto_sync_schema.sql", "-- +up\n")));
+        let text = markdown(
+            &ops,
+            Some(("abc_auto_sync_schema.sql", "-- +up\n")),
+            Some(&clear()),
+        );
+        assert!(text.starts_with("## ❌ Schema drift"), "{text}");
         let drop = text
-            .find("| 🛑 destructive | drop column users.legacy |")
+            .find("| 🛑 destructive, blocked: never generated | drop column users.legacy |")
             .unwrap();
         let narrow = text
             .find("narrows the type from varchar(200) to varchar(20)")
@@ -462,18 +473,49 @@ mod tests {
         );
         assert!(text.contains("🛑 **1 destructive operation** (never generated)"));
         assert!(text.contains("⚠️ **2 that may fail on existing data**"));
+        assert!(text.contains("3. Before merging, make sure the changes marked ⚠️"));
         assert!(text.contains("### Proposed migration: `abc_auto_sync_schema.sql`"));
         assert!(text.contains("make migrate"), "{text}");
         assert!(text.contains("renamed_from"), "{text}");
     }
 
     #[test]
-    fn only_drops_propose_nothing_and_say_how_to_drop_by_hand() {
+    fn only_blocked_drops_are_a_partial_sync_with_the_revision_to_write() {
         let ops = narrowing_and_drop().split_off(2);
-        let text = markdown(&ops, None);
-        assert!(text.contains("None: every remaining operation is destructive"));
-        assert!(text.contains("migrate revision -m"), "{text}");
-        assert!(!text.contains("make migrate"), "{text}");
+        let text = markdown(&ops, None, Some(&clear()));
+        assert!(text.starts_with(PARTIAL_SYNC_HEADING), "{text}");
+        assert!(!text.contains("❌"), "{text}");
+        assert!(text.contains("this check passes (exit 0)"), "{text}");
+        assert!(text.contains("`migrate revision -m drop_legacy`"), "{text}");
+        assert!(
+            text.contains("   ALTER TABLE \"users\" DROP COLUMN \"legacy\";"),
+            "{text}"
+        );
+        assert!(
+            text.contains("- drop column users.legacy (destructive, blocked: never generated)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_dropped_constraint_is_flagged_as_removing_a_guarantee() {
+        let ops = vec![Op::DropCheck {
+            table: QualifiedName::new("users"),
+            check: schema_runtime::schema::CheckConstraint {
+                name: "ck_users_age".into(),
+                expression: "age >= 0".into(),
+            },
+        }];
+        let text = markdown(&ops, Some(("abc_auto_sync_schema.sql", "-- +up\n")), None);
+        assert!(text.contains("🔓 1 that removes a guarantee."), "{text}");
+        assert!(
+            text.contains(
+                "| 🔓 loosening | drop check constraint ck_users_age on users | removes a \
+                 guarantee: from then on rows may break `age >= 0` |"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("3. The changes marked 🔓"), "{text}");
     }
 
     #[test]
@@ -486,8 +528,13 @@ mod tests {
         });
         assert!(text.contains("`1234567 chore: auto-generate migration [skip ci]`"));
         assert!(text.contains("### Committed migration: `abc_auto_sync_schema.sql`"));
-        let partial = ci_sync_markdown(&SyncReport::Partial { ops: &ops[2..] });
-        assert!(partial.contains("Partial sync: schema drift persists"));
+        let clear = clear();
+        let partial = ci_sync_markdown(&SyncReport::Partial {
+            ops: &ops[2..],
+            clear: Some(&clear),
+        });
+        assert!(partial.starts_with(PARTIAL_SYNC_HEADING), "{partial}");
+        assert!(partial.contains("nothing was committed"), "{partial}");
         assert!(ci_sync_markdown(&SyncReport::InSync).contains("Nothing to commit."));
     }
 

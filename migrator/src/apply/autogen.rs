@@ -1,15 +1,16 @@
 //! Autogeneration: a revision file written from the difference between the models and the
 //! database (`migrate revision --autogenerate`, and the smart migrator's auto sync).
 //!
-//! Destructive ops (drops of tables, columns, enum types and enum values) are never
-//! emitted as runnable SQL: the up section lists them as `-- blocked (destructive): ...`
-//! comments so the reviewer sees what the models ask for, and a revision written by hand
-//! runs them. The down section undoes the emitted ops only. When nothing can be emitted,
-//! no file is written.
+//! What it emits and what it blocks is [`crate::safety::verdicts`]' call, the one every
+//! listing shows. Destructive ops (drops of tables, columns, enum types and enum values),
+//! and the drops that only prepare them, are never emitted as runnable SQL: the up section
+//! lists them as `-- blocked (destructive): ...` comments so the reviewer sees what the
+//! models ask for, and a revision written by hand ([`hand_written`]) runs them. The down
+//! section undoes the emitted ops only. When nothing can be emitted, no file is written.
 
 use std::path::Path;
 
-use schema_runtime::schema::{Column, QualifiedName, Schema};
+use schema_runtime::schema::{Column, Schema};
 
 use crate::change::{ColumnChanges, Op};
 use crate::compare::compare;
@@ -19,7 +20,7 @@ use crate::dialect::{Dialect, Statement};
 use crate::filter::SchemaFilter;
 use crate::render::{render_down_groups_from, render_groups_from, render_script, RenderError};
 use crate::revision::{self, NewRevision, RevisionFile, RevisionId, RevisionSet};
-use crate::safety::{classify, Risk};
+use crate::safety::{inserts_need, verdicts};
 
 use super::error::ApplyError;
 use super::session::check_dialect;
@@ -33,23 +34,15 @@ pub struct Split {
     pub blocked: Vec<Op>,
 }
 
-/// Splits ops: destructive ones ([`Op::is_drop`] or [`Risk::Destructive`]) are blocked, and
-/// so are the index, key and constraint drops that only prepare a blocked table drop,
-/// which would strip a table that stays. A blocked drop of a NOT NULL column that nothing
-/// fills in by itself is replaced by `DROP NOT NULL` on it: the application no longer
-/// writes the column, and its inserts must keep working while the data stays.
+/// Splits ops as [`verdicts`] says: an op it blocks (a drop that destroys data, or a key,
+/// index or constraint drop that only prepares a blocked table drop) is blocked, any
+/// other is emitted. A blocked drop of a NOT NULL column that nothing fills in by itself
+/// is replaced by `DROP NOT NULL` on it: the application no longer writes the column, and
+/// its inserts must keep working while the data stays.
 pub fn split_ops(ops: &[Op]) -> Split {
-    let dropped: Vec<&QualifiedName> = ops
-        .iter()
-        .filter_map(|op| match op {
-            Op::DropTable { table } => Some(&table.name),
-            _ => None,
-        })
-        .collect();
     let mut split = Split::default();
-    for op in ops {
-        let destructive = op.is_drop() || classify(op) == Risk::Destructive;
-        if destructive || prepares_drop_of(op, &dropped) {
+    for (op, verdict) in ops.iter().zip(verdicts(ops)) {
+        if verdict.is_blocked() {
             if let Some(relax) = relax_dropped_column(op) {
                 split.emitted.push(relax);
             }
@@ -61,25 +54,13 @@ pub fn split_ops(ops: &[Op]) -> Split {
     split
 }
 
-fn prepares_drop_of(op: &Op, dropped: &[&QualifiedName]) -> bool {
-    let table = match op {
-        Op::DropIndex { table, .. }
-        | Op::DropForeignKey { table, .. }
-        | Op::DropUnique { table, .. }
-        | Op::DropCheck { table, .. }
-        | Op::DropPrimaryKey { table, .. } => table,
-        _ => return false,
-    };
-    dropped.contains(&table)
-}
-
 /// For a blocked drop of a NOT NULL column without a default or identity, the change that
 /// lets inserts leave it out.
 fn relax_dropped_column(op: &Op) -> Option<Op> {
     let Op::DropColumn { table, column } = op else {
         return None;
     };
-    if column.nullable || column.default.is_some() || column.identity.is_some() {
+    if !inserts_need(column) {
         return None;
     }
     Some(Op::AlterColumn {
@@ -91,6 +72,79 @@ fn relax_dropped_column(op: &Op) -> Option<Op> {
         },
         changes: ColumnChanges::NULLABLE,
     })
+}
+
+/// The revision a person writes to run what autogeneration blocked: the message to give
+/// `migrate revision -m` and the statements to paste into its `-- +up` section.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandWritten {
+    /// The revision's message, e.g. `drop_legacy` for a column `legacy`.
+    pub message: String,
+    /// The statements, each with its terminator, in the order they must run.
+    pub sql: Vec<String>,
+}
+
+impl HandWritten {
+    /// The one line that says how to write it: `migrate revision -m MESSAGE`.
+    pub fn command(&self) -> String {
+        format!("migrate revision -m {}", self.message)
+    }
+}
+
+/// The hand-written revision for the `blocked` ops, rendered against the schema `current`
+/// is in once `emitted` ran (an SQLite drop can be a table rebuild, which needs the
+/// table as it will be).
+pub fn hand_written(
+    dialect: Dialect,
+    current: &Schema,
+    emitted: &[Op],
+    blocked: &[Op],
+) -> Result<HandWritten, RenderError> {
+    let after =
+        crate::diff::simulate_for(dialect, current, emitted).unwrap_or_else(|_| current.clone());
+    let sql = render_groups_from(dialect, &after, blocked)?
+        .into_iter()
+        .flatten()
+        .map(|statement| format!("{};", statement.sql.trim_end().trim_end_matches(';')))
+        .collect();
+    Ok(HandWritten {
+        message: drop_message(blocked),
+        sql,
+    })
+}
+
+/// The message of the revision written by hand for `blocked`, `drop_<what>`: the dropped
+/// tables, columns and enum types by name (two at most, then `_and_more`), or
+/// `drop_blocked_objects` when only their parts are listed. Every command that tells how
+/// to clear blocked drops suggests this one.
+pub fn drop_message(blocked: &[Op]) -> String {
+    let names: Vec<String> = blocked
+        .iter()
+        .filter_map(|op| match op {
+            Op::DropTable { table } => Some(table.name.name.clone()),
+            Op::DropColumn { column, .. } => Some(column.name.clone()),
+            Op::DropEnum { enum_type } => Some(enum_type.name.name.clone()),
+            Op::ReplaceEnumValues { name, .. } => Some(format!("{}_values", name.name)),
+            _ => None,
+        })
+        .collect();
+    let slug = match names.as_slice() {
+        [] => "blocked_objects".to_string(),
+        [one] => one.clone(),
+        [one, two] => format!("{one}_and_{two}"),
+        [one, ..] => format!("{one}_and_more"),
+    };
+    let slug: String = slug
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("drop_{slug}")
 }
 
 /// A revision composed from ops, not yet written.

@@ -20,9 +20,9 @@ database and sync the drift (development) or refuse it (production).
 Targets: a revision id or a unique prefix, head, heads, base, or a relative step such as -1, \
 +2, head-1 or <revision>+1.
 
-Exit codes: 0 success, 1 drift found (check), 2 bad usage or input, 3 database unreachable, \
-4 migration failed, 5 production drift, 6 backup failed, 7 the data cannot take the generated \
-migration (nothing written).";
+Exit codes: 0 success, 1 a migration is missing (check; blocked drops alone are a warning, 0), \
+2 bad usage or input, 3 database unreachable, 4 migration failed, 5 production drift, \
+6 backup failed, 7 the data cannot take the generated migration (nothing written).";
 
 /// How results are printed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -126,8 +126,8 @@ pub enum Command {
     Merge(MergeArgs),
     /// 'stamp' the version table with the given revision; don't run any migrations.
     Stamp(StampArgs),
-    /// Exit 1 when the database and the models differ (the CI gate); --summary writes the
-    /// Markdown job summary.
+    /// Exit 1 when a migration is missing (the CI gate; drops that autogeneration blocks
+    /// alone are a warning, exit 0); --summary writes the Markdown job summary.
     Check(CheckArgs),
     /// Show the operations and SQL that would bring the database in line with the models.
     Diff,
@@ -154,9 +154,9 @@ as comments, as autogeneration always does) and applies it to the database, so t
 that does not run is removed instead of committed; then runs `git add` on that file and \
 `git commit -m MESSAGE` with only that file, exit 0;
   - several heads and no drift: writes and commits a merge revision the same way, exit 0;
-  - drift that is only destructive (drops): nothing can be generated; prints a warning with \
-the blocked operations and exits 0, like the smart migrator's partial sync: the pull-request \
-check already fails on it, and the fix is a revision written by hand.
+  - drift that is only drops autogeneration blocks: nothing can be generated; prints a \
+warning with the blocked operations and the revision to write by hand, and exits 0, like the \
+smart migrator's partial sync and the pull-request check.
 
 It refuses (exit 2) outside a git work tree and when the index already holds staged changes, \
 so it never commits anything but the file it wrote. Pushing is left to the caller.";

@@ -15,13 +15,13 @@ use std::path::{Path, PathBuf};
 use schema_runtime::schema::Schema;
 use serde::Serialize;
 
-use crate::apply::{autogenerate_from_comparison, Session};
+use crate::apply::{autogenerate_from_comparison, hand_written, HandWritten, Session};
 use crate::change::Op;
 use crate::compare::compare;
 use crate::revision::{self, NewRevision, RevisionFile, RevisionId, RevisionSet, Target};
-use crate::safety::classify_all;
+use crate::safety::verdicts;
 use crate::summary::{self, SyncReport};
-use crate::workflow::{AUTO_SYNC_MESSAGE, MERGE_MESSAGE};
+use crate::workflow::{AUTO_SYNC_MESSAGE, MERGE_MESSAGE, PARTIAL_SYNC_MESSAGE};
 
 use super::exit::{Code, Exit};
 use super::{schema_cmd, App, CiSyncArgs, Format, Output, Settings};
@@ -43,10 +43,14 @@ enum Synced {
     Merged {
         heads: Vec<RevisionId>,
         blocked: Vec<Op>,
+        clear: Option<HandWritten>,
         file: RevisionFile,
     },
-    /// Only destructive drift, one head: nothing written.
-    Partial { blocked: Vec<Op> },
+    /// Only drops that autogeneration blocks, one head: nothing written.
+    Partial {
+        blocked: Vec<Op>,
+        clear: Option<HandWritten>,
+    },
 }
 
 /// What `--format json` prints.
@@ -57,6 +61,17 @@ struct JsonReport<'a> {
     commit: Option<&'a str>,
     ops: Vec<String>,
     blocked: Vec<String>,
+    /// The revision that runs the blocked drops, to write by hand (none when something was
+    /// generated: the next run reports it).
+    hand_written: Option<JsonHandWritten<'a>>,
+}
+
+/// A [`HandWritten`] revision as `--format json` prints it.
+#[derive(Serialize)]
+struct JsonHandWritten<'a> {
+    message: &'a str,
+    command: String,
+    sql: &'a [String],
 }
 
 /// Runs `migrate ci-sync`.
@@ -125,6 +140,15 @@ async fn sync_locked(
         AUTO_SYNC_MESSAGE,
         None,
     )?;
+    // With no file written nothing was emitted: the drops run against the database as it is.
+    let clear = if generated.file.is_none() && !generated.blocked.is_empty() {
+        Some(
+            hand_written(dialect, &comparison.current, &[], &generated.blocked)
+                .map_err(|e| Exit::new(Code::Usage, e))?,
+        )
+    } else {
+        None
+    };
     let synced = match generated.file {
         Some(file) => Synced::Generated {
             ops: comparison.ops,
@@ -137,12 +161,14 @@ async fn sync_locked(
             Synced::Merged {
                 heads,
                 blocked: generated.blocked,
+                clear,
                 file,
             }
         }
         None if generated.blocked.is_empty() => Synced::InSync,
         None => Synced::Partial {
             blocked: generated.blocked,
+            clear,
         },
     };
     if let Synced::Generated { file, .. } | Synced::Merged { file, .. } = &synced {
@@ -222,9 +248,10 @@ fn summary_text(synced: &Synced, commit: Option<&Commit>) -> String {
         .unwrap_or_default();
     match synced {
         Synced::InSync => summary::ci_sync_markdown(&SyncReport::InSync),
-        Synced::Partial { blocked } => {
-            summary::ci_sync_markdown(&SyncReport::Partial { ops: blocked })
-        }
+        Synced::Partial { blocked, clear } => summary::ci_sync_markdown(&SyncReport::Partial {
+            ops: blocked,
+            clear: clear.as_ref(),
+        }),
         Synced::Generated { ops, file, .. } => {
             let (name, text) = file_text(file);
             summary::ci_sync_markdown(&SyncReport::Committed {
@@ -236,6 +263,7 @@ fn summary_text(synced: &Synced, commit: Option<&Commit>) -> String {
         Synced::Merged {
             heads,
             blocked,
+            clear,
             file,
         } => {
             let (name, text) = file_text(file);
@@ -243,6 +271,7 @@ fn summary_text(synced: &Synced, commit: Option<&Commit>) -> String {
             summary::ci_sync_markdown(&SyncReport::Merged {
                 heads: &heads,
                 blocked,
+                clear: clear.as_ref(),
                 file: (&name, &text),
                 commit: &commit,
             })
@@ -260,18 +289,14 @@ fn print_human(synced: &Synced, commit: Option<&Commit>, out: &Output) {
             "The database matches the models after upgrading to the heads: no drift, nothing \
              to commit.",
         )),
-        Synced::Generated { ops, blocked, file } => {
-            for (op, risk) in ops.iter().zip(classify_all(ops)) {
-                if !blocked.contains(op) {
-                    out.info(format!("Detected {} ({})", op.describe(), risk.as_str()));
-                }
-            }
-            report_blocked(out, blocked);
+        Synced::Generated { ops, file, .. } => {
+            report_ops(out, ops);
             out.info(format!("Generating {} ... done", file.path.display()));
         }
         Synced::Merged {
             heads,
             blocked,
+            clear,
             file,
         } => {
             let heads: Vec<&str> = heads.iter().map(RevisionId::as_str).collect();
@@ -281,16 +306,18 @@ fn print_human(synced: &Synced, commit: Option<&Commit>, out: &Output) {
                 heads.len(),
                 heads.join(", ")
             ));
-            report_blocked(out, blocked);
+            report_ops(out, blocked);
+            report_clear(out, clear.as_ref());
             out.info(format!("Generating {} ... done", file.path.display()));
         }
-        Synced::Partial { blocked } => {
-            out.line(out.yellow("⚠️ Partial sync complete. Schema drift persists."));
-            report_blocked(out, blocked);
+        Synced::Partial { blocked, clear } => {
+            out.line(out.yellow(PARTIAL_SYNC_MESSAGE));
+            report_ops(out, blocked);
             out.line(
-                "Nothing to commit: autogeneration never writes a drop. To run them, write a \
-                 revision by hand (`migrate revision -m \"...\"`).",
+                "Nothing to commit: only drops that autogeneration blocks are left, so there \
+                 is no migration to generate.",
             );
+            report_clear(out, clear.as_ref());
         }
     }
     if let Some(commit) = commit {
@@ -298,12 +325,30 @@ fn print_human(synced: &Synced, commit: Option<&Commit>, out: &Output) {
     }
 }
 
-fn report_blocked(out: &Output, blocked: &[Op]) {
-    for op in blocked {
-        out.line(out.yellow(&format!(
-            "Blocked {} (destructive: never generated)",
-            op.describe()
-        )));
+/// Each op with the label every command shows; the blocked ones stand out.
+fn report_ops(out: &Output, ops: &[Op]) {
+    for (op, verdict) in ops.iter().zip(verdicts(ops)) {
+        let line = format!("Detected {} ({})", op.describe(), verdict.label());
+        if verdict.is_blocked() {
+            out.line(out.yellow(&line));
+        } else {
+            out.info(line);
+        }
+    }
+}
+
+/// The revision that runs the blocked drops, to write by hand.
+fn report_clear(out: &Output, clear: Option<&HandWritten>) {
+    let Some(clear) = clear.filter(|c| !c.sql.is_empty()) else {
+        return;
+    };
+    out.line(format!(
+        "To clear it, write the drop by hand: `{}`, paste this into its -- +up section, and \
+         commit it:",
+        clear.command()
+    ));
+    for line in clear.sql.iter().flat_map(|s| s.lines()) {
+        out.line(format!("    {line}"));
     }
 }
 
@@ -320,7 +365,11 @@ fn json_report<'a>(synced: &'a Synced, commit: Option<&'a Commit>) -> JsonReport
         Synced::Merged { blocked, file, .. } => {
             ("merged", Some(&file.path), Vec::new(), describe(blocked))
         }
-        Synced::Partial { blocked } => ("partial", None, describe(blocked), describe(blocked)),
+        Synced::Partial { blocked, .. } => ("partial", None, describe(blocked), describe(blocked)),
+    };
+    let clear = match synced {
+        Synced::Merged { clear, .. } | Synced::Partial { clear, .. } => clear.as_ref(),
+        Synced::InSync | Synced::Generated { .. } => None,
     };
     JsonReport {
         outcome,
@@ -328,5 +377,10 @@ fn json_report<'a>(synced: &'a Synced, commit: Option<&'a Commit>) -> JsonReport
         commit: commit.map(|c| c.id.as_str()),
         ops,
         blocked,
+        hand_written: clear.map(|clear| JsonHandWritten {
+            message: &clear.message,
+            command: clear.command(),
+            sql: &clear.sql,
+        }),
     }
 }

@@ -1,18 +1,21 @@
 //! `migrate diff` and `migrate check`: compare the models with the database and show the
-//! operations (with their risk) and the SQL that would bring the database in line.
-//! `check` is the CI gate: exit 1 on drift; with `--summary FILE` it also appends the
-//! Markdown job summary (the proposed migration file and its risk analysis) to FILE.
+//! operations (each with its verdict: risk, applied or blocked) and the SQL that would
+//! bring the database in line. `check` is the CI gate: exit 1 when a migration is missing
+//! (drift that autogeneration would write); drift left only in drops it blocks is a
+//! partial sync, a warning with the revision to write by hand, and exit 0. With `--summary
+//! FILE` it also appends the Markdown job summary (the proposed migration file and its
+//! analysis) to FILE.
 
 use serde::Serialize;
 
-use crate::apply::{compose_from, read_heads};
+use crate::apply::{compose_from, hand_written, read_heads, split_ops, HandWritten, Split};
 use crate::change::Op;
 use crate::compare::{compare, Comparison};
 use crate::db::Database;
 use crate::render::{render_groups_from, render_script};
 use crate::revision::{RevisionFile, RevisionId};
-use crate::safety::{classify_all, Risk};
-use crate::summary;
+use crate::safety::{verdicts, Action, Risk};
+use crate::summary::{self, PARTIAL_SYNC_WARNING};
 use crate::workflow::AUTO_SYNC_MESSAGE;
 
 use super::exit::{Code, Exit};
@@ -23,18 +26,70 @@ use super::{ci_cmd, schema_cmd, App, CheckArgs, Format, Output, Settings};
 struct ReportedOp<'a> {
     description: String,
     risk: Risk,
+    /// `apply` or `block`: what autogeneration does with it.
+    action: &'static str,
+    /// The words every command shows next to the op.
+    label: String,
+    why: String,
     sql: Vec<String>,
     op: &'a Op,
+}
+
+/// The revision to write by hand for the blocked ops, as JSON shows it.
+#[derive(Debug, Serialize)]
+struct ReportedHandWritten<'a> {
+    message: &'a str,
+    command: String,
+    sql: &'a [String],
 }
 
 #[derive(Debug, Serialize)]
 struct Report<'a> {
     in_sync: bool,
+    /// True when autogeneration would write a migration for the drift: `check` exits 1.
+    missing_migration: bool,
     dialect: &'static str,
     ops: Vec<ReportedOp<'a>>,
+    /// The ops autogeneration blocks, described as in `ops`.
+    blocked: Vec<String>,
+    /// The revision that runs the blocked ops, written by hand.
+    hand_written: Option<ReportedHandWritten<'a>>,
 }
 
-/// Runs `diff` (`check` is `None`: exit 0 whatever it finds) or `check` (exit 1 on drift).
+/// What the comparison means for autogeneration: what it would write, and the revision to
+/// write by hand for what it blocks.
+struct Drift<'c> {
+    comparison: &'c Comparison,
+    split: Split,
+    clear: Option<HandWritten>,
+}
+
+impl<'c> Drift<'c> {
+    fn new(comparison: &'c Comparison, dialect: crate::Dialect) -> Result<Self, Exit> {
+        let split = split_ops(&comparison.ops);
+        let clear = if split.blocked.is_empty() {
+            None
+        } else {
+            Some(
+                hand_written(dialect, &comparison.current, &split.emitted, &split.blocked)
+                    .map_err(|e| Exit::new(Code::Usage, e))?,
+            )
+        };
+        Ok(Self {
+            comparison,
+            split,
+            clear,
+        })
+    }
+
+    /// True when `make migrate` would write a file: what `check` fails on.
+    fn missing_migration(&self) -> bool {
+        !self.split.emitted.is_empty()
+    }
+}
+
+/// Runs `diff` (`check` is `None`: exit 0 whatever it finds) or `check` (exit 1 when a
+/// migration is missing).
 pub async fn run(
     app: &App,
     settings: &Settings,
@@ -51,19 +106,20 @@ pub async fn run(
     let comparison = compare(&mut db, &target, &settings.filter)
         .await
         .map_err(super::db_exit)?;
-    let report = report(&comparison, db.dialect())?;
+    let drift = Drift::new(&comparison, db.dialect())?;
+    let report = report(&drift, db.dialect())?;
     match out.format() {
         Format::Json => out.json(&report)?,
-        Format::Human => print_human(&report, &comparison, db.dialect(), out)?,
+        Format::Human => print_human(&report, &drift, db.dialect(), out)?,
     }
     if let Some(path) = check.and_then(|c| c.summary.as_deref()) {
-        let text = check_summary(settings, &mut db, &comparison).await?;
+        let text = check_summary(settings, &mut db, &drift).await?;
         ci_cmd::append_summary(path, &text)?;
         if out.format() == Format::Human {
             out.info(format!("Job summary appended to {}.", path.display()));
         }
     }
-    Ok(if check.is_some() && !comparison.in_sync() {
+    Ok(if check.is_some() && drift.missing_migration() {
         Code::Drift
     } else {
         Code::Ok
@@ -75,8 +131,9 @@ pub async fn run(
 async fn check_summary(
     settings: &Settings,
     db: &mut Database,
-    comparison: &Comparison,
+    drift: &Drift<'_>,
 ) -> Result<String, Exit> {
+    let comparison = drift.comparison;
     let set = settings.load()?;
     let heads = set.heads();
     let mut recorded = read_heads(db, &settings.history_tables).await?;
@@ -104,6 +161,7 @@ async fn check_summary(
         proposed
             .as_ref()
             .map(|(name, body)| (name.as_str(), body.as_str())),
+        drift.clear.as_ref(),
     ));
     Ok(text)
 }
@@ -112,31 +170,42 @@ fn names(ids: &[RevisionId]) -> Vec<String> {
     ids.iter().map(|id| id.as_str().to_string()).collect()
 }
 
-fn report(comparison: &Comparison, dialect: crate::Dialect) -> Result<Report<'_>, Exit> {
+fn report<'a>(drift: &'a Drift<'_>, dialect: crate::Dialect) -> Result<Report<'a>, Exit> {
+    let comparison = drift.comparison;
     let groups = render_groups_from(dialect, &comparison.current, &comparison.ops)
         .map_err(|e| Exit::new(Code::Usage, e))?;
     let ops = comparison
         .ops
         .iter()
         .zip(groups)
-        .zip(classify_all(&comparison.ops))
-        .map(|((op, statements), risk)| ReportedOp {
+        .zip(verdicts(&comparison.ops))
+        .map(|((op, statements), verdict)| ReportedOp {
             description: op.describe(),
-            risk,
+            risk: verdict.risk,
+            action: verdict.action.as_str(),
+            label: verdict.label(),
+            why: verdict.why,
             sql: statements.into_iter().map(|s| s.sql).collect(),
             op,
         })
         .collect();
     Ok(Report {
         in_sync: comparison.in_sync(),
+        missing_migration: drift.missing_migration(),
         dialect: dialect.name(),
         ops,
+        blocked: drift.split.blocked.iter().map(Op::describe).collect(),
+        hand_written: drift.clear.as_ref().map(|clear| ReportedHandWritten {
+            message: &clear.message,
+            command: clear.command(),
+            sql: &clear.sql,
+        }),
     })
 }
 
 fn print_human(
     report: &Report<'_>,
-    comparison: &Comparison,
+    drift: &Drift<'_>,
     dialect: crate::Dialect,
     out: &Output,
 ) -> Result<(), Exit> {
@@ -158,17 +227,44 @@ fn print_human(
         .max()
         .unwrap_or(0);
     for op in &report.ops {
-        let risk = match op.risk {
-            Risk::Safe => out.green(op.risk.as_str()),
-            Risk::Blocking | Risk::DataDependent => out.yellow(op.risk.as_str()),
-            Risk::Destructive => out.red("destructive (never applied automatically)"),
+        let label = if op.action != Action::Apply.as_str() {
+            out.red(&op.label)
+        } else if op.risk == Risk::Safe {
+            out.green(&op.label)
+        } else {
+            out.yellow(&op.label)
         };
-        out.line(format!("  {:width$}  {risk}", op.description));
+        out.line(format!("  {:width$}  {label}", op.description));
     }
+    let comparison = drift.comparison;
     let groups = render_groups_from(dialect, &comparison.current, &comparison.ops)
         .map_err(|e| Exit::new(Code::Usage, e))?;
     out.line("");
     out.line(out.dim("-- SQL"));
     out.line(render_script(&groups));
+    print_verdict(drift, out);
     Ok(())
+}
+
+/// The last lines: what the drift means for the CI gate, and the fix.
+fn print_verdict(drift: &Drift<'_>, out: &Output) {
+    if drift.missing_migration() {
+        out.line(out.bold(
+            "A migration is missing: run `make migrate` and commit the file it writes \
+             (`check` exits 1 until then).",
+        ));
+        return;
+    }
+    out.line(out.yellow(&format!(
+        "{} Only drops that autogeneration blocks are left, so `make migrate` has nothing \
+         to generate (`check` exits 0).",
+        PARTIAL_SYNC_WARNING
+    )));
+    if let Some(clear) = &drift.clear {
+        out.line(format!(
+            "To clear it, write the drop by hand: `{}`, paste the SQL above into its -- +up \
+             section, and commit it.",
+            clear.command()
+        ));
+    }
 }

@@ -8,7 +8,8 @@ use std::fmt;
 pub enum Code {
     /// 0: success.
     Ok = 0,
-    /// 1: drift found (`check`).
+    /// 1: a migration is missing (`check`): drift that autogeneration would write. Drift
+    /// left only in drops it blocks is a partial sync: a warning, and [`Code::Ok`].
     Drift = 1,
     /// 2: bad usage or bad input (arguments, models, migration files, another tool's table
     /// under the version table's name).

@@ -253,7 +253,10 @@ fn print_blocked(blocked: &[Op], drop_sql: &[Statement], out: &Output) {
     } else {
         "To drop them, write a migration by hand and commit it:"
     });
-    out.line("    migrate revision -m \"drop_legacy_column\"");
+    out.line(format!(
+        "    migrate revision -m {}",
+        crate::apply::drop_message(blocked)
+    ));
     if !drop_sql.is_empty() {
         out.line("  with, in its -- +up section:");
         for statement in drop_sql {
