@@ -54,7 +54,7 @@ pub use error::{
     db_error_class, ApplyError, ErrorClass, PartialFailure, PartialReason, StatementFailure,
 };
 pub use offline::{offline_script, OfflineRange};
-pub use session::{read_heads, CarriedOver, Session};
+pub use session::{check_dialect, read_heads, CarriedOver, Session};
 
 /// How a run behaves.
 #[derive(Clone, Debug)]

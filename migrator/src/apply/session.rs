@@ -450,7 +450,7 @@ pub(super) fn ancestors_inclusive<'i>(
 }
 
 /// A history written for another database kind is refused before anything runs.
-pub(super) fn check_dialect(set: &RevisionSet, database: Dialect) -> Result<(), ApplyError> {
+pub fn check_dialect(set: &RevisionSet, database: Dialect) -> Result<(), ApplyError> {
     match set.dialect() {
         Some(history) if history != database => Err(ApplyError::DialectMismatch {
             versions_dir: set.versions_dir().to_path_buf(),

@@ -25,7 +25,7 @@ struct JsonReport<'r> {
 
 /// Runs `migrate upgrade`.
 pub async fn upgrade(settings: &Settings, out: &Output, args: &UpgradeArgs) -> Result<Code, Exit> {
-    let set = settings.load()?;
+    let set = settings.load_existing()?;
     if args.sql {
         return offline(settings, out, &set, Direction::Up, &args.target);
     }
@@ -47,7 +47,7 @@ pub async fn downgrade(
     out: &Output,
     args: &DowngradeArgs,
 ) -> Result<Code, Exit> {
-    let set = settings.load()?;
+    let set = settings.load_existing()?;
     if args.sql {
         return offline(settings, out, &set, Direction::Down, &args.target);
     }
@@ -65,10 +65,10 @@ pub async fn downgrade(
 
 /// Runs `migrate stamp`.
 pub async fn stamp(settings: &Settings, out: &Output, args: &StampArgs) -> Result<Code, Exit> {
-    let set = settings.load()?;
+    let set = settings.load_existing()?;
     let target = parse_target(&set, &args.revision)?;
     let mut db = settings.connect().await?;
-    let mut session = settings.begin_session(&mut db, out, false).await?;
+    let (mut session, set) = start(settings, &mut db, out, &set, false).await?;
     let outcome = async {
         let before = session.current_heads().await?;
         session.stamp(&set, &target).await?;
@@ -85,6 +85,24 @@ pub async fn stamp(settings: &Settings, out: &Output, args: &StampArgs) -> Resul
         describe_heads(&set, &before)
     ));
     Ok(Code::Ok)
+}
+
+/// Takes the migration lock after refusing a history of another dialect (before anything
+/// is created), and reads the files again under the lock: another migrator may have
+/// written and applied revisions while this one waited.
+async fn start<'d>(
+    settings: &Settings,
+    db: &'d mut crate::db::Database,
+    out: &Output,
+    set: &RevisionSet,
+    accept_changed_checksums: bool,
+) -> Result<(crate::apply::Session<'d>, RevisionSet), Exit> {
+    crate::apply::check_dialect(set, db.dialect())?;
+    let session = settings
+        .begin_session(db, out, accept_changed_checksums)
+        .await?;
+    let set = settings.load_existing()?;
+    Ok((session, set))
 }
 
 /// Parses a target and, unless it is a step from where the database stands, checks that
@@ -113,9 +131,8 @@ async fn run(
     accept_changed_checksums: bool,
 ) -> Result<Code, Exit> {
     let mut db = settings.connect().await?;
-    let mut session = settings
-        .begin_session(&mut db, out, accept_changed_checksums)
-        .await?;
+    let (mut session, set) = start(settings, &mut db, out, set, accept_changed_checksums).await?;
+    let set = &set;
     if out.format() == Format::Human {
         let printer = out.clone();
         session.on_progress(move |progress| {

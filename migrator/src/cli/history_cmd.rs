@@ -61,7 +61,7 @@ struct CurrentReport<'a> {
 
 /// Runs `migrate current`.
 pub async fn current(settings: &Settings, out: &Output) -> Result<Code, Exit> {
-    let set = settings.load()?;
+    let set = settings.load_existing()?;
     let mut db = settings.connect().await?;
     let heads = read_heads(&mut db, &settings.history_tables).await?;
     let pending = pending(&set, &heads);
@@ -123,7 +123,7 @@ fn pending(set: &RevisionSet, heads: &[RevisionId]) -> Vec<RevisionId> {
 
 /// Runs `migrate history`.
 pub async fn history(settings: &Settings, out: &Output, args: &HistoryArgs) -> Result<Code, Exit> {
-    let set = settings.load()?;
+    let set = settings.load_existing()?;
     let current: Option<Vec<RevisionId>> = if args.indicate_current {
         let mut db = settings.connect().await?;
         Some(read_heads(&mut db, &settings.history_tables).await?)
@@ -186,7 +186,7 @@ fn ids(ids: &[RevisionId]) -> String {
 
 /// Runs `migrate heads`.
 pub fn heads(settings: &Settings, out: &Output) -> Result<Code, Exit> {
-    let set = settings.load()?;
+    let set = settings.load_existing()?;
     let heads: Vec<&RevisionFile> = set.heads().iter().filter_map(|id| set.get(id)).collect();
     if out.format() == Format::Json {
         let heads: Vec<Listed<'_>> = heads.iter().map(|f| listed(&set, f, None)).collect();
@@ -204,7 +204,7 @@ pub fn heads(settings: &Settings, out: &Output) -> Result<Code, Exit> {
 
 /// Runs `migrate show`.
 pub fn show(settings: &Settings, out: &Output, args: &ShowArgs) -> Result<Code, Exit> {
-    let set = settings.load()?;
+    let set = settings.load_existing()?;
     let target: Target = args.revision.parse()?;
     let ids = match set.resolve_target(&target, &BTreeSet::new())? {
         ResolvedTarget::Base => {

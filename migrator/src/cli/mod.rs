@@ -185,6 +185,21 @@ impl Settings {
     pub fn load(&self) -> Result<RevisionSet, Exit> {
         crate::revision::load(&self.dir).map_err(Exit::from)
     }
+
+    /// Reads the migration files of a folder that must exist: for the commands that apply
+    /// or show a history, a mistyped `--dir` is an error, not an empty history with
+    /// "nothing to do".
+    pub fn load_existing(&self) -> Result<RevisionSet, Exit> {
+        if !self.dir.is_dir() {
+            return Err(Exit::usage(format!(
+                "there is no migrations folder at {}: check --dir (the default is \
+                 `migrations`), or run `migrate` (or `migrate revision`) to write the first \
+                 revision",
+                self.dir.display()
+            )));
+        }
+        self.load()
+    }
 }
 
 /// Maps a database error to its exit code: unreachable is 3, a lock timeout 4, anything

@@ -27,7 +27,7 @@ pub fn versions_dir(dir: &Path) -> PathBuf {
 pub fn load(dir: &Path) -> Result<RevisionSet, RevisionError> {
     let versions = versions_dir(dir);
     let paths = match sql_files(&versions) {
-        Ok(paths) => paths,
+        Ok(paths) => paths?,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             tracing::debug!(dir = %versions.display(), "no versions folder: empty history");
             return Ok(RevisionSet::empty(versions));
@@ -92,22 +92,52 @@ pub fn write_new(dir: &Path, file: RevisionFile) -> Result<RevisionFile, Revisio
 }
 
 /// The `.sql` files of a folder, sorted by name.
-fn sql_files(versions: &Path) -> io::Result<Vec<PathBuf>> {
+/// The revision files in `versions`, sorted. Only a missing folder is an `io` error (an
+/// empty history to the caller); an entry that looks meant as a revision but cannot be read
+/// as one (a dangling link, `.SQL`, a name that is not UTF-8) is an error naming it, since
+/// skipping it would silently drop part of the history.
+fn sql_files(versions: &Path) -> io::Result<Result<Vec<PathBuf>, RevisionError>> {
     let mut paths = Vec::new();
     for entry in fs::read_dir(versions)? {
         let entry = entry?;
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else {
-            continue;
+        let path = entry.path();
+        let bad = |problem| {
+            Ok(Err(RevisionError::BadEntry {
+                path: path.clone(),
+                problem,
+            }))
         };
-        let is_sql = name.ends_with(".sql") && !name.starts_with('.');
+        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+            return bad("has a name that is not UTF-8: rename it `<revision>_<slug>.sql`");
+        };
+        if name.starts_with('.') {
+            continue;
+        }
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".sql") && !name.ends_with(".sql") {
+            return bad("does not end in `.sql` (lower case), so it would be skipped: rename it");
+        }
+        if !name.ends_with(".sql") {
+            continue;
+        }
         // metadata() follows symlinks, so a linked file counts and a folder does not.
-        if is_sql && fs::metadata(entry.path())?.is_file() {
-            paths.push(entry.path());
+        match fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => paths.push(path),
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return bad("is a symbolic link to nothing: restore what it points at or remove it")
+            }
+            Err(source) => {
+                return Ok(Err(RevisionError::Io {
+                    action: "read",
+                    path,
+                    source,
+                }))
+            }
         }
     }
     paths.sort();
-    Ok(paths)
+    Ok(Ok(paths))
 }
 
 /// A file in `versions` whose name claims `revision`.
@@ -119,7 +149,7 @@ fn file_of_revision(
         action: "list",
         path: versions.to_path_buf(),
         source,
-    })?;
+    })??;
     let id = revision.as_str();
     Ok(paths.into_iter().find(|path| {
         path.file_stem()

@@ -117,6 +117,14 @@ pub enum RevisionError {
         #[source]
         source: io::Error,
     },
+    /// An entry of `versions/` that looks meant as a revision file but cannot be one.
+    #[error("{} {problem}", path.display())]
+    BadEntry {
+        /// The entry.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        problem: &'static str,
+    },
     /// Two files define one revision.
     #[error(
         "revision {revision} is defined twice, in {} and in {}; give one of them a new id",

@@ -457,6 +457,8 @@ async fn run_on(
     options: &Options,
     on_event: &mut dyn FnMut(&Event),
 ) -> Result<Report, WorkflowError> {
+    // Refused before anything is touched; read again under the lock below, since another
+    // migrator may have written and applied revisions while this one waited for it.
     let set = revision::load(&options.dir)?;
     check_dialect(&set, &db, &options.dir)?;
     // Deferred: the history tables appear with the first revision applied, so a run that
@@ -473,6 +475,7 @@ async fn run_on(
     if let Some(carried) = session.carried_over() {
         on_event(&Event::CarriedOver(carried.clone()));
     }
+    let set = revision::load(&options.dir)?;
     let filter = options
         .filter
         .clone()

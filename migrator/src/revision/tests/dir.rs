@@ -200,3 +200,54 @@ fn revision_write_new_refuses_to_overwrite() {
     ));
     assert_eq!(fs::read_to_string(&first.path).unwrap(), before);
 }
+
+/// Puts one odd entry into a `versions` folder.
+type MakeEntry = Box<dyn Fn(&Path)>;
+
+/// Entries that look meant as revision files but cannot be read as one are errors naming
+/// them: skipping them would drop part of the history without a word.
+#[test]
+fn revision_load_names_entries_it_cannot_take() {
+    let cases: Vec<(&str, MakeEntry)> = vec![
+        (
+            "symbolic link to nothing",
+            Box::new(|versions: &Path| {
+                #[cfg(unix)]
+                std::os::unix::fs::symlink(
+                    versions.join("gone.sql"),
+                    versions.join("bbbb0002_link.sql"),
+                )
+                .unwrap();
+            }),
+        ),
+        (
+            "does not end in `.sql`",
+            Box::new(|versions: &Path| {
+                fs::write(versions.join("bbbb0002_upper.SQL"), "-- +up").unwrap()
+            }),
+        ),
+        (
+            "not UTF-8",
+            Box::new(|versions: &Path| {
+                #[cfg(unix)]
+                {
+                    use std::os::unix::ffi::OsStrExt;
+                    let name = std::ffi::OsStr::from_bytes(b"bbbb0002_caf\xe9.sql");
+                    fs::write(versions.join(name), "-- +up").unwrap();
+                }
+            }),
+        ),
+    ];
+    for (problem, make) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        put(tmp.path(), &rev("aaaa0001", &[], 1));
+        make(&tmp.path().join("versions"));
+        let error = load(tmp.path()).unwrap_err();
+        assert!(
+            matches!(error, RevisionError::BadEntry { .. }),
+            "{problem}: {error}"
+        );
+        assert!(error.to_string().contains(problem), "{error}");
+        assert!(error.to_string().contains("bbbb0002_"), "{error}");
+    }
+}

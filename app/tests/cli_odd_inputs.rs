@@ -1,0 +1,86 @@
+//! Odd inputs and races the migrator must not take quietly: a mistyped `--dir`, a history
+//! written for another database (refused before anything is created), and several
+//! development runs started at once on a fresh database (each reads the files under the
+//! lock, so the one that generates the first revision does not make the others fail).
+
+#[macro_use]
+mod cli_kit;
+mod smart_kit;
+
+use cli_kit::Project;
+
+#[tokio::test]
+async fn a_mistyped_dir_is_an_error_not_nothing_to_do() {
+    let project = Project::with_fixture().await;
+    for args in [
+        &["--dir", "migration", "upgrade"][..],
+        &["--dir", "migration", "current"],
+        &["--dir", "migration", "history"],
+        &["--dir", "migration", "stamp", "head"],
+    ] {
+        let run = project.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains("no migrations folder at migration"),
+            "{}",
+            run.stderr
+        );
+    }
+    let tables = project
+        .query("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'")
+        .await;
+    assert!(tables.is_empty(), "nothing was created: {tables:?}");
+}
+
+#[tokio::test]
+async fn a_history_for_another_database_creates_nothing_before_it_is_refused() {
+    let project = Project::empty().await;
+    project.write(
+        "aaaa00000001_lite.sql",
+        "-- revision: aaaa00000001\n-- down_revision: none\n-- message: lite\n\
+         -- created: 2026-01-01T10:00:00Z\n-- dialect: sqlite\n-- transactional: true\n\n\
+         -- +up\nCREATE TABLE t (id integer PRIMARY KEY);\n\n-- +down\nDROP TABLE t;\n",
+    );
+    for args in [&["upgrade"][..], &["stamp", "head"], &["downgrade", "base"]] {
+        let run = project.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}{}", run.stdout, run.stderr);
+        assert!(run.stderr.contains("sqlite"), "{}", run.stderr);
+    }
+    let tables = project
+        .query("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'")
+        .await;
+    assert!(tables.is_empty(), "no bookkeeping tables: {tables:?}");
+}
+
+#[tokio::test]
+async fn development_runs_started_at_once_all_succeed_with_one_revision() {
+    let project = smart_kit::Project::new().await;
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            let invocation = project.invoke(smart_kit::Bin::Migrate, &[]);
+            let mut command = invocation.command();
+            (invocation, command.spawn().unwrap())
+        })
+        .collect();
+    let runs: Vec<_> = children
+        .into_iter()
+        .map(|(invocation, child)| invocation.finish(child.wait_with_output().unwrap()))
+        .collect();
+    for run in &runs {
+        assert_eq!(run.code, 0, "{}", run.transcript());
+    }
+    assert_eq!(
+        project.files().len(),
+        1,
+        "one revision: {:?}",
+        project.files()
+    );
+    let generated = runs
+        .iter()
+        .filter(|run| run.stdout.contains("generated"))
+        .count();
+    assert_eq!(
+        generated, 1,
+        "one run generated, the others found it in sync"
+    );
+}
