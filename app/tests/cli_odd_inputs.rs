@@ -84,3 +84,41 @@ async fn development_runs_started_at_once_all_succeed_with_one_revision() {
         "one run generated, the others found it in sync"
     );
 }
+
+/// A big statement is not printed whole by any log level, and with `--format json` an error
+/// is a JSON document too.
+#[tokio::test]
+async fn logs_stay_bounded_and_json_errors_are_json() {
+    let project = Project::empty().await;
+    let big = "x".repeat(1_000_000);
+    project.write(
+        "aaaa00000001_big.sql",
+        &format!(
+            "-- revision: aaaa00000001\n-- down_revision: none\n-- message: big\n\
+             -- created: 2026-01-01T10:00:00Z\n-- dialect: postgresql\n-- transactional: true\n\n\
+             -- +up\nCREATE TABLE blobs (body text);\nINSERT INTO blobs VALUES ('{big}');\n\n\
+             -- +down\nDROP TABLE blobs;\n"
+        ),
+    );
+    let output = project
+        .command(&["upgrade"])
+        .env("MIGRATE_LOG", "trace")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        output.stderr.len() < 200_000,
+        "{} bytes of log for a 1 MB statement",
+        output.stderr.len()
+    );
+    let failed = project.run(&["--format", "json", "--dir", "nowhere", "current"]);
+    assert_eq!(failed.code, 2);
+    let document: serde_json::Value = serde_json::from_str(&failed.stdout).unwrap();
+    assert_eq!(document["error"]["exit_code"], 2, "{document}");
+    assert!(
+        document["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no migrations folder")),
+        "{document}"
+    );
+}

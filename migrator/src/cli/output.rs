@@ -158,8 +158,31 @@ impl Output {
         Ok(())
     }
 
-    /// Prints a failure and its causes on stderr, as `migrate: error: ...` lines.
+    /// Prints a failure: with `--format json`, one JSON document on stdout (`{"error":
+    /// {"message", "causes", "exit_code"}}`), so a script that reads JSON reads failures too;
+    /// otherwise `migrate: error: ...` lines on stderr.
     pub fn error(&self, exit: &Exit) {
+        if self.format == Format::Json {
+            let causes: Vec<String> = exit
+                .error()
+                .chain()
+                .skip(1)
+                .map(ToString::to_string)
+                .collect();
+            let document = serde_json::json!({
+                "error": {
+                    "message": exit.error().to_string(),
+                    "causes": causes,
+                    "exit_code": exit.code() as u8,
+                }
+            });
+            write_stdout(&document.to_string());
+            return;
+        }
+        self.human_error(exit);
+    }
+
+    fn human_error(&self, exit: &Exit) {
         let color = no_color_unset() && std::io::stderr().is_terminal();
         let prefix = if color {
             "\x1b[31merror\x1b[0m"

@@ -309,6 +309,13 @@ impl Database {
     /// transaction the connection is in. `BEGIN`, `COMMIT` and `ROLLBACK` are statements
     /// too: the executor drives transactions with the same SQL the offline script prints.
     pub async fn execute(&mut self, sql: &str) -> Result<(), ServerError> {
+        let started = Instant::now();
+        let result = self.execute_unlogged(sql).await;
+        tracing::trace!(statement = %bounded(sql), elapsed = ?started.elapsed(), ok = result.is_ok(), "ran");
+        result
+    }
+
+    async fn execute_unlogged(&mut self, sql: &str) -> Result<(), ServerError> {
         match self {
             Self::Postgres(conn) => postgres::execute(conn, sql).await,
             Self::Mysql(conn) => mysql::execute(conn, sql).await,
@@ -547,6 +554,17 @@ fn start_hint(dialect: Dialect) -> &'static str {
     }
 }
 
+/// The longest statement text a log line shows.
+const LOGGED_STATEMENT_CHARS: usize = 2_000;
+
+/// `sql` as a log line shows it: whole when short, else its start and how much was cut.
+pub fn bounded(sql: &str) -> std::borrow::Cow<'_, str> {
+    match sql.char_indices().nth(LOGGED_STATEMENT_CHARS) {
+        None => sql.into(),
+        Some((cut, _)) => format!("{}… ({} more bytes)", &sql[..cut], sql.len() - cut).into(),
+    }
+}
+
 /// Whole seconds (`0 s`, `12 s`): for a count that updates in place.
 pub fn humanize_seconds(duration: Duration) -> String {
     format!("{} s", duration.as_secs())
@@ -573,6 +591,19 @@ pub fn humanize(duration: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn logged_statements_are_bounded() {
+        assert_eq!(bounded("SELECT 1"), "SELECT 1");
+        let big = "x".repeat(50_000);
+        let shown = bounded(&big);
+        assert!(shown.len() < 2_100, "{}", shown.len());
+        assert!(
+            shown.ends_with("(48000 more bytes)"),
+            "{}",
+            &shown[shown.len() - 30..]
+        );
+    }
 
     #[test]
     fn durations_read_well() {

@@ -57,7 +57,13 @@ pub fn options(url: &str) -> Result<(MySqlConnectOptions, TlsSettings), DbError>
             TlsMode::VerifyCa => MySqlSslMode::VerifyCa,
             TlsMode::VerifyFull => MySqlSslMode::VerifyIdentity,
         })
-        .log_statements(tracing::log::LevelFilter::Trace);
+        .log_statements(tracing::log::LevelFilter::Off)
+        // sqlx logs every statement, and a slow one at WARN, whole: 50 MB for a big data
+        // revision. `Database::execute` logs them instead, cut to a bounded length.
+        .log_slow_statements(
+            tracing::log::LevelFilter::Off,
+            std::time::Duration::from_secs(1),
+        );
     Ok((options, tls))
 }
 

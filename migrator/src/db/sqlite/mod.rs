@@ -32,7 +32,13 @@ pub async fn connect(url: &str, wait: &Wait) -> Result<SqliteConnection, DbError
         .create_if_missing(true)
         .foreign_keys(false)
         .busy_timeout(wait.timeout.min(Duration::from_secs(30)))
-        .log_statements(tracing::log::LevelFilter::Trace);
+        .log_statements(tracing::log::LevelFilter::Off)
+        // sqlx logs every statement, and a slow one at WARN, whole: 50 MB for a big data
+        // revision. `Database::execute` logs them instead, cut to a bounded length.
+        .log_slow_statements(
+            tracing::log::LevelFilter::Off,
+            std::time::Duration::from_secs(1),
+        );
     options.connect().await.map_err(|source| DbError::Refused {
         url: redact(url),
         refusal: Box::new(super::connect::Refusal {
