@@ -122,3 +122,33 @@ async fn logs_stay_bounded_and_json_errors_are_json() {
         "{document}"
     );
 }
+
+/// Dropping the log by hand used to turn the checksum checks off without a word.
+#[tokio::test]
+async fn a_lost_log_stops_the_run_until_the_checksums_are_recorded_again() {
+    let project = Project::with_fixture().await;
+    assert_eq!(project.run(&["upgrade", "heads"]).code, 0);
+    project.sql("DROP TABLE dgs_schema_version_log;").await;
+    let stopped = project.run(&["upgrade", "heads"]);
+    assert_eq!(stopped.code, 2, "{}{}", stopped.stdout, stopped.stderr);
+    assert!(
+        stopped
+            .stderr
+            .contains("the log table dgs_schema_version_log is missing")
+            && stopped.stderr.contains("--accept-changed-checksums"),
+        "{}",
+        stopped.stderr
+    );
+    let recorded = project.run(&["upgrade", "heads", "--accept-changed-checksums"]);
+    assert_eq!(recorded.code, 0, "{}{}", recorded.stdout, recorded.stderr);
+    let accepted = project
+        .query("SELECT count(*)::text FROM dgs_schema_version_log WHERE direction = 'accept'")
+        .await;
+    assert_eq!(accepted, ["4"], "one baseline per applied revision");
+    // The checks are back: an edited applied file is caught again.
+    let path = project.versions().join(cli_kit::FIXTURE[0].0);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("name text NOT NULL", "name text")).unwrap();
+    let caught = project.run(&["upgrade", "heads"]);
+    assert_eq!(caught.code, 2, "{}{}", caught.stdout, caught.stderr);
+}

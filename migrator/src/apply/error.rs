@@ -49,6 +49,19 @@ pub enum ApplyError {
         /// The changed files.
         changed: Vec<ChangedChecksum>,
     },
+    /// The log table (and with it every applied file's checksum) is gone.
+    #[error(
+        "the log table {log} is missing, and with it the checksums of the {applied} applied \
+         revision(s), so an applied file edited since could not be caught; nothing was run. \
+         Restore the table from a backup, or rerun with --accept-changed-checksums to record \
+         the files as they are now as the new baseline"
+    )]
+    ChecksumsLost {
+        /// The log table's name.
+        log: String,
+        /// How many revisions the database records as applied.
+        applied: usize,
+    },
     /// A downgrade through a revision with an empty down section.
     #[error(
         "cannot downgrade revision {revision} ({}): its down section is empty, so nothing would \
@@ -126,6 +139,7 @@ impl ApplyError {
             | Self::Render(_)
             | Self::DialectMismatch { .. }
             | Self::ChangedChecksums { .. }
+            | Self::ChecksumsLost { .. }
             | Self::Irreversible { .. }
             | Self::NotUpToDate { .. }
             | Self::OfflineDowngradeNeedsStart => ErrorClass::Input,

@@ -54,6 +54,9 @@ pub struct Session<'a> {
     tables_ready: bool,
     /// Set when this session renamed the previous build's tables.
     carried_over: Option<CarriedOver>,
+    /// The version table exists but its log does not: the applied files' checksums are
+    /// gone (see [`ApplyError::ChecksumsLost`]).
+    log_lost: bool,
 }
 
 impl std::fmt::Debug for Session<'_> {
@@ -72,6 +75,11 @@ impl<'a> Session<'a> {
     /// missing.
     pub async fn begin(db: &'a mut Database, options: ApplyOptions) -> Result<Self, ApplyError> {
         let mut session = Self::begin_deferred(db, options).await?;
+        // A lost log is recreated only by the recovery that records the checksums again;
+        // an empty one made here would pass for a history without checksums.
+        if session.log_lost {
+            return Ok(session);
+        }
         if let Err(error) = session.ensure_tables().await {
             session.release_after_error().await;
             return Err(error);
@@ -103,6 +111,7 @@ impl<'a> Session<'a> {
             progress: None,
             tables_ready: false,
             carried_over: None,
+            log_lost: false,
         };
         if let Err(error) = session.prepare_tables().await {
             session.release_after_error().await;
@@ -121,7 +130,10 @@ impl<'a> Session<'a> {
         let tables = self.options.history_tables.clone();
         match self.db.history_status(&tables).await? {
             HistoryStatus::Missing => {}
-            HistoryStatus::Present { complete } => self.tables_ready = complete,
+            HistoryStatus::Present { complete } => {
+                self.tables_ready = complete;
+                self.log_lost = !complete;
+            }
             HistoryStatus::Legacy { log } => {
                 let legacy = HistoryTables::legacy();
                 self.db.carry_over_history(&legacy, &tables, log).await?;
@@ -342,6 +354,9 @@ impl<'a> Session<'a> {
         set: &RevisionSet,
         applied: &BTreeSet<RevisionId>,
     ) -> Result<(), ApplyError> {
+        if self.log_lost && !applied.is_empty() {
+            return self.recover_lost_log(set, applied).await;
+        }
         let recorded = self.db.read_checksums(&self.options.history_tables).await?;
         let changed = changed_checksums(set, applied, &recorded);
         if changed.is_empty() {
@@ -364,6 +379,36 @@ impl<'a> Session<'a> {
         script.push(self.history.commit().to_owned());
         self.run_script("recording the accepted checksums", &script)
             .await
+    }
+
+    /// The log was dropped: without its checksums an edited applied file would pass
+    /// unnoticed, so the run stops, unless `--accept-changed-checksums` asks to record the
+    /// files as they are now as the new baseline.
+    async fn recover_lost_log(
+        &mut self,
+        set: &RevisionSet,
+        applied: &BTreeSet<RevisionId>,
+    ) -> Result<(), ApplyError> {
+        if !self.options.accept_changed_checksums {
+            return Err(ApplyError::ChecksumsLost {
+                log: self.options.history_tables.log().to_owned(),
+                applied: applied.len(),
+            });
+        }
+        self.ensure_tables().await?;
+        let mut script = vec![self.history.begin().to_owned()];
+        for file in set.iter().filter(|f| applied.contains(&f.revision)) {
+            script.push(self.log(file, LogAction::Accept));
+        }
+        script.push(self.history.commit().to_owned());
+        tracing::warn!(
+            revisions = applied.len(),
+            "the log was missing: recorded the applied files' checksums as the new baseline"
+        );
+        self.run_script("recording the checksums again", &script)
+            .await?;
+        self.log_lost = false;
+        Ok(())
     }
 
     fn log(&self, file: &RevisionFile, action: LogAction) -> String {
