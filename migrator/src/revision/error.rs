@@ -25,6 +25,16 @@ pub struct FileError {
 /// What is wrong with a migration file.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FileErrorKind {
+    /// `COMMIT`, `ROLLBACK` or `BEGIN` in a transactional revision.
+    #[error(
+        "`{keyword}` in a transactional revision would end the migrator's own transaction \
+         halfway; remove it, or mark the file `-- transactional: false` to run it statement \
+         by statement"
+    )]
+    TransactionControl {
+        /// The statement's first words.
+        keyword: String,
+    },
     /// Something other than a header line comes first.
     #[error("text before the header; a migration file starts with `-- revision: <id>`")]
     TextBeforeHeader,

@@ -158,7 +158,33 @@ impl RevisionFile {
     /// Parses a migration file's text; `path` is named in errors, and a `.sql` path's name
     /// must start with the header's revision.
     pub fn parse(text: &str, path: &Path) -> Result<Self, FileError> {
-        Parser::new(text, path).parse()
+        let file = Parser::new(text, path).parse()?;
+        file.check_transaction_control()?;
+        Ok(file)
+    }
+
+    /// A transactional revision runs in the executor's own transaction, so a `COMMIT` or
+    /// `ROLLBACK` of its own would end that transaction halfway: statements before it stay
+    /// (or are undone) while the version table says otherwise. Refused with its line, before
+    /// anything runs; a revision that needs it is `-- transactional: false`.
+    fn check_transaction_control(&self) -> Result<(), FileError> {
+        if !self.transactional {
+            return Ok(());
+        }
+        let statements = self
+            .up_statements()
+            .into_iter()
+            .chain(self.down_statements());
+        for statement in statements {
+            if let Some(keyword) = transaction_control(&statement.sql) {
+                return Err(FileError {
+                    path: self.path.clone(),
+                    line: statement.line,
+                    kind: FileErrorKind::TransactionControl { keyword },
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The file's text. Deterministic; parsing it gives back this value (for a value made
@@ -267,6 +293,26 @@ fn section_statements(sql: &str, first_line: usize, dialect: Dialect) -> Vec<Sou
             ..s
         })
         .collect()
+}
+
+/// The transaction-control keyword a statement starts with (`COMMIT`, `ROLLBACK`, ...), if
+/// any; `ROLLBACK TO` a savepoint and `SAVEPOINT` stay inside the transaction and pass.
+fn transaction_control(sql: &str) -> Option<String> {
+    let words: Vec<String> = sql
+        .split_whitespace()
+        .take(2)
+        .map(|w| w.trim_end_matches(';').to_ascii_uppercase())
+        .collect();
+    let first = words.first()?.as_str();
+    let second = words.get(1).map(String::as_str);
+    let controls = match first {
+        "BEGIN" => true,
+        "START" => second == Some("TRANSACTION"),
+        "COMMIT" | "END" | "ABORT" => true,
+        "ROLLBACK" => !matches!(second, Some("TO")),
+        _ => false,
+    };
+    controls.then(|| words.join(" "))
 }
 
 /// A message fit for one header line.

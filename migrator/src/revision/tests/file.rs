@@ -433,3 +433,28 @@ fn revision_id_validation_and_generation() {
     assert_eq!(fresh.created.timestamp_subsec_nanos(), 0);
     assert!(fresh.transactional);
 }
+
+#[test]
+fn transaction_control_in_a_transactional_revision_is_refused_with_its_line() {
+    let header = "-- revision: aaaa0001\n-- down_revision: none\n-- message: m\n\
+                  -- created: 2026-01-01T10:00:00Z\n-- dialect: postgresql\n";
+    let body = "\n-- +up\nCREATE TABLE t (id int);\nCOMMIT;\nINSERT INTO t VALUES (1);\n\n-- +down\nDROP TABLE t;\n";
+    let path = std::path::Path::new("migrations/versions/aaaa0001_m.sql");
+    let text = format!("{header}-- transactional: true\n{body}");
+    let error = RevisionFile::parse(&text, path).unwrap_err();
+    assert_eq!(error.line, 10, "{error}");
+    assert!(error.to_string().contains("`COMMIT`"), "{error}");
+    assert!(
+        error.to_string().contains("transactional: false"),
+        "{error}"
+    );
+    // Allowed where the executor runs statement by statement, and savepoints always are.
+    let autocommit = format!("{header}-- transactional: false\n{body}");
+    assert!(RevisionFile::parse(&autocommit, path).is_ok());
+    let savepoint = text.replace("COMMIT;", "SAVEPOINT a;\nROLLBACK TO SAVEPOINT a;");
+    assert!(RevisionFile::parse(&savepoint, path).is_ok());
+    for control in ["ROLLBACK;", "BEGIN;", "START TRANSACTION;", "end;"] {
+        let refused = text.replace("COMMIT;", control);
+        assert!(RevisionFile::parse(&refused, path).is_err(), "{control}");
+    }
+}
