@@ -201,6 +201,8 @@ pub enum PartialReason {
     NonTransactional,
     /// The revision uses enum values it adds, so it ran in several transactions.
     CommittedEnumValues,
+    /// The database commits each DDL statement on its own (MySQL), whatever the header says.
+    NoTransactionalDdl,
 }
 
 /// A statement failed after other statements of the same revision had committed.
@@ -237,6 +239,10 @@ impl fmt::Display for PartialFailure {
             PartialReason::NonTransactional => {
                 "the revision is not transactional (`transactional: false`), so each statement \
                  committed on its own"
+            }
+            PartialReason::NoTransactionalDdl => {
+                "this database commits each DDL statement on its own, so `transactional: true` \
+                 cannot hold here: the revision ran statement by statement"
             }
             PartialReason::CommittedEnumValues => {
                 "the revision uses enum values it adds, which PostgreSQL allows only after a \

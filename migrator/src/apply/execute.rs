@@ -76,7 +76,22 @@ impl Executor<'_> {
         let statements = step.statements();
         let started = Instant::now();
         if !step.file.transactional {
-            self.run_autocommit(step, &statements, started).await?;
+            self.run_autocommit(step, &statements, started, PartialReason::NonTransactional)
+                .await?;
+        } else if !self.db.transactional_ddl() {
+            // Whatever the header says, the server commits each DDL statement on its own:
+            // run it as what it is, so a failure says exactly what ran.
+            tracing::info!(
+                revision = %step.file.revision,
+                "this database cannot run DDL in a transaction; running the revision statement by statement"
+            );
+            self.run_autocommit(
+                step,
+                &statements,
+                started,
+                PartialReason::NoTransactionalDdl,
+            )
+            .await?;
         } else if let Attempt::NeedsCommitPoints =
             self.run_in_transaction(step, &statements, started).await?
         {
@@ -240,12 +255,13 @@ impl Executor<'_> {
         step: &Step<'_>,
         statements: &[SourceStatement],
         started: Instant,
+        reason: PartialReason,
     ) -> Result<(), ApplyError> {
         for (index, statement) in statements.iter().enumerate() {
             if let Err(error) = self.db.execute(&statement.sql).await {
                 return Err(partial(
                     step,
-                    PartialReason::NonTransactional,
+                    reason,
                     statements[..index].to_vec(),
                     statements[index + 1..].iter().map(|s| s.line).collect(),
                     (Some(statement.line), statement.sql.clone(), error),
@@ -260,7 +276,7 @@ impl Executor<'_> {
                 self.rollback().await;
                 return Err(partial(
                     step,
-                    PartialReason::NonTransactional,
+                    reason,
                     statements.to_vec(),
                     Vec::new(),
                     (None, sql.clone(), error),

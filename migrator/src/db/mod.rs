@@ -323,6 +323,12 @@ impl Database {
         }
     }
 
+    /// Whether DDL can run inside a transaction and be rolled back (not on MySQL/MariaDB,
+    /// which commit each DDL statement on its own).
+    pub fn transactional_ddl(&self) -> bool {
+        !matches!(self, Self::Mysql(_))
+    }
+
     /// Runs a query whose one row holds one integer (`SELECT COUNT(*) ...`) and returns it.
     pub async fn count(&mut self, sql: &str) -> Result<i64, ServerError> {
         match self {

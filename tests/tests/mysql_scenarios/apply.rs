@@ -101,6 +101,44 @@ async fn a_failing_statement_says_which_statements_already_ran() {
     session.finish().await.unwrap();
 }
 
+/// MySQL commits DDL on its own, so a `transactional: true` header cannot hold: the revision
+/// runs statement by statement and the failure says exactly what ran, never "rolled back".
+#[tokio::test]
+async fn a_transactional_header_on_mysql_reports_what_really_ran() {
+    let db = TestDb::mysql().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let versions = revision::versions_dir(dir.path());
+    std::fs::create_dir_all(&versions).unwrap();
+    std::fs::write(
+        versions.join("aaaa_three.sql"),
+        "-- revision: aaaa\n-- down_revision: none\n-- message: three\n\
+         -- created: 2026-01-01T10:00:00Z\n-- dialect: mysql\n-- transactional: true\n\n\
+         -- +up\nCREATE TABLE a (id int PRIMARY KEY) ENGINE=InnoDB;\n\
+         CREATE TABLE b (id int PRIMARY KEY) ENGINE=InnoDB;\n\
+         CREATE TABLE a (id int PRIMARY KEY) ENGINE=InnoDB;\n\n-- +down\nDROP TABLE b;\nDROP TABLE a;\n",
+    )
+    .unwrap();
+    let set = revision::load(dir.path()).unwrap();
+    let mut database = connect(&db).await;
+    let mut session = Session::begin(&mut database, ApplyOptions::default())
+        .await
+        .unwrap();
+    let error = session.upgrade(&set, &Target::Head).await.unwrap_err();
+    let ApplyError::Partial(partial) = &error else {
+        panic!("expected a partial failure naming what ran, got {error}");
+    };
+    assert_eq!(partial.ran.len(), 2, "{error}");
+    assert!(!error.to_string().contains("rolled back"), "{error}");
+    assert!(error.to_string().contains("transactional: true"), "{error}");
+    session.finish().await.unwrap();
+    let tables = database.inspect(&SchemaFilter::default()).await.unwrap();
+    assert_eq!(
+        tables.tables.len(),
+        2,
+        "the two tables stayed, as the error says"
+    );
+}
+
 #[tokio::test]
 async fn a_second_migrator_waits_for_the_lock_and_names_its_holder() {
     let db = TestDb::mysql().await.unwrap();
