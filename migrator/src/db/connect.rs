@@ -135,21 +135,6 @@ pub enum RefusalKind {
     Other,
 }
 
-impl RefusalKind {
-    /// A short label for messages.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Tls => "TLS",
-            Self::Authentication => "authentication",
-            Self::UnknownUser => "unknown user",
-            Self::UnknownDatabase => "unknown database",
-            Self::NotAllowed => "not allowed",
-            Self::UnknownHost => "unknown host",
-            Self::Other => "refused",
-        }
-    }
-}
-
 /// The longest a single try may take, so that a server that swallows packets is tried again
 /// rather than waited on for the operating system's two minutes.
 const ATTEMPT_LIMIT: Duration = Duration::from_secs(10);

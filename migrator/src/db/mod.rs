@@ -198,6 +198,14 @@ impl From<crate::dialect::mysql::inspect::InspectError> for DbError {
 }
 
 impl DbError {
+    /// A statement outside any revision (creating the development database) that failed.
+    pub fn statement(context: &str, error: &sqlx::Error) -> Self {
+        Self::Statement {
+            context: context.to_string(),
+            message: error.to_string(),
+        }
+    }
+
     /// A failed query of the migrator's own tables or lock.
     pub fn query(context: &'static str, source: ServerError) -> Self {
         Self::query_about(context.to_owned(), source)

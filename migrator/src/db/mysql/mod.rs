@@ -105,15 +105,16 @@ pub async fn create_if_missing(url: &str, wait: &Wait) -> Result<bool, DbError> 
     .bind(&database)
     .fetch_one(&mut admin)
     .await
-    .map_err(|e| super::postgres::statement_error("looking up the development database", &e))?;
+    .map_err(|e| DbError::statement("looking up the development database", &e))?;
     if !exists {
         let sql = format!(
             "CREATE DATABASE IF NOT EXISTS `{}`",
             database.replace('`', "``")
         );
-        sqlx::raw_sql(&sql).execute(&mut admin).await.map_err(|e| {
-            super::postgres::statement_error("creating the development database", &e)
-        })?;
+        sqlx::raw_sql(&sql)
+            .execute(&mut admin)
+            .await
+            .map_err(|e| DbError::statement("creating the development database", &e))?;
         tracing::info!(database, "created the development database");
     }
     let _ = admin.close().await;
@@ -220,10 +221,10 @@ pub async fn execute_in_transaction(
     conn: &mut MySqlConnection,
     statements: &[String],
 ) -> Result<(), DbError> {
-    let mut tx = conn.begin().await.map_err(|e| DbError::Statement {
-        context: "beginning a transaction".into(),
-        message: e.to_string(),
-    })?;
+    let mut tx = conn
+        .begin()
+        .await
+        .map_err(|e| DbError::statement("beginning a transaction", &e))?;
     for sql in statements {
         if let Err(e) = sqlx::Executor::execute(&mut *tx, sql.as_str()).await {
             return Err(DbError::Statement {
@@ -232,10 +233,9 @@ pub async fn execute_in_transaction(
             });
         }
     }
-    tx.commit().await.map_err(|e| DbError::Statement {
-        context: "committing".into(),
-        message: e.to_string(),
-    })
+    tx.commit()
+        .await
+        .map_err(|e| DbError::statement("committing", &e))
 }
 
 /// Runs one statement as written: a query without arguments goes out as a plain text

@@ -128,24 +128,17 @@ pub async fn create_if_missing(url: &str, wait: &Wait) -> Result<bool, DbError> 
             .bind(&database)
             .fetch_one(&mut admin)
             .await
-            .map_err(|e| statement_error("looking up the development database", &e))?;
+            .map_err(|e| DbError::statement("looking up the development database", &e))?;
     if !exists {
         let sql = format!("CREATE DATABASE \"{}\"", database.replace('"', "\"\""));
         sqlx::raw_sql(&sql)
             .execute(&mut admin)
             .await
-            .map_err(|e| statement_error("creating the development database", &e))?;
+            .map_err(|e| DbError::statement("creating the development database", &e))?;
         tracing::info!(database, "created the development database");
     }
     let _ = admin.close().await;
     Ok(!exists)
-}
-
-pub(super) fn statement_error(context: &str, error: &sqlx::Error) -> DbError {
-    DbError::Statement {
-        context: context.to_string(),
-        message: error.to_string(),
-    }
 }
 
 /// Whether a failed connection is worth waiting out, and if not, what to tell the user.
@@ -244,10 +237,10 @@ pub async fn execute_in_transaction(
     conn: &mut PgConnection,
     statements: &[String],
 ) -> Result<(), DbError> {
-    let mut tx = conn.begin().await.map_err(|e| DbError::Statement {
-        context: "beginning a transaction".into(),
-        message: e.to_string(),
-    })?;
+    let mut tx = conn
+        .begin()
+        .await
+        .map_err(|e| DbError::statement("beginning a transaction", &e))?;
     for sql in statements {
         if let Err(e) = sqlx::raw_sql(sql).execute(&mut *tx).await {
             return Err(DbError::Statement {
@@ -256,10 +249,9 @@ pub async fn execute_in_transaction(
             });
         }
     }
-    tx.commit().await.map_err(|e| DbError::Statement {
-        context: "committing".into(),
-        message: e.to_string(),
-    })
+    tx.commit()
+        .await
+        .map_err(|e| DbError::statement("committing", &e))
 }
 
 fn first_line(sql: &str) -> &str {

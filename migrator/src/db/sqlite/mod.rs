@@ -54,10 +54,10 @@ pub async fn execute_in_transaction(
     conn: &mut SqliteConnection,
     statements: &[String],
 ) -> Result<(), DbError> {
-    let mut tx = conn.begin().await.map_err(|e| DbError::Statement {
-        context: "beginning a transaction".into(),
-        message: e.to_string(),
-    })?;
+    let mut tx = conn
+        .begin()
+        .await
+        .map_err(|e| DbError::statement("beginning a transaction", &e))?;
     for sql in statements {
         if let Err(e) = execute(&mut tx, sql).await {
             return Err(DbError::Statement {
@@ -66,10 +66,9 @@ pub async fn execute_in_transaction(
             });
         }
     }
-    tx.commit().await.map_err(|e| DbError::Statement {
-        context: "committing".into(),
-        message: e.to_string(),
-    })
+    tx.commit()
+        .await
+        .map_err(|e| DbError::statement("committing", &e))
 }
 
 /// Runs one statement as written. A `PRAGMA foreign_key_check` fails when it reports a
