@@ -18,22 +18,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{ensure, Context, Result};
-use model_kit::{copy_dir, cut_struct, file_names, repo, ModelCopy};
+use model_kit::{copy_dir, cut_struct, file_names, repo, ModelCopy, LABEL_MODEL};
 use workspace_tests::TestDb;
-
-const NEW_MODEL: &str = r#"
-/// A label a task can carry.
-#[derive(Table)]
-#[table(name = "labels")]
-pub struct Label {
-    /// Surrogate key.
-    #[column(primary_key)]
-    pub id: i64,
-    /// What the label says.
-    #[column(max_length = 40, unique)]
-    pub name: String,
-}
-"#;
 
 #[tokio::test]
 async fn adding_a_model_and_moving_one_needs_no_other_change() -> Result<()> {
@@ -92,7 +78,7 @@ async fn adding_a_model_and_moving_one_needs_no_other_change() -> Result<()> {
     Ok(())
 }
 
-/// Appends [`NEW_MODEL`] to the crate root and moves `Comment` into `threads.rs`, with
+/// Appends [`LABEL_MODEL`] to the crate root and moves `Comment` into `threads.rs`, with
 /// the `mod` and `use` a person would write and nothing else.
 fn add_and_move_models(src: &Path) -> Result<()> {
     let lib = fs::read_to_string(src.join("lib.rs"))?;
@@ -103,7 +89,7 @@ fn add_and_move_models(src: &Path) -> Result<()> {
     )?;
     fs::write(
         src.join("lib.rs"),
-        format!("{rest}\nmod threads;\npub use threads::Comment;\n{NEW_MODEL}"),
+        format!("{rest}\nmod threads;\npub use threads::Comment;\n{LABEL_MODEL}"),
     )?;
     Ok(())
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{ensure, Result};
-use model_kit::{copy_dir, file_names, repo, ModelCopy};
+use model_kit::{copy_dir, file_names, repo, ModelCopy, LABEL_MODEL};
 use workspace_tests::TestDb;
 
 /// One run of the copied binary.
@@ -48,20 +48,6 @@ fn new_files(versions: &Path, before: &[String]) -> Result<Vec<String>> {
         .collect())
 }
 
-const LABEL: &str = r#"
-/// A label a task can carry.
-#[derive(Table)]
-#[table(name = "labels")]
-pub struct Label {
-    /// Surrogate key.
-    #[column(primary_key)]
-    pub id: i64,
-    /// What the label says.
-    #[column(max_length = 40, unique)]
-    pub name: String,
-}
-"#;
-
 const SLUG: &str = "    pub slug: String,\n";
 const PLAN: &str =
     "    /// The billing plan.\n    #[column(max_length = 20)]\n    pub plan: String,\n";
@@ -96,7 +82,7 @@ async fn the_development_loop_needs_no_hand_edit_outside_the_models() -> Result<
     let before = file_names(&versions)?;
     std::fs::write(
         copy.src().join("lib.rs"),
-        std::fs::read_to_string(copy.src().join("lib.rs"))? + LABEL,
+        std::fs::read_to_string(copy.src().join("lib.rs"))? + LABEL_MODEL,
     )?;
     let bin = copy.build()?;
     let added = migrate(&bin, project.path(), &url, &[])?;

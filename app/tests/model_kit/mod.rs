@@ -29,6 +29,21 @@ fn target_tmp() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
 }
 
+/// A new model a user adds in step 1 of the guide: a table the example does not have.
+pub const LABEL_MODEL: &str = r#"
+/// A label a task can carry.
+#[derive(Table)]
+#[table(name = "labels")]
+pub struct Label {
+    /// Surrogate key.
+    #[column(primary_key)]
+    pub id: i64,
+    /// What the label says.
+    #[column(max_length = 40, unique)]
+    pub name: String,
+}
+"#;
+
 /// A copied models crate and its binary, `migrate-<name>`.
 pub struct ModelCopy {
     workspace: PathBuf,

@@ -73,19 +73,14 @@ async fn autogenerate_upgrade_and_downgrade_the_example_app() {
 #[tokio::test]
 async fn a_failing_statement_says_which_statements_already_ran() {
     let db = TestDb::mysql().await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let versions = revision::versions_dir(dir.path());
-    std::fs::create_dir_all(&versions).unwrap();
-    std::fs::write(
-        versions.join("aaaa_two_tables.sql"),
+    let (_dir, set) = one_revision(
+        "aaaa_two_tables.sql",
         "-- revision: aaaa\n-- down_revision: none\n-- message: two tables\n\
          -- created: 2026-01-01T10:00:00Z\n-- dialect: mysql\n-- transactional: false\n\n\
          -- +up\nCREATE TABLE a (id int PRIMARY KEY) ENGINE=InnoDB;\n\
          CREATE TABLE a (id int PRIMARY KEY) ENGINE=InnoDB;\n\
          CREATE TABLE b (id int PRIMARY KEY) ENGINE=InnoDB;\n\n-- +down\nDROP TABLE a;\n",
-    )
-    .unwrap();
-    let set = revision::load(dir.path()).unwrap();
+    );
     let mut database = connect(&db).await;
     let mut session = Session::begin(&mut database, ApplyOptions::default())
         .await
@@ -106,19 +101,11 @@ async fn a_failing_statement_says_which_statements_already_ran() {
 #[tokio::test]
 async fn a_transactional_header_on_mysql_reports_what_really_ran() {
     let db = TestDb::mysql().await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let versions = revision::versions_dir(dir.path());
-    std::fs::create_dir_all(&versions).unwrap();
-    std::fs::write(
-        versions.join("aaaa_three.sql"),
-        "-- revision: aaaa\n-- down_revision: none\n-- message: three\n\
+    let (_dir, set) = one_revision("aaaa_three.sql", "-- revision: aaaa\n-- down_revision: none\n-- message: three\n\
          -- created: 2026-01-01T10:00:00Z\n-- dialect: mysql\n-- transactional: true\n\n\
          -- +up\nCREATE TABLE a (id int PRIMARY KEY) ENGINE=InnoDB;\n\
          CREATE TABLE b (id int PRIMARY KEY) ENGINE=InnoDB;\n\
-         CREATE TABLE a (id int PRIMARY KEY) ENGINE=InnoDB;\n\n-- +down\nDROP TABLE b;\nDROP TABLE a;\n",
-    )
-    .unwrap();
-    let set = revision::load(dir.path()).unwrap();
+         CREATE TABLE a (id int PRIMARY KEY) ENGINE=InnoDB;\n\n-- +down\nDROP TABLE b;\nDROP TABLE a;\n");
     let mut database = connect(&db).await;
     let mut session = Session::begin(&mut database, ApplyOptions::default())
         .await
@@ -197,4 +184,15 @@ fn hand_written_mysql_revisions_are_not_transactional() {
     use migrator::revision::NewRevision;
     assert!(!NewRevision::new("x", Dialect::Mysql, Vec::new()).transactional);
     assert!(NewRevision::new("x", Dialect::Postgresql, Vec::new()).transactional);
+}
+
+/// A history of one revision file, `name` holding `text`, in a folder of its own (kept alive
+/// by the returned handle).
+fn one_revision(name: &str, text: &str) -> (tempfile::TempDir, revision::RevisionSet) {
+    let dir = tempfile::tempdir().unwrap();
+    let versions = revision::versions_dir(dir.path());
+    std::fs::create_dir_all(&versions).unwrap();
+    std::fs::write(versions.join(name), text).unwrap();
+    let set = revision::load(dir.path()).unwrap();
+    (dir, set)
 }
