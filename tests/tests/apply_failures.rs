@@ -178,16 +178,19 @@ async fn apply_revision_using_an_enum_value_it_adds_commits_in_between() {
         upgrade(&db, &history, Target::Head).await.unwrap(),
         vec!["aaaa", "bbbb"]
     );
-    assert_eq!(log(&db).await, vec!["aaaa up", "bbbb up"]);
+    // The part that committed before the rest has a row of its own.
+    assert_eq!(log(&db).await, vec!["aaaa up", "bbbb up_part", "bbbb up"]);
     assert_eq!(heads(&db).await, vec!["bbbb"]);
 
-    // When a later part fails, the committed value is reported as kept.
+    // When a later part fails, the committed value is reported as kept, and the log
+    // records the part that committed.
     history.add(
         "cccc",
         &["bbbb"],
-        "ALTER TYPE mood ADD VALUE 'calm';\nUPDATE person SET mood = 'calm';\nSELECT 1/0;",
+        "ALTER TYPE mood ADD VALUE 'calm';\nUPDATE person SET mood = 'calm';\nCREATE TABLE blocker (id int);",
         "",
     );
+    execute(&db, "CREATE TABLE blocker (id int)").await;
     let error = upgrade(&db, &history, Target::Head).await.unwrap_err();
     let ApplyError::Partial(failure) = &error else {
         panic!("{error}");
@@ -196,7 +199,155 @@ async fn apply_revision_using_an_enum_value_it_adds_commits_in_between() {
     assert_eq!(failure.ran.len(), 1);
     assert_eq!(failure.line, Some(11));
     assert_eq!(failure.not_applied, vec![10]);
+    assert!(error.to_string().contains("it resumes"), "{error}");
     assert_eq!(heads(&db).await, vec!["bbbb"]);
+    assert_eq!(
+        log(&db).await,
+        vec!["aaaa up", "bbbb up_part", "bbbb up", "cccc up_part"]
+    );
+
+    // Once the cause is gone, the rerun resumes after the committed part: the plain
+    // `ADD VALUE` (which would fail on the value now there) does not run again.
+    execute(&db, "DROP TABLE blocker").await;
+    assert_eq!(
+        upgrade(&db, &history, Target::Head).await.unwrap(),
+        vec!["cccc"]
+    );
+    assert_eq!(
+        log(&db).await,
+        vec![
+            "aaaa up",
+            "bbbb up_part",
+            "bbbb up",
+            "cccc up_part",
+            "cccc up"
+        ]
+    );
+    assert_eq!(heads(&db).await, vec!["cccc"]);
+    assert!(table_exists(&db, "blocker").await);
+}
+
+#[tokio::test]
+async fn apply_parts_of_a_revision_edited_since_they_committed_are_refused() {
+    let db = TestDb::postgres().await.unwrap();
+    let history = History::new();
+    history.add("aaaa", &[], "CREATE TYPE mood AS ENUM ('sad');", "");
+    let up = "ALTER TYPE mood ADD VALUE 'calm';\nCREATE TABLE t2 (m mood DEFAULT 'calm');\n\
+              CREATE TABLE t (id int);";
+    history.add("bbbb", &["aaaa"], up, "");
+    execute(&db, "CREATE TABLE t (id int)").await;
+    upgrade(&db, &history, Target::Head).await.unwrap_err();
+    assert_eq!(log(&db).await, vec!["aaaa up", "bbbb up_part"]);
+
+    // The file changes before the rerun: the part in effect no longer matches it.
+    execute(&db, "DROP TABLE t").await;
+    history.add("bbbb", &["aaaa"], &format!("{up}\nSELECT 1;"), "");
+    let error = upgrade(&db, &history, Target::Head).await.unwrap_err();
+    assert!(
+        matches!(error, ApplyError::PartsOfChangedFile { parts: 1, .. }),
+        "{error}"
+    );
+    assert_eq!(error.class(), ErrorClass::Input);
+    assert!(error.to_string().contains("bbbb_step_bbbb.sql"), "{error}");
+    assert_eq!(heads(&db).await, vec!["aaaa"]);
+    assert!(!table_exists(&db, "t").await);
+    assert!(!table_exists(&db, "t2").await);
+}
+
+#[tokio::test]
+async fn apply_a_committed_value_without_a_part_row_gets_advice_not_a_false_rollback() {
+    let db = TestDb::postgres().await.unwrap();
+    let history = History::new();
+    history.add("aaaa", &[], "CREATE TYPE mood AS ENUM ('sad');", "");
+    history.add(
+        "bbbb",
+        &["aaaa"],
+        "ALTER TYPE mood ADD VALUE 'calm';\nCREATE TABLE t (m mood DEFAULT 'calm');",
+        "",
+    );
+    upgrade(&db, &history, Target::Revision("aaaa".into()))
+        .await
+        .unwrap();
+    // What an earlier build, which kept no part rows, left after a kill: the value
+    // committed, the revision not recorded.
+    execute(&db, "ALTER TYPE mood ADD VALUE 'calm'").await;
+    let error = upgrade(&db, &history, Target::Head).await.unwrap_err();
+    let ApplyError::Statement(failure) = &error else {
+        panic!("{error}");
+    };
+    assert_eq!(failure.error.kind, ServerErrorKind::AlreadyExists);
+    let message = error.to_string();
+    assert!(message.contains("ADD VALUE IF NOT EXISTS"), "{message}");
+    assert!(message.contains("earlier run"), "{message}");
+
+    // Written as generated revisions write it, the same revision runs again.
+    history.add(
+        "bbbb",
+        &["aaaa"],
+        "ALTER TYPE mood ADD VALUE IF NOT EXISTS 'calm';\nCREATE TABLE t (m mood DEFAULT 'calm');",
+        "",
+    );
+    assert_eq!(
+        upgrade(&db, &history, Target::Head).await.unwrap(),
+        vec!["bbbb"]
+    );
+}
+
+#[tokio::test]
+async fn apply_an_older_log_table_learns_the_part_rows() {
+    let db = TestDb::postgres().await.unwrap();
+    // The tables as the previous build made them, whose check knew five directions.
+    execute(
+        &db,
+        "CREATE TABLE dgs_schema_version (revision varchar(40) PRIMARY KEY)",
+    )
+    .await;
+    execute(
+        &db,
+        "CREATE TABLE dgs_schema_version_log (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            revision varchar(40) NOT NULL,
+            direction varchar(10) NOT NULL,
+            checksum char(64),
+            message text NOT NULL DEFAULT '',
+            applied_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+            duration_ms bigint,
+            applied_by text NOT NULL DEFAULT current_user,
+            CONSTRAINT ck_dgs_schema_version_log_direction
+                CHECK (direction IN ('up', 'down', 'stamp_up', 'stamp_down', 'accept')))",
+    )
+    .await;
+    let history = History::new();
+    history.add(
+        "aaaa",
+        &[],
+        "CREATE TYPE mood AS ENUM ('sad');\nCREATE TABLE t (m mood);",
+        "",
+    );
+    history.add(
+        "bbbb",
+        &["aaaa"],
+        "ALTER TYPE mood ADD VALUE 'calm';\nUPDATE t SET m = 'calm';",
+        "",
+    );
+    assert_eq!(
+        upgrade(&db, &history, Target::Head).await.unwrap(),
+        vec!["aaaa", "bbbb"]
+    );
+    assert_eq!(log(&db).await, vec!["aaaa up", "bbbb up_part", "bbbb up"]);
+    // The check still refuses what no build writes.
+    let mut conn = apply_kit::plain(&db).await;
+    let refused = sqlx::query(
+        "INSERT INTO dgs_schema_version_log (revision, direction) VALUES ('x', 'sideways')",
+    )
+    .execute(&mut conn)
+    .await;
+    assert!(refused.is_err());
+}
+
+async fn execute(db: &TestDb, sql: &str) {
+    let mut conn = apply_kit::plain(db).await;
+    sqlx::query(sql).execute(&mut conn).await.unwrap();
 }
 
 #[tokio::test]

@@ -95,6 +95,23 @@ pub enum ApplyError {
          write FROM:TO, e.g. `migrate downgrade --sql head:base`"
     )]
     OfflineDowngradeNeedsStart,
+    /// Parts of a revision committed in an earlier run, and its file has changed since.
+    #[error(
+        "revision {revision} ({}) is partly applied: an earlier run committed {parts} of its \
+         parts (it uses enum values it adds, so it runs in several transactions) and stopped, \
+         and the file has changed since, so the parts in effect no longer match it; restore \
+         the file as it was, or finish the revision by hand and `migrate stamp {revision}` \
+         (nothing was run)",
+        path.display()
+    )]
+    PartsOfChangedFile {
+        /// The revision.
+        revision: RevisionId,
+        /// Its file.
+        path: PathBuf,
+        /// How many parts are in effect.
+        parts: usize,
+    },
     /// A statement of a transactional revision failed; the revision was rolled back.
     #[error("{0}")]
     Statement(Box<StatementFailure>),
@@ -141,6 +158,7 @@ impl ApplyError {
             | Self::ChangedChecksums { .. }
             | Self::ChecksumsLost { .. }
             | Self::Irreversible { .. }
+            | Self::PartsOfChangedFile { .. }
             | Self::NotUpToDate { .. }
             | Self::OfflineDowngradeNeedsStart => ErrorClass::Input,
         }
@@ -168,6 +186,8 @@ pub struct StatementFailure {
     pub error: ServerError,
     /// Where the database stands: the heads before the revision.
     pub database_at: Vec<RevisionId>,
+    /// What to do about it, when the failure is a known one.
+    pub fix: Option<String>,
 }
 
 impl fmt::Display for StatementFailure {
@@ -189,6 +209,9 @@ impl fmt::Display for StatementFailure {
                 "\n  fix: this statement cannot run inside a transaction; put it in a revision \
                  whose header says `-- transactional: false`"
             )?;
+        }
+        if let Some(fix) = &self.fix {
+            write!(f, "\n  fix: {fix}")?;
         }
         Ok(())
     }
@@ -274,6 +297,15 @@ impl fmt::Display for PartialFailure {
             let lines: Vec<String> = self.not_applied.iter().map(ToString::to_string).collect();
             let noun = if lines.len() == 1 { "line" } else { "lines" };
             writeln!(f, "  not applied: {noun} {}", lines.join(", "))?;
+        }
+        if self.reason == PartialReason::CommittedEnumValues {
+            return write!(
+                f,
+                "the version table still records {}, and the log records which parts of the \
+                 revision committed; fix the cause and run the migration again: it resumes \
+                 after the kept statements",
+                at(&self.database_at),
+            );
         }
         write!(
             f,

@@ -6,8 +6,8 @@
 use std::time::Instant;
 
 use crate::db::{
-    Database, HeadChange, HistorySql, LogAction, LogDuration, LogEntry, ServerError,
-    ServerErrorKind,
+    parts_committed, Database, HeadChange, HistorySql, LogAction, LogDuration, LogEntry,
+    ServerError, ServerErrorKind,
 };
 use crate::revision::{RevisionFile, RevisionId, SourceStatement};
 
@@ -51,6 +51,7 @@ impl Step<'_> {
             statement: statement.to_owned(),
             error,
             database_at: self.heads_before.to_vec(),
+            fix: None,
         }))
     }
 }
@@ -92,14 +93,25 @@ impl Executor<'_> {
                 PartialReason::NoTransactionalDdl,
             )
             .await?;
-        } else if let Attempt::NeedsCommitPoints =
-            self.run_in_transaction(step, &statements, started).await?
-        {
-            tracing::info!(
-                revision = %step.file.revision,
-                "the revision uses an enum value it adds; running it again with a commit after each ALTER TYPE ... ADD VALUE"
-            );
-            self.run_in_segments(step, &statements, started).await?;
+        } else {
+            let done = self.parts_done(step, &statements).await?;
+            if done > 0 {
+                tracing::info!(
+                    revision = %step.file.revision,
+                    parts = done,
+                    "an earlier run committed part of the revision and stopped; resuming after it"
+                );
+                self.run_in_segments(step, &statements, started, done)
+                    .await?;
+            } else if let Attempt::NeedsCommitPoints =
+                self.run_in_transaction(step, &statements, started).await?
+            {
+                tracing::info!(
+                    revision = %step.file.revision,
+                    "the revision uses an enum value it adds; running it again with a commit after each ALTER TYPE ... ADD VALUE"
+                );
+                self.run_in_segments(step, &statements, started, 0).await?;
+            }
         }
         Ok(AppliedStep {
             revision: step.file.revision.clone(),
@@ -109,6 +121,42 @@ impl Executor<'_> {
             duration: started.elapsed(),
             statements: statements.len(),
         })
+    }
+
+    /// The log row of a committed part of this step's section.
+    fn part_action(step: &Step<'_>) -> LogAction {
+        match step.direction {
+            Direction::Up => LogAction::UpPart,
+            Direction::Down => LogAction::DownPart,
+        }
+    }
+
+    /// How many parts of the step an earlier, stopped run committed (0 for a revision that
+    /// never runs in parts); an error when they came from another version of the file.
+    async fn parts_done(
+        &mut self,
+        step: &Step<'_>,
+        statements: &[SourceStatement],
+    ) -> Result<usize, ApplyError> {
+        if !statements
+            .iter()
+            .any(|s| self.db.commits_before_use(&s.sql))
+        {
+            return Ok(0);
+        }
+        let rows = self
+            .db
+            .latest_log_rows(self.history.tables(), &step.file.revision)
+            .await?;
+        let (parts, checksum) = parts_committed(&rows, Self::part_action(step));
+        if parts > 0 && checksum != Some(step.file.checksum) {
+            return Err(ApplyError::PartsOfChangedFile {
+                revision: step.file.revision.clone(),
+                path: step.file.path.clone(),
+                parts,
+            });
+        }
+        Ok(parts)
     }
 
     /// The version-table update and the log row, timed up to now.
@@ -154,11 +202,31 @@ impl Executor<'_> {
                 if error.kind == ServerErrorKind::UsedBeforeCommit && commit_points {
                     return Ok(Attempt::NeedsCommitPoints);
                 }
-                return Err(step.failure(Some(statement.line), &statement.sql, error));
+                let fix = self.fix_for(&statement.sql, &error);
+                let mut failure = step.failure(Some(statement.line), &statement.sql, error);
+                if let ApplyError::Statement(failure) = &mut failure {
+                    failure.fix = fix;
+                }
+                return Err(failure);
             }
         }
         self.finish_transaction(step, started).await?;
         Ok(Attempt::Done)
+    }
+
+    /// Advice for a failure with a known cause: an enum value that exists already was
+    /// most likely committed by an earlier run of this revision that stopped, since such a
+    /// revision commits after each value it adds.
+    fn fix_for(&self, sql: &str, error: &ServerError) -> Option<String> {
+        (error.kind == ServerErrorKind::AlreadyExists && self.db.commits_before_use(sql)).then(
+            || {
+                "the value is there already, most likely committed by an earlier run of this \
+             revision that stopped before the rest (a revision that uses enum values it adds \
+             commits after each one); write `ADD VALUE IF NOT EXISTS`, which is what \
+             generated revisions say, and run it again"
+                    .to_owned()
+            },
+        )
     }
 
     /// Bookkeeping and commit of the transaction the step runs in.
@@ -179,16 +247,18 @@ impl Executor<'_> {
     }
 
     /// One transaction per stretch of statements ending with one whose work must be
-    /// committed before use; the bookkeeping goes with the last stretch.
+    /// committed before use, each but the last logged as a part, so a rerun can skip the
+    /// first `done` of them; the bookkeeping goes with the last stretch.
     async fn run_in_segments(
         &mut self,
         step: &Step<'_>,
         statements: &[SourceStatement],
         started: Instant,
+        done: usize,
     ) -> Result<(), ApplyError> {
         let segments = segments(statements, |sql| self.db.commits_before_use(sql));
-        let mut committed = 0;
-        for (index, segment) in segments.iter().enumerate() {
+        let mut committed: usize = segments.iter().take(done).map(Vec::len).sum();
+        for (index, segment) in segments.iter().enumerate().skip(done) {
             let last = index + 1 == segments.len();
             let result = self.run_segment(step, segment, last, started).await;
             match result {
@@ -236,7 +306,18 @@ impl Executor<'_> {
         let mut closing = if last {
             self.bookkeeping(step, started)
         } else {
-            Vec::new()
+            // The part and the row that records it commit together, so a run stopped at
+            // any moment leaves the log saying exactly which parts are in effect.
+            let mut sql = self.history.widen_log();
+            sql.push(self.history.log(&LogEntry {
+                revision: &step.file.revision,
+                action: Self::part_action(step),
+                checksum: Some(step.file.checksum),
+                message: &step.file.message,
+                duration: LogDuration::Measured(started.elapsed()),
+                client: self.client,
+            }));
+            sql
         };
         closing.push(self.history.commit().to_owned());
         for sql in closing {

@@ -394,6 +394,7 @@ fn apply_failure_messages_say_where_what_and_what_now() {
             ..server("relation \"b\" already exists", "42P07")
         },
         database_at: vec![id("aaaa")],
+        fix: None,
     };
     let no_transaction = StatementFailure {
         line: Some(12),

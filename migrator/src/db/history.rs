@@ -280,16 +280,24 @@ pub enum LogAction {
     StampDown,
     /// The file's changed checksum was accepted as the new baseline.
     Accept,
+    /// Part of the up section committed: a revision that uses an enum value it adds runs
+    /// in several transactions, and each but the last leaves one of these rows, so a run
+    /// stopped between two of them resumes after the parts already in effect.
+    UpPart,
+    /// Part of the down section committed, as [`LogAction::UpPart`].
+    DownPart,
 }
 
 impl LogAction {
     /// Every action, for the table's check constraint.
-    pub const ALL: [LogAction; 5] = [
+    pub const ALL: [LogAction; 7] = [
         Self::Up,
         Self::Down,
         Self::StampUp,
         Self::StampDown,
         Self::Accept,
+        Self::UpPart,
+        Self::DownPart,
     ];
 
     /// The value of the log's `direction` column.
@@ -300,6 +308,8 @@ impl LogAction {
             Self::StampUp => "stamp_up",
             Self::StampDown => "stamp_down",
             Self::Accept => "accept",
+            Self::UpPart => "up_part",
+            Self::DownPart => "down_part",
         }
     }
 
@@ -312,6 +322,29 @@ impl LogAction {
     pub fn sets_baseline(self) -> bool {
         matches!(self, Self::Up | Self::StampUp | Self::Accept)
     }
+}
+
+/// One log row as the resume of a revision run in parts reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogRow {
+    /// What it records; `None` for a direction this build does not know.
+    pub action: Option<LogAction>,
+    /// The checksum it records, if it holds one.
+    pub checksum: Option<Checksum>,
+}
+
+/// The parts of a revision's section committed since it last ran whole: the count of
+/// `part` rows at the top of the revision's log rows (newest first), and the checksum the
+/// latest of them recorded.
+pub fn parts_committed(rows: &[LogRow], part: LogAction) -> (usize, Option<Checksum>) {
+    let count = rows
+        .iter()
+        .take_while(|row| row.action == Some(part))
+        .count();
+    (
+        count,
+        rows.first().filter(|_| count > 0).and_then(|r| r.checksum),
+    )
 }
 
 /// How long a logged step took, as far as it is known.
@@ -432,6 +465,7 @@ pub struct HistorySql {
     tables: HistoryTables,
     create_tables: fn(&HistoryTables) -> Vec<String>,
     log: fn(&HistoryTables, &LogEntry<'_>) -> String,
+    widen_log: fn(&HistoryTables) -> Vec<String>,
     lock: fn(&HistoryTables) -> String,
     unlock: fn(&HistoryTables) -> String,
 }
@@ -454,6 +488,7 @@ impl HistorySql {
                 tables,
                 create_tables: postgres::history::create_tables,
                 log: postgres::history::log,
+                widen_log: postgres::history::widen_directions,
                 lock: |_| postgres::lock::lock_statement(),
                 unlock: |_| postgres::lock::unlock_statement(),
             }),
@@ -461,6 +496,8 @@ impl HistorySql {
                 tables,
                 create_tables: sqlite::history::create_tables,
                 log: sqlite::history::log,
+                // Only PostgreSQL runs a revision in parts.
+                widen_log: |_| Vec::new(),
                 lock: sqlite::lock::lock_statement,
                 unlock: sqlite::lock::unlock_statement,
             }),
@@ -468,6 +505,7 @@ impl HistorySql {
                 tables,
                 create_tables: mysql::history::create_tables,
                 log: mysql::history::log,
+                widen_log: |_| Vec::new(),
                 lock: |_| mysql::lock::lock_statement(),
                 unlock: |_| mysql::lock::unlock_statement(),
             }),
@@ -492,6 +530,12 @@ impl HistorySql {
     /// Writes one log row.
     pub fn log(&self, entry: &LogEntry<'_>) -> String {
         (self.log)(&self.tables, entry)
+    }
+
+    /// Lets a log table made by an earlier build record every [`LogAction`]; safe to run
+    /// every time, and nothing where no revision runs in parts.
+    pub fn widen_log(&self) -> Vec<String> {
+        (self.widen_log)(&self.tables)
     }
 
     /// Takes the migration lock, waiting as long as it takes (offline scripts).
@@ -523,6 +567,26 @@ impl HistorySql {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parts_count_only_the_rows_since_the_section_last_ran_whole() {
+        let (a, b) = (Checksum::of_text("a"), Checksum::of_text("b"));
+        let row = |action, checksum| LogRow {
+            action: Some(action),
+            checksum: Some(checksum),
+        };
+        // Newest first: two parts of the current file after an earlier complete run.
+        let rows = [
+            row(LogAction::UpPart, b),
+            row(LogAction::UpPart, b),
+            row(LogAction::Up, a),
+            row(LogAction::UpPart, a),
+        ];
+        assert_eq!(parts_committed(&rows, LogAction::UpPart), (2, Some(b)));
+        assert_eq!(parts_committed(&rows, LogAction::DownPart), (0, None));
+        assert_eq!(parts_committed(&rows[2..], LogAction::UpPart), (0, None));
+        assert_eq!(parts_committed(&[], LogAction::UpPart), (0, None));
+    }
 
     #[test]
     fn one_head_for_another_is_an_update() {

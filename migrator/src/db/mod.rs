@@ -30,8 +30,8 @@ use crate::revision::RevisionId;
 pub use connect::{Refusal, RefusalKind, Wait, WaitNotice, WaitNotifier};
 pub use foreign::ForeignTable;
 pub use history::{
-    HeadChange, HistorySql, HistoryStatus, HistoryTables, LogAction, LogDuration, LogEntry,
-    RecordedChecksum, VersionTableError,
+    parts_committed, HeadChange, HistorySql, HistoryStatus, HistoryTables, LogAction, LogDuration,
+    LogEntry, LogRow, RecordedChecksum, VersionTableError,
 };
 pub use lock::{LockHolder, MIGRATION_LOCK_KEY, MIGRATION_LOCK_NAME};
 pub use server::{ServerError, ServerErrorKind};
@@ -524,6 +524,27 @@ impl Database {
             .map(|value| RevisionId::parse(&value).map_err(|_| DbError::CorruptHistory { value }))
             .collect::<Result<_, _>>()?;
         Ok(heads.into_iter().collect())
+    }
+
+    /// The log's latest rows for one revision, newest first (empty without a log); what
+    /// the resume of a revision run in parts reads.
+    pub async fn latest_log_rows(
+        &mut self,
+        tables: &HistoryTables,
+        revision: &RevisionId,
+    ) -> Result<Vec<LogRow>, DbError> {
+        // Enough for any revision's parts: one row per enum value it adds, at most.
+        const LIMIT: i64 = 10_000;
+        if !self.history_complete(tables).await? {
+            return Ok(Vec::new());
+        }
+        match self {
+            Self::Postgres(conn) => {
+                postgres::history::latest_rows(conn, tables, revision, LIMIT).await
+            }
+            // Only PostgreSQL runs a revision in parts, so only it has part rows to read.
+            Self::Mysql(_) | Self::Sqlite(_) => Ok(Vec::new()),
+        }
     }
 
     /// For each revision, the checksum its file had when it was last applied, stamped or

@@ -16,6 +16,8 @@ pub enum ServerErrorKind {
     UsedBeforeCommit,
     /// The connection broke: the server rolled back whatever transaction was open.
     ConnectionLost,
+    /// The object the statement creates exists already (an enum value, a type).
+    AlreadyExists,
 }
 
 /// A statement the server refused, or a connection that broke while running one.

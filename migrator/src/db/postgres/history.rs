@@ -17,7 +17,8 @@
 //!     duration_ms bigint,
 //!     applied_by text NOT NULL DEFAULT current_user,
 //!     CONSTRAINT ck_dgs_schema_version_log_direction
-//!         CHECK (direction IN ('up', 'down', 'stamp_up', 'stamp_down', 'accept'))
+//!         CHECK (direction IN ('up', 'down', 'stamp_up', 'stamp_down', 'accept',
+//!                              'up_part', 'down_part'))
 //! );
 //! CREATE INDEX IF NOT EXISTS ix_dgs_schema_version_log_revision
 //!     ON dgs_schema_version_log (revision, id);
@@ -30,20 +31,27 @@
 
 use sqlx::{PgConnection, Row};
 
-use crate::db::history::{HistoryTables, LogAction, LogDuration, LogEntry, RecordedChecksum};
+use crate::db::history::{
+    HistoryTables, LogAction, LogDuration, LogEntry, LogRow, RecordedChecksum,
+};
 use crate::db::DbError;
 use crate::dialect::postgres::render::quote_literal;
 use crate::revision::{Checksum, RevisionId};
 
 use super::server_error;
 
+/// Every action, quoted, for the direction check.
+fn directions() -> Vec<String> {
+    LogAction::ALL
+        .iter()
+        .map(|a| quote_literal(a.as_str()))
+        .collect()
+}
+
 /// The DDL of both tables and the log's lookup index.
 pub fn create_tables(tables: &HistoryTables) -> Vec<String> {
     let (version, log) = (tables.version(), tables.log());
-    let directions: Vec<String> = LogAction::ALL
-        .iter()
-        .map(|a| quote_literal(a.as_str()))
-        .collect();
+    let directions = directions();
     vec![
         format!("CREATE TABLE IF NOT EXISTS {version} (\n    revision varchar(40) PRIMARY KEY\n)"),
         format!(
@@ -61,6 +69,63 @@ pub fn create_tables(tables: &HistoryTables) -> Vec<String> {
         ),
         format!("CREATE INDEX IF NOT EXISTS ix_{log}_revision ON {log} (revision, id)"),
     ]
+}
+
+/// Lets a log table made by an earlier build, whose direction check predates the
+/// `up_part` / `down_part` rows, take them: a check on `direction` that lacks them is
+/// replaced by the current one. A single statement that changes nothing on a current
+/// table; a carried-over table's check keeps whatever name it had until then.
+pub fn widen_directions(tables: &HistoryTables) -> Vec<String> {
+    let log = tables.log();
+    let wanted = quote_literal(&format!("ck_{log}_direction"));
+    let table = quote_literal(log);
+    let missing = quote_literal(&format!("%{}%", quote_literal(LogAction::UpPart.as_str())));
+    vec![format!(
+        "DO $widen$\n\
+         DECLARE old record;\n\
+         BEGIN\n  \
+         FOR old IN SELECT conname FROM pg_constraint\n      \
+         WHERE conrelid = to_regclass({table}) AND contype = 'c'\n        \
+         AND pg_get_constraintdef(oid) LIKE '%direction%'\n        \
+         AND pg_get_constraintdef(oid) NOT LIKE {missing}\n  \
+         LOOP\n    \
+         EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', {table}, old.conname);\n  \
+         END LOOP;\n  \
+         IF NOT EXISTS (SELECT FROM pg_constraint WHERE conrelid = to_regclass({table}) \
+         AND conname = {wanted}) THEN\n    \
+         ALTER TABLE {log} ADD CONSTRAINT ck_{log}_direction CHECK (direction IN ({}));\n  \
+         END IF;\n\
+         END\n\
+         $widen$",
+        directions().join(", ")
+    )]
+}
+
+/// The log's latest rows for `revision`, newest first, at most `limit` of them.
+pub async fn latest_rows(
+    conn: &mut PgConnection,
+    tables: &HistoryTables,
+    revision: &RevisionId,
+    limit: i64,
+) -> Result<Vec<LogRow>, DbError> {
+    let log = tables.log();
+    let sql = format!(
+        "SELECT direction::text, checksum::text FROM {log} WHERE revision = $1 \
+         ORDER BY id DESC LIMIT $2"
+    );
+    let rows = sqlx::query_as::<_, (String, Option<String>)>(&sql)
+        .bind(revision.as_str())
+        .bind(limit)
+        .fetch_all(conn)
+        .await
+        .map_err(|e| DbError::query_about(format!("reading {log}"), server_error(&e)))?;
+    Ok(rows
+        .into_iter()
+        .map(|(direction, checksum)| LogRow {
+            action: LogAction::from_name(&direction),
+            checksum: checksum.as_deref().and_then(Checksum::from_hex),
+        })
+        .collect())
 }
 
 /// The `INSERT` of one log row.

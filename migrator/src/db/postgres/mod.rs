@@ -295,6 +295,8 @@ pub fn server_error(error: &sqlx::Error) -> ServerError {
         Some("25001") => ServerErrorKind::NeedsNoTransaction,
         // unsafe_new_enum_value_usage: a value added in this transaction was used.
         Some("55P04") => ServerErrorKind::UsedBeforeCommit,
+        // duplicate_object: among others, an enum value that is there already.
+        Some("42710") => ServerErrorKind::AlreadyExists,
         _ => ServerErrorKind::Other,
     };
     let pg = db.try_downcast_ref::<PgDatabaseError>();

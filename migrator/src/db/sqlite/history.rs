@@ -17,7 +17,8 @@
 //!     duration_ms INTEGER,
 //!     applied_by TEXT NOT NULL DEFAULT '',
 //!     CONSTRAINT ck_dgs_schema_version_log_direction
-//!         CHECK (direction IN ('up', 'down', 'stamp_up', 'stamp_down', 'accept'))
+//!         CHECK (direction IN ('up', 'down', 'stamp_up', 'stamp_down', 'accept',
+//!                              'up_part', 'down_part'))
 //! );
 //! CREATE INDEX IF NOT EXISTS ix_dgs_schema_version_log_revision
 //!     ON dgs_schema_version_log (revision, id);

@@ -33,7 +33,11 @@ pub fn drop_enum(name: &QualifiedName) -> Statement {
     Statement::new(format!("DROP TYPE {}", quote_name(name)))
 }
 
-/// `ALTER TYPE "x" ADD VALUE 'v' [BEFORE 'w']`.
+/// `ALTER TYPE "x" ADD VALUE IF NOT EXISTS 'v' [BEFORE 'w']`.
+///
+/// `IF NOT EXISTS` makes the statement safe to run again: an executor commits after it
+/// (see below), so a run stopped between that commit and the rest of the revision leaves
+/// the value in place, and the rerun must not fail on it.
 ///
 /// Marked transactional: PostgreSQL 12 and later run it inside a transaction block. The
 /// caveat is that the new value cannot be *used* (as a default, in an `UPDATE`, in a
@@ -45,7 +49,7 @@ pub fn add_enum_value(name: &QualifiedName, value: &str, before: Option<&str>) -
         .map(|b| format!(" BEFORE {}", quote_literal(b)))
         .unwrap_or_default();
     Statement::new(format!(
-        "ALTER TYPE {} ADD VALUE {}{position}",
+        "ALTER TYPE {} ADD VALUE IF NOT EXISTS {}{position}",
         quote_name(name),
         quote_literal(value)
     ))
