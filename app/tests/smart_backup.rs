@@ -190,7 +190,8 @@ async fn a_missing_pg_dump_stops_the_run_before_any_change() {
 #[tokio::test]
 async fn replicas_starting_together_back_up_and_apply_once() {
     let project = with_a_pending_revision().await;
-    let replicas: Vec<_> = (0..4)
+    // Eight, as a deploy of eight replicas that each migrate on boot.
+    let replicas: Vec<_> = (0..8)
         .map(|_| {
             let invocation = project
                 .invoke(Bin::Migrate, &[])
