@@ -152,3 +152,35 @@ async fn a_lost_log_stops_the_run_until_the_checksums_are_recorded_again() {
     let caught = project.run(&["upgrade", "heads"]);
     assert_eq!(caught.code, 2, "{}{}", caught.stdout, caught.stderr);
 }
+
+/// A stamp after the log was dropped used to recreate it empty, which turned the checksum
+/// checks off for every revision it did not stamp anew; it records a baseline for all.
+#[tokio::test]
+async fn a_stamp_after_the_log_was_lost_records_every_baseline() {
+    let project = Project::with_fixture().await;
+    assert_eq!(project.run(&["upgrade", "heads"]).code, 0);
+    project.sql("DROP TABLE dgs_schema_version_log;").await;
+    // At the default log level, as a user runs it.
+    let stamped = project
+        .command(&["stamp", "heads"])
+        .env("MIGRATE_LOG", "warn")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&stamped.stderr);
+    assert_eq!(stamped.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("the log was missing"), "{stderr}");
+    let baselines = project
+        .query("SELECT count(*)::text FROM dgs_schema_version_log WHERE direction = 'stamp_up'")
+        .await;
+    assert_eq!(baselines, ["4"], "one baseline per applied revision");
+    let path = project.versions().join(cli_kit::FIXTURE[0].0);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("name text NOT NULL", "name text")).unwrap();
+    let caught = project.run(&["upgrade", "heads"]);
+    assert_eq!(caught.code, 2, "{}{}", caught.stdout, caught.stderr);
+    assert!(
+        caught.stderr.contains(cli_kit::FIXTURE[0].0),
+        "{}",
+        caught.stderr
+    );
+}

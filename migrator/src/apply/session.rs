@@ -257,6 +257,16 @@ impl<'a> Session<'a> {
             ResolvedTarget::Revisions(ids) => ancestors_inclusive(set, &ids),
         };
         let new_heads = set.current_heads(&after);
+        // Without the log, the revisions that stay applied have no baseline either; a stamp
+        // says the database matches the files, so it records one for each of them too,
+        // rather than leaving an empty log that would pass for "nothing to check".
+        let rebaseline = self.log_lost;
+        if rebaseline {
+            tracing::warn!(
+                log = self.options.history_tables.log(),
+                "the log was missing: recording the stamped revisions' files as they are now as the new baseline"
+            );
+        }
         self.ensure_tables().await?;
         let mut script = vec![self.history.begin().to_owned()];
         script.extend(
@@ -264,7 +274,7 @@ impl<'a> Session<'a> {
                 .update_heads(&HeadChange::between(&recorded, &new_heads)),
         );
         for file in set.iter().filter(|f| after.contains(&f.revision)) {
-            if !before.contains(&file.revision) {
+            if rebaseline || !before.contains(&file.revision) {
                 script.push(self.log(file, LogAction::StampUp));
             }
         }
@@ -286,6 +296,7 @@ impl<'a> Session<'a> {
         script.push(self.history.commit().to_owned());
         self.run_script("stamping the version table", &script)
             .await?;
+        self.log_lost = false;
         tracing::info!(from = ?recorded, to = ?new_heads, "stamped");
         Ok(())
     }
