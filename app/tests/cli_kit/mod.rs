@@ -88,6 +88,10 @@ pub const FILTERS: &[(&str, &str)] = &[
     (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "[time]"),
     (r"\bt_[a-z0-9_]+\b", "[database]"),
     (r"\bpid \d+", "pid [pid]"),
+    (
+        r"pg_terminate_backend\(\d+\)",
+        "pg_terminate_backend([pid])",
+    ),
 ];
 
 /// A project folder with its own database.

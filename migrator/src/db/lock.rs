@@ -37,7 +37,8 @@ const fn fnv1a_64(bytes: &[u8]) -> u64 {
 /// The session holding the migration lock, as the server describes it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LockHolder {
-    /// The server process id (what `pg_terminate_backend` takes).
+    /// The holder's id: a PostgreSQL backend pid, a MySQL connection id, or the operating
+    /// system's process id of the migrator on SQLite (whose lock is a row in a table).
     pub pid: i32,
     /// The client's `application_name` (`migrate` for this tool).
     pub application_name: String,
@@ -51,6 +52,9 @@ pub struct LockHolder {
     pub state: Option<String>,
     /// Since when it is in that state (UTC, RFC 3339).
     pub state_since: Option<String>,
+    /// How to end the holder if it is stuck, in the database's own terms
+    /// (`SELECT pg_terminate_backend(4242)`, `KILL 4242`, ...).
+    pub end_it: String,
 }
 
 impl fmt::Display for LockHolder {
@@ -111,6 +115,7 @@ mod tests {
             connected_since: Some("2026-11-24T10:00:00Z".into()),
             state: Some("active".into()),
             state_since: Some("2026-11-24T10:00:01Z".into()),
+            end_it: "SELECT pg_terminate_backend(4242)".into(),
         };
         assert_eq!(
             holder.to_string(),

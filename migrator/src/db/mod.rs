@@ -172,10 +172,15 @@ pub enum DbError {
     },
     /// Another migrator holds the migration lock.
     #[error(
-        "could not take the migration lock within {}: it is held by {}; wait for that run to \
-         finish, or end it (SELECT pg_terminate_backend(<pid>)) if it is stuck",
+        "could not take the migration lock within {}: {}",
         humanize(*waited),
-        holder.as_ref().map_or_else(|| "another session (it let go as we gave up)".to_owned(), ToString::to_string)
+        holder.as_ref().map_or_else(
+            || "it was held by another session, which let go as we gave up; run again".to_owned(),
+            |h| format!(
+                "it is held by {h}; wait for that run to finish, or end it if it is stuck ({})",
+                h.end_it
+            )
+        )
     )]
     LockTimeout {
         /// How long we waited.

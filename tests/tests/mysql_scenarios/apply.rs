@@ -144,6 +144,12 @@ async fn a_second_migrator_waits_for_the_lock_and_names_its_holder() {
     };
     let holder = holder.as_ref().expect("the holder is named");
     assert_eq!(holder.user.as_deref(), Some("root"));
+    // The advice is MySQL's own, not PostgreSQL's.
+    let message = error.to_string();
+    assert!(
+        message.contains(&format!("KILL {}", holder.pid)) && !message.contains("pg_terminate"),
+        "{message}"
+    );
     assert!(first.unlock(&HistoryTables::default()).await.unwrap());
     second
         .lock(&HistoryTables::default(), Duration::from_secs(1))

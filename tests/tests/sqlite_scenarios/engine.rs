@@ -93,6 +93,16 @@ async fn the_migration_lock_is_exclusive_and_names_its_holder() {
         .unwrap()
         .expect("a holder");
     assert_eq!(i64::from(holder.pid), i64::from(std::process::id()));
+    assert!(
+        holder
+            .end_it
+            .contains(&format!("stop process {}", holder.pid))
+            && holder
+                .end_it
+                .contains("DELETE FROM dgs_schema_version_lock"),
+        "{}",
+        holder.end_it
+    );
     assert!(first.unlock(&HistoryTables::default()).await.unwrap());
     assert!(second
         .lock_holder(&HistoryTables::default())

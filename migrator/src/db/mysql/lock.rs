@@ -59,6 +59,8 @@ pub async fn holder(conn: &mut MySqlConnection) -> Result<Option<LockHolder>, Db
     let id: i64 = row.try_get("id").map_err(decode)?;
     Ok(Some(LockHolder {
         pid: i32::try_from(id).unwrap_or(i32::MAX),
+        // Ending the connection releases GET_LOCK's lock.
+        end_it: format!("KILL {id}"),
         application_name: String::new(),
         user: row.try_get("user").map_err(decode)?,
         client_addr: row.try_get("host").map_err(decode)?,

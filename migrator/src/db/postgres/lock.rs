@@ -63,8 +63,10 @@ pub async fn holder(conn: &mut PgConnection) -> Result<Option<LockHolder>, DbErr
     };
     let decode =
         |e: sqlx::Error| DbError::query("reading who holds the migration lock", server_error(&e));
+    let pid: i32 = row.try_get("pid").map_err(decode)?;
     Ok(Some(LockHolder {
-        pid: row.try_get("pid").map_err(decode)?,
+        pid,
+        end_it: format!("SELECT pg_terminate_backend({pid})"),
         application_name: row.try_get("application_name").map_err(decode)?,
         user: row.try_get("usename").map_err(decode)?,
         client_addr: row.try_get("client_addr").map_err(decode)?,

@@ -136,8 +136,18 @@ pub async fn holder(
     };
     let pid: i64 = row.try_get("pid").map_err(failed)?;
     let host: String = row.try_get("host").map_err(failed)?;
+    let end_it = format!(
+        "stop process {pid}{}; if it is gone already, the lock outlived it: \
+         DELETE FROM {lock_table} WHERE id = 1",
+        if host.is_empty() {
+            String::new()
+        } else {
+            format!(" on {host}")
+        }
+    );
     Ok(Some(LockHolder {
         pid: i32::try_from(pid).unwrap_or(i32::MAX),
+        end_it,
         application_name: "migrate".to_owned(),
         user: None,
         client_addr: (!host.is_empty()).then_some(host),
