@@ -13,7 +13,7 @@ const PASSWORD: &str = "p/w@odd:chars#1";
 
 async fn encrypted(url: &str) -> Result<bool> {
     let mut db = Database::connect(url, &Wait::default()).await?;
-    let Database::Postgres(conn) = &mut db else {
+    let Some(conn) = db.raw::<sqlx::PgConnection>() else {
         anyhow::bail!("not PostgreSQL");
     };
     Ok(
@@ -146,7 +146,7 @@ async fn a_tls_only_password_server_is_reached_or_refused_by_name() -> Result<()
 /// Whether the MySQL session is encrypted (`Ssl_cipher` is set).
 async fn mysql_encrypted(url: &str) -> Result<bool> {
     let mut db = Database::connect(url, &Wait::default()).await?;
-    let Database::Mysql(conn) = &mut db else {
+    let Some(conn) = db.raw::<sqlx::MySqlConnection>() else {
         anyhow::bail!("not MySQL");
     };
     let cipher: (String, String) = sqlx::query_as("SHOW SESSION STATUS LIKE 'Ssl_cipher'")

@@ -20,7 +20,7 @@ fn with_params(db: &TestDb, host: &str, params: &str) -> String {
 }
 
 async fn session_is_encrypted(db: &mut Database) -> Result<bool> {
-    let Database::Postgres(conn) = db else {
+    let Some(conn) = db.raw::<sqlx::PgConnection>() else {
         anyhow::bail!("not a PostgreSQL connection");
     };
     Ok(

@@ -27,7 +27,7 @@ use crate::dialect::Dialect;
 use crate::revision::{Checksum, RevisionId};
 
 use super::foreign::{ForeignTable, HistoryRole};
-use super::{mysql, postgres, sqlite, DbError};
+use super::DbError;
 
 /// The version table's name when none is configured: a name no other tool uses.
 pub const DEFAULT_VERSION_TABLE: &str = "dgs_schema_version";
@@ -479,36 +479,29 @@ impl std::fmt::Debug for HistorySql {
 }
 
 impl HistorySql {
-    /// The SQL for `dialect`, writing to `tables`; an error for a database kind without a
-    /// history store yet.
+    /// The SQL for `dialect`, writing to `tables`.
     pub fn for_dialect(dialect: Dialect, tables: &HistoryTables) -> Result<Self, DbError> {
-        let tables = tables.clone();
-        match dialect {
-            Dialect::Postgresql => Ok(Self {
-                tables,
-                create_tables: postgres::history::create_tables,
-                log: postgres::history::log,
-                widen_log: postgres::history::widen_directions,
-                lock: |_| postgres::lock::lock_statement(),
-                unlock: |_| postgres::lock::unlock_statement(),
-            }),
-            Dialect::Sqlite => Ok(Self {
-                tables,
-                create_tables: sqlite::history::create_tables,
-                log: sqlite::history::log,
-                // Only PostgreSQL runs a revision in parts.
-                widen_log: |_| Vec::new(),
-                lock: sqlite::lock::lock_statement,
-                unlock: sqlite::lock::unlock_statement,
-            }),
-            Dialect::Mysql => Ok(Self {
-                tables,
-                create_tables: mysql::history::create_tables,
-                log: mysql::history::log,
-                widen_log: |_| Vec::new(),
-                lock: |_| mysql::lock::lock_statement(),
-                unlock: |_| mysql::lock::unlock_statement(),
-            }),
+        Ok(crate::dialect::driver(dialect).history_sql(tables))
+    }
+
+    /// A database kind's bookkeeping SQL, from its functions (see [`Driver::history_sql`]).
+    ///
+    /// [`Driver::history_sql`]: super::connection::Driver::history_sql
+    pub fn new(
+        tables: &HistoryTables,
+        create_tables: fn(&HistoryTables) -> Vec<String>,
+        log: fn(&HistoryTables, &LogEntry<'_>) -> String,
+        widen_log: fn(&HistoryTables) -> Vec<String>,
+        lock: fn(&HistoryTables) -> String,
+        unlock: fn(&HistoryTables) -> String,
+    ) -> Self {
+        Self {
+            tables: tables.clone(),
+            create_tables,
+            log,
+            widen_log,
+            lock,
+            unlock,
         }
     }
 
@@ -747,7 +740,7 @@ mod tests {
     fn the_carry_over_renames_tables_and_the_log_index() {
         let (from, to) = (HistoryTables::legacy(), HistoryTables::default());
         assert_eq!(
-            postgres::history::carry_over(&from, &to, true),
+            crate::dialect::postgres::history::carry_over(&from, &to, true),
             [
                 "ALTER TABLE schema_migrations RENAME TO dgs_schema_version",
                 "ALTER TABLE schema_migrations_log RENAME TO dgs_schema_version_log",
@@ -756,7 +749,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            mysql::history::carry_over(&from, &to, true),
+            crate::dialect::mysql::history::carry_over(&from, &to, true),
             [
                 "RENAME TABLE schema_migrations TO dgs_schema_version, schema_migrations_log TO \
                  dgs_schema_version_log",
@@ -765,7 +758,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            sqlite::history::carry_over(&from, &to, false),
+            crate::dialect::sqlite::history::carry_over(&from, &to, false),
             [
                 "ALTER TABLE schema_migrations RENAME TO dgs_schema_version",
                 "DROP TABLE IF EXISTS schema_migrations_lock",

@@ -4,19 +4,18 @@
 //! read and write the migrator's own history tables). Nothing above this module matches on
 //! the database kind.
 //!
-//! Adding a database kind means adding a folder next to `postgres/` and an arm to each
-//! method here; the SQL of the history tables is chosen once, in [`HistorySql::for_dialect`].
+//! A database kind plugs in through the two traits of [`connection`], implemented in its
+//! folder under `dialect/` and registered once, in `dialect::driver`; this module holds
+//! the types they share and the flow written over them.
 
-mod connect;
+pub(crate) mod connect;
+pub mod connection;
 pub mod foreign;
 pub mod history;
-mod lock;
-mod mysql;
-mod postgres;
+pub(crate) mod lock;
 mod server;
-mod sqlite;
 pub mod tls;
-mod url;
+pub(crate) mod url;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -38,8 +37,7 @@ pub use server::{ServerError, ServerErrorKind};
 pub use tls::{TlsSettingError, TlsSettings};
 pub use url::{password_of, redact};
 
-pub(crate) use mysql::options as mysql_options;
-pub(crate) use postgres::options as postgres_options;
+pub use connection::{Connection, Driver};
 
 /// Why talking to the database failed.
 #[derive(Debug, thiserror::Error)]
@@ -225,15 +223,12 @@ impl DbError {
     }
 }
 
-/// A live connection to one database.
+/// A live connection to one database, of whichever kind the URL names: the generic flow
+/// (the lock's retry loop, the history tables' classification and carry-over) written once
+/// over the kind's [`Connection`].
 #[derive(Debug)]
-pub enum Database {
-    /// PostgreSQL.
-    Postgres(sqlx::PgConnection),
-    /// MySQL or MariaDB.
-    Mysql(sqlx::MySqlConnection),
-    /// SQLite (a file; see `db::sqlite` for why foreign keys are off on this connection).
-    Sqlite(sqlx::SqliteConnection),
+pub struct Database {
+    conn: Box<dyn Connection>,
 }
 
 /// The first and the longest pause between two tries for the migration lock.
@@ -243,45 +238,33 @@ const LOCK_RETRY_MAX: Duration = Duration::from_secs(1);
 impl Database {
     /// Connects to the database the URL names, retrying with backoff until `wait.timeout`.
     pub async fn connect(url: &str, wait: &Wait) -> Result<Self, DbError> {
-        match Dialect::from_url(url) {
-            Some(Dialect::Postgresql) => Ok(Self::Postgres(postgres::connect(url, wait).await?)),
-            Some(Dialect::Mysql) => Ok(Self::Mysql(mysql::connect(url, wait).await?)),
-            Some(Dialect::Sqlite) => Ok(Self::Sqlite(sqlite::connect(url, wait).await?)),
-            None => Err(DbError::UnknownScheme { url: redact(url) }),
-        }
+        let driver = driver_for(url)?;
+        Ok(Self {
+            conn: driver.connect(url, wait).await?,
+        })
     }
 
     /// Creates the database the URL names when it does not exist yet (the
     /// zero-configuration development database); SQLite creates its file on connect. True
     /// when it was created.
     pub async fn create_if_missing(url: &str, wait: &Wait) -> Result<bool, DbError> {
-        match Dialect::from_url(url) {
-            Some(Dialect::Postgresql) => postgres::create_if_missing(url, wait).await,
-            Some(Dialect::Mysql) => mysql::create_if_missing(url, wait).await,
-            _ => Ok(false),
-        }
+        driver_for(url)?.create_if_missing(url, wait).await
     }
 
     /// The database kind.
     pub fn dialect(&self) -> Dialect {
-        match self {
-            Self::Postgres(_) => Dialect::Postgresql,
-            Self::Mysql(_) => Dialect::Mysql,
-            Self::Sqlite(_) => Dialect::Sqlite,
-        }
+        self.conn.dialect()
+    }
+
+    /// The driver's own connection, when it is of type `C` (`sqlx::PgConnection`,
+    /// `sqlx::MySqlConnection`, `sqlx::SqliteConnection`): for what only it offers.
+    pub fn raw<C: 'static>(&mut self) -> Option<&mut C> {
+        self.conn.raw().downcast_mut::<C>()
     }
 
     /// Reads the managed part of the live schema.
     pub async fn inspect(&mut self, filter: &SchemaFilter) -> Result<Schema, DbError> {
-        match self {
-            Self::Postgres(conn) => {
-                Ok(crate::dialect::postgres::inspect::inspect(conn, filter).await?)
-            }
-            Self::Mysql(conn) => Ok(crate::dialect::mysql::inspect::inspect(conn, filter).await?),
-            Self::Sqlite(conn) => crate::dialect::sqlite::inspect::inspect(conn, filter)
-                .await
-                .map_err(|e| DbError::query("reading the SQLite schema", sqlite::server_error(&e))),
-        }
+        self.conn.inspect(filter).await
     }
 
     /// Rewrites the target's expressions into the server's canonical spelling, comparing
@@ -291,31 +274,13 @@ impl Database {
         current: &Schema,
         target: &mut Schema,
     ) -> Result<(), DbError> {
-        match self {
-            Self::Postgres(conn) => {
-                crate::dialect::postgres::normalize::normalize_target(conn, current, target)
-                    .await?;
-                Ok(())
-            }
-            Self::Mysql(_) => {
-                crate::dialect::mysql::normalize::normalize_target(target);
-                Ok(())
-            }
-            Self::Sqlite(_) => {
-                crate::dialect::sqlite::normalize::normalize_target(target);
-                Ok(())
-            }
-        }
+        self.conn.normalize(current, target).await
     }
 
     /// Runs statements one after another inside one transaction; on failure everything
     /// is rolled back and the error names the failing statement.
     pub async fn execute_in_transaction(&mut self, statements: &[String]) -> Result<(), DbError> {
-        match self {
-            Self::Postgres(conn) => postgres::execute_in_transaction(conn, statements).await,
-            Self::Mysql(conn) => mysql::execute_in_transaction(conn, statements).await,
-            Self::Sqlite(conn) => sqlite::execute_in_transaction(conn, statements).await,
-        }
+        self.conn.execute_in_transaction(statements).await
     }
 
     /// Runs one statement as written (simple query protocol, no parameters), in whatever
@@ -323,70 +288,37 @@ impl Database {
     /// too: the executor drives transactions with the same SQL the offline script prints.
     pub async fn execute(&mut self, sql: &str) -> Result<(), ServerError> {
         let started = Instant::now();
-        let result = self.execute_unlogged(sql).await;
+        let result = self.conn.execute(sql).await;
         tracing::trace!(statement = %bounded(sql), elapsed = ?started.elapsed(), ok = result.is_ok(), "ran");
         result
-    }
-
-    async fn execute_unlogged(&mut self, sql: &str) -> Result<(), ServerError> {
-        match self {
-            Self::Postgres(conn) => postgres::execute(conn, sql).await,
-            Self::Mysql(conn) => mysql::execute(conn, sql).await,
-            Self::Sqlite(conn) => sqlite::execute(conn, sql).await,
-        }
     }
 
     /// Whether DDL can run inside a transaction and be rolled back (not on MySQL/MariaDB,
     /// which commit each DDL statement on its own).
     pub fn transactional_ddl(&self) -> bool {
-        !matches!(self, Self::Mysql(_))
+        self.conn.transactional_ddl()
     }
 
     /// Runs a query whose one row holds one integer (`SELECT COUNT(*) ...`) and returns it.
     pub async fn count(&mut self, sql: &str) -> Result<i64, ServerError> {
-        match self {
-            Self::Postgres(conn) => sqlx::query_scalar::<_, i64>(sql)
-                .fetch_one(conn)
-                .await
-                .map_err(|e| postgres::server_error(&e)),
-            Self::Mysql(conn) => sqlx::query_scalar::<_, i64>(sql)
-                .fetch_one(conn)
-                .await
-                .map_err(|e| mysql::server_error(&e)),
-            Self::Sqlite(conn) => sqlx::query_scalar::<_, i64>(sql)
-                .fetch_one(conn)
-                .await
-                .map_err(|e| sqlite::server_error(&e)),
-        }
+        self.conn.count(sql).await
     }
 
     /// Whether later statements of the same transaction cannot use what `sql` creates until
     /// it commits (PostgreSQL's `ALTER TYPE ... ADD VALUE`).
     pub fn commits_before_use(&self, sql: &str) -> bool {
-        match self {
-            Self::Postgres(_) => postgres::commits_before_use(sql),
-            Self::Mysql(_) => false,
-            Self::Sqlite(_) => false,
-        }
+        self.conn.commits_before_use(sql)
     }
 
     /// Tries once to take the migration lock; true when this connection now holds it.
     /// The lock is one per database; only SQLite keeps it in a table, `tables.lock()`.
     pub async fn try_lock(&mut self, tables: &HistoryTables) -> Result<bool, DbError> {
-        match self {
-            Self::Postgres(conn) => postgres::lock::try_lock(conn).await,
-            Self::Mysql(conn) => mysql::lock::try_lock(conn).await,
-            Self::Sqlite(conn) => sqlite::lock::try_lock(conn, tables).await,
-        }
+        self.conn.try_lock(tables).await
     }
 
     /// Releases the migration lock; false when this connection did not hold it.
     pub async fn unlock(&mut self, tables: &HistoryTables) -> Result<bool, DbError> {
-        match self {
-            Self::Postgres(conn) => postgres::lock::unlock(conn).await,
-            Self::Mysql(conn) => mysql::lock::unlock(conn).await,
-            Self::Sqlite(conn) => sqlite::lock::unlock(conn, tables).await,
-        }
+        self.conn.unlock(tables).await
     }
 
     /// The session holding the migration lock, if any.
@@ -394,11 +326,7 @@ impl Database {
         &mut self,
         tables: &HistoryTables,
     ) -> Result<Option<LockHolder>, DbError> {
-        match self {
-            Self::Postgres(conn) => postgres::lock::holder(conn).await,
-            Self::Mysql(conn) => mysql::lock::holder(conn).await,
-            Self::Sqlite(conn) => sqlite::lock::holder(conn, tables).await,
-        }
+        self.conn.lock_holder(tables).await
     }
 
     /// Takes the migration lock, trying again with backoff (50 ms doubling to 1 s) until
@@ -440,11 +368,7 @@ impl Database {
         tables: &HistoryTables,
     ) -> Result<HistoryStatus, DbError> {
         let names = tables.lookup_names();
-        let found = match self {
-            Self::Postgres(conn) => postgres::history::columns(conn, &names).await?,
-            Self::Mysql(conn) => mysql::history::columns(conn, &names).await?,
-            Self::Sqlite(conn) => sqlite::history::columns(conn, &names).await?,
-        };
+        let found = self.conn.table_columns(&names).await?;
         history::classify(tables, &found).map_err(DbError::ForeignHistoryTable)
     }
 
@@ -458,19 +382,7 @@ impl Database {
         to: &HistoryTables,
         log: bool,
     ) -> Result<(), DbError> {
-        let statements = match self {
-            Self::Postgres(_) => postgres::history::carry_over(from, to, log),
-            Self::Mysql(_) => mysql::history::carry_over(from, to, log),
-            Self::Sqlite(conn) => {
-                if let Some(holder) = sqlite::lock::holder(conn, from).await? {
-                    return Err(DbError::LegacyLockHeld {
-                        legacy: from.version().to_owned(),
-                        holder: Box::new(holder),
-                    });
-                }
-                sqlite::history::carry_over(from, to, log)
-            }
-        };
+        let statements = self.conn.carry_over(from, to, log).await?;
         // Statement by statement through `execute`, as the session's own bookkeeping runs.
         let script = std::iter::once("BEGIN".to_owned())
             .chain(statements)
@@ -491,12 +403,7 @@ impl Database {
 
     /// Whether the version table exists (a database no migrator has touched has none).
     pub async fn history_exists(&mut self, tables: &HistoryTables) -> Result<bool, DbError> {
-        let version = tables.version();
-        match self {
-            Self::Postgres(conn) => postgres::history::exists(conn, version).await,
-            Self::Mysql(conn) => mysql::history::exists(conn, version).await,
-            Self::Sqlite(conn) => sqlite::history::exists(conn, version).await,
-        }
+        self.conn.table_exists(tables.version()).await
     }
 
     /// Whether both history tables exist, so that a run by a user without the right to
@@ -505,12 +412,7 @@ impl Database {
         if !self.history_exists(tables).await? {
             return Ok(false);
         }
-        let log = tables.log();
-        match self {
-            Self::Postgres(conn) => postgres::history::exists(conn, log).await,
-            Self::Mysql(conn) => mysql::history::exists(conn, log).await,
-            Self::Sqlite(conn) => sqlite::history::exists(conn, log).await,
-        }
+        self.conn.table_exists(tables.log()).await
     }
 
     /// The revisions the version table records as the database's heads, sorted by id;
@@ -519,11 +421,7 @@ impl Database {
         if !self.history_exists(tables).await? {
             return Ok(Vec::new());
         }
-        let raw = match self {
-            Self::Postgres(conn) => postgres::history::read_heads(conn, tables).await?,
-            Self::Mysql(conn) => mysql::history::read_heads(conn, tables).await?,
-            Self::Sqlite(conn) => sqlite::history::read_heads(conn, tables).await?,
-        };
+        let raw = self.conn.read_heads(tables).await?;
         let heads: BTreeSet<RevisionId> = raw
             .into_iter()
             .map(|value| RevisionId::parse(&value).map_err(|_| DbError::CorruptHistory { value }))
@@ -543,13 +441,7 @@ impl Database {
         if !self.history_complete(tables).await? {
             return Ok(Vec::new());
         }
-        match self {
-            Self::Postgres(conn) => {
-                postgres::history::latest_rows(conn, tables, revision, LIMIT).await
-            }
-            // Only PostgreSQL runs a revision in parts, so only it has part rows to read.
-            Self::Mysql(_) | Self::Sqlite(_) => Ok(Vec::new()),
-        }
+        self.conn.latest_log_rows(tables, revision, LIMIT).await
     }
 
     /// For each revision, the checksum its file had when it was last applied, stamped or
@@ -561,37 +453,25 @@ impl Database {
         if !self.history_exists(tables).await? {
             return Ok(Vec::new());
         }
-        match self {
-            Self::Postgres(conn) => postgres::history::read_checksums(conn, tables).await,
-            Self::Mysql(conn) => mysql::history::read_checksums(conn, tables).await,
-            Self::Sqlite(conn) => sqlite::history::read_checksums(conn, tables).await,
-        }
+        self.conn.read_checksums(tables).await
     }
+}
+
+/// The registered driver of the URL's scheme.
+fn driver_for(url: &str) -> Result<&'static dyn Driver, DbError> {
+    Dialect::from_url(url)
+        .map(crate::dialect::driver)
+        .ok_or_else(|| DbError::UnknownScheme { url: redact(url) })
 }
 
 /// The database's name as people write it.
 fn product_name(dialect: Dialect) -> &'static str {
-    match dialect {
-        Dialect::Postgresql => "PostgreSQL",
-        Dialect::Mysql => "MySQL or MariaDB",
-        Dialect::Sqlite => "SQLite",
-    }
+    crate::dialect::driver(dialect).product_name()
 }
 
 /// How to start a local server of `dialect`, for the zero-configuration run's message.
 fn start_hint(dialect: Dialect) -> &'static str {
-    match dialect {
-        Dialect::Postgresql => {
-            "start one (`sudo pg_ctlcluster <version> main start` on Debian and Ubuntu, \
-             `brew services start postgresql` on macOS, or `docker run -d -p 5432:5432 -e \
-             POSTGRES_HOST_AUTH_METHOD=trust postgres`)"
-        }
-        Dialect::Mysql => {
-            "start one (`sudo service mariadb start`, `brew services start mysql`, or `docker \
-             run -d -p 3306:3306 -e MYSQL_ALLOW_EMPTY_PASSWORD=1 mysql`)"
-        }
-        Dialect::Sqlite => "check the file's folder",
-    }
+    crate::dialect::driver(dialect).start_hint()
 }
 
 /// The longest statement text a log line shows.

@@ -8,6 +8,17 @@ pub mod sqlite;
 
 use serde::Serialize;
 
+use crate::db::Driver;
+
+/// The driver of each database kind: the one place the kinds are registered.
+pub fn driver(dialect: Dialect) -> &'static dyn Driver {
+    match dialect {
+        Dialect::Postgresql => &postgres::driver::Postgres,
+        Dialect::Mysql => &mysql::driver::Mysql,
+        Dialect::Sqlite => &sqlite::driver::Sqlite,
+    }
+}
+
 /// The dialect type is the models' own (`schema_runtime::Dialect`), so one name serves a
 /// model's variants, a URL scheme and a revision header.
 pub use schema_runtime::Dialect;

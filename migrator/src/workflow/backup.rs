@@ -113,8 +113,8 @@ const PG_DUMP_ARGS: [&str; 2] = ["--format=custom", "--no-password"];
 /// the TLS settings (mode, root, client certificate). What the URL does not say is left to
 /// the variables the process already has, as the migrator's own connection left it.
 pub fn pg_dump_environment(url: &str) -> Result<Vec<(&'static str, String)>, BackupError> {
-    let (options, tls) =
-        crate::db::postgres_options(url).map_err(|e| BackupError::BadUrl(e.to_string()))?;
+    let (options, tls) = crate::dialect::postgres::connect::options(url)
+        .map_err(|e| BackupError::BadUrl(e.to_string()))?;
     let host = match options.get_socket() {
         Some(socket) => socket.display().to_string(),
         None => options.get_host().to_owned(),
@@ -174,8 +174,8 @@ fn system_bundle() -> String {
 /// included, written as SQL text into a `.sql` file of mode 0600. The password goes
 /// through `MYSQL_PWD`, never the command line.
 fn mysql_dump(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError> {
-    let (options, tls) =
-        crate::db::mysql_options(url).map_err(|e| BackupError::BadUrl(e.to_string()))?;
+    let (options, tls) = crate::dialect::mysql::connect::options(url)
+        .map_err(|e| BackupError::BadUrl(e.to_string()))?;
     let Some(database) = options.get_database().map(str::to_owned) else {
         return Err(BackupError::BadUrl(
             "a MySQL URL must name the database to back up".into(),

@@ -55,7 +55,7 @@ pub fn development_url_with(
 /// the rest to the environment).
 pub fn describe(url: &str) -> String {
     match Dialect::from_url(url) {
-        Some(Dialect::Postgresql) => match crate::db::postgres_options(url) {
+        Some(Dialect::Postgresql) => match crate::dialect::postgres::connect::options(url) {
             Ok((options, _)) => {
                 let place = match options.get_socket() {
                     Some(socket) => socket.display().to_string(),
@@ -77,11 +77,11 @@ pub fn describe(url: &str) -> String {
 /// The database's name, for messages: the PostgreSQL or MySQL database, or the SQLite file.
 pub fn database_name(url: &str) -> String {
     match Dialect::from_url(url) {
-        Some(Dialect::Postgresql) => crate::db::postgres_options(url)
+        Some(Dialect::Postgresql) => crate::dialect::postgres::connect::options(url)
             .ok()
             .and_then(|(o, _)| o.get_database().map(str::to_owned))
             .unwrap_or_else(|| crate::db::redact(url)),
-        Some(Dialect::Mysql) => crate::db::mysql_options(url)
+        Some(Dialect::Mysql) => crate::dialect::mysql::connect::options(url)
             .ok()
             .and_then(|(o, _)| o.get_database().map(str::to_owned))
             .unwrap_or_else(|| crate::db::redact(url)),

@@ -1,10 +1,15 @@
-//! MySQL 8 and MariaDB 10.5+: catalog introspection from `information_schema`, DDL
+//! MySQL 8 and MariaDB 10.5+: connections, the migration lock (`GET_LOCK`), the history
+//! tables, catalog introspection from `information_schema`, DDL
 //! rendering, and the rewrite of the models into what MySQL can hold (inline enums,
 //! canonical defaults and checks). MariaDB is a flavour of the same dialect: one history
 //! runs on both, and the few places they differ (how JSON columns and check constraints
 //! read back, how defaults are quoted) are decided by [`Flavour`] at introspection time.
 
+pub mod connect;
+pub mod driver;
+pub mod history;
 pub mod inspect;
+pub mod lock;
 pub mod normalize;
 pub mod quote;
 pub mod render;

@@ -1,5 +1,11 @@
-//! PostgreSQL: catalog introspection, DDL rendering, expression normalisation.
+//! PostgreSQL: connections ([`connect`]), the migration lock ([`lock`]), the history
+//! tables ([`history`]), catalog introspection, expression normalisation and DDL rendering,
+//! plugged into the seam by [`driver`].
 
+pub mod connect;
+pub mod driver;
+pub mod history;
 pub mod inspect;
+pub mod lock;
 pub mod normalize;
 pub mod render;

@@ -1,9 +1,14 @@
 //! SQLite: introspection from `sqlite_schema` and the table-valued pragmas ([`inspect`]),
 //! the lowering of model types SQLite has no equivalent for ([`normalize`]), declared types
 //! ([`types`]) and DDL, with the table rebuild for what `ALTER TABLE` cannot do
-//! ([`render`]). Connections, the lock and the history tables live in `db::sqlite`.
+//! ([`render`]); connections ([`connect`]), the lock kept in a table ([`lock`]) and the
+//! history tables ([`history`]), plugged into the seam by [`driver`].
 
+pub mod connect;
+pub mod driver;
+pub mod history;
 pub mod inspect;
+pub mod lock;
 pub mod normalize;
 pub mod render;
 pub mod types;

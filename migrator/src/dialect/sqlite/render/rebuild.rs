@@ -13,7 +13,7 @@
 //!
 //! All of it runs inside the revision's transaction. The procedure's first step, turning
 //! `PRAGMA foreign_keys` off, cannot be done inside a transaction, so the migrator's own
-//! connection runs with foreign keys off (see `db::sqlite`): with them on, the `DROP TABLE`
+//! connection runs with foreign keys off (see `dialect::sqlite::connect`): with them on, the `DROP TABLE`
 //! would delete the rows of tables that reference `t` with `ON DELETE CASCADE`.
 //! `defer_foreign_keys` covers a session that has them on anyway (a script piped into
 //! `sqlite3`): violations then wait for the commit instead of failing halfway. The closing

@@ -38,7 +38,7 @@ use crate::db::DbError;
 use crate::dialect::postgres::render::quote_literal;
 use crate::revision::{Checksum, RevisionId};
 
-use super::server_error;
+use super::connect::server_error;
 
 /// Every action, quoted, for the direction check.
 fn directions() -> Vec<String> {

@@ -9,16 +9,13 @@
 //! [`execute`] turns into an error when it reports a broken reference, so the revision's
 //! transaction rolls back.
 
-pub(super) mod history;
-pub(super) mod lock;
-
 use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection, Row};
 
-use super::{redact, DbError, ServerError, ServerErrorKind, Wait};
+use crate::db::{redact, DbError, ServerError, ServerErrorKind, Wait};
 use crate::dialect::sqlite::render::rebuild::is_foreign_key_check;
 
 /// Opens the database file the URL names, creating it when missing. A file is there or
@@ -41,8 +38,8 @@ pub async fn connect(url: &str, wait: &Wait) -> Result<SqliteConnection, DbError
         );
     options.connect().await.map_err(|source| DbError::Refused {
         url: redact(url),
-        refusal: Box::new(super::connect::Refusal {
-            kind: super::connect::RefusalKind::Other,
+        refusal: Box::new(crate::db::connect::Refusal {
+            kind: crate::db::connect::RefusalKind::Other,
             reason: source.to_string(),
             advice: "check that the file's folder exists and that this user may write there".into(),
         }),

@@ -10,8 +10,8 @@
 
 use sqlx::{Row, SqliteConnection};
 
-use super::super::{DbError, HistoryTables, LockHolder};
-use super::server_error;
+use super::connect::server_error;
+use crate::db::{DbError, HistoryTables, LockHolder};
 use crate::dialect::sqlite::render::quote_literal;
 
 /// The lock table's DDL: at most one row.
@@ -160,7 +160,7 @@ pub async fn holder(
 /// The offline script's lock: fails at once when another run holds it, rather than waiting
 /// (SQLite has nothing to wait on). It comes first in the script, outside any transaction,
 /// so it also turns foreign keys off for the session, as table rebuilds need (see
-/// `db::sqlite`), and creates the lock table, which a fresh database lacks.
+/// `dialect::sqlite::connect`), and creates the lock table, which a fresh database lacks.
 pub fn lock_statement(tables: &HistoryTables) -> String {
     format!(
         "PRAGMA foreign_keys = OFF;\n{};\nINSERT INTO {} (id, pid, host) VALUES (1, 0, {})",

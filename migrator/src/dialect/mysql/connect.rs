@@ -2,18 +2,17 @@
 //! DDL runs as written) and report the server's errors; the migration lock and the
 //! history tables live in `lock.rs` and `history.rs`.
 
-pub(super) mod history;
-pub(super) mod lock;
-
 use std::str::FromStr;
 
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlSslMode};
 use sqlx::{ConnectOptions, Connection};
 
-use super::connect::{certificate_advice, io_verdict, with_retry, Refusal, RefusalKind, Verdict};
-use super::tls::{TlsMode, TlsSettings};
-use super::url::retain_params;
-use super::{redact, DbError, ServerError, ServerErrorKind, Wait};
+use crate::db::connect::{
+    certificate_advice, io_verdict, with_retry, Refusal, RefusalKind, Verdict,
+};
+use crate::db::tls::{TlsMode, TlsSettings};
+use crate::db::url::retain_params;
+use crate::db::{redact, DbError, ServerError, ServerErrorKind, Wait};
 use crate::dialect::Dialect;
 
 /// The query parameters sqlx reads; any other is dropped before sqlx sees it (sqlx would
@@ -111,8 +110,9 @@ pub async fn create_if_missing(url: &str, wait: &Wait) -> Result<bool, DbError> 
             "CREATE DATABASE IF NOT EXISTS `{}`",
             database.replace('`', "``")
         );
-        sqlx::raw_sql(&sql)
-            .execute(&mut admin)
+        // `Executor::execute` with a `&str` runs it as written, like `raw_sql`, and its
+        // future is `Send` (see `execute`).
+        sqlx::Executor::execute(&mut admin, sql.as_str())
             .await
             .map_err(|e| DbError::statement("creating the development database", &e))?;
         tracing::info!(database, "created the development database");

@@ -5,9 +5,9 @@
 
 use sqlx::{PgConnection, Row};
 
-use super::super::lock::key_halves;
-use super::super::{DbError, LockHolder, MIGRATION_LOCK_KEY};
-use super::server_error;
+use super::connect::server_error;
+use crate::db::lock::key_halves;
+use crate::db::{DbError, LockHolder, MIGRATION_LOCK_KEY};
 
 /// Who holds an advisory lock on this database, as of now. `pg_locks` shows a bigint key
 /// as two 32-bit halves (`classid`, `objid`) with `objsubid = 1`.

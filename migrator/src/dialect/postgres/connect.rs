@@ -2,18 +2,15 @@
 //! errors in full; the migration lock and the history tables live in `lock.rs` and
 //! `history.rs`.
 
-pub(super) mod history;
-pub(super) mod lock;
-
 use std::str::FromStr;
 
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgDatabaseError, PgErrorPosition};
 use sqlx::{ConnectOptions, Connection};
 
-use super::connect::{io_verdict, with_retry, Refusal, RefusalKind, Verdict};
-use super::tls::{RootCert, TlsMode, TlsSettings};
-use super::url::retain_params;
-use super::{redact, DbError, ServerError, ServerErrorKind, Wait};
+use crate::db::connect::{io_verdict, with_retry, Refusal, RefusalKind, Verdict};
+use crate::db::tls::{RootCert, TlsMode, TlsSettings};
+use crate::db::url::retain_params;
+use crate::db::{redact, DbError, ServerError, ServerErrorKind, Wait};
 use crate::dialect::Dialect;
 
 /// The query parameters sqlx reads; any other is dropped before sqlx sees it (sqlx would
@@ -131,8 +128,9 @@ pub async fn create_if_missing(url: &str, wait: &Wait) -> Result<bool, DbError> 
             .map_err(|e| DbError::statement("looking up the development database", &e))?;
     if !exists {
         let sql = format!("CREATE DATABASE \"{}\"", database.replace('"', "\"\""));
-        sqlx::raw_sql(&sql)
-            .execute(&mut admin)
+        // `Executor::execute` with a `&str` runs it as written, like `raw_sql`, and its
+        // future is `Send` (see `execute`).
+        sqlx::Executor::execute(&mut admin, sql.as_str())
             .await
             .map_err(|e| DbError::statement("creating the development database", &e))?;
         tracing::info!(database, "created the development database");
@@ -229,7 +227,7 @@ fn tls_advice(reason: &str, tls: &TlsSettings) -> String {
             tls.mode_setting(TlsMode::Prefer)
         );
     }
-    super::connect::certificate_advice(reason, tls)
+    crate::db::connect::certificate_advice(reason, tls)
 }
 
 /// Runs the statements in one transaction, rolling back on the first failure.
@@ -242,7 +240,7 @@ pub async fn execute_in_transaction(
         .await
         .map_err(|e| DbError::statement("beginning a transaction", &e))?;
     for sql in statements {
-        if let Err(e) = sqlx::raw_sql(sql).execute(&mut *tx).await {
+        if let Err(e) = sqlx::Executor::execute(&mut *tx, sql.as_str()).await {
             return Err(DbError::Statement {
                 context: format!("running `{}`", first_line(sql)),
                 message: server_message(&e),

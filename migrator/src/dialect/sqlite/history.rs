@@ -35,7 +35,7 @@ use crate::db::DbError;
 use crate::dialect::sqlite::render::quote_literal;
 use crate::revision::{Checksum, RevisionId};
 
-use super::server_error;
+use super::connect::server_error;
 
 /// The DDL of both tables, the log's lookup index and the lock table.
 pub fn create_tables(tables: &HistoryTables) -> Vec<String> {

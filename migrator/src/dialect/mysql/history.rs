@@ -13,7 +13,7 @@ use crate::db::DbError;
 use crate::dialect::mysql::quote::quote_literal;
 use crate::revision::{Checksum, RevisionId};
 
-use super::server_error;
+use super::connect::server_error;
 
 /// The DDL of both tables and the log's lookup index.
 pub fn create_tables(tables: &HistoryTables) -> Vec<String> {

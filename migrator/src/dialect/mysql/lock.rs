@@ -6,8 +6,8 @@
 
 use sqlx::{MySqlConnection, Row};
 
-use super::super::{DbError, LockHolder};
-use super::server_error;
+use super::connect::server_error;
+use crate::db::{DbError, LockHolder};
 
 /// The lock's name, computed by the server from the connected database.
 const LOCK_NAME: &str = "LEFT(CONCAT('migrator:', DATABASE()), 64)";

@@ -1,0 +1,145 @@
+//! MySQL and MariaDB behind the seam: the [`Driver`] and [`Connection`] implementations, each
+//! method a call into this folder's `connect`, `lock`, `history`, `inspect` and
+//! `normalize`.
+
+use std::any::Any;
+
+use async_trait::async_trait;
+use schema_runtime::schema::Schema;
+use sqlx::MySqlConnection;
+
+use super::{connect, history, lock};
+use crate::db::connection::{Connection, Driver};
+use crate::db::{
+    DbError, HistorySql, HistoryTables, LockHolder, RecordedChecksum, ServerError, Wait,
+};
+use crate::dialect::Dialect;
+use crate::filter::SchemaFilter;
+
+/// MySQL and MariaDB, as a database kind.
+pub struct Mysql;
+
+/// A live MySQL or MariaDB connection.
+#[derive(Debug)]
+pub struct MysqlConnection(pub MySqlConnection);
+
+#[async_trait]
+impl Driver for Mysql {
+    fn dialect(&self) -> Dialect {
+        Dialect::Mysql
+    }
+
+    fn product_name(&self) -> &'static str {
+        "MySQL or MariaDB"
+    }
+
+    fn start_hint(&self) -> &'static str {
+        "start one (`sudo service mariadb start`, `brew services start mysql`, or `docker \
+         run -d -p 3306:3306 -e MYSQL_ALLOW_EMPTY_PASSWORD=1 mysql`)"
+    }
+
+    async fn connect(&self, url: &str, wait: &Wait) -> Result<Box<dyn Connection>, DbError> {
+        Ok(Box::new(MysqlConnection(
+            connect::connect(url, wait).await?,
+        )))
+    }
+
+    async fn create_if_missing(&self, url: &str, wait: &Wait) -> Result<bool, DbError> {
+        connect::create_if_missing(url, wait).await
+    }
+
+    fn history_sql(&self, tables: &HistoryTables) -> HistorySql {
+        HistorySql::new(
+            tables,
+            history::create_tables,
+            history::log,
+            // Only PostgreSQL runs a revision in parts, so the log needs no widening.
+            |_| Vec::new(),
+            |_| lock::lock_statement(),
+            |_| lock::unlock_statement(),
+        )
+    }
+}
+
+#[async_trait]
+impl Connection for MysqlConnection {
+    fn dialect(&self) -> Dialect {
+        Dialect::Mysql
+    }
+
+    async fn inspect(&mut self, filter: &SchemaFilter) -> Result<Schema, DbError> {
+        Ok(super::inspect::inspect(&mut self.0, filter).await?)
+    }
+
+    async fn normalize(&mut self, _current: &Schema, target: &mut Schema) -> Result<(), DbError> {
+        super::normalize::normalize_target(target);
+        Ok(())
+    }
+
+    async fn execute(&mut self, sql: &str) -> Result<(), ServerError> {
+        connect::execute(&mut self.0, sql).await
+    }
+
+    async fn execute_in_transaction(&mut self, statements: &[String]) -> Result<(), DbError> {
+        connect::execute_in_transaction(&mut self.0, statements).await
+    }
+
+    async fn count(&mut self, sql: &str) -> Result<i64, ServerError> {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(&mut self.0)
+            .await
+            .map_err(|e| connect::server_error(&e))
+    }
+
+    /// MySQL and MariaDB commit each DDL statement on their own.
+    fn transactional_ddl(&self) -> bool {
+        false
+    }
+
+    async fn try_lock(&mut self, _tables: &HistoryTables) -> Result<bool, DbError> {
+        lock::try_lock(&mut self.0).await
+    }
+
+    async fn unlock(&mut self, _tables: &HistoryTables) -> Result<bool, DbError> {
+        lock::unlock(&mut self.0).await
+    }
+
+    async fn lock_holder(
+        &mut self,
+        _tables: &HistoryTables,
+    ) -> Result<Option<LockHolder>, DbError> {
+        lock::holder(&mut self.0).await
+    }
+
+    async fn table_exists(&mut self, name: &str) -> Result<bool, DbError> {
+        history::exists(&mut self.0, name).await
+    }
+
+    async fn table_columns(&mut self, names: &[String]) -> Result<Vec<(String, String)>, DbError> {
+        history::columns(&mut self.0, names).await
+    }
+
+    async fn carry_over(
+        &mut self,
+        from: &HistoryTables,
+        to: &HistoryTables,
+        log: bool,
+    ) -> Result<Vec<String>, DbError> {
+        Ok(history::carry_over(from, to, log))
+    }
+
+    async fn read_heads(&mut self, tables: &HistoryTables) -> Result<Vec<String>, DbError> {
+        history::read_heads(&mut self.0, tables).await
+    }
+
+    async fn read_checksums(
+        &mut self,
+        tables: &HistoryTables,
+    ) -> Result<Vec<RecordedChecksum>, DbError> {
+        history::read_checksums(&mut self.0, tables).await
+    }
+
+    fn raw(&mut self) -> &mut dyn Any {
+        &mut self.0
+    }
+}

@@ -1,0 +1,145 @@
+//! SQLite behind the seam: the [`Driver`] and [`Connection`] implementations, each
+//! method a call into this folder's `connect`, `lock`, `history`, `inspect` and
+//! `normalize`.
+
+use std::any::Any;
+
+use async_trait::async_trait;
+use schema_runtime::schema::Schema;
+use sqlx::SqliteConnection;
+
+use super::{connect, history, lock};
+use crate::db::connection::{Connection, Driver};
+use crate::db::{
+    DbError, HistorySql, HistoryTables, LockHolder, RecordedChecksum, ServerError, Wait,
+};
+use crate::dialect::Dialect;
+use crate::filter::SchemaFilter;
+
+/// SQLite, as a database kind.
+pub struct Sqlite;
+
+/// A live SQLite connection (see `connect` for why foreign keys are off on it).
+#[derive(Debug)]
+pub struct SqliteFile(pub SqliteConnection);
+
+#[async_trait]
+impl Driver for Sqlite {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn product_name(&self) -> &'static str {
+        "SQLite"
+    }
+
+    fn start_hint(&self) -> &'static str {
+        "check the file's folder"
+    }
+
+    async fn connect(&self, url: &str, wait: &Wait) -> Result<Box<dyn Connection>, DbError> {
+        Ok(Box::new(SqliteFile(connect::connect(url, wait).await?)))
+    }
+
+    /// Connecting creates the file.
+    async fn create_if_missing(&self, _url: &str, _wait: &Wait) -> Result<bool, DbError> {
+        Ok(false)
+    }
+
+    fn history_sql(&self, tables: &HistoryTables) -> HistorySql {
+        HistorySql::new(
+            tables,
+            history::create_tables,
+            history::log,
+            // Only PostgreSQL runs a revision in parts, so the log needs no widening.
+            |_| Vec::new(),
+            lock::lock_statement,
+            lock::unlock_statement,
+        )
+    }
+}
+
+#[async_trait]
+impl Connection for SqliteFile {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    async fn inspect(&mut self, filter: &SchemaFilter) -> Result<Schema, DbError> {
+        super::inspect::inspect(&mut self.0, filter)
+            .await
+            .map_err(|e| DbError::query("reading the SQLite schema", connect::server_error(&e)))
+    }
+
+    async fn normalize(&mut self, _current: &Schema, target: &mut Schema) -> Result<(), DbError> {
+        super::normalize::normalize_target(target);
+        Ok(())
+    }
+
+    async fn execute(&mut self, sql: &str) -> Result<(), ServerError> {
+        connect::execute(&mut self.0, sql).await
+    }
+
+    async fn execute_in_transaction(&mut self, statements: &[String]) -> Result<(), DbError> {
+        connect::execute_in_transaction(&mut self.0, statements).await
+    }
+
+    async fn count(&mut self, sql: &str) -> Result<i64, ServerError> {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(&mut self.0)
+            .await
+            .map_err(|e| connect::server_error(&e))
+    }
+
+    /// The lock is a row in `tables.lock()`.
+    async fn try_lock(&mut self, tables: &HistoryTables) -> Result<bool, DbError> {
+        lock::try_lock(&mut self.0, tables).await
+    }
+
+    async fn unlock(&mut self, tables: &HistoryTables) -> Result<bool, DbError> {
+        lock::unlock(&mut self.0, tables).await
+    }
+
+    async fn lock_holder(&mut self, tables: &HistoryTables) -> Result<Option<LockHolder>, DbError> {
+        lock::holder(&mut self.0, tables).await
+    }
+
+    async fn table_exists(&mut self, name: &str) -> Result<bool, DbError> {
+        history::exists(&mut self.0, name).await
+    }
+
+    async fn table_columns(&mut self, names: &[String]) -> Result<Vec<(String, String)>, DbError> {
+        history::columns(&mut self.0, names).await
+    }
+
+    async fn carry_over(
+        &mut self,
+        from: &HistoryTables,
+        to: &HistoryTables,
+        log: bool,
+    ) -> Result<Vec<String>, DbError> {
+        // A run of the previous build may still hold the lock kept in its lock table.
+        if let Some(holder) = lock::holder(&mut self.0, from).await? {
+            return Err(DbError::LegacyLockHeld {
+                legacy: from.version().to_owned(),
+                holder: Box::new(holder),
+            });
+        }
+        Ok(history::carry_over(from, to, log))
+    }
+
+    async fn read_heads(&mut self, tables: &HistoryTables) -> Result<Vec<String>, DbError> {
+        history::read_heads(&mut self.0, tables).await
+    }
+
+    async fn read_checksums(
+        &mut self,
+        tables: &HistoryTables,
+    ) -> Result<Vec<RecordedChecksum>, DbError> {
+        history::read_checksums(&mut self.0, tables).await
+    }
+
+    fn raw(&mut self) -> &mut dyn Any {
+        &mut self.0
+    }
+}
