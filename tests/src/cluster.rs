@@ -76,10 +76,7 @@ impl PrivateCluster {
         }
         cluster.initdb()?;
         cluster.configure(&config)?;
-        cluster.pg_ctl(
-            &["-w", "-t", "60", "start", "-l"],
-            Some(&cluster.path("server.log")),
-        )?;
+        cluster.pg_start()?;
         cluster.psql(&format!(
             "CREATE ROLE app LOGIN PASSWORD '{}'",
             config.app_password.replace('\'', "''")
@@ -128,6 +125,27 @@ impl PrivateCluster {
     /// [`PrivateCluster::url_on`] on 127.0.0.1.
     pub fn url(&self, user: &str, password: &str, database: &str, params: &str) -> String {
         self.url_on("127.0.0.1", user, password, database, params)
+    }
+
+    /// Stops the server the way a crash does (`pg_ctl stop -m immediate`): sessions are cut
+    /// off mid-statement, nothing is checkpointed, and the next start recovers from the WAL.
+    /// The data stays for [`PrivateCluster::restart`].
+    pub fn stop_immediate(&self) -> Result<()> {
+        self.pg_ctl(&["-m", "immediate", "-w", "stop"], None)
+    }
+
+    /// Starts the stopped server again on the same data, port and socket folder, and waits
+    /// until it accepts connections (after crash recovery, when it was stopped by
+    /// [`PrivateCluster::stop_immediate`]).
+    pub fn restart(&self) -> Result<()> {
+        self.pg_start()
+    }
+
+    fn pg_start(&self) -> Result<()> {
+        self.pg_ctl(
+            &["-w", "-t", "60", "start", "-l"],
+            Some(&self.path("server.log")),
+        )
     }
 
     /// Runs SQL as the superuser in the `postgres` database; returns the output rows.

@@ -166,7 +166,8 @@ impl ApplyError {
 }
 
 /// A statement of a transactional revision failed (or its commit did); everything the
-/// revision did was rolled back.
+/// revision did was rolled back, except when the connection was lost during the commit,
+/// which may have reached the server (the message says so).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatementFailure {
     /// The revision.
@@ -192,17 +193,39 @@ pub struct StatementFailure {
 
 impl fmt::Display for StatementFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "{} of revision {} ({}) failed at {}, and was rolled back: the database is still at {}",
-            self.direction.verb(),
-            self.revision,
-            self.message,
-            location(&self.path, self.line, &self.statement, &self.error),
-            at(&self.database_at)
-        )?;
+        if self.error.kind == ServerErrorKind::ConnectionLost
+            && self.line.is_none()
+            && is_commit(&self.statement)
+        {
+            // The commit may have reached the server before the connection broke: saying
+            // "rolled back" here could be false.
+            writeln!(
+                f,
+                "{} of revision {} ({}, {}) ran to its end, but the connection to the database \
+                 was lost during the COMMIT, so whether it took effect is not known: the \
+                 database is at {} unless the commit reached the server first; `migrate \
+                 current` says which, and running the migration again carries on from there",
+                self.direction.verb(),
+                self.revision,
+                self.message,
+                self.path.display(),
+                at(&self.database_at)
+            )?;
+        } else {
+            writeln!(
+                f,
+                "{} of revision {} ({}) failed at {}, and was rolled back: the database is \
+                 still at {}",
+                self.direction.verb(),
+                self.revision,
+                self.message,
+                location(&self.path, self.line, &self.statement, &self.error),
+                at(&self.database_at)
+            )?;
+        }
         writeln!(f, "  statement: {}", preview(&self.statement))?;
         write!(f, "  server: {}", self.error)?;
+        write_connection_lost(f, &self.error)?;
         if self.error.kind == ServerErrorKind::NeedsNoTransaction {
             write!(
                 f,
@@ -292,12 +315,14 @@ impl fmt::Display for PartialFailure {
             )?;
         }
         writeln!(f, "  failed: {}", preview(&self.statement))?;
-        writeln!(f, "  server: {}", self.error)?;
+        write!(f, "  server: {}", self.error)?;
         if !self.not_applied.is_empty() {
             let lines: Vec<String> = self.not_applied.iter().map(ToString::to_string).collect();
             let noun = if lines.len() == 1 { "line" } else { "lines" };
-            writeln!(f, "  not applied: {noun} {}", lines.join(", "))?;
+            write!(f, "\n  not applied: {noun} {}", lines.join(", "))?;
         }
+        write_connection_lost(f, &self.error)?;
+        writeln!(f)?;
         if self.reason == PartialReason::CommittedEnumValues {
             return write!(
                 f,
@@ -316,6 +341,28 @@ impl fmt::Display for PartialFailure {
             self.revision
         )
     }
+}
+
+/// The fix for a failure that is the connection's, not the statement's.
+fn write_connection_lost(f: &mut fmt::Formatter<'_>, error: &ServerError) -> fmt::Result {
+    if error.kind != ServerErrorKind::ConnectionLost {
+        return Ok(());
+    }
+    write!(
+        f,
+        "\n  fix: the connection to the database was lost (the server stopped or restarted, or \
+         the network failed), not refused by the statement; once the server answers again, run \
+         the migration again"
+    )
+}
+
+/// The bookkeeping's `COMMIT`, the one statement whose lost connection leaves its outcome
+/// unknown.
+fn is_commit(statement: &str) -> bool {
+    statement
+        .trim()
+        .trim_end_matches(';')
+        .eq_ignore_ascii_case("commit")
 }
 
 /// `file, line 12` (the line the server points at when it said so), or what failed

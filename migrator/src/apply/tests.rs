@@ -422,6 +422,31 @@ fn apply_failure_messages_say_where_what_and_what_now() {
         not_applied: vec![11, 14],
         database_at: vec![id("aaaa")],
     };
+    // The server went away mid-statement: rolled back, and the fix says it was the connection.
+    let lost = ServerError {
+        kind: ServerErrorKind::ConnectionLost,
+        ..ServerError::message("error communicating with database: unexpected end of file")
+    };
+    let lost_mid_statement = StatementFailure {
+        error: lost.clone(),
+        fix: None,
+        ..failure.clone()
+    };
+    // ... or during the commit, which may have reached it: the outcome is not known.
+    let lost_in_commit = StatementFailure {
+        line: None,
+        statement: "COMMIT".into(),
+        error: lost.clone(),
+        ..failure.clone()
+    };
+    let lost_in_a_part = PartialFailure {
+        reason: PartialReason::CommittedEnumValues,
+        ran: vec![statement("ALTER TYPE mood ADD VALUE 'calm'", 9)],
+        statement: "UPDATE person SET mood = 'calm'".into(),
+        error: lost,
+        not_applied: vec![11],
+        ..partial.clone()
+    };
     let changed = ApplyError::ChangedChecksums {
         changed: vec![ChangedChecksum {
             revision: id("aaaa"),
@@ -437,10 +462,14 @@ fn apply_failure_messages_say_where_what_and_what_now() {
         ApplyError::Statement(Box::new(no_transaction)),
         ApplyError::Partial(Box::new(partial)),
         changed,
+        ApplyError::Statement(Box::new(lost_mid_statement)),
+        ApplyError::Statement(Box::new(lost_in_commit)),
+        ApplyError::Partial(Box::new(lost_in_a_part)),
     ];
     assert_eq!(messages[0].class(), ErrorClass::MigrationFailed);
     assert_eq!(messages[2].class(), ErrorClass::MigrationFailed);
     assert_eq!(messages[3].class(), ErrorClass::Input);
+    assert_eq!(messages[5].class(), ErrorClass::MigrationFailed);
     let text: Vec<String> = messages.iter().map(ToString::to_string).collect();
     insta::assert_snapshot!(text.join("\n\n"));
 }

@@ -75,23 +75,33 @@ pub fn write_new(dir: &Path, file: RevisionFile) -> Result<RevisionFile, Revisio
         path: path.clone(),
         source,
     };
-    let mut out = match fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-    {
-        Ok(out) => out,
+    // Written in full under a hidden name (which `load` skips) and then linked into place:
+    // a run killed while writing leaves no truncated revision file that would fail every
+    // later load, and the link, unlike a rename, refuses to replace a file of that name.
+    let temp = versions.join(format!(".{}.{}.tmp", file.file_name(), std::process::id()));
+    let placed = write_synced(&temp, &text).and_then(|()| fs::hard_link(&temp, &path));
+    if let Err(error) = fs::remove_file(&temp) {
+        tracing::debug!(path = %temp.display(), %error, "could not remove the temporary file");
+    }
+    match placed {
+        Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
             return Err(RevisionError::AlreadyExists { path })
         }
         Err(e) => return Err(write_error(e)),
-    };
-    out.write_all(text.as_bytes()).map_err(write_error)?;
+    }
     tracing::info!(path = %path.display(), revision = %written.revision, "wrote revision file");
     Ok(written)
 }
 
-/// The `.sql` files of a folder, sorted by name.
+/// Writes `text` to `path` (replacing what a killed run left there) and flushes it to disk,
+/// so the name it is then linked under never points at less than the whole text.
+fn write_synced(path: &Path, text: &str) -> io::Result<()> {
+    let mut out = fs::File::create(path)?;
+    out.write_all(text.as_bytes())?;
+    out.sync_all()
+}
+
 /// The revision files in `versions`, sorted. Only a missing folder is an `io` error (an
 /// empty history to the caller); an entry that looks meant as a revision but cannot be read
 /// as one (a dangling link, `.SQL`, a name that is not UTF-8) is an error naming it, since

@@ -201,6 +201,30 @@ fn revision_write_new_refuses_to_overwrite() {
     assert_eq!(fs::read_to_string(&first.path).unwrap(), before);
 }
 
+/// A write is all or nothing: what a killed write leaves (its hidden temporary file, cut
+/// short) is skipped by `load` and replaced by the next write, which leaves only the
+/// finished file behind.
+#[test]
+fn revision_write_new_leaves_only_whole_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = rev("aaaa0001", &[], 1);
+    let versions = tmp.path().join("versions");
+    fs::create_dir_all(&versions).unwrap();
+    let leftover = versions.join(format!(".{}.{}.tmp", file.file_name(), std::process::id()));
+    fs::write(&leftover, "-- revision: aaaa0001\n-- down_rev").unwrap();
+    assert!(load(tmp.path()).unwrap().is_empty());
+    let written = write_new(tmp.path(), file).unwrap();
+    let names: Vec<String> = fs::read_dir(&versions)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["aaaa0001_step_aaaa0001.sql"]);
+    assert_eq!(
+        load(tmp.path()).unwrap().get(&written.revision),
+        Some(&written)
+    );
+}
+
 /// Puts one odd entry into a `versions` folder.
 type MakeEntry = Box<dyn Fn(&Path)>;
 
