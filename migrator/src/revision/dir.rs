@@ -79,7 +79,17 @@ pub fn write_new(dir: &Path, file: RevisionFile) -> Result<RevisionFile, Revisio
     // a run killed while writing leaves no truncated revision file that would fail every
     // later load, and the link, unlike a rename, refuses to replace a file of that name.
     let temp = versions.join(format!(".{}.{}.tmp", file.file_name(), std::process::id()));
-    let placed = write_synced(&temp, &text).and_then(|()| fs::hard_link(&temp, &path));
+    let placed = write_synced(&temp, &text).and_then(|()| {
+        fs::hard_link(&temp, &path).or_else(|error| match error.kind() {
+            io::ErrorKind::AlreadyExists => Err(error),
+            // A filesystem without hard links (some network and container mounts): the
+            // file is written in place, as whole as one write and a flush make it.
+            _ => {
+                tracing::debug!(%error, "no hard link here; writing the revision file in place");
+                write_new_in_place(&path, &text)
+            }
+        })
+    });
     if let Err(error) = fs::remove_file(&temp) {
         tracing::debug!(path = %temp.display(), %error, "could not remove the temporary file");
     }
@@ -98,6 +108,16 @@ pub fn write_new(dir: &Path, file: RevisionFile) -> Result<RevisionFile, Revisio
 /// so the name it is then linked under never points at less than the whole text.
 fn write_synced(path: &Path, text: &str) -> io::Result<()> {
     let mut out = fs::File::create(path)?;
+    out.write_all(text.as_bytes())?;
+    out.sync_all()
+}
+
+/// Creates `path`, which must not exist yet, with `text`.
+fn write_new_in_place(path: &Path, text: &str) -> io::Result<()> {
+    let mut out = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
     out.write_all(text.as_bytes())?;
     out.sync_all()
 }
