@@ -1,8 +1,9 @@
 //! Turning ops into SQL for a dialect: the `up` rendering of a list of ops, the `down`
 //! rendering (the reverses, in reverse order), and the script text that goes into a
 //! revision file's `-- +up` / `-- +down` sections. Which SQL each op becomes is the
-//! dialect's business (`dialect::postgres::render`); this module only dispatches, keeps the
-//! statements of one op together, and joins them.
+//! dialect's business: each implements [`Renderer`] (in its `dialect/<db>/driver.rs`, over
+//! its `render` module); this module asks the registered one, keeps the statements of one
+//! op together, and joins them.
 //!
 //! Rendering is pure: no connection, no I/O.
 
@@ -11,19 +12,11 @@ use thiserror::Error;
 use schema_runtime::schema::Schema;
 
 use crate::change::Op;
-use crate::dialect::{mysql, postgres, sqlite, Dialect, Statement};
+use crate::dialect::{Dialect, Statement};
 
 /// Why ops could not be rendered.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum RenderError {
-    /// The dialect has no renderer yet.
-    #[error(
-        "cannot write SQL for {dialect} yet: only postgresql histories can be generated for now"
-    )]
-    UnsupportedDialect {
-        /// The dialect asked for.
-        dialect: Dialect,
-    },
     /// The dialect cannot express what an op asks for (an array column or a namespace on
     /// SQLite or MySQL), or cannot render it without more context.
     #[error("cannot {op} on {dialect}: {reason}")]
@@ -67,17 +60,71 @@ pub fn render_down(dialect: Dialect, ops: &[Op]) -> Result<Vec<Statement>, Rende
         .collect())
 }
 
+/// What rendering asks of a database kind: the SQL of one op and of its reverse, the
+/// refusal of what it cannot hold, and, where an op's SQL depends on the schema it applies
+/// to, the rendering of a whole list against that schema.
+pub trait Renderer: Sync {
+    /// Refuses an op this database cannot hold, naming what to change in the model.
+    fn validate(&self, op: &Op) -> Result<(), RenderError>;
+
+    /// The statements of one op.
+    fn render_op(&self, op: &Op) -> Vec<Statement>;
+
+    /// The statements that undo one op; a comment-only statement where nothing can.
+    fn render_reverse(&self, op: &Op) -> Vec<Statement>;
+
+    /// The `up` groups of `ops` rendered against the schema they start from (one group per
+    /// op). By default the schema is not needed.
+    fn render_groups_from(
+        &self,
+        _current: &Schema,
+        ops: &[Op],
+    ) -> Result<Vec<Vec<Statement>>, RenderError> {
+        groups(self, ops)
+    }
+
+    /// The `down` groups of `ops` rendered against the schema they start from (one group
+    /// per op, last op first).
+    fn render_down_groups_from(
+        &self,
+        _current: &Schema,
+        ops: &[Op],
+    ) -> Result<Vec<Vec<Statement>>, RenderError> {
+        down_groups(self, ops)
+    }
+}
+
+/// Each op validated and rendered, one group per op.
+pub fn groups<R: Renderer + ?Sized>(
+    renderer: &R,
+    ops: &[Op],
+) -> Result<Vec<Vec<Statement>>, RenderError> {
+    ops.iter()
+        .map(|op| {
+            renderer.validate(op)?;
+            Ok(renderer.render_op(op))
+        })
+        .collect()
+}
+
+/// Each op validated and reversed, one group per op, last op first.
+pub fn down_groups<R: Renderer + ?Sized>(
+    renderer: &R,
+    ops: &[Op],
+) -> Result<Vec<Vec<Statement>>, RenderError> {
+    ops.iter()
+        .rev()
+        .map(|op| {
+            renderer.validate(op)?;
+            Ok(renderer.render_reverse(op))
+        })
+        .collect()
+}
+
 /// Like [`render`], with the statements of each op kept together (one group per op, in op
 /// order), for [`render_script`].
 pub fn render_groups(dialect: Dialect, ops: &[Op]) -> Result<Vec<Vec<Statement>>, RenderError> {
-    let backend = Backend::for_dialect(dialect)?;
-    let groups = ops
-        .iter()
-        .map(|op| {
-            (backend.validate)(op)?;
-            Ok((backend.render_op)(op))
-        })
-        .collect::<Result<Vec<_>, RenderError>>()?;
+    let groups = groups(crate::dialect::driver(dialect), ops)?;
     tracing::debug!(%dialect, ops = ops.len(), "rendered up statements");
     Ok(groups)
 }
@@ -88,15 +135,7 @@ pub fn render_down_groups(
     dialect: Dialect,
     ops: &[Op],
 ) -> Result<Vec<Vec<Statement>>, RenderError> {
-    let backend = Backend::for_dialect(dialect)?;
-    let groups = ops
-        .iter()
-        .rev()
-        .map(|op| {
-            (backend.validate)(op)?;
-            Ok((backend.render_reverse)(op))
-        })
-        .collect::<Result<Vec<_>, RenderError>>()?;
+    let groups = down_groups(crate::dialect::driver(dialect), ops)?;
     tracing::debug!(%dialect, ops = ops.len(), "rendered down statements");
     Ok(groups)
 }
@@ -110,19 +149,7 @@ pub fn render_groups_from(
     current: &Schema,
     ops: &[Op],
 ) -> Result<Vec<Vec<Statement>>, RenderError> {
-    match dialect {
-        Dialect::Sqlite => sqlite::render::render_groups(current, ops),
-        Dialect::Mysql => {
-            // Ops that do not apply to `current` are the diff's to explain, not this check's.
-            if let Ok(after) = crate::diff::simulate_for(dialect, current, ops) {
-                mysql::render::validate_keys(&after, ops)?;
-            }
-            let mut up = render_groups(dialect, ops)?;
-            mysql::render::join_identity_keys_up(ops, &mut up);
-            Ok(up)
-        }
-        Dialect::Postgresql => render_groups(dialect, ops),
-    }
+    crate::dialect::driver(dialect).render_groups_from(current, ops)
 }
 
 /// Like [`render_down_groups`], rendered against the schema the ops start from (see
@@ -132,15 +159,7 @@ pub fn render_down_groups_from(
     current: &Schema,
     ops: &[Op],
 ) -> Result<Vec<Vec<Statement>>, RenderError> {
-    match dialect {
-        Dialect::Sqlite => sqlite::render::render_down_groups(current, ops),
-        Dialect::Mysql => {
-            let mut down = render_down_groups(dialect, ops)?;
-            mysql::render::join_identity_keys_down(ops, &mut down);
-            Ok(down)
-        }
-        Dialect::Postgresql => render_down_groups(dialect, ops),
-    }
+    crate::dialect::driver(dialect).render_down_groups_from(current, ops)
 }
 
 /// The text of a revision file section: each statement followed by `;` and a newline, a
@@ -163,36 +182,6 @@ fn terminated(statement: &Statement) -> String {
         format!("{}\n", statement.sql)
     } else {
         format!("{};\n", statement.sql)
-    }
-}
-
-/// What rendering asks of a dialect. Adding a dialect adds an arm to
-/// [`Backend::for_dialect`], nothing else here.
-struct Backend {
-    validate: fn(&Op) -> Result<(), RenderError>,
-    render_op: fn(&Op) -> Vec<Statement>,
-    render_reverse: fn(&Op) -> Vec<Statement>,
-}
-
-impl Backend {
-    fn for_dialect(dialect: Dialect) -> Result<Self, RenderError> {
-        match dialect {
-            Dialect::Postgresql => Ok(Self {
-                validate: postgres::render::validate,
-                render_op: postgres::render::render_op,
-                render_reverse: postgres::render::render_reverse,
-            }),
-            Dialect::Mysql => Ok(Self {
-                validate: mysql::render::validate,
-                render_op: mysql::render::render_op,
-                render_reverse: mysql::render::render_reverse,
-            }),
-            Dialect::Sqlite => Ok(Self {
-                validate: sqlite::render::validate_without_schema,
-                render_op: sqlite::render::render_op,
-                render_reverse: sqlite::render::render_reverse,
-            }),
-        }
     }
 }
 

@@ -18,11 +18,12 @@ use super::history::{HistorySql, HistoryTables, LogRow, RecordedChecksum};
 use super::{DbError, LockHolder, ServerError, Wait};
 use crate::dialect::Dialect;
 use crate::filter::SchemaFilter;
+use crate::render::Renderer;
 use crate::revision::RevisionId;
 
-/// One database kind, as a whole.
+/// One database kind, as a whole: its SQL ([`Renderer`]) and its server.
 #[async_trait]
-pub trait Driver: Sync {
+pub trait Driver: Renderer + Sync {
     /// The kind.
     fn dialect(&self) -> Dialect;
 

@@ -9,12 +9,14 @@ use schema_runtime::schema::Schema;
 use sqlx::MySqlConnection;
 
 use super::{connect, history, lock};
+use crate::change::Op;
 use crate::db::connection::{Connection, Driver};
 use crate::db::{
     DbError, HistorySql, HistoryTables, LockHolder, RecordedChecksum, ServerError, Wait,
 };
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, Statement};
 use crate::filter::SchemaFilter;
+use crate::render::{down_groups, groups, RenderError, Renderer};
 
 /// MySQL and MariaDB, as a database kind.
 pub struct Mysql;
@@ -22,6 +24,47 @@ pub struct Mysql;
 /// A live MySQL or MariaDB connection.
 #[derive(Debug)]
 pub struct MysqlConnection(pub MySqlConnection);
+
+impl Renderer for Mysql {
+    fn validate(&self, op: &Op) -> Result<(), RenderError> {
+        super::render::validate(op)
+    }
+
+    fn render_op(&self, op: &Op) -> Vec<Statement> {
+        super::render::render_op(op)
+    }
+
+    fn render_reverse(&self, op: &Op) -> Vec<Statement> {
+        super::render::render_reverse(op)
+    }
+
+    /// Checks the column types of the keys the ops add against the schema they lead to (a
+    /// key over `longtext` fails halfway through a revision here), and joins an identity
+    /// column with its primary key, which MySQL wants in one statement.
+    fn render_groups_from(
+        &self,
+        current: &Schema,
+        ops: &[Op],
+    ) -> Result<Vec<Vec<Statement>>, RenderError> {
+        // Ops that do not apply to `current` are the diff's to explain, not this check's.
+        if let Ok(after) = crate::diff::simulate_for(Dialect::Mysql, current, ops) {
+            super::render::validate_keys(&after, ops)?;
+        }
+        let mut up = groups(self, ops)?;
+        super::render::join_identity_keys_up(ops, &mut up);
+        Ok(up)
+    }
+
+    fn render_down_groups_from(
+        &self,
+        _current: &Schema,
+        ops: &[Op],
+    ) -> Result<Vec<Vec<Statement>>, RenderError> {
+        let mut down = down_groups(self, ops)?;
+        super::render::join_identity_keys_down(ops, &mut down);
+        Ok(down)
+    }
+}
 
 #[async_trait]
 impl Driver for Mysql {

@@ -9,12 +9,14 @@ use schema_runtime::schema::Schema;
 use sqlx::PgConnection;
 
 use super::{connect, history, lock};
+use crate::change::Op;
 use crate::db::connection::{Connection, Driver};
 use crate::db::{
     DbError, HistorySql, HistoryTables, LockHolder, LogRow, RecordedChecksum, ServerError, Wait,
 };
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, Statement};
 use crate::filter::SchemaFilter;
+use crate::render::{RenderError, Renderer};
 use crate::revision::RevisionId;
 
 /// PostgreSQL, as a database kind.
@@ -23,6 +25,20 @@ pub struct Postgres;
 /// A live PostgreSQL connection.
 #[derive(Debug)]
 pub struct PostgresConnection(pub PgConnection);
+
+impl Renderer for Postgres {
+    fn validate(&self, op: &Op) -> Result<(), RenderError> {
+        super::render::validate(op)
+    }
+
+    fn render_op(&self, op: &Op) -> Vec<Statement> {
+        super::render::render_op(op)
+    }
+
+    fn render_reverse(&self, op: &Op) -> Vec<Statement> {
+        super::render::render_reverse(op)
+    }
+}
 
 #[async_trait]
 impl Driver for Postgres {

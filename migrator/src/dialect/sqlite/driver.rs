@@ -9,12 +9,14 @@ use schema_runtime::schema::Schema;
 use sqlx::SqliteConnection;
 
 use super::{connect, history, lock};
+use crate::change::Op;
 use crate::db::connection::{Connection, Driver};
 use crate::db::{
     DbError, HistorySql, HistoryTables, LockHolder, RecordedChecksum, ServerError, Wait,
 };
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, Statement};
 use crate::filter::SchemaFilter;
+use crate::render::{RenderError, Renderer};
 
 /// SQLite, as a database kind.
 pub struct Sqlite;
@@ -22,6 +24,39 @@ pub struct Sqlite;
 /// A live SQLite connection (see `connect` for why foreign keys are off on it).
 #[derive(Debug)]
 pub struct SqliteFile(pub SqliteConnection);
+
+impl Renderer for Sqlite {
+    /// Without the schema an op applies to, only what needs no table rebuild renders.
+    fn validate(&self, op: &Op) -> Result<(), RenderError> {
+        super::render::validate_without_schema(op)
+    }
+
+    fn render_op(&self, op: &Op) -> Vec<Statement> {
+        super::render::render_op(op)
+    }
+
+    fn render_reverse(&self, op: &Op) -> Vec<Statement> {
+        super::render::render_reverse(op)
+    }
+
+    /// What `ALTER TABLE` cannot do is a table rebuild, which writes the whole table as
+    /// `current` and the ops before it leave it.
+    fn render_groups_from(
+        &self,
+        current: &Schema,
+        ops: &[Op],
+    ) -> Result<Vec<Vec<Statement>>, RenderError> {
+        super::render::render_groups(current, ops)
+    }
+
+    fn render_down_groups_from(
+        &self,
+        current: &Schema,
+        ops: &[Op],
+    ) -> Result<Vec<Vec<Statement>>, RenderError> {
+        super::render::render_down_groups(current, ops)
+    }
+}
 
 #[async_trait]
 impl Driver for Sqlite {
