@@ -38,15 +38,21 @@ pub struct Split {
 /// index or constraint drop that only prepares a blocked table drop) is blocked, any
 /// other is emitted. A blocked drop of a NOT NULL column that nothing fills in by itself
 /// is replaced by `DROP NOT NULL` on it: the application no longer writes the column, and
-/// its inserts must keep working while the data stays.
+/// its inserts must keep working while the data stays. The blocked drop then describes the
+/// column as the relaxation leaves it: that is the schema it is rendered against (SQLite's
+/// renderer replays it there, and refuses a column described otherwise) and the drift the
+/// next comparison reports.
 pub fn split_ops(ops: &[Op]) -> Split {
     let mut split = Split::default();
     for (op, verdict) in ops.iter().zip(verdicts(ops)) {
         if verdict.is_blocked() {
-            if let Some(relax) = relax_dropped_column(op) {
-                split.emitted.push(relax);
+            match relax_dropped_column(op) {
+                Some((relax, drop)) => {
+                    split.emitted.push(relax);
+                    split.blocked.push(drop);
+                }
+                None => split.blocked.push(op.clone()),
             }
-            split.blocked.push(op.clone());
         } else {
             split.emitted.push(op.clone());
         }
@@ -55,23 +61,29 @@ pub fn split_ops(ops: &[Op]) -> Split {
 }
 
 /// For a blocked drop of a NOT NULL column without a default or identity, the change that
-/// lets inserts leave it out.
-fn relax_dropped_column(op: &Op) -> Option<Op> {
+/// lets inserts leave it out, and the drop of the column as that change leaves it.
+fn relax_dropped_column(op: &Op) -> Option<(Op, Op)> {
     let Op::DropColumn { table, column } = op else {
         return None;
     };
     if !inserts_need(column) {
         return None;
     }
-    Some(Op::AlterColumn {
+    let relaxed = Column {
+        nullable: true,
+        ..column.clone()
+    };
+    let relax = Op::AlterColumn {
         table: table.clone(),
         from: column.clone(),
-        to: Column {
-            nullable: true,
-            ..column.clone()
-        },
+        to: relaxed.clone(),
         changes: ColumnChanges::NULLABLE,
-    })
+    };
+    let drop = Op::DropColumn {
+        table: table.clone(),
+        column: relaxed,
+    };
+    Some((relax, drop))
 }
 
 /// The revision a person writes to run what autogeneration blocked: the message to give

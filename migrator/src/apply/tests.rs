@@ -231,18 +231,68 @@ fn apply_split_relaxes_a_not_null_column_it_leaves_behind() {
         column: legacy.clone(),
     }];
     let split = split_ops(&ops);
-    assert_eq!(split.blocked, ops);
+    let relaxed = Column {
+        nullable: true,
+        ..legacy.clone()
+    };
+    // The drop left behind is the one the next comparison finds: of the NULL-able column.
+    assert_eq!(
+        split.blocked,
+        vec![Op::DropColumn {
+            table: table("users"),
+            column: relaxed.clone(),
+        }]
+    );
     assert_eq!(
         split.emitted,
         vec![Op::AlterColumn {
             table: table("users"),
-            from: legacy.clone(),
-            to: Column {
-                nullable: true,
-                ..legacy
-            },
+            from: legacy,
+            to: relaxed,
             changes: crate::change::ColumnChanges::NULLABLE,
         }]
+    );
+}
+
+/// Regression (found by `tests/tests/round_trip.rs`): on SQLite, whose renderer replays
+/// each op on the schema, the blocked drop of a relaxed NOT NULL column was rendered as a
+/// comment against the schema after the relaxation while still describing the column as
+/// NOT NULL, and composing the revision failed ("the op describes column users.legacy
+/// differently from the schema it applies to").
+#[test]
+fn apply_sqlite_revision_relaxing_a_dropped_not_null_column_composes() {
+    let mut users = Table::new(table("users"));
+    users.columns.push(Column::new("id", ColumnType::BigInt));
+    users.columns.push(Column::new("legacy", ColumnType::Text));
+    let current = schema_runtime::schema::Schema {
+        enums: Vec::new(),
+        tables: vec![users],
+    };
+    let ops = vec![Op::DropColumn {
+        table: table("users"),
+        column: Column::new("legacy", ColumnType::Text),
+    }];
+    let composed = compose_from(&current, &ops, Dialect::Sqlite, vec![], "sync")
+        .unwrap()
+        .unwrap();
+    assert!(
+        composed
+            .revision
+            .up
+            .contains("-- blocked (destructive): ALTER TABLE \"users\" DROP COLUMN \"legacy\";"),
+        "{}",
+        composed.revision.up
+    );
+    let hand = hand_written(
+        Dialect::Sqlite,
+        &current,
+        &composed.emitted,
+        &composed.blocked,
+    )
+    .unwrap();
+    assert_eq!(
+        hand.sql,
+        vec![r#"ALTER TABLE "users" DROP COLUMN "legacy";"#]
     );
 }
 
