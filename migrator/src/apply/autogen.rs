@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use schema_runtime::schema::{Column, Schema};
+use schema_runtime::schema::{Column, QualifiedName, Schema};
 
 use crate::change::{ColumnChanges, Op};
 use crate::compare::compare;
@@ -39,25 +39,72 @@ pub struct Split {
 /// other is emitted. A blocked drop of a NOT NULL column that nothing fills in by itself
 /// is replaced by `DROP NOT NULL` on it: the application no longer writes the column, and
 /// its inserts must keep working while the data stays. The blocked drop then describes the
-/// column as the relaxation leaves it: that is the schema it is rendered against (SQLite's
-/// renderer replays it there, and refuses a column described otherwise) and the drift the
-/// next comparison reports.
+/// column as the relaxation leaves it, and a blocked op names its table and foreign key
+/// columns as the emitted renames after it leave them: blocked ops are rendered against
+/// the schema after the emitted ops (SQLite's renderer replays them there, and refuses a
+/// table or column described otherwise; the hand-written revision runs there), and that is
+/// the drift the next comparison reports.
 pub fn split_ops(ops: &[Op]) -> Split {
     let mut split = Split::default();
-    for (op, verdict) in ops.iter().zip(verdicts(ops)) {
+    for (at, (op, verdict)) in ops.iter().zip(verdicts(ops)).enumerate() {
         if verdict.is_blocked() {
-            match relax_dropped_column(op) {
+            let op = after_renames(op, &ops[at + 1..]);
+            match relax_dropped_column(&op) {
                 Some((relax, drop)) => {
                     split.emitted.push(relax);
                     split.blocked.push(drop);
                 }
-                None => split.blocked.push(op.clone()),
+                None => split.blocked.push(op),
             }
         } else {
             split.emitted.push(op.clone());
         }
     }
     split
+}
+
+/// `op` with its table, and a foreign key's columns, renamed as the renames in `later` (ops
+/// that come after it) rename them. Renames are never blocked, so they all run before the
+/// blocked ops do.
+fn after_renames(op: &Op, later: &[Op]) -> Op {
+    let mut op = op.clone();
+    for rename in later {
+        match rename {
+            Op::RenameTable { from, to } => {
+                if let Some(table) = table_of(&mut op).filter(|t| *t == from) {
+                    *table = to.clone();
+                }
+            }
+            Op::RenameColumn { table, from, to } => {
+                if let Op::DropForeignKey {
+                    table: t,
+                    foreign_key,
+                } = &mut op
+                {
+                    if t == table {
+                        for column in foreign_key.columns.iter_mut().filter(|c| *c == from) {
+                            column.clone_from(to);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    op
+}
+
+/// The table a blocked drop of a column, key, index or constraint is on.
+fn table_of(op: &mut Op) -> Option<&mut QualifiedName> {
+    match op {
+        Op::DropColumn { table, .. }
+        | Op::DropPrimaryKey { table, .. }
+        | Op::DropIndex { table, .. }
+        | Op::DropUnique { table, .. }
+        | Op::DropForeignKey { table, .. }
+        | Op::DropCheck { table, .. } => Some(table),
+        _ => None,
+    }
 }
 
 /// For a blocked drop of a NOT NULL column without a default or identity, the change that

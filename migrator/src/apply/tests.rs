@@ -494,3 +494,67 @@ fn apply_failure_messages_say_where_what_and_what_now() {
     let text: Vec<String> = messages.iter().map(ToString::to_string).collect();
     insta::assert_snapshot!(text.join("\n\n"));
 }
+
+/// Regression (found by `tests/tests/round_trip.rs`): the models drop table `t0` and
+/// rename `t1`, whose foreign key points at `t0`, to `t1_r`. The blocked drop of that
+/// foreign key comes before the rename in the diff and named `t1`, which the schema after
+/// the emitted rename lacks: composing failed on SQLite, and the hand-written SQL named a
+/// table that no longer exists on every dialect.
+#[test]
+fn apply_blocked_drops_name_tables_as_the_emitted_renames_leave_them() {
+    use crate::diff::{diff, DiffOptions};
+    use schema_runtime::schema::{ForeignKey, ForeignKeyAction, PrimaryKey, Schema};
+
+    let keyed = |name: &str| {
+        let mut t = Table::new(table(name));
+        t.columns.push(Column::new("id", ColumnType::BigInt));
+        t.primary_key = Some(PrimaryKey {
+            name: format!("pk_{name}"),
+            columns: vec!["id".into()],
+        });
+        t
+    };
+    let mut child = keyed("t1");
+    child.columns.push(Column::new("r", ColumnType::BigInt));
+    child.foreign_keys.push(ForeignKey {
+        name: "fk_t1_r".into(),
+        columns: vec!["r".into()],
+        referenced_table: table("t0"),
+        referenced_columns: vec!["id".into()],
+        on_delete: ForeignKeyAction::NoAction,
+        on_update: ForeignKeyAction::NoAction,
+        deferrable: false,
+    });
+    let current = Schema {
+        enums: Vec::new(),
+        tables: vec![keyed("t0"), child.clone()],
+    };
+    let mut renamed = child;
+    renamed.name = table("t1_r");
+    renamed.renamed_from = Some(table("t1"));
+    renamed.foreign_keys.clear();
+    let target = Schema {
+        enums: Vec::new(),
+        tables: vec![renamed],
+    };
+    for dialect in [Dialect::Sqlite, Dialect::Postgresql] {
+        let ops = diff(&current, &target, &DiffOptions::new(dialect));
+        let composed = compose_from(&current, &ops, dialect, vec![], "sync")
+            .unwrap()
+            .unwrap();
+        assert!(
+            composed.blocked.iter().any(|op| matches!(
+                op,
+                Op::DropForeignKey { table: t, .. } if t.name == "t1_r"
+            )),
+            "{dialect}: {:?}",
+            composed.blocked
+        );
+        let hand = hand_written(dialect, &current, &composed.emitted, &composed.blocked).unwrap();
+        assert!(
+            hand.sql.iter().all(|s| !s.contains("\"t1\"")),
+            "{dialect}: {:?}",
+            hand.sql
+        );
+    }
+}
