@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use schema_runtime::schema::{Column, QualifiedName, Schema};
+use schema_runtime::schema::{Column, ForeignKey, QualifiedName, Schema};
 
 use crate::change::{ColumnChanges, Op};
 use crate::compare::compare;
@@ -63,9 +63,9 @@ pub fn split_ops(ops: &[Op]) -> Split {
     split
 }
 
-/// `op` with its table, and a foreign key's columns, renamed as the renames in `later` (ops
-/// that come after it) rename them. Renames are never blocked, so they all run before the
-/// blocked ops do.
+/// `op` as the renames in `later` (ops that come after it) leave what it names: its table,
+/// and its foreign keys' columns and referenced tables and columns. Renames are never
+/// blocked, so they all run before the blocked ops do.
 fn after_renames(op: &Op, later: &[Op]) -> Op {
     let mut op = op.clone();
     for rename in later {
@@ -74,17 +74,25 @@ fn after_renames(op: &Op, later: &[Op]) -> Op {
                 if let Some(table) = table_of(&mut op).filter(|t| *t == from) {
                     *table = to.clone();
                 }
+                for fk in foreign_keys_of(&mut op) {
+                    if fk.referenced_table == *from {
+                        fk.referenced_table = to.clone();
+                    }
+                }
             }
             Op::RenameColumn { table, from, to } => {
-                if let Op::DropForeignKey {
-                    table: t,
-                    foreign_key,
-                } = &mut op
-                {
-                    if t == table {
-                        for column in foreign_key.columns.iter_mut().filter(|c| *c == from) {
-                            column.clone_from(to);
-                        }
+                let own = table_of(&mut op).is_some_and(|t| t == table);
+                let rename = |columns: &mut Vec<String>| {
+                    for column in columns.iter_mut().filter(|c| *c == from) {
+                        column.clone_from(to);
+                    }
+                };
+                for fk in foreign_keys_of(&mut op) {
+                    if own {
+                        rename(&mut fk.columns);
+                    }
+                    if fk.referenced_table == *table {
+                        rename(&mut fk.referenced_columns);
                     }
                 }
             }
@@ -92,6 +100,15 @@ fn after_renames(op: &Op, later: &[Op]) -> Op {
         }
     }
     op
+}
+
+/// The foreign keys a blocked drop removes: its own, or a dropped table's.
+fn foreign_keys_of(op: &mut Op) -> Vec<&mut ForeignKey> {
+    match op {
+        Op::DropForeignKey { foreign_key, .. } => vec![foreign_key],
+        Op::DropTable { table } => table.foreign_keys.iter_mut().collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The table a blocked drop of a column, key, index or constraint is on.

@@ -495,25 +495,19 @@ fn apply_failure_messages_say_where_what_and_what_now() {
     insta::assert_snapshot!(text.join("\n\n"));
 }
 
-/// Regression (found by `tests/tests/round_trip.rs`): the models drop table `t0` and
-/// rename `t1`, whose foreign key points at `t0`, to `t1_r`. The blocked drop of that
-/// foreign key comes before the rename in the diff and named `t1`, which the schema after
-/// the emitted rename lacks: composing failed on SQLite, and the hand-written SQL named a
-/// table that no longer exists on every dialect.
-#[test]
-fn apply_blocked_drops_name_tables_as_the_emitted_renames_leave_them() {
-    use crate::diff::{diff, DiffOptions};
-    use schema_runtime::schema::{ForeignKey, ForeignKeyAction, PrimaryKey, Schema};
+fn keyed(name: &str) -> Table {
+    let mut t = Table::new(table(name));
+    t.columns.push(Column::new("id", ColumnType::BigInt));
+    t.primary_key = Some(schema_runtime::schema::PrimaryKey {
+        name: format!("pk_{name}"),
+        columns: vec!["id".into()],
+    });
+    t
+}
 
-    let keyed = |name: &str| {
-        let mut t = Table::new(table(name));
-        t.columns.push(Column::new("id", ColumnType::BigInt));
-        t.primary_key = Some(PrimaryKey {
-            name: format!("pk_{name}"),
-            columns: vec!["id".into()],
-        });
-        t
-    };
+/// `t0`, and `t1` whose foreign key `fk_t1_r` points at it.
+fn parent_and_child() -> schema_runtime::schema::Schema {
+    use schema_runtime::schema::{ForeignKey, ForeignKeyAction};
     let mut child = keyed("t1");
     child.columns.push(Column::new("r", ColumnType::BigInt));
     child.foreign_keys.push(ForeignKey {
@@ -525,36 +519,85 @@ fn apply_blocked_drops_name_tables_as_the_emitted_renames_leave_them() {
         on_update: ForeignKeyAction::NoAction,
         deferrable: false,
     });
-    let current = Schema {
+    schema_runtime::schema::Schema {
         enums: Vec::new(),
-        tables: vec![keyed("t0"), child.clone()],
-    };
-    let mut renamed = child;
+        tables: vec![keyed("t0"), child],
+    }
+}
+
+/// The blocked ops and the hand-written SQL for going from `current` to `target`.
+fn blocked_and_hand_written(
+    dialect: Dialect,
+    current: &schema_runtime::schema::Schema,
+    target: &schema_runtime::schema::Schema,
+) -> (Vec<Op>, Vec<String>) {
+    use crate::diff::{diff, DiffOptions};
+    let ops = diff(current, target, &DiffOptions::new(dialect));
+    let composed = compose_from(current, &ops, dialect, vec![], "sync")
+        .unwrap()
+        .unwrap();
+    let hand = hand_written(dialect, current, &composed.emitted, &composed.blocked).unwrap();
+    (composed.blocked, hand.sql)
+}
+
+/// Regression (found by `tests/tests/round_trip.rs`): the models drop table `t0` and
+/// rename `t1`, whose foreign key points at `t0`, to `t1_r`. The blocked drop of that
+/// foreign key comes before the rename in the diff and named `t1`, which the schema after
+/// the emitted rename lacks: composing failed on SQLite, and the hand-written SQL named a
+/// table that no longer exists on every dialect.
+#[test]
+fn apply_blocked_drops_name_tables_as_the_emitted_renames_leave_them() {
+    let current = parent_and_child();
+    let mut renamed = current.tables[1].clone();
     renamed.name = table("t1_r");
     renamed.renamed_from = Some(table("t1"));
     renamed.foreign_keys.clear();
-    let target = Schema {
+    let target = schema_runtime::schema::Schema {
         enums: Vec::new(),
         tables: vec![renamed],
     };
     for dialect in [Dialect::Sqlite, Dialect::Postgresql] {
-        let ops = diff(&current, &target, &DiffOptions::new(dialect));
-        let composed = compose_from(&current, &ops, dialect, vec![], "sync")
-            .unwrap()
-            .unwrap();
+        let (blocked, sql) = blocked_and_hand_written(dialect, &current, &target);
         assert!(
-            composed.blocked.iter().any(|op| matches!(
+            blocked.iter().any(|op| matches!(
                 op,
                 Op::DropForeignKey { table: t, .. } if t.name == "t1_r"
             )),
-            "{dialect}: {:?}",
-            composed.blocked
+            "{dialect}: {blocked:?}"
         );
-        let hand = hand_written(dialect, &current, &composed.emitted, &composed.blocked).unwrap();
         assert!(
-            hand.sql.iter().all(|s| !s.contains("\"t1\"")),
-            "{dialect}: {:?}",
-            hand.sql
+            sql.iter().all(|s| !s.contains("\"t1\"")),
+            "{dialect}: {sql:?}"
+        );
+    }
+}
+
+/// Regression (found by `tests/tests/round_trip.rs`): the models drop `t1` and rename
+/// `t0`, which `t1`'s foreign key points at. The blocked drop of the foreign key still
+/// referenced `t0`, and SQLite refused to render it against the schema after the rename,
+/// where the foreign key references `t0_r`.
+#[test]
+fn apply_blocked_drops_reference_tables_as_the_emitted_renames_leave_them() {
+    let current = parent_and_child();
+    let mut renamed = current.tables[0].clone();
+    renamed.name = table("t0_r");
+    renamed.renamed_from = Some(table("t0"));
+    let target = schema_runtime::schema::Schema {
+        enums: Vec::new(),
+        tables: vec![renamed],
+    };
+    for dialect in [Dialect::Sqlite, Dialect::Postgresql] {
+        let (blocked, sql) = blocked_and_hand_written(dialect, &current, &target);
+        assert!(
+            blocked.iter().any(|op| matches!(
+                op,
+                Op::DropForeignKey { foreign_key, .. } if foreign_key.referenced_table.name == "t0_r"
+            )),
+            "{dialect}: {blocked:?}"
+        );
+        assert!(
+            sql.iter().all(|s| !s.contains("\"t0\"")),
+            "{dialect}: {sql:?}"
         );
     }
 }
