@@ -151,3 +151,20 @@ fn round_trip_drop_parent_and_rename_child() {
     plans.push(child);
     both_dialects(&plans, &[Mutation::DropTable(0), Mutation::RenameTable(0)]);
 }
+
+/// Found by the property on SQLite: B drops `t1` and renames `t0`, which `t1`'s foreign
+/// key points at. The blocked drop of that foreign key still referenced `t0`, and rendering
+/// it against the schema after the rename (where it references `t0_r`) failed.
+#[test]
+fn round_trip_drop_child_and_rename_parent() {
+    let mut plans = one_table(vec![not_null(Kind::Integer)], None);
+    let mut child = one_table(vec![not_null(Kind::Integer)], None).remove(0);
+    child.reference = Some(ReferencePlan {
+        parent: 0,
+        nullable: false,
+        foreign_key: true,
+        on_delete: ForeignKeyAction::NoAction,
+    });
+    plans.push(child);
+    both_dialects(&plans, &[Mutation::DropTable(1), Mutation::RenameTable(0)]);
+}
