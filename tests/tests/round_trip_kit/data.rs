@@ -56,6 +56,7 @@ fn value(pair: &Pair, table: &str, column: &Column, row: u32) -> String {
         ColumnType::Boolean => if row % 2 == 0 { "TRUE" } else { "FALSE" }.into(),
         ColumnType::Date => format!("'2026-01-0{row}'"),
         ColumnType::Timestamp => format!("'2026-01-0{row} 10:00:00'"),
+        ColumnType::Enum { .. } => if row % 2 == 0 { "'b'" } else { "'a'" }.into(),
         _ => format!("'s{row}'"),
     }
 }

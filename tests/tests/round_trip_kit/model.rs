@@ -1,12 +1,12 @@
 //! Schema A: a few tables built from plans that proptest draws and shrinks. Every table is
 //! keyed on `id`; its columns come from a pool of types both PostgreSQL and SQLite hold
-//! (and read back as themselves), with unique constraints, single and two-column indexes,
+//! (and read back as themselves), plus an enum type for PostgreSQL, with unique constraints, single and two-column indexes,
 //! checks, and a reference to an earlier table that may carry a foreign key. The names are
 //! fixed by position (`t0`, `c1`, `ix_t0_1`), so a plan says everything about its schema.
 
 use proptest::prelude::*;
 use schema_runtime::schema::{
-    CheckConstraint, Column, ColumnType, ForeignKey, ForeignKeyAction, Index, IndexPart,
+    CheckConstraint, Column, ColumnType, EnumType, ForeignKey, ForeignKeyAction, Index, IndexPart,
     PrimaryKey, QualifiedName, Schema, Table, UniqueConstraint,
 };
 
@@ -22,6 +22,26 @@ pub enum Kind {
     Numeric,
     Date,
     Timestamp,
+    /// The enum type [`mood`] (SQLite cases get text instead: see `Pair::without_enums`).
+    Mood,
+}
+
+/// The enum type's name, and its values in A.
+pub const MOOD: &str = "mood";
+pub const MOOD_VALUES: [&str; 2] = ["a", "b"];
+
+/// The enum type with the given values.
+pub fn mood(values: &[String]) -> EnumType {
+    EnumType {
+        name: QualifiedName::new(MOOD),
+        values: values.to_vec(),
+        comment: None,
+    }
+}
+
+/// Whether a column has the enum type.
+pub fn is_mood(ty: &ColumnType) -> bool {
+    matches!(ty, ColumnType::Enum { .. })
 }
 
 impl Kind {
@@ -39,6 +59,9 @@ impl Kind {
             },
             Kind::Date => ColumnType::Date,
             Kind::Timestamp => ColumnType::Timestamp,
+            Kind::Mood => ColumnType::Enum {
+                name: QualifiedName::new(MOOD),
+            },
         }
     }
 }
@@ -54,6 +77,7 @@ fn kind() -> impl Strategy<Value = Kind> {
         Just(Kind::Numeric),
         Just(Kind::Date),
         Just(Kind::Timestamp),
+        Just(Kind::Mood),
     ]
 }
 
@@ -65,6 +89,7 @@ pub fn default_for(ty: &ColumnType) -> String {
         ColumnType::Boolean => "false".into(),
         ColumnType::Date => "'2026-02-01'".into(),
         ColumnType::Timestamp => "'2026-02-01 12:00:00'".into(),
+        ColumnType::Enum { .. } => "'a'".into(),
         _ => "'d'".into(),
     }
 }
@@ -91,10 +116,10 @@ pub fn widened(ty: &ColumnType) -> Option<ColumnType> {
     }
 }
 
-/// Whether generated rows hold distinct values in a column of this type (booleans do not),
-/// so that a unique key on it holds.
+/// Whether generated rows hold distinct values in a column of this type (booleans and the
+/// enum's two values do not), so that a unique key on it holds.
 pub fn distinct(ty: &ColumnType) -> bool {
-    *ty != ColumnType::Boolean
+    *ty != ColumnType::Boolean && !is_mood(ty)
 }
 
 /// One payload column.
@@ -298,8 +323,12 @@ pub fn schema_a(plans: &[TablePlan]) -> Schema {
         add_members(&mut table, plan);
         tables.push(table);
     }
+    let uses_mood = tables
+        .iter()
+        .any(|t| t.columns.iter().any(|c| is_mood(&c.ty)));
+    let values: Vec<String> = MOOD_VALUES.iter().map(|v| v.to_string()).collect();
     let mut schema = Schema {
-        enums: Vec::new(),
+        enums: uses_mood.then(|| mood(&values)).into_iter().collect(),
         tables,
     };
     schema.sort();

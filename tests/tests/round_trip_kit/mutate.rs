@@ -12,13 +12,13 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use schema_runtime::schema::{
-    CheckConstraint, Column, ForeignKeyAction, IndexPart, QualifiedName, Schema, Table,
+    CheckConstraint, Column, ColumnType, ForeignKeyAction, IndexPart, QualifiedName, Schema, Table,
     UniqueConstraint,
 };
 
 use super::model::{
-    check_for, column_plan, default_for, distinct, foreign_key, index_over, index_plan,
-    keyed_table, pick, widened, ColumnPlan, IndexPlan,
+    check_for, column_plan, default_for, distinct, foreign_key, index_over, index_plan, is_mood,
+    keyed_table, mood, pick, widened, ColumnPlan, IndexPlan, MOOD_VALUES,
 };
 
 /// One change from A to B.
@@ -44,6 +44,8 @@ pub enum Mutation {
     DropCheck(u8, u8),
     AddForeignKey(u8),
     DropForeignKey(u8, u8),
+    /// A value appended to the enum type (PostgreSQL cannot take one out: see `run`).
+    AddEnumValue,
 }
 
 pub fn mutation() -> impl Strategy<Value = Mutation> {
@@ -70,6 +72,7 @@ pub fn mutation() -> impl Strategy<Value = Mutation> {
         (at(), at()).prop_map(|(t, i)| Mutation::DropCheck(t, i)),
         at().prop_map(Mutation::AddForeignKey),
         (at(), at()).prop_map(|(t, i)| Mutation::DropForeignKey(t, i)),
+        Just(Mutation::AddEnumValue),
     ]
 }
 
@@ -95,6 +98,19 @@ impl Pair {
         self.columns
             .get(&(a_table.to_owned(), a_column.to_owned()))
             .and_then(|b| b.as_deref())
+    }
+
+    /// The pair for a database without enum types: their columns hold text.
+    pub fn without_enums(mut self) -> Self {
+        for schema in [&mut self.a, &mut self.b] {
+            schema.enums.clear();
+            for table in &mut schema.tables {
+                for column in table.columns.iter_mut().filter(|c| is_mood(&c.ty)) {
+                    column.ty = ColumnType::Text;
+                }
+            }
+        }
+        self
     }
 
     /// The B column A's column became, if any.
@@ -135,6 +151,8 @@ struct Work {
     references: BTreeMap<(String, String), String>,
     /// Counts names handed out, so every new object's name is fresh.
     fresh: usize,
+    /// The enum type's values in B (it exists where a column uses it).
+    mood_values: Vec<String>,
 }
 
 /// Applies the mutations to A.
@@ -176,6 +194,7 @@ impl Work {
             tables,
             references,
             fresh: 0,
+            mood_values: MOOD_VALUES.iter().map(|v| v.to_string()).collect(),
         }
     }
 
@@ -210,6 +229,10 @@ impl Work {
             Mutation::AddForeignKey(t) => self.add_foreign_key(*t),
             Mutation::DropForeignKey(t, i) => {
                 self.with_table(*t, |w| remove_at(&mut w.table.foreign_keys, *i));
+            }
+            Mutation::AddEnumValue => {
+                let next = format!("v{}", self.mood_values.len());
+                self.mood_values.push(next);
             }
         }
     }
@@ -510,6 +533,12 @@ impl Work {
                 }
             }
             b.tables.push(w.table);
+        }
+        if b.tables
+            .iter()
+            .any(|t| t.columns.iter().any(|c| is_mood(&c.ty)))
+        {
+            b.enums.push(mood(&self.mood_values));
         }
         b.sort();
         Pair {

@@ -58,7 +58,7 @@ pub async fn round_trip(dialect: Dialect, pair: &Pair) -> Result<()> {
             .await
             .context("downgrading B -> A")?;
     }
-    ensure_no_drift(&mut database, &pair.a, "after the downgrade, A").await?;
+    ensure_no_drift(&mut database, &at_a_again(pair), "after the downgrade, A").await?;
     let after_down = data::read(&db, &pair.a, at_a).await?;
     ensure!(
         after_down == rows,
@@ -182,8 +182,8 @@ async fn check_blocked(
     ensure_no_drift(database, &kept(pair), "B with the blocked drops kept").await
 }
 
-/// B as the database must hold it once the revision ran: the tables and columns B drops
-/// are still there (a NOT NULL column that nothing fills made NULL-able, so inserts that
+/// B as the database must hold it once the revision ran: the tables, columns and enum
+/// type B drops are still there (a NOT NULL column that nothing fills made NULL-able, so inserts that
 /// leave it out work), and so are the foreign keys of kept tables to a table B drops,
 /// whose drop only prepares the blocked table drop. Everything else B drops is gone.
 pub fn kept(pair: &Pair) -> Schema {
@@ -213,6 +213,12 @@ pub fn kept(pair: &Pair) -> Schema {
             }
         }
     }
+    // The enum type's drop is blocked too.
+    for e in &pair.a.enums {
+        if schema.enum_type(&e.name).is_none() {
+            schema.enums.push(e.clone());
+        }
+    }
     for table in &mut schema.tables {
         table.renamed_from = None;
         for column in &mut table.columns {
@@ -221,6 +227,18 @@ pub fn kept(pair: &Pair) -> Schema {
     }
     schema.sort();
     schema
+}
+
+/// A as the downgrade leaves it: with the enum values B added, which PostgreSQL cannot
+/// take out of a type (the down section says so and leaves them).
+fn at_a_again(pair: &Pair) -> Schema {
+    let mut a = pair.a.clone();
+    for e in &mut a.enums {
+        if let Some(b) = pair.b.enum_type(&e.name) {
+            e.values.clone_from(&b.values);
+        }
+    }
+    a
 }
 
 /// A table B drops, kept: its foreign keys point at the tables as B names them.
