@@ -467,6 +467,7 @@ impl Work {
         let Some(origin) = self.tables[i].origin.clone() else {
             return;
         };
+        let key_name = self.fresh("fk_m");
         let parents: BTreeMap<String, String> = self
             .tables
             .iter()
@@ -493,8 +494,7 @@ impl Work {
                 parent,
                 ForeignKeyAction::NoAction,
             );
-            key.name = format!("fk_m{}", self.fresh + 1);
-            self.fresh += 1;
+            key.name = key_name;
             w.table.foreign_keys.push(key);
             return;
         }
