@@ -195,3 +195,14 @@ fn round_trip_enum_value_added_and_enum_column_added() {
         ],
     );
 }
+
+/// Found by the property on PostgreSQL: a revision that only adds an enum value has an
+/// empty down section, and the session refuses to downgrade it (by design: nothing can
+/// take the value out). The property then checks that B stays, untouched.
+#[test]
+fn round_trip_only_an_enum_value_added_is_not_downgraded() {
+    both_dialects(
+        &one_table(vec![not_null(Kind::Mood)], None),
+        &[Mutation::AddEnumValue],
+    );
+}
