@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use schema_runtime::schema::{Column, Schema};
+use schema_runtime::schema::{Column, ForeignKey, QualifiedName, Schema};
 
 use crate::change::{ColumnChanges, Op};
 use crate::compare::compare;
@@ -38,15 +38,24 @@ pub struct Split {
 /// index or constraint drop that only prepares a blocked table drop) is blocked, any
 /// other is emitted. A blocked drop of a NOT NULL column that nothing fills in by itself
 /// is replaced by `DROP NOT NULL` on it: the application no longer writes the column, and
-/// its inserts must keep working while the data stays.
+/// its inserts must keep working while the data stays. The blocked drop then describes the
+/// column as the relaxation leaves it, and a blocked op names its table and foreign key
+/// columns as the emitted renames after it leave them: blocked ops are rendered against
+/// the schema after the emitted ops (SQLite's renderer replays them there, and refuses a
+/// table or column described otherwise; the hand-written revision runs there), and that is
+/// the drift the next comparison reports.
 pub fn split_ops(ops: &[Op]) -> Split {
     let mut split = Split::default();
-    for (op, verdict) in ops.iter().zip(verdicts(ops)) {
+    for (at, (op, verdict)) in ops.iter().zip(verdicts(ops)).enumerate() {
         if verdict.is_blocked() {
-            if let Some(relax) = relax_dropped_column(op) {
-                split.emitted.push(relax);
+            let op = after_renames(op, &ops[at + 1..]);
+            match relax_dropped_column(&op) {
+                Some((relax, drop)) => {
+                    split.emitted.push(relax);
+                    split.blocked.push(drop);
+                }
+                None => split.blocked.push(op),
             }
-            split.blocked.push(op.clone());
         } else {
             split.emitted.push(op.clone());
         }
@@ -54,24 +63,91 @@ pub fn split_ops(ops: &[Op]) -> Split {
     split
 }
 
+/// `op` as the renames in `later` (ops that come after it) leave what it names: its table,
+/// and its foreign keys' columns and referenced tables and columns. Renames are never
+/// blocked, so they all run before the blocked ops do.
+fn after_renames(op: &Op, later: &[Op]) -> Op {
+    let mut op = op.clone();
+    for rename in later {
+        match rename {
+            Op::RenameTable { from, to } => {
+                if let Some(table) = table_of(&mut op).filter(|t| *t == from) {
+                    *table = to.clone();
+                }
+                for fk in foreign_keys_of(&mut op) {
+                    if fk.referenced_table == *from {
+                        fk.referenced_table = to.clone();
+                    }
+                }
+            }
+            Op::RenameColumn { table, from, to } => {
+                let own = table_of(&mut op).is_some_and(|t| t == table);
+                let rename = |columns: &mut Vec<String>| {
+                    for column in columns.iter_mut().filter(|c| *c == from) {
+                        column.clone_from(to);
+                    }
+                };
+                for fk in foreign_keys_of(&mut op) {
+                    if own {
+                        rename(&mut fk.columns);
+                    }
+                    if fk.referenced_table == *table {
+                        rename(&mut fk.referenced_columns);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    op
+}
+
+/// The foreign keys a blocked drop removes: its own, or a dropped table's.
+fn foreign_keys_of(op: &mut Op) -> Vec<&mut ForeignKey> {
+    match op {
+        Op::DropForeignKey { foreign_key, .. } => vec![foreign_key],
+        Op::DropTable { table } => table.foreign_keys.iter_mut().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The table a blocked drop of a column, key, index or constraint is on.
+fn table_of(op: &mut Op) -> Option<&mut QualifiedName> {
+    match op {
+        Op::DropColumn { table, .. }
+        | Op::DropPrimaryKey { table, .. }
+        | Op::DropIndex { table, .. }
+        | Op::DropUnique { table, .. }
+        | Op::DropForeignKey { table, .. }
+        | Op::DropCheck { table, .. } => Some(table),
+        _ => None,
+    }
+}
+
 /// For a blocked drop of a NOT NULL column without a default or identity, the change that
-/// lets inserts leave it out.
-fn relax_dropped_column(op: &Op) -> Option<Op> {
+/// lets inserts leave it out, and the drop of the column as that change leaves it.
+fn relax_dropped_column(op: &Op) -> Option<(Op, Op)> {
     let Op::DropColumn { table, column } = op else {
         return None;
     };
     if !inserts_need(column) {
         return None;
     }
-    Some(Op::AlterColumn {
+    let relaxed = Column {
+        nullable: true,
+        ..column.clone()
+    };
+    let relax = Op::AlterColumn {
         table: table.clone(),
         from: column.clone(),
-        to: Column {
-            nullable: true,
-            ..column.clone()
-        },
+        to: relaxed.clone(),
         changes: ColumnChanges::NULLABLE,
-    })
+    };
+    let drop = Op::DropColumn {
+        table: table.clone(),
+        column: relaxed,
+    };
+    Some((relax, drop))
 }
 
 /// The revision a person writes to run what autogeneration blocked: the message to give

@@ -231,18 +231,68 @@ fn apply_split_relaxes_a_not_null_column_it_leaves_behind() {
         column: legacy.clone(),
     }];
     let split = split_ops(&ops);
-    assert_eq!(split.blocked, ops);
+    let relaxed = Column {
+        nullable: true,
+        ..legacy.clone()
+    };
+    // The drop left behind is the one the next comparison finds: of the NULL-able column.
+    assert_eq!(
+        split.blocked,
+        vec![Op::DropColumn {
+            table: table("users"),
+            column: relaxed.clone(),
+        }]
+    );
     assert_eq!(
         split.emitted,
         vec![Op::AlterColumn {
             table: table("users"),
-            from: legacy.clone(),
-            to: Column {
-                nullable: true,
-                ..legacy
-            },
+            from: legacy,
+            to: relaxed,
             changes: crate::change::ColumnChanges::NULLABLE,
         }]
+    );
+}
+
+/// Regression (found by `tests/tests/round_trip.rs`): on SQLite, whose renderer replays
+/// each op on the schema, the blocked drop of a relaxed NOT NULL column was rendered as a
+/// comment against the schema after the relaxation while still describing the column as
+/// NOT NULL, and composing the revision failed ("the op describes column users.legacy
+/// differently from the schema it applies to").
+#[test]
+fn apply_sqlite_revision_relaxing_a_dropped_not_null_column_composes() {
+    let mut users = Table::new(table("users"));
+    users.columns.push(Column::new("id", ColumnType::BigInt));
+    users.columns.push(Column::new("legacy", ColumnType::Text));
+    let current = schema_runtime::schema::Schema {
+        enums: Vec::new(),
+        tables: vec![users],
+    };
+    let ops = vec![Op::DropColumn {
+        table: table("users"),
+        column: Column::new("legacy", ColumnType::Text),
+    }];
+    let composed = compose_from(&current, &ops, Dialect::Sqlite, vec![], "sync")
+        .unwrap()
+        .unwrap();
+    assert!(
+        composed
+            .revision
+            .up
+            .contains("-- blocked (destructive): ALTER TABLE \"users\" DROP COLUMN \"legacy\";"),
+        "{}",
+        composed.revision.up
+    );
+    let hand = hand_written(
+        Dialect::Sqlite,
+        &current,
+        &composed.emitted,
+        &composed.blocked,
+    )
+    .unwrap();
+    assert_eq!(
+        hand.sql,
+        vec![r#"ALTER TABLE "users" DROP COLUMN "legacy";"#]
     );
 }
 
@@ -472,4 +522,111 @@ fn apply_failure_messages_say_where_what_and_what_now() {
     assert_eq!(messages[5].class(), ErrorClass::MigrationFailed);
     let text: Vec<String> = messages.iter().map(ToString::to_string).collect();
     insta::assert_snapshot!(text.join("\n\n"));
+}
+
+fn keyed(name: &str) -> Table {
+    let mut t = Table::new(table(name));
+    t.columns.push(Column::new("id", ColumnType::BigInt));
+    t.primary_key = Some(schema_runtime::schema::PrimaryKey {
+        name: format!("pk_{name}"),
+        columns: vec!["id".into()],
+    });
+    t
+}
+
+/// `t0`, and `t1` whose foreign key `fk_t1_r` points at it.
+fn parent_and_child() -> schema_runtime::schema::Schema {
+    use schema_runtime::schema::{ForeignKey, ForeignKeyAction};
+    let mut child = keyed("t1");
+    child.columns.push(Column::new("r", ColumnType::BigInt));
+    child.foreign_keys.push(ForeignKey {
+        name: "fk_t1_r".into(),
+        columns: vec!["r".into()],
+        referenced_table: table("t0"),
+        referenced_columns: vec!["id".into()],
+        on_delete: ForeignKeyAction::NoAction,
+        on_update: ForeignKeyAction::NoAction,
+        deferrable: false,
+    });
+    schema_runtime::schema::Schema {
+        enums: Vec::new(),
+        tables: vec![keyed("t0"), child],
+    }
+}
+
+/// The blocked ops and the hand-written SQL for going from `current` to `target`.
+fn blocked_and_hand_written(
+    dialect: Dialect,
+    current: &schema_runtime::schema::Schema,
+    target: &schema_runtime::schema::Schema,
+) -> (Vec<Op>, Vec<String>) {
+    use crate::diff::{diff, DiffOptions};
+    let ops = diff(current, target, &DiffOptions::new(dialect));
+    let composed = compose_from(current, &ops, dialect, vec![], "sync")
+        .unwrap()
+        .unwrap();
+    let hand = hand_written(dialect, current, &composed.emitted, &composed.blocked).unwrap();
+    (composed.blocked, hand.sql)
+}
+
+/// Regression (found by `tests/tests/round_trip.rs`): the models drop table `t0` and
+/// rename `t1`, whose foreign key points at `t0`, to `t1_r`. The blocked drop of that
+/// foreign key comes before the rename in the diff and named `t1`, which the schema after
+/// the emitted rename lacks: composing failed on SQLite, and the hand-written SQL named a
+/// table that no longer exists on every dialect.
+#[test]
+fn apply_blocked_drops_name_tables_as_the_emitted_renames_leave_them() {
+    let current = parent_and_child();
+    let mut renamed = current.tables[1].clone();
+    renamed.name = table("t1_r");
+    renamed.renamed_from = Some(table("t1"));
+    renamed.foreign_keys.clear();
+    let target = schema_runtime::schema::Schema {
+        enums: Vec::new(),
+        tables: vec![renamed],
+    };
+    for dialect in [Dialect::Sqlite, Dialect::Postgresql] {
+        let (blocked, sql) = blocked_and_hand_written(dialect, &current, &target);
+        assert!(
+            blocked.iter().any(|op| matches!(
+                op,
+                Op::DropForeignKey { table: t, .. } if t.name == "t1_r"
+            )),
+            "{dialect}: {blocked:?}"
+        );
+        assert!(
+            sql.iter().all(|s| !s.contains("\"t1\"")),
+            "{dialect}: {sql:?}"
+        );
+    }
+}
+
+/// Regression (found by `tests/tests/round_trip.rs`): the models drop `t1` and rename
+/// `t0`, which `t1`'s foreign key points at. The blocked drop of the foreign key still
+/// referenced `t0`, and SQLite refused to render it against the schema after the rename,
+/// where the foreign key references `t0_r`.
+#[test]
+fn apply_blocked_drops_reference_tables_as_the_emitted_renames_leave_them() {
+    let current = parent_and_child();
+    let mut renamed = current.tables[0].clone();
+    renamed.name = table("t0_r");
+    renamed.renamed_from = Some(table("t0"));
+    let target = schema_runtime::schema::Schema {
+        enums: Vec::new(),
+        tables: vec![renamed],
+    };
+    for dialect in [Dialect::Sqlite, Dialect::Postgresql] {
+        let (blocked, sql) = blocked_and_hand_written(dialect, &current, &target);
+        assert!(
+            blocked.iter().any(|op| matches!(
+                op,
+                Op::DropForeignKey { foreign_key, .. } if foreign_key.referenced_table.name == "t0_r"
+            )),
+            "{dialect}: {blocked:?}"
+        );
+        assert!(
+            sql.iter().all(|s| !s.contains("\"t0\"")),
+            "{dialect}: {sql:?}"
+        );
+    }
 }

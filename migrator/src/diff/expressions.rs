@@ -14,17 +14,17 @@ pub enum Respelling {
     /// PostgreSQL deparses from the parse tree: bare when it can be, double-quoted
     /// otherwise, whatever the old text said.
     Deparsed,
-    /// SQLite edits the text it keeps in place: a quoted name stays quoted, a bare one
-    /// stays bare unless the new name needs quotes.
+    /// SQLite edits the text it keeps in place, writing every reference the way the
+    /// `RENAME COLUMN` statement spells the new name: quoted, since the renderer always
+    /// quotes it (a bare reference stays bare only after a bare new name).
     EditedInPlace,
 }
 
 impl Respelling {
-    fn spell(self, name: &str, was_quoted: bool) -> String {
+    fn spell(self, name: &str) -> String {
         match self {
             Self::Deparsed => deparsed_identifier(name),
-            Self::EditedInPlace if was_quoted || !bare_identifier(name) => quoted(name),
-            Self::EditedInPlace => name.to_owned(),
+            Self::EditedInPlace => quoted(name),
         }
     }
 }
@@ -46,7 +46,7 @@ pub(super) fn rename_column(
         } else if c == '"' {
             let (name, end) = quoted_identifier(&chars, i);
             if name == from && is_column_position(&out, &chars, end) {
-                out.push_str(&respelling.spell(to, true));
+                out.push_str(&respelling.spell(to));
             } else {
                 out.extend(&chars[i..end]);
             }
@@ -68,7 +68,7 @@ pub(super) fn rename_column(
             }
             // Unquoted names fold to lower case.
             if word.to_ascii_lowercase() == from && is_column_position(&out, &chars, end) {
-                out.push_str(&respelling.spell(to, false));
+                out.push_str(&respelling.spell(to));
             } else {
                 out.push_str(&word);
             }
@@ -155,14 +155,6 @@ fn deparsed_identifier(name: &str) -> String {
     } else {
         quoted(name)
     }
-}
-
-/// A name SQL accepts without quotes in any letter case: letters, digits and `_`, not
-/// starting with a digit, and no keyword.
-fn bare_identifier(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !QUOTED_KEYWORDS.contains(&name.to_ascii_lowercase().as_str())
 }
 
 fn quoted(name: &str) -> String {
@@ -356,6 +348,21 @@ mod tests {
         assert_eq!(
             rename_column("(TOTAL > 0)", "total", "sum_2", Respelling::Deparsed),
             "(sum_2 > 0)"
+        );
+    }
+
+    /// Regression (found by `tests/tests/round_trip.rs`): SQLite wrote `"c0_r" >= 0` for a
+    /// check `c0 >= 0` after `RENAME COLUMN "c0" TO "c0_r"`, where the renamed view said
+    /// `c0_r >= 0`; the revision left the check as drift.
+    #[test]
+    fn sqlite_references_take_the_quoted_new_name() {
+        assert_eq!(
+            rename_column("c0 >= 0", "c0", "c0_r", Respelling::EditedInPlace),
+            "\"c0_r\" >= 0"
+        );
+        assert_eq!(
+            rename_column("\"c0\" >= 0", "c0", "c0_r", Respelling::EditedInPlace),
+            "\"c0_r\" >= 0"
         );
     }
 

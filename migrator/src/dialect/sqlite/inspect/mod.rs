@@ -199,13 +199,21 @@ fn read_indexes(tables: &mut Tables, rows: &[SqliteRow]) -> Result<(), sqlx::Err
         match origin.as_str() {
             "u" => {
                 let columns: Vec<String> = columns.into_iter().flatten().collect();
-                let name = clauses
+                // SQLite backs identical UNIQUE clauses with one index; the table as
+                // written still has each of them, and a rebuild writes each back.
+                let mut names: Vec<String> = clauses
                     .uniques
                     .iter()
-                    .find(|(_, c)| c == &columns)
-                    .and_then(|(name, _)| name.clone())
-                    .unwrap_or_else(|| format!("uq_{table_name}_{}", columns.join("_")));
-                table.uniques.push(UniqueConstraint { name, columns });
+                    .filter(|(_, c)| c == &columns)
+                    .filter_map(|(name, _)| name.clone())
+                    .collect();
+                if names.is_empty() {
+                    names.push(format!("uq_{table_name}_{}", columns.join("_")));
+                }
+                for name in names {
+                    let columns = columns.clone();
+                    table.uniques.push(UniqueConstraint { name, columns });
+                }
             }
             "c" => {
                 let parsed = parse::index_clauses(sql.as_deref().unwrap_or_default());
