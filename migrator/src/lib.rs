@@ -9,6 +9,7 @@
 
 pub mod apply;
 pub mod change;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod compare;
 pub mod db;

@@ -372,19 +372,11 @@ struct Quoter(Dialect);
 
 impl Quoter {
     fn ident(&self, name: &str) -> String {
-        match self.0 {
-            Dialect::Postgresql => crate::dialect::postgres::render::quote_ident(name),
-            Dialect::Mysql => crate::dialect::mysql::quote::quote_ident(name),
-            Dialect::Sqlite => crate::dialect::sqlite::render::quote_ident(name),
-        }
+        crate::dialect::driver(self.0).quote_ident(name)
     }
 
     fn name(&self, name: &QualifiedName) -> String {
-        match self.0 {
-            Dialect::Postgresql => crate::dialect::postgres::render::quote_name(name),
-            Dialect::Mysql => crate::dialect::mysql::quote::quote_name(name),
-            Dialect::Sqlite => crate::dialect::sqlite::render::quote_name(name),
-        }
+        crate::dialect::driver(self.0).quote_name(name)
     }
 
     fn length(&self) -> &'static str {

@@ -9,7 +9,7 @@
 
 use thiserror::Error;
 
-use schema_runtime::schema::Schema;
+use schema_runtime::schema::{QualifiedName, Schema};
 
 use crate::change::Op;
 use crate::dialect::{Dialect, Statement};
@@ -27,6 +27,17 @@ pub enum RenderError {
         op: String,
         /// What the dialect lacks and what to change, naming the model's table and column.
         reason: String,
+    },
+    /// This build does not include the database kind (a cargo feature of `migrator`).
+    #[error(
+        "this build cannot write SQL for {dialect}: it was compiled without the `{feature}` \
+         feature of the migrator crate"
+    )]
+    NotCompiled {
+        /// The dialect asked for.
+        dialect: Dialect,
+        /// The cargo feature that adds it.
+        feature: &'static str,
     },
     /// A name the database would truncate, refuse or misread.
     #[error(
@@ -64,6 +75,12 @@ pub fn render_down(dialect: Dialect, ops: &[Op]) -> Result<Vec<Statement>, Rende
 /// refusal of what it cannot hold, and, where an op's SQL depends on the schema it applies
 /// to, the rendering of a whole list against that schema.
 pub trait Renderer: Sync {
+    /// An identifier as this database quotes it.
+    fn quote_ident(&self, name: &str) -> String;
+
+    /// A possibly schema-qualified name as this database quotes it.
+    fn quote_name(&self, name: &QualifiedName) -> String;
+
     /// Refuses an op this database cannot hold, naming what to change in the model.
     fn validate(&self, op: &Op) -> Result<(), RenderError>;
 

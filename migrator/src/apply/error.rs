@@ -141,6 +141,7 @@ pub fn db_error_class(error: &DbError) -> ErrorClass {
         | DbError::BadUrl { .. }
         | DbError::TlsSetting { .. }
         | DbError::Unsupported { .. }
+        | DbError::NotCompiled { .. }
         | DbError::ForeignHistoryTable(_) => ErrorClass::Input,
         _ => ErrorClass::MigrationFailed,
     }

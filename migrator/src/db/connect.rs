@@ -3,6 +3,9 @@
 //! refused (say so at once, with its reason and the fix). Waiting is reported through a
 //! [`WaitNotifier`], so the CLI can keep one line up to date instead of logging each try.
 
+// Only the server databases connect over a network; an SQLite-only build leaves these unused.
+#![cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
+
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;

@@ -41,8 +41,20 @@ pub trait Driver: Renderer + Sync {
     /// created. A kind whose connect creates the database (SQLite's file) returns false.
     async fn create_if_missing(&self, url: &str, wait: &Wait) -> Result<bool, DbError>;
 
-    /// The bookkeeping SQL of this kind, writing to `tables`.
-    fn history_sql(&self, tables: &HistoryTables) -> HistorySql;
+    /// Where the URL leads, in words (`app_development on /var/run/postgresql:5432 as
+    /// root`); `None` to show the URL itself, password removed.
+    fn describe(&self, _url: &str) -> Option<String> {
+        None
+    }
+
+    /// The database's name as the URL gives it, for messages; `None` when it names none.
+    fn database_name(&self, _url: &str) -> Option<String> {
+        None
+    }
+
+    /// The bookkeeping SQL of this kind, writing to `tables`; an error where this build
+    /// does not include the kind.
+    fn history_sql(&self, tables: &HistoryTables) -> Result<HistorySql, DbError>;
 }
 
 /// One live connection of one database kind: the few operations the engine needs.

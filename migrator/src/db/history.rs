@@ -481,7 +481,7 @@ impl std::fmt::Debug for HistorySql {
 impl HistorySql {
     /// The SQL for `dialect`, writing to `tables`.
     pub fn for_dialect(dialect: Dialect, tables: &HistoryTables) -> Result<Self, DbError> {
-        Ok(crate::dialect::driver(dialect).history_sql(tables))
+        crate::dialect::driver(dialect).history_sql(tables)
     }
 
     /// A database kind's bookkeeping SQL, from its functions (see [`Driver::history_sql`]).

@@ -85,6 +85,7 @@ impl fmt::Display for LockHolder {
 
 /// The two 32-bit halves PostgreSQL's `pg_locks` shows a bigint advisory key as
 /// (`classid`, `objid`).
+#[cfg(feature = "postgres")]
 pub(crate) fn key_halves(key: i64) -> (i64, i64) {
     let bits = key as u64;
     ((bits >> 32) as i64, (bits & 0xffff_ffff) as i64)

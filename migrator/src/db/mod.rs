@@ -120,12 +120,20 @@ pub enum DbError {
         /// What was asked.
         operation: &'static str,
     },
-    /// Reading the schema failed.
+    /// Reading the schema failed (the database kind's own error, which names the query).
     #[error(transparent)]
-    Inspect(Box<crate::dialect::postgres::inspect::InspectError>),
-    /// Reading a MySQL schema failed.
-    #[error(transparent)]
-    MysqlInspect(Box<crate::dialect::mysql::inspect::InspectError>),
+    Inspect(Box<dyn std::error::Error + Send + Sync>),
+    /// This build does not include the database kind.
+    #[error(
+        "this build cannot talk to {dialect}: it was compiled without the `{feature}` feature \
+         of the migrator crate"
+    )]
+    NotCompiled {
+        /// The database kind asked for.
+        dialect: Dialect,
+        /// The cargo feature that adds it.
+        feature: &'static str,
+    },
     /// A statement failed.
     #[error("{context} failed: {message}")]
     Statement {
@@ -186,18 +194,6 @@ pub enum DbError {
         /// Who holds it, as the server reports it (`None` if it was released meanwhile).
         holder: Option<Box<LockHolder>>,
     },
-}
-
-impl From<crate::dialect::postgres::inspect::InspectError> for DbError {
-    fn from(error: crate::dialect::postgres::inspect::InspectError) -> Self {
-        Self::Inspect(Box::new(error))
-    }
-}
-
-impl From<crate::dialect::mysql::inspect::InspectError> for DbError {
-    fn from(error: crate::dialect::mysql::inspect::InspectError) -> Self {
-        Self::MysqlInspect(Box::new(error))
-    }
 }
 
 impl DbError {

@@ -130,6 +130,7 @@ pub fn query_value(raw: &str, keys: &[&str]) -> Option<String> {
 /// The URL without the query parameters `keep` does not accept, and the names of those
 /// removed. The driver would log an unknown parameter with its value (a secret, maybe);
 /// the caller reports the names only.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 pub fn retain_params(raw: &str, keep: impl Fn(&str) -> bool) -> (String, Vec<String>) {
     let Ok(mut url) = Url::parse(raw) else {
         return (raw.to_owned(), Vec::new());

@@ -2,20 +2,46 @@
 //! spelling, locking, backups) lives behind [`Dialect`]. The engine above never branches on
 //! the database anywhere else.
 
+#[cfg(feature = "mysql")]
 pub mod mysql;
+pub mod not_compiled;
+#[cfg(feature = "postgres")]
 pub mod postgres;
+#[cfg(feature = "sqlite")]
 pub mod sqlite;
 
 use serde::Serialize;
 
 use crate::db::Driver;
+#[cfg(not(all(feature = "postgres", feature = "mysql", feature = "sqlite")))]
+use not_compiled::NotCompiled;
 
-/// The driver of each database kind: the one place the kinds are registered.
+/// The driver of each database kind: the one place the kinds are registered. A kind this
+/// build leaves out (its cargo feature off) answers every request with an error naming the
+/// feature.
 pub fn driver(dialect: Dialect) -> &'static dyn Driver {
     match dialect {
+        #[cfg(feature = "postgres")]
         Dialect::Postgresql => &postgres::driver::Postgres,
+        #[cfg(feature = "mysql")]
         Dialect::Mysql => &mysql::driver::Mysql,
+        #[cfg(feature = "sqlite")]
         Dialect::Sqlite => &sqlite::driver::Sqlite,
+        #[cfg(not(feature = "postgres"))]
+        Dialect::Postgresql => &NotCompiled {
+            dialect: Dialect::Postgresql,
+            feature: "postgres",
+        },
+        #[cfg(not(feature = "mysql"))]
+        Dialect::Mysql => &NotCompiled {
+            dialect: Dialect::Mysql,
+            feature: "mysql",
+        },
+        #[cfg(not(feature = "sqlite"))]
+        Dialect::Sqlite => &NotCompiled {
+            dialect: Dialect::Sqlite,
+            feature: "sqlite",
+        },
     }
 }
 

@@ -3,13 +3,24 @@
 //! the current revision. The password reaches `pg_dump` through its environment, never its
 //! command line, where any user of the machine could read it.
 
+// A build without any database has nothing to back up; its helpers then go unused.
+#![cfg_attr(
+    not(any(feature = "postgres", feature = "mysql", feature = "sqlite")),
+    allow(dead_code, unused_imports, unused_variables)
+)]
+
 use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 use std::process::{Command, Stdio};
+#[cfg(feature = "sqlite")]
 use std::str::FromStr;
 
-use crate::db::tls::{RootCert, TlsMode, TlsSettings};
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+use crate::db::tls::RootCert;
+#[cfg(feature = "mysql")]
+use crate::db::tls::{TlsMode, TlsSettings};
 use crate::dialect::Dialect;
 
 /// Why a backup could not be made.
@@ -64,13 +75,20 @@ pub struct Backup {
 /// current head, or `base` for an empty history).
 pub fn backup(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError> {
     match Dialect::from_url(url) {
+        #[cfg(feature = "postgres")]
         Some(Dialect::Postgresql) => pg_dump(url, dir, revision),
+        #[cfg(feature = "mysql")]
         Some(Dialect::Mysql) => mysql_dump(url, dir, revision),
+        #[cfg(feature = "sqlite")]
         Some(Dialect::Sqlite) => sqlite_vacuum_into(url, dir, revision),
+        // A database this build leaves out (its connection fails before any backup).
+        #[allow(unreachable_patterns)]
+        Some(other) => Err(BackupError::Unsupported(other)),
         None => Err(BackupError::BadUrl("unknown scheme".into())),
     }
 }
 
+#[cfg(feature = "postgres")]
 fn pg_dump(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError> {
     let environment = pg_dump_environment(url)?;
     let database = environment
@@ -106,12 +124,14 @@ fn pg_dump(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError>
 }
 
 /// `pg_dump`'s arguments: everything about the connection goes through its environment.
+#[cfg(feature = "postgres")]
 const PG_DUMP_ARGS: [&str; 2] = ["--format=custom", "--no-password"];
 
 /// The libpq variables that make `pg_dump` connect where the migrator did: host or socket
 /// folder, port, user, database, the password from whichever form the URL holds it in, and
 /// the TLS settings (mode, root, client certificate). What the URL does not say is left to
 /// the variables the process already has, as the migrator's own connection left it.
+#[cfg(feature = "postgres")]
 pub fn pg_dump_environment(url: &str) -> Result<Vec<(&'static str, String)>, BackupError> {
     let (options, tls) = crate::dialect::postgres::connect::options(url)
         .map_err(|e| BackupError::BadUrl(e.to_string()))?;
@@ -155,6 +175,7 @@ pub fn pg_dump_environment(url: &str) -> Result<Vec<(&'static str, String)>, Bac
 
 /// The system's CA bundle as a file, for `sslrootcert=system`: libpq before 16 reads
 /// `system` as a file name, so the file is named where one is known.
+#[cfg(feature = "postgres")]
 fn system_bundle() -> String {
     let candidates = [
         std::env::var("SSL_CERT_FILE").ok(),
@@ -173,6 +194,7 @@ fn system_bundle() -> String {
 /// as one consistent snapshot (`--single-transaction`, InnoDB), routines and triggers
 /// included, written as SQL text into a `.sql` file of mode 0600. The password goes
 /// through `MYSQL_PWD`, never the command line.
+#[cfg(feature = "mysql")]
 fn mysql_dump(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError> {
     let (options, tls) = crate::dialect::mysql::connect::options(url)
         .map_err(|e| BackupError::BadUrl(e.to_string()))?;
@@ -229,6 +251,7 @@ fn mysql_dump(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupErr
 /// Where the dump tool connects: the socket the URL names, or TCP to its host and port
 /// (`--protocol=TCP`, since the MySQL tools take `localhost` to mean the default socket,
 /// which may be another server than the URL's port).
+#[cfg(feature = "mysql")]
 fn mysql_place_args(options: &sqlx::mysql::MySqlConnectOptions) -> Vec<String> {
     match options.get_socket() {
         Some(socket) => vec![format!("--socket={}", socket.display())],
@@ -242,6 +265,7 @@ fn mysql_place_args(options: &sqlx::mysql::MySqlConnectOptions) -> Vec<String> {
 
 /// Whether the dump tool is MariaDB's, whose TLS flags differ from MySQL's (`--ssl` and
 /// `--ssl-verify-server-cert` where MySQL has `--ssl-mode`).
+#[cfg(feature = "mysql")]
 fn is_mariadb_tool(tool: &str) -> bool {
     tool.starts_with("mariadb")
         || Command::new(tool)
@@ -252,6 +276,7 @@ fn is_mariadb_tool(tool: &str) -> bool {
 }
 
 /// The dump tool's TLS flags for the connection's settings.
+#[cfg(feature = "mysql")]
 pub fn mysql_tls_args(tls: &TlsSettings, mariadb: bool) -> Vec<String> {
     let mut args = Vec::new();
     if mariadb {
@@ -284,6 +309,7 @@ pub fn mysql_tls_args(tls: &TlsSettings, mariadb: bool) -> Vec<String> {
 /// restoring is copying it back. No tool is needed: the statement runs on a connection of
 /// its own, on a thread of its own with its own small runtime, since this function is
 /// synchronous and may be called from inside an async runtime.
+#[cfg(feature = "sqlite")]
 fn sqlite_vacuum_into(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError> {
     let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
         .map_err(|e| BackupError::BadUrl(e.to_string()))?
@@ -433,6 +459,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "sqlite")]
     fn sqlite_backups_are_private_consistent_copies() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("app.db");
@@ -515,6 +542,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "postgres")]
     fn pg_dump_gets_the_password_and_tls_of_every_url_form() {
         let secret = "pw/with@odd:chars";
         let encoded = "pw%2Fwith%40odd%3Achars";
@@ -539,6 +567,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "mysql")]
     fn mysql_dump_tools_get_their_own_tls_flags() {
         let tls = |url: &str| TlsSettings::from_url(Dialect::Mysql, url).unwrap();
         let required = tls("mysql://db/app?ssl-mode=REQUIRED");

@@ -54,39 +54,17 @@ pub fn development_url_with(
 /// /var/run/postgresql:5432 as root` (the URL alone, `postgres:///app_development`, leaves
 /// the rest to the environment).
 pub fn describe(url: &str) -> String {
-    match Dialect::from_url(url) {
-        Some(Dialect::Postgresql) => match crate::dialect::postgres::connect::options(url) {
-            Ok((options, _)) => {
-                let place = match options.get_socket() {
-                    Some(socket) => socket.display().to_string(),
-                    None => options.get_host().to_owned(),
-                };
-                format!(
-                    "{} on {place}:{} as {}",
-                    options.get_database().unwrap_or("postgres"),
-                    options.get_port(),
-                    options.get_username()
-                )
-            }
-            Err(_) => crate::db::redact(url),
-        },
-        _ => crate::db::redact(url),
-    }
+    Dialect::from_url(url)
+        .and_then(|dialect| crate::dialect::driver(dialect).describe(url))
+        .unwrap_or_else(|| crate::db::redact(url))
 }
 
 /// The database's name, for messages: the PostgreSQL or MySQL database, or the SQLite file.
 pub fn database_name(url: &str) -> String {
-    match Dialect::from_url(url) {
-        Some(Dialect::Postgresql) => crate::dialect::postgres::connect::options(url)
-            .ok()
-            .and_then(|(o, _)| o.get_database().map(str::to_owned))
-            .unwrap_or_else(|| crate::db::redact(url)),
-        Some(Dialect::Mysql) => crate::dialect::mysql::connect::options(url)
-            .ok()
-            .and_then(|(o, _)| o.get_database().map(str::to_owned))
-            .unwrap_or_else(|| crate::db::redact(url)),
-        _ => sqlite_path(url).unwrap_or_else(|| crate::db::redact(url)),
-    }
+    Dialect::from_url(url)
+        .and_then(|dialect| crate::dialect::driver(dialect).database_name(url))
+        .or_else(|| sqlite_path(url))
+        .unwrap_or_else(|| crate::db::redact(url))
 }
 
 /// The file an SQLite URL names (`sqlite://app.db?mode=rwc` -> `app.db`).

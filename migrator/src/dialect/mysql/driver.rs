@@ -5,7 +5,7 @@
 use std::any::Any;
 
 use async_trait::async_trait;
-use schema_runtime::schema::Schema;
+use schema_runtime::schema::{QualifiedName, Schema};
 use sqlx::MySqlConnection;
 
 use super::{connect, history, lock};
@@ -26,6 +26,14 @@ pub struct Mysql;
 pub struct MysqlConnection(pub MySqlConnection);
 
 impl Renderer for Mysql {
+    fn quote_ident(&self, name: &str) -> String {
+        super::quote::quote_ident(name)
+    }
+
+    fn quote_name(&self, name: &QualifiedName) -> String {
+        super::quote::quote_name(name)
+    }
+
     fn validate(&self, op: &Op) -> Result<(), RenderError> {
         super::render::validate(op)
     }
@@ -91,8 +99,13 @@ impl Driver for Mysql {
         connect::create_if_missing(url, wait).await
     }
 
-    fn history_sql(&self, tables: &HistoryTables) -> HistorySql {
-        HistorySql::new(
+    fn database_name(&self, url: &str) -> Option<String> {
+        let (options, _) = connect::options(url).ok()?;
+        options.get_database().map(str::to_owned)
+    }
+
+    fn history_sql(&self, tables: &HistoryTables) -> Result<HistorySql, DbError> {
+        Ok(HistorySql::new(
             tables,
             history::create_tables,
             history::log,
@@ -100,7 +113,7 @@ impl Driver for Mysql {
             |_| Vec::new(),
             |_| lock::lock_statement(),
             |_| lock::unlock_statement(),
-        )
+        ))
     }
 }
 

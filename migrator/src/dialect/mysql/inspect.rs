@@ -55,6 +55,12 @@ pub enum InspectError {
     },
 }
 
+impl From<InspectError> for crate::db::DbError {
+    fn from(error: InspectError) -> Self {
+        Self::Inspect(Box::new(error))
+    }
+}
+
 const VERSION: &str = "SELECT CAST(version() AS CHAR)";
 
 const TABLES: &str = "

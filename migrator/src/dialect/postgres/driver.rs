@@ -5,7 +5,7 @@
 use std::any::Any;
 
 use async_trait::async_trait;
-use schema_runtime::schema::Schema;
+use schema_runtime::schema::{QualifiedName, Schema};
 use sqlx::PgConnection;
 
 use super::{connect, history, lock};
@@ -27,6 +27,14 @@ pub struct Postgres;
 pub struct PostgresConnection(pub PgConnection);
 
 impl Renderer for Postgres {
+    fn quote_ident(&self, name: &str) -> String {
+        super::render::quote_ident(name)
+    }
+
+    fn quote_name(&self, name: &QualifiedName) -> String {
+        super::render::quote_name(name)
+    }
+
     fn validate(&self, op: &Op) -> Result<(), RenderError> {
         super::render::validate(op)
     }
@@ -66,15 +74,34 @@ impl Driver for Postgres {
         connect::create_if_missing(url, wait).await
     }
 
-    fn history_sql(&self, tables: &HistoryTables) -> HistorySql {
-        HistorySql::new(
+    fn describe(&self, url: &str) -> Option<String> {
+        let (options, _) = connect::options(url).ok()?;
+        let place = match options.get_socket() {
+            Some(socket) => socket.display().to_string(),
+            None => options.get_host().to_owned(),
+        };
+        Some(format!(
+            "{} on {place}:{} as {}",
+            options.get_database().unwrap_or("postgres"),
+            options.get_port(),
+            options.get_username()
+        ))
+    }
+
+    fn database_name(&self, url: &str) -> Option<String> {
+        let (options, _) = connect::options(url).ok()?;
+        options.get_database().map(str::to_owned)
+    }
+
+    fn history_sql(&self, tables: &HistoryTables) -> Result<HistorySql, DbError> {
+        Ok(HistorySql::new(
             tables,
             history::create_tables,
             history::log,
             history::widen_directions,
             |_| lock::lock_statement(),
             |_| lock::unlock_statement(),
-        )
+        ))
     }
 }
 

@@ -5,7 +5,7 @@
 use std::any::Any;
 
 use async_trait::async_trait;
-use schema_runtime::schema::Schema;
+use schema_runtime::schema::{QualifiedName, Schema};
 use sqlx::SqliteConnection;
 
 use super::{connect, history, lock};
@@ -26,6 +26,14 @@ pub struct Sqlite;
 pub struct SqliteFile(pub SqliteConnection);
 
 impl Renderer for Sqlite {
+    fn quote_ident(&self, name: &str) -> String {
+        super::render::quote_ident(name)
+    }
+
+    fn quote_name(&self, name: &QualifiedName) -> String {
+        super::render::quote_name(name)
+    }
+
     /// Without the schema an op applies to, only what needs no table rebuild renders.
     fn validate(&self, op: &Op) -> Result<(), RenderError> {
         super::render::validate_without_schema(op)
@@ -81,8 +89,8 @@ impl Driver for Sqlite {
         Ok(false)
     }
 
-    fn history_sql(&self, tables: &HistoryTables) -> HistorySql {
-        HistorySql::new(
+    fn history_sql(&self, tables: &HistoryTables) -> Result<HistorySql, DbError> {
+        Ok(HistorySql::new(
             tables,
             history::create_tables,
             history::log,
@@ -90,7 +98,7 @@ impl Driver for Sqlite {
             |_| Vec::new(),
             lock::lock_statement,
             lock::unlock_statement,
-        )
+        ))
     }
 }
 

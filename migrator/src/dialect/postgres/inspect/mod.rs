@@ -117,6 +117,12 @@ pub enum InspectError {
     },
 }
 
+impl From<InspectError> for crate::db::DbError {
+    fn from(error: InspectError) -> Self {
+        Self::Inspect(Box::new(error))
+    }
+}
+
 /// Reads the managed part of the database into a sorted, deterministic [`Schema`].
 pub async fn inspect(
     conn: &mut PgConnection,

@@ -1,0 +1,114 @@
+//! The stand-in for a database kind this build leaves out (a cargo feature of the crate):
+//! every request of it is an error that names the feature, so a history or URL of that
+//! kind is refused with a sentence rather than a missing symbol.
+
+use async_trait::async_trait;
+use schema_runtime::schema::QualifiedName;
+
+use crate::change::Op;
+use crate::db::{Connection, DbError, Driver, HistorySql, HistoryTables, Wait};
+use crate::dialect::{Dialect, Statement};
+use crate::render::{RenderError, Renderer};
+
+/// A database kind compiled out, and the feature that adds it back.
+pub struct NotCompiled {
+    /// The kind.
+    pub dialect: Dialect,
+    /// The `migrator` feature that includes it.
+    pub feature: &'static str,
+}
+
+impl NotCompiled {
+    fn db_error(&self) -> DbError {
+        DbError::NotCompiled {
+            dialect: self.dialect,
+            feature: self.feature,
+        }
+    }
+}
+
+impl Renderer for NotCompiled {
+    fn quote_ident(&self, name: &str) -> String {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+
+    fn quote_name(&self, name: &QualifiedName) -> String {
+        match &name.schema {
+            Some(schema) => format!(
+                "{}.{}",
+                self.quote_ident(schema),
+                self.quote_ident(&name.name)
+            ),
+            None => self.quote_ident(&name.name),
+        }
+    }
+
+    fn validate(&self, _op: &Op) -> Result<(), RenderError> {
+        Err(RenderError::NotCompiled {
+            dialect: self.dialect,
+            feature: self.feature,
+        })
+    }
+
+    fn render_op(&self, _op: &Op) -> Vec<Statement> {
+        Vec::new()
+    }
+
+    fn render_reverse(&self, _op: &Op) -> Vec<Statement> {
+        Vec::new()
+    }
+}
+
+#[async_trait]
+impl Driver for NotCompiled {
+    fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    fn product_name(&self) -> &'static str {
+        self.dialect.name()
+    }
+
+    fn start_hint(&self) -> &'static str {
+        "build the migrator with its feature for this database"
+    }
+
+    async fn connect(&self, _url: &str, _wait: &Wait) -> Result<Box<dyn Connection>, DbError> {
+        Err(self.db_error())
+    }
+
+    async fn create_if_missing(&self, _url: &str, _wait: &Wait) -> Result<bool, DbError> {
+        Err(self.db_error())
+    }
+
+    fn history_sql(&self, _tables: &HistoryTables) -> Result<HistorySql, DbError> {
+        Err(self.db_error())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_request_names_the_missing_feature() {
+        let missing = NotCompiled {
+            dialect: Dialect::Sqlite,
+            feature: "sqlite",
+        };
+        let error = missing
+            .connect("sqlite://x.db", &Wait::default())
+            .await
+            .unwrap_err();
+        assert!(error.to_string().contains("`sqlite` feature"), "{error}");
+        let history = missing.history_sql(&HistoryTables::default()).unwrap_err();
+        assert!(matches!(history, DbError::NotCompiled { .. }), "{history}");
+        let op = Op::AddEnumValue {
+            name: QualifiedName::new("mood"),
+            value: "calm".into(),
+            before: None,
+        };
+        let render = crate::render::groups(&missing, &[op]).unwrap_err();
+        assert!(render.to_string().contains("`sqlite` feature"), "{render}");
+    }
+}
