@@ -140,12 +140,8 @@ fn round_trip_second_unique_constraint_on_the_same_column() {
     both_dialects(&plans, &[Mutation::AddUnique(0, 0)]);
 }
 
-/// Found by the property: B drops `t0` and renames `t1`, whose foreign key points at it.
-/// The blocked drop of the foreign key named `t1`, which the revision renames: on SQLite
-/// autogeneration failed to render it, on PostgreSQL the drift left after the revision
-/// (on `t1_r`) was not what it listed as blocked.
-#[test]
-fn round_trip_drop_parent_and_rename_child() {
+/// Two tables: `t1` has a foreign key to `t0`.
+fn parent_and_child() -> Vec<TablePlan> {
     let mut plans = one_table(vec![not_null(Kind::Integer)], None);
     let mut child = one_table(vec![not_null(Kind::Integer)], None).remove(0);
     child.reference = Some(ReferencePlan {
@@ -155,6 +151,16 @@ fn round_trip_drop_parent_and_rename_child() {
         on_delete: ForeignKeyAction::NoAction,
     });
     plans.push(child);
+    plans
+}
+
+/// Found by the property: B drops `t0` and renames `t1`, whose foreign key points at it.
+/// The blocked drop of the foreign key named `t1`, which the revision renames: on SQLite
+/// autogeneration failed to render it, on PostgreSQL the drift left after the revision
+/// (on `t1_r`) was not what it listed as blocked.
+#[test]
+fn round_trip_drop_parent_and_rename_child() {
+    let plans = parent_and_child();
     both_dialects(&plans, &[Mutation::DropTable(0), Mutation::RenameTable(0)]);
 }
 
@@ -163,15 +169,7 @@ fn round_trip_drop_parent_and_rename_child() {
 /// it against the schema after the rename (where it references `t0_r`) failed.
 #[test]
 fn round_trip_drop_child_and_rename_parent() {
-    let mut plans = one_table(vec![not_null(Kind::Integer)], None);
-    let mut child = one_table(vec![not_null(Kind::Integer)], None).remove(0);
-    child.reference = Some(ReferencePlan {
-        parent: 0,
-        nullable: false,
-        foreign_key: true,
-        on_delete: ForeignKeyAction::NoAction,
-    });
-    plans.push(child);
+    let plans = parent_and_child();
     both_dialects(&plans, &[Mutation::DropTable(1), Mutation::RenameTable(0)]);
 }
 
