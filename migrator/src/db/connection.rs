@@ -10,10 +10,12 @@
 //! `MigrateDatabase` (the database as a whole) and `Migrate` (a connection) traits.
 
 use std::any::Any;
+use std::path::Path;
 
 use async_trait::async_trait;
 use schema_runtime::schema::Schema;
 
+use super::backup::{Backup, BackupError};
 use super::history::{HistorySql, HistoryTables, LogRow, RecordedChecksum};
 use super::{DbError, LockHolder, ServerError, Wait};
 use crate::dialect::Dialect;
@@ -41,6 +43,10 @@ pub trait Driver: Renderer + Sync {
     /// created. A kind whose connect creates the database (SQLite's file) returns false.
     async fn create_if_missing(&self, url: &str, wait: &Wait) -> Result<bool, DbError>;
 
+    /// The URL of the development database `database` on this machine's server of this
+    /// kind, with `env` the process environment (PostgreSQL reads the libpq variables).
+    fn development_url(&self, database: &str, env: &dyn Fn(&str) -> Option<String>) -> String;
+
     /// Where the URL leads, in words (`app_development on /var/run/postgresql:5432 as
     /// root`); `None` to show the URL itself, password removed.
     fn describe(&self, _url: &str) -> Option<String> {
@@ -51,6 +57,9 @@ pub trait Driver: Renderer + Sync {
     fn database_name(&self, _url: &str) -> Option<String> {
         None
     }
+
+    /// Backs up the database at `url` into `dir`, naming the file after `revision`.
+    fn backup(&self, url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError>;
 
     /// The bookkeeping SQL of this kind, writing to `tables`; an error where this build
     /// does not include the kind.

@@ -8,6 +8,7 @@
 //! folder under `dialect/` and registered once, in `dialect::driver`; this module holds
 //! the types they share and the flow written over them.
 
+pub mod backup;
 pub(crate) mod connect;
 pub mod connection;
 pub mod foreign;

@@ -2,10 +2,13 @@
 //! every request of it is an error that names the feature, so a history or URL of that
 //! kind is refused with a sentence rather than a missing symbol.
 
+use std::path::Path;
+
 use async_trait::async_trait;
 use schema_runtime::schema::QualifiedName;
 
 use crate::change::Op;
+use crate::db::backup::{Backup, BackupError};
 use crate::db::{Connection, DbError, Driver, HistorySql, HistoryTables, Wait};
 use crate::dialect::{Dialect, Statement};
 use crate::render::{RenderError, Renderer};
@@ -73,12 +76,21 @@ impl Driver for NotCompiled {
         "build the migrator with its feature for this database"
     }
 
+    /// A URL of the kind's scheme, which connecting then refuses with the feature named.
+    fn development_url(&self, database: &str, _env: &dyn Fn(&str) -> Option<String>) -> String {
+        format!("{}:///{database}", self.dialect.name())
+    }
+
     async fn connect(&self, _url: &str, _wait: &Wait) -> Result<Box<dyn Connection>, DbError> {
         Err(self.db_error())
     }
 
     async fn create_if_missing(&self, _url: &str, _wait: &Wait) -> Result<bool, DbError> {
         Err(self.db_error())
+    }
+
+    fn backup(&self, _url: &str, _dir: &Path, _revision: &str) -> Result<Backup, BackupError> {
+        Err(BackupError::Unsupported(self.dialect))
     }
 
     fn history_sql(&self, _tables: &HistoryTables) -> Result<HistorySql, DbError> {

@@ -11,12 +11,6 @@ use crate::dialect::Dialect;
 /// none: a laptop's server is either running or not, so a minute of waiting helps nobody.
 pub const ZERO_CONFIG_WAIT: Duration = Duration::from_secs(2);
 
-/// What a database name must not hold unencoded in a URL path.
-const PATH_RESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'_')
-    .remove(b'-')
-    .remove(b'.');
-
 /// The development database URL for `app` on the local server of `dialect`, read from the
 /// process environment (see [`development_url_with`]).
 pub fn development_url(app: &str, dialect: Dialect) -> String {
@@ -36,18 +30,7 @@ pub fn development_url_with(
     dialect: Dialect,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> String {
-    let default = format!("{app}_development");
-    match dialect {
-        Dialect::Postgresql => {
-            let database = env("PGDATABASE")
-                .filter(|d| !d.is_empty())
-                .unwrap_or(default);
-            let encoded = percent_encoding::utf8_percent_encode(&database, PATH_RESERVED);
-            format!("postgres:///{encoded}")
-        }
-        Dialect::Mysql => format!("mysql://root@127.0.0.1:3306/{default}"),
-        Dialect::Sqlite => format!("sqlite://{default}.db?mode=rwc"),
-    }
+    crate::dialect::driver(dialect).development_url(&format!("{app}_development"), env)
 }
 
 /// Where a zero-configuration URL leads, in words: `app_development on

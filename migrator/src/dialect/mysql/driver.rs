@@ -3,6 +3,7 @@
 //! `normalize`.
 
 use std::any::Any;
+use std::path::Path;
 
 use async_trait::async_trait;
 use schema_runtime::schema::{QualifiedName, Schema};
@@ -10,6 +11,7 @@ use sqlx::MySqlConnection;
 
 use super::{connect, history, lock};
 use crate::change::Op;
+use crate::db::backup::{Backup, BackupError};
 use crate::db::connection::{Connection, Driver};
 use crate::db::{
     DbError, HistorySql, HistoryTables, LockHolder, RecordedChecksum, ServerError, Wait,
@@ -99,9 +101,18 @@ impl Driver for Mysql {
         connect::create_if_missing(url, wait).await
     }
 
+    /// `root` on 127.0.0.1:3306, as a fresh local server has it.
+    fn development_url(&self, database: &str, _env: &dyn Fn(&str) -> Option<String>) -> String {
+        format!("mysql://root@127.0.0.1:3306/{database}")
+    }
+
     fn database_name(&self, url: &str) -> Option<String> {
         let (options, _) = connect::options(url).ok()?;
         options.get_database().map(str::to_owned)
+    }
+
+    fn backup(&self, url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError> {
+        super::backup::backup(url, dir, revision)
     }
 
     fn history_sql(&self, tables: &HistoryTables) -> Result<HistorySql, DbError> {

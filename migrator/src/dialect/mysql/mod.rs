@@ -5,6 +5,7 @@
 //! runs on both, and the few places they differ (how JSON columns and check constraints
 //! read back, how defaults are quoted) are decided by [`Flavour`] at introspection time.
 
+pub mod backup;
 pub mod connect;
 pub mod driver;
 pub mod history;

@@ -3,6 +3,7 @@
 //! `normalize`.
 
 use std::any::Any;
+use std::path::Path;
 
 use async_trait::async_trait;
 use schema_runtime::schema::{QualifiedName, Schema};
@@ -10,6 +11,7 @@ use sqlx::PgConnection;
 
 use super::{connect, history, lock};
 use crate::change::Op;
+use crate::db::backup::{Backup, BackupError};
 use crate::db::connection::{Connection, Driver};
 use crate::db::{
     DbError, HistorySql, HistoryTables, LockHolder, LogRow, RecordedChecksum, ServerError, Wait,
@@ -74,6 +76,21 @@ impl Driver for Postgres {
         connect::create_if_missing(url, wait).await
     }
 
+    /// `postgres:///<database>`, the rest left to the libpq variables as `psql` reads
+    /// them; `PGDATABASE` names the database instead.
+    fn development_url(&self, database: &str, env: &dyn Fn(&str) -> Option<String>) -> String {
+        // What a database name must not hold unencoded in a URL path.
+        const PATH_RESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+            .remove(b'_')
+            .remove(b'-')
+            .remove(b'.');
+        let database = env("PGDATABASE")
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| database.to_owned());
+        let encoded = percent_encoding::utf8_percent_encode(&database, PATH_RESERVED);
+        format!("postgres:///{encoded}")
+    }
+
     fn describe(&self, url: &str) -> Option<String> {
         let (options, _) = connect::options(url).ok()?;
         let place = match options.get_socket() {
@@ -91,6 +108,10 @@ impl Driver for Postgres {
     fn database_name(&self, url: &str) -> Option<String> {
         let (options, _) = connect::options(url).ok()?;
         options.get_database().map(str::to_owned)
+    }
+
+    fn backup(&self, url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError> {
+        super::backup::backup(url, dir, revision)
     }
 
     fn history_sql(&self, tables: &HistoryTables) -> Result<HistorySql, DbError> {

@@ -2,6 +2,7 @@
 //! tables ([`history`]), catalog introspection, expression normalisation and DDL rendering,
 //! plugged into the seam by [`driver`].
 
+pub mod backup;
 pub mod connect;
 pub mod driver;
 pub mod history;

@@ -3,6 +3,7 @@
 //! `normalize`.
 
 use std::any::Any;
+use std::path::Path;
 
 use async_trait::async_trait;
 use schema_runtime::schema::{QualifiedName, Schema};
@@ -10,6 +11,7 @@ use sqlx::SqliteConnection;
 
 use super::{connect, history, lock};
 use crate::change::Op;
+use crate::db::backup::{Backup, BackupError};
 use crate::db::connection::{Connection, Driver};
 use crate::db::{
     DbError, HistorySql, HistoryTables, LockHolder, RecordedChecksum, ServerError, Wait,
@@ -87,6 +89,15 @@ impl Driver for Sqlite {
     /// Connecting creates the file.
     async fn create_if_missing(&self, _url: &str, _wait: &Wait) -> Result<bool, DbError> {
         Ok(false)
+    }
+
+    /// A file in the working folder, created on connect.
+    fn development_url(&self, database: &str, _env: &dyn Fn(&str) -> Option<String>) -> String {
+        format!("sqlite://{database}.db?mode=rwc")
+    }
+
+    fn backup(&self, url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError> {
+        super::backup::backup(url, dir, revision)
     }
 
     fn history_sql(&self, tables: &HistoryTables) -> Result<HistorySql, DbError> {
