@@ -41,6 +41,14 @@ impl Step<'_> {
         }
     }
 
+    /// What the log records for a committed part of this step's section.
+    fn part_action(&self) -> LogAction {
+        match self.direction {
+            Direction::Up => LogAction::UpPart,
+            Direction::Down => LogAction::DownPart,
+        }
+    }
+
     fn failure(&self, line: Option<usize>, statement: &str, error: ServerError) -> ApplyError {
         ApplyError::Statement(Box::new(StatementFailure {
             revision: self.file.revision.clone(),
@@ -123,14 +131,6 @@ impl Executor<'_> {
         })
     }
 
-    /// The log row of a committed part of this step's section.
-    fn part_action(step: &Step<'_>) -> LogAction {
-        match step.direction {
-            Direction::Up => LogAction::UpPart,
-            Direction::Down => LogAction::DownPart,
-        }
-    }
-
     /// How many parts of the step an earlier, stopped run committed (0 for a revision that
     /// never runs in parts); an error when they came from another version of the file.
     async fn parts_done(
@@ -148,7 +148,7 @@ impl Executor<'_> {
             .db
             .latest_log_rows(self.history.tables(), &step.file.revision)
             .await?;
-        let (parts, checksum) = parts_committed(&rows, Self::part_action(step));
+        let (parts, checksum) = parts_committed(&rows, step.part_action());
         if parts > 0 && checksum != Some(step.file.checksum) {
             return Err(ApplyError::PartsOfChangedFile {
                 revision: step.file.revision.clone(),
@@ -164,15 +164,20 @@ impl Executor<'_> {
         let mut sql = self
             .history
             .update_heads(&HeadChange::between(step.heads_before, step.heads_after));
-        sql.push(self.history.log(&LogEntry {
+        sql.push(self.log_row(step, step.action(), started));
+        sql
+    }
+
+    /// The step's log row recording `action`, timed up to now.
+    fn log_row(&self, step: &Step<'_>, action: LogAction, started: Instant) -> String {
+        self.history.log(&LogEntry {
             revision: &step.file.revision,
-            action: step.action(),
+            action,
             checksum: Some(step.file.checksum),
             message: &step.file.message,
             duration: LogDuration::Measured(started.elapsed()),
             client: self.client,
-        }));
-        sql
+        })
     }
 
     async fn rollback(&mut self) {
@@ -309,14 +314,7 @@ impl Executor<'_> {
             // The part and the row that records it commit together, so a run stopped at
             // any moment leaves the log saying exactly which parts are in effect.
             let mut sql = self.history.widen_log();
-            sql.push(self.history.log(&LogEntry {
-                revision: &step.file.revision,
-                action: Self::part_action(step),
-                checksum: Some(step.file.checksum),
-                message: &step.file.message,
-                duration: LogDuration::Measured(started.elapsed()),
-                client: self.client,
-            }));
+            sql.push(self.log_row(step, step.part_action(), started));
             sql
         };
         closing.push(self.history.commit().to_owned());
