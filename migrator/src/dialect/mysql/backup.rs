@@ -7,7 +7,6 @@ use std::process::{Command, Stdio};
 
 use crate::db::backup::{file_name, Backup, BackupError, Pending};
 use crate::db::tls::{RootCert, TlsMode, TlsSettings};
-use crate::dialect::Dialect;
 
 /// Backs up into `dir`, naming the file after the database, the time and `revision`.
 pub fn backup(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError> {
@@ -110,7 +109,7 @@ pub fn mysql_tls_args(tls: &TlsSettings, mariadb: bool) -> Vec<String> {
             }
         }
     } else if tls.mode != TlsMode::Allow {
-        args.push(format!("--ssl-mode={}", tls.mode.spelling(Dialect::Mysql)));
+        args.push(format!("--ssl-mode={}", tls.spelling.write(tls.mode)));
     }
     if tls.mode != TlsMode::Disable {
         if let Some(RootCert::File(path)) = &tls.root_cert {
@@ -130,7 +129,7 @@ mod tests {
 
     #[test]
     fn mysql_dump_tools_get_their_own_tls_flags() {
-        let tls = |url: &str| TlsSettings::from_url(Dialect::Mysql, url).unwrap();
+        let tls = |url: &str| super::super::tls::from_url(url).unwrap();
         let required = tls("mysql://db/app?ssl-mode=REQUIRED");
         assert_eq!(mysql_tls_args(&required, true), vec!["--ssl"]);
         assert_eq!(

@@ -13,7 +13,6 @@ use crate::db::connect::{
 use crate::db::tls::{TlsMode, TlsSettings};
 use crate::db::url::retain_params;
 use crate::db::{redact, DbError, ServerError, ServerErrorKind, Wait};
-use crate::dialect::Dialect;
 
 /// The query parameters sqlx reads; any other is dropped before sqlx sees it (sqlx would
 /// log it with its value) and named in a log line instead.
@@ -36,7 +35,7 @@ const DRIVER_PARAMS: &[&str] = &[
 
 /// The connection options a URL means, TLS settings checked first.
 pub fn options(url: &str) -> Result<(MySqlConnectOptions, TlsSettings), DbError> {
-    let tls = TlsSettings::from_url(Dialect::Mysql, url).map_err(|source| DbError::TlsSetting {
+    let tls = super::tls::from_url(url).map_err(|source| DbError::TlsSetting {
         url: redact(url),
         source,
     })?;

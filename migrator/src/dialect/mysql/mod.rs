@@ -14,6 +14,7 @@ pub mod lock;
 pub mod normalize;
 pub mod quote;
 pub mod render;
+pub mod tls;
 pub mod types;
 
 /// Which server speaks the MySQL protocol on the other end.

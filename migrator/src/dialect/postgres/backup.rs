@@ -8,7 +8,6 @@ use std::process::{Command, Stdio};
 
 use crate::db::backup::{file_name, Backup, BackupError, Pending};
 use crate::db::tls::RootCert;
-use crate::dialect::Dialect;
 
 /// Backs up into `dir`, naming the file after the database, the time and `revision`.
 pub fn backup(url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError> {
@@ -72,10 +71,7 @@ pub fn pg_dump_environment(url: &str) -> Result<Vec<(&'static str, String)>, Bac
             options.get_database().unwrap_or("postgres").to_owned(),
         ),
         ("PGAPPNAME", "migrate-backup".to_owned()),
-        (
-            "PGSSLMODE",
-            tls.mode.spelling(Dialect::Postgresql).to_owned(),
-        ),
+        ("PGSSLMODE", tls.spelling.write(tls.mode).to_owned()),
     ];
     if let Some(password) = crate::db::password_of(url) {
         environment.push(("PGPASSWORD", password));

@@ -11,7 +11,6 @@ use crate::db::connect::{io_verdict, with_retry, Refusal, RefusalKind, Verdict};
 use crate::db::tls::{RootCert, TlsMode, TlsSettings};
 use crate::db::url::retain_params;
 use crate::db::{redact, DbError, ServerError, ServerErrorKind, Wait};
-use crate::dialect::Dialect;
 
 /// The query parameters sqlx reads; any other is dropped before sqlx sees it (sqlx would
 /// log it with its value) and named in a log line instead.
@@ -38,11 +37,10 @@ const DRIVER_PARAMS: &[&str] = &[
 
 /// The connection options a URL means, TLS settings applied as libpq applies them.
 pub fn options(url: &str) -> Result<(PgConnectOptions, TlsSettings), DbError> {
-    let tls =
-        TlsSettings::from_url(Dialect::Postgresql, url).map_err(|source| DbError::TlsSetting {
-            url: redact(url),
-            source,
-        })?;
+    let tls = super::tls::from_url(url).map_err(|source| DbError::TlsSetting {
+        url: redact(url),
+        source,
+    })?;
     let (driver_url, dropped) = retain_params(url, |key| {
         DRIVER_PARAMS.contains(&key) || key.starts_with("options[")
     });

@@ -10,3 +10,4 @@ pub mod inspect;
 pub mod lock;
 pub mod normalize;
 pub mod render;
+pub mod tls;
