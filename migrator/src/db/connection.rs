@@ -19,6 +19,7 @@ use super::backup::{Backup, BackupError};
 use super::history::{HistorySql, HistoryTables, LogRow, RecordedChecksum};
 use super::{DbError, LockHolder, ServerError, Wait};
 use crate::dialect::Dialect;
+use crate::diff::DiffHooks;
 use crate::filter::SchemaFilter;
 use crate::render::Renderer;
 use crate::revision::RevisionId;
@@ -60,6 +61,9 @@ pub trait Driver: Renderer + Sync {
 
     /// Backs up the database at `url` into `dir`, naming the file after `revision`.
     fn backup(&self, url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError>;
+
+    /// This kind's answers to the diff's narrow questions.
+    fn diff_hooks(&self) -> &'static dyn DiffHooks;
 
     /// The bookkeeping SQL of this kind, writing to `tables`; an error where this build
     /// does not include the kind.

@@ -11,10 +11,13 @@
 pub mod backup;
 pub(crate) mod connect;
 pub mod connection;
+mod error;
 pub mod foreign;
 pub mod history;
+mod human;
 pub(crate) mod lock;
 mod server;
+pub mod tables;
 pub mod tls;
 pub(crate) mod url;
 
@@ -39,186 +42,8 @@ pub use tls::{TlsSettingError, TlsSettings};
 pub use url::{password_of, redact};
 
 pub use connection::{Connection, Driver};
-
-/// Why talking to the database failed.
-#[derive(Debug, thiserror::Error)]
-pub enum DbError {
-    /// The URL's scheme names no supported database.
-    #[error(
-        "the database URL `{url}` names no supported database; use postgres://, mysql:// or sqlite://"
-    )]
-    UnknownScheme {
-        /// The URL, password removed.
-        url: String,
-    },
-    /// The URL could not be parsed.
-    #[error(
-        "the database URL `{url}` is not valid: {source} (a password holding / ? # @ : or % \
-         must be percent-encoded: %2F %3F %23 %40 %3A %25)"
-    )]
-    BadUrl {
-        /// The URL, password removed.
-        url: String,
-        /// The driver's complaint.
-        #[source]
-        source: sqlx::Error,
-    },
-    /// A TLS setting cannot work (a certificate file that cannot be read, a mode that
-    /// needs a root certificate and has none); found before any connection is tried.
-    #[error("cannot connect to {url}: {source}")]
-    TlsSetting {
-        /// The URL, password removed.
-        url: String,
-        /// What is wrong.
-        #[source]
-        source: TlsSettingError,
-    },
-    /// The server was not there within the wait limit.
-    #[error(
-        "the database at {url} did not answer within {} ({reason}); start the server, or \
-         point DATABASE_URL (or --database-url) at one that runs",
-        humanize(*waited)
-    )]
-    Unreachable {
-        /// The URL, password removed.
-        url: String,
-        /// How long we were asked to wait.
-        waited: Duration,
-        /// Why the last try failed.
-        reason: String,
-    },
-    /// The zero-configuration development run found no server on this machine.
-    #[error(
-        "no {} server answers on this machine (tried {place} for {}: {reason}); {}, or set \
-         DATABASE_URL to the database to use",
-        product_name(*dialect),
-        humanize(*waited),
-        start_hint(*dialect)
-    )]
-    NoLocalServer {
-        /// The history's database kind.
-        dialect: Dialect,
-        /// Where we looked, in words.
-        place: String,
-        /// How long we waited.
-        waited: Duration,
-        /// Why the last try failed.
-        reason: String,
-    },
-    /// The server answered and refused: waiting would not help.
-    #[error("the database at {url} refused the connection: {}; {}", refusal.reason, refusal.advice)]
-    Refused {
-        /// The URL, password removed.
-        url: String,
-        /// The server's reason and what to do.
-        refusal: Box<Refusal>,
-    },
-    /// The dialect is recognised but this operation is not available for it yet.
-    #[error("{operation} is not supported on {dialect} yet")]
-    Unsupported {
-        /// The database kind.
-        dialect: Dialect,
-        /// What was asked.
-        operation: &'static str,
-    },
-    /// Reading the schema failed (the database kind's own error, which names the query).
-    #[error(transparent)]
-    Inspect(Box<dyn std::error::Error + Send + Sync>),
-    /// This build does not include the database kind.
-    #[error(
-        "this build cannot talk to {dialect}: it was compiled without the `{feature}` feature \
-         of the migrator crate"
-    )]
-    NotCompiled {
-        /// The database kind asked for.
-        dialect: Dialect,
-        /// The cargo feature that adds it.
-        feature: &'static str,
-    },
-    /// A statement failed.
-    #[error("{context} failed: {message}")]
-    Statement {
-        /// What was being done (`running ALTER TABLE ...`).
-        context: String,
-        /// The server's message.
-        message: String,
-    },
-    /// A query of the migrator's own tables or of the lock failed.
-    #[error("{context} failed: {source}")]
-    Query {
-        /// What was being done (`reading dgs_schema_version`).
-        context: String,
-        /// The server's error.
-        #[source]
-        source: Box<ServerError>,
-    },
-    /// A table under a configured history name belongs to another tool (or to nobody the
-    /// migrator knows); nothing was written.
-    #[error("{0}")]
-    ForeignHistoryTable(Box<ForeignTable>),
-    /// The previous build's SQLite lock table is held, so its tables cannot be carried over.
-    #[error(
-        "the history is still in the previous build's tables ({legacy}), and a migrator of \
-         that build holds their lock ({legacy}_lock: {holder}); wait for it to finish, or, once \
-         no run is active, `DELETE FROM {legacy}_lock` and run again"
-    )]
-    LegacyLockHeld {
-        /// The previous version table's name.
-        legacy: String,
-        /// Who holds the lock.
-        holder: Box<LockHolder>,
-    },
-    /// The version table holds something that is not a revision id.
-    #[error(
-        "the version table holds `{value}`, which is not a revision id; fix the row by hand or \
-         `migrate stamp` the database"
-    )]
-    CorruptHistory {
-        /// The value found.
-        value: String,
-    },
-    /// Another migrator holds the migration lock.
-    #[error(
-        "could not take the migration lock within {}: {}",
-        humanize(*waited),
-        holder.as_ref().map_or_else(
-            || "it was held by another session, which let go as we gave up; run again".to_owned(),
-            |h| format!(
-                "it is held by {h}; wait for that run to finish, or end it if it is stuck ({})",
-                h.end_it
-            )
-        )
-    )]
-    LockTimeout {
-        /// How long we waited.
-        waited: Duration,
-        /// Who holds it, as the server reports it (`None` if it was released meanwhile).
-        holder: Option<Box<LockHolder>>,
-    },
-}
-
-impl DbError {
-    /// A statement outside any revision (creating the development database) that failed.
-    pub fn statement(context: &str, error: &sqlx::Error) -> Self {
-        Self::Statement {
-            context: context.to_string(),
-            message: error.to_string(),
-        }
-    }
-
-    /// A failed query of the migrator's own tables or lock.
-    pub fn query(context: &'static str, source: ServerError) -> Self {
-        Self::query_about(context.to_owned(), source)
-    }
-
-    /// [`DbError::query`] with a context made at run time (one naming a configured table).
-    pub fn query_about(context: String, source: ServerError) -> Self {
-        Self::Query {
-            context,
-            source: Box::new(source),
-        }
-    }
-}
+pub use error::DbError;
+pub use human::{bounded, humanize, humanize_seconds};
 
 /// A live connection to one database, of whichever kind the URL names: the generic flow
 /// (the lock's retry loop, the history tables' classification and carry-over) written once
@@ -461,72 +286,11 @@ fn driver_for(url: &str) -> Result<&'static dyn Driver, DbError> {
         .ok_or_else(|| DbError::UnknownScheme { url: redact(url) })
 }
 
-/// The database's name as people write it.
-fn product_name(dialect: Dialect) -> &'static str {
-    crate::dialect::driver(dialect).product_name()
-}
-
-/// How to start a local server of `dialect`, for the zero-configuration run's message.
-fn start_hint(dialect: Dialect) -> &'static str {
-    crate::dialect::driver(dialect).start_hint()
-}
-
-/// The longest statement text a log line shows.
-const LOGGED_STATEMENT_CHARS: usize = 2_000;
-
-/// `sql` as a log line shows it: whole when short, else its start and how much was cut.
-pub fn bounded(sql: &str) -> std::borrow::Cow<'_, str> {
-    match sql.char_indices().nth(LOGGED_STATEMENT_CHARS) {
-        None => sql.into(),
-        Some((cut, _)) => format!("{}… ({} more bytes)", &sql[..cut], sql.len() - cut).into(),
-    }
-}
-
-/// Whole seconds (`0 s`, `12 s`): for a count that updates in place.
-pub fn humanize_seconds(duration: Duration) -> String {
-    format!("{} s", duration.as_secs())
-}
-
-/// `1.5 s`, `250 ms`, `2 min 5 s`: a duration as people read it in messages.
-pub fn humanize(duration: Duration) -> String {
-    let ms = duration.as_millis();
-    if ms < 1_000 {
-        format!("{ms} ms")
-    } else if ms < 60_000 {
-        let tenths = ms / 100;
-        if tenths % 10 == 0 {
-            format!("{} s", tenths / 10)
-        } else {
-            format!("{}.{} s", tenths / 10, tenths % 10)
-        }
-    } else {
-        let seconds = duration.as_secs();
-        format!("{} min {} s", seconds / 60, seconds % 60)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn logged_statements_are_bounded() {
-        assert_eq!(bounded("SELECT 1"), "SELECT 1");
-        let big = "x".repeat(50_000);
-        let shown = bounded(&big);
-        assert!(shown.len() < 2_100, "{}", shown.len());
-        assert!(
-            shown.ends_with("(48000 more bytes)"),
-            "{}",
-            &shown[shown.len() - 30..]
-        );
-    }
-
-    #[test]
-    fn durations_read_well() {
-        assert_eq!(humanize(Duration::from_millis(12)), "12 ms");
-        assert_eq!(humanize(Duration::from_millis(1_000)), "1 s");
-        assert_eq!(humanize(Duration::from_millis(1_540)), "1.5 s");
-        assert_eq!(humanize(Duration::from_secs(125)), "2 min 5 s");
+// The lookup of a kind's bookkeeping SQL lives beside the flow that uses it rather than in
+// `history`, which the dialects' own history modules import.
+impl HistorySql {
+    /// The SQL for `dialect`, writing to `tables`.
+    pub fn for_dialect(dialect: Dialect, tables: &HistoryTables) -> Result<Self, DbError> {
+        crate::dialect::driver(dialect).history_sql(tables)
     }
 }

@@ -45,6 +45,22 @@ pub fn driver(dialect: Dialect) -> &'static dyn Driver {
     }
 }
 
+// The diff takes the dialect's answers as a value; the constructor that looks them up
+// lives here, beside the registration, so that the diff never depends on the dialects.
+impl crate::diff::DiffOptions {
+    /// The options for a dialect: its default namespace, every namespace managed, and its
+    /// driver's answers to the diff's questions.
+    pub fn new(dialect: Dialect) -> Self {
+        Self::with_hooks(dialect, driver(dialect).diff_hooks())
+    }
+}
+
+impl Default for crate::diff::DiffOptions {
+    fn default() -> Self {
+        Self::new(Dialect::Postgresql)
+    }
+}
+
 /// The dialect type is the models' own (`schema_runtime::Dialect`), so one name serves a
 /// model's variants, a URL scheme and a revision header.
 pub use schema_runtime::Dialect;

@@ -30,6 +30,40 @@ impl NotCompiled {
     }
 }
 
+/// The diff's answers for a kind this build leaves out: the most cautious ones (nothing
+/// renamed in place, no objects of its own). Rendering refuses the kind anyway.
+struct Cautious;
+
+impl crate::diff::DiffHooks for Cautious {
+    fn has_enum_types(&self) -> bool {
+        false
+    }
+
+    fn has_comments(&self) -> bool {
+        false
+    }
+
+    fn primary_key_name_matters(&self) -> bool {
+        false
+    }
+
+    fn renames_constraints(&self) -> bool {
+        false
+    }
+
+    fn renames_indexes(&self) -> bool {
+        false
+    }
+
+    fn respelling(&self) -> crate::diff::Respelling {
+        crate::diff::Respelling::Deparsed
+    }
+
+    fn creates_namespaces(&self) -> bool {
+        false
+    }
+}
+
 impl Renderer for NotCompiled {
     fn quote_ident(&self, name: &str) -> String {
         format!("\"{}\"", name.replace('"', "\"\""))
@@ -64,6 +98,10 @@ impl Renderer for NotCompiled {
 
 #[async_trait]
 impl Driver for NotCompiled {
+    fn diff_hooks(&self) -> &'static dyn crate::diff::DiffHooks {
+        &Cautious
+    }
+
     fn dialect(&self) -> Dialect {
         self.dialect
     }

@@ -3,7 +3,6 @@
 
 use schema_runtime::schema::{Column, Table};
 
-use super::hooks;
 use super::order::Plan;
 use super::tables::{Ctx, Effects};
 use crate::change::{ColumnChanges, Op};
@@ -52,7 +51,7 @@ pub(super) fn diff(
 
 /// The changes the dialect can see: a comment where comments are not kept is no change.
 fn real_changes(ctx: &Ctx<'_>, changes: ColumnChanges) -> ColumnChanges {
-    let keeps_comments = hooks::has_comments(ctx.options.dialect);
+    let keeps_comments = ctx.options.hooks.has_comments();
     let mut real = ColumnChanges::empty();
     for bit in [
         ColumnChanges::TYPE,

@@ -8,7 +8,6 @@ use schema_runtime::schema::{
     CheckConstraint, ForeignKey, Index, IndexPart, Table, UniqueConstraint,
 };
 
-use super::hooks;
 use super::order::Plan;
 use super::tables::{Ctx, Effects};
 use crate::change::Op;
@@ -127,16 +126,14 @@ fn primary_key(
     plan: &mut Plan,
     effects: &mut Effects,
 ) {
-    let dialect = ctx.options.dialect;
+    let hooks = ctx.options.hooks;
     let (drop, add) = match (&existing.primary_key, &wanted.primary_key) {
         (None, None) => (None, None),
         (Some(now), None) => (Some(now), None),
         (None, Some(new)) => (None, Some(new)),
         (Some(now), Some(new)) if now.columns != new.columns => (Some(now), Some(new)),
-        (Some(now), Some(new))
-            if now.name != new.name && hooks::primary_key_name_matters(dialect) =>
-        {
-            if hooks::renames_constraints(dialect) {
+        (Some(now), Some(new)) if now.name != new.name && hooks.primary_key_name_matters() => {
+            if hooks.renames_constraints() {
                 plan.renames
                     .push(rename_constraint(wanted, &now.name, &new.name));
                 (None, None)
@@ -173,7 +170,7 @@ fn uniques(
 ) {
     let from: Vec<_> = existing.uniques.iter().collect();
     let to: Vec<_> = wanted.uniques.iter().collect();
-    let can_rename = hooks::renames_constraints(ctx.options.dialect);
+    let can_rename = ctx.options.hooks.renames_constraints();
     let m = match_named(&from, &to, |a, b| a.columns == b.columns, can_rename);
     let original_table = ctx.original(existing);
     for unique in m.drops {
@@ -201,7 +198,7 @@ fn uniques(
 fn checks(ctx: &Ctx<'_>, existing: &Table, wanted: &Table, plan: &mut Plan) {
     let from: Vec<_> = existing.checks.iter().collect();
     let to: Vec<_> = wanted.checks.iter().collect();
-    let can_rename = hooks::renames_constraints(ctx.options.dialect);
+    let can_rename = ctx.options.hooks.renames_constraints();
     let m = match_named(&from, &to, |a, b| a.expression == b.expression, can_rename);
     let original_table = ctx.original(existing);
     for check in m.drops {
@@ -231,7 +228,7 @@ fn indexes(
 ) {
     let from: Vec<_> = existing.indexes.iter().collect();
     let to: Vec<_> = wanted.indexes.iter().collect();
-    let can_rename = hooks::renames_indexes(ctx.options.dialect);
+    let can_rename = ctx.options.hooks.renames_indexes();
     let m = match_named(&from, &to, same_index, can_rename);
     let original_table = ctx.original(existing);
     for index in m.drops {
@@ -287,7 +284,7 @@ pub(super) fn foreign_keys(
         .iter()
         .partition(|fk| effects.disturbs(&existing.name, fk));
     let to: Vec<_> = wanted.foreign_keys.iter().collect();
-    let can_rename = hooks::renames_constraints(ctx.options.dialect);
+    let can_rename = ctx.options.hooks.renames_constraints();
     let m = match_named(&kept, &to, same_foreign_key, can_rename);
     let original_table = ctx.original(existing);
     for fk in broken.into_iter().chain(m.drops) {

@@ -4,13 +4,13 @@
 use schema_runtime::schema::{ColumnType, EnumType, QualifiedName, Schema};
 
 use super::order::Plan;
-use super::{hooks, DiffOptions};
+use super::DiffOptions;
 use crate::change::{EnumColumn, Op};
 
 /// Adds the enum ops to the plan. `current` is the schema before renames: value
 /// replacements run before them and name the columns they convert as they are then.
 pub(super) fn diff(current: &Schema, target: &Schema, options: &DiffOptions, plan: &mut Plan) {
-    if !hooks::has_enum_types(options.dialect) {
+    if !options.hooks.has_enum_types() {
         return;
     }
     for wanted in &target.enums {

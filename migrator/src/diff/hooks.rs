@@ -1,50 +1,39 @@
-//! The narrow questions the generic walk asks about a dialect, Atlas-style: "is this change
-//! real here?" and "can this be done in place?". Each answer is one small function, so that
-//! a new dialect means new match arms here and nothing else in the walk.
+//! The narrow questions the generic walk asks about a database, Atlas-style: "is this
+//! change real here?" and "can this be done in place?". Each database kind answers them in
+//! its own folder (`dialect/<db>/diff.rs`) and hands the answers in through
+//! [`super::DiffOptions`], so the walk never names a database and never looks one up.
 
-use crate::dialect::Dialect;
+use super::expressions::Respelling;
 
-/// Enum types are schema objects of their own (PostgreSQL). Elsewhere an enum lives inside
-/// the column's type, so there is nothing to create, alter or drop separately.
-pub(super) fn has_enum_types(dialect: Dialect) -> bool {
-    matches!(dialect, Dialect::Postgresql)
-}
+/// What the diff asks of a database kind.
+pub trait DiffHooks: Sync {
+    /// Whether enum types are schema objects of their own (PostgreSQL). Elsewhere an enum
+    /// lives inside the column's type, so there is nothing to create, alter or drop
+    /// separately.
+    fn has_enum_types(&self) -> bool;
 
-/// Tables and columns keep comments. SQLite has none, so a model's doc comment there is
-/// not drift.
-pub(super) fn has_comments(dialect: Dialect) -> bool {
-    matches!(dialect, Dialect::Postgresql | Dialect::Mysql)
-}
+    /// Whether tables and columns keep comments. Where they do not (SQLite), a model's doc
+    /// comment is not drift.
+    fn has_comments(&self) -> bool;
 
-/// The primary key's constraint name is stored and can differ. MySQL always calls it
-/// `PRIMARY` and SQLite does not keep it, so only the columns are compared there.
-pub(super) fn primary_key_name_matters(dialect: Dialect) -> bool {
-    matches!(dialect, Dialect::Postgresql)
-}
+    /// Whether the primary key's constraint name is stored and can differ. Where the
+    /// database names it itself (MySQL's `PRIMARY`) or keeps no name (SQLite), only the
+    /// columns are compared.
+    fn primary_key_name_matters(&self) -> bool;
 
-/// `ALTER TABLE ... RENAME CONSTRAINT` exists for every constraint kind.
-pub(super) fn renames_constraints(dialect: Dialect) -> bool {
-    matches!(dialect, Dialect::Postgresql)
-}
+    /// Whether every constraint kind can be renamed in place (`RENAME CONSTRAINT`); where
+    /// not, a renamed constraint is dropped and added again.
+    fn renames_constraints(&self) -> bool;
 
-/// Indexes can be renamed in place (`ALTER INDEX ... RENAME`, MySQL's `RENAME INDEX`).
-pub(super) fn renames_indexes(dialect: Dialect) -> bool {
-    matches!(dialect, Dialect::Postgresql | Dialect::Mysql)
-}
+    /// Whether indexes can be renamed in place (`ALTER INDEX ... RENAME`, `RENAME INDEX`).
+    fn renames_indexes(&self) -> bool;
 
-/// How the database spells a renamed column inside the expressions it keeps (checks, index
-/// expressions, predicates), so that the renamed view reads as the database will.
-pub(super) fn respelling(dialect: Dialect) -> super::expressions::Respelling {
-    match dialect {
-        Dialect::Sqlite => super::expressions::Respelling::EditedInPlace,
-        // MySQL's expressions are compared in a canonical form with bare names.
-        Dialect::Postgresql | Dialect::Mysql => super::expressions::Respelling::Deparsed,
-    }
-}
+    /// How the database spells a renamed column inside the expressions it keeps (checks,
+    /// index expressions, predicates), so that the renamed view reads as the database will.
+    fn respelling(&self) -> Respelling;
 
-/// Namespaces are objects of their own that must exist before anything is created in them
-/// (PostgreSQL schemas). SQLite's attached databases and MySQL's databases are not created
-/// by a migration.
-pub(super) fn creates_namespaces(dialect: Dialect) -> bool {
-    matches!(dialect, Dialect::Postgresql)
+    /// Whether namespaces are objects of their own that must exist before anything is
+    /// created in them (PostgreSQL schemas). SQLite's attached databases and MySQL's
+    /// databases are not created by a migration.
+    fn creates_namespaces(&self) -> bool;
 }

@@ -83,14 +83,19 @@ use schema_runtime::schema::Schema;
 use crate::change::Op;
 use crate::dialect::Dialect;
 
+pub use expressions::Respelling;
+pub use hooks::DiffHooks;
 pub use simulate::{canonical, simulate, simulate_for, Problem, SimulateError};
 
 /// What the diff needs to know besides the two schemas.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct DiffOptions {
-    /// The database the ops are for; the diff asks it narrow questions only (can it rename a
-    /// constraint, does it keep comments, are enums types of their own).
+    /// The database the ops are for.
     pub dialect: Dialect,
+    /// Its answers to the narrow questions the diff asks (can it rename a constraint, does
+    /// it keep comments, are enums types of their own). `DiffOptions::new` (beside the
+    /// registration, in `dialect`) takes them from the dialect's driver.
+    pub hooks: &'static dyn DiffHooks,
     /// The namespace a name without schema lives in (`public` on PostgreSQL). When set, both
     /// schemas are normalised with [`Schema::normalize_default_namespace`] first, so that
     /// `public.orders` and `orders` are one table.
@@ -101,12 +106,24 @@ pub struct DiffOptions {
     pub managed_namespaces: Option<Vec<String>>,
 }
 
+impl std::fmt::Debug for DiffOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DiffOptions")
+            .field("dialect", &self.dialect)
+            .field("default_namespace", &self.default_namespace)
+            .field("managed_namespaces", &self.managed_namespaces)
+            .finish_non_exhaustive()
+    }
+}
+
 impl DiffOptions {
-    /// The options for a dialect: its default namespace, every namespace managed.
-    pub fn new(dialect: Dialect) -> Self {
+    /// The options for `dialect` answering the diff's questions with `hooks`: its default
+    /// namespace, every namespace managed.
+    pub fn with_hooks(dialect: Dialect, hooks: &'static dyn DiffHooks) -> Self {
         let default = dialect.default_namespace();
         Self {
             dialect,
+            hooks,
             default_namespace: (!default.is_empty()).then(|| default.to_owned()),
             managed_namespaces: None,
         }
@@ -123,18 +140,12 @@ impl DiffOptions {
     }
 }
 
-impl Default for DiffOptions {
-    fn default() -> Self {
-        Self::new(Dialect::Postgresql)
-    }
-}
-
 /// The ops that turn `current` into `target`, in an order that applies one after another
 /// (see the module documentation for the phases). Identical schemas give no ops.
 pub fn diff(current: &Schema, target: &Schema, options: &DiffOptions) -> Vec<Op> {
     let current = prepare(current, options);
     let target = prepare(target, options);
-    let renames = renames::resolve(&current, &target, hooks::respelling(options.dialect));
+    let renames = renames::resolve(&current, &target, options.hooks.respelling());
     let target = strip_hints(target);
     let mut plan = order::Plan::default();
     plan.renames.extend(renames.ops());
@@ -149,7 +160,7 @@ pub fn diff(current: &Schema, target: &Schema, options: &DiffOptions) -> Vec<Op>
 /// Phase 1: a `CreateNamespace` for every namespace (other than the default one) that the
 /// target has tables or enum types in and the current schema has neither in.
 fn namespaces(current: &Schema, target: &Schema, options: &DiffOptions, plan: &mut order::Plan) {
-    if !hooks::creates_namespaces(options.dialect) {
+    if !options.hooks.creates_namespaces() {
         return;
     }
     let used = |schema: &Schema| -> BTreeSet<String> {

@@ -8,7 +8,7 @@ use schema_runtime::schema::{ForeignKey, QualifiedName, Schema, Table};
 
 use super::order::Plan;
 use super::renames::Renames;
-use super::{columns, constraints, hooks, DiffOptions};
+use super::{columns, constraints, DiffOptions};
 use crate::change::Op;
 
 /// What the whole walk needs to see: the schema before renames (drops before the renames
@@ -130,7 +130,7 @@ fn drop(ctx: &Ctx<'_>, existing: &Table, plan: &mut Plan) {
 }
 
 fn comment(ctx: &Ctx<'_>, existing: &Table, wanted: &Table, plan: &mut Plan) {
-    if existing.comment != wanted.comment && hooks::has_comments(ctx.options.dialect) {
+    if existing.comment != wanted.comment && ctx.options.hooks.has_comments() {
         plan.comments.push(Op::SetTableComment {
             table: wanted.name.clone(),
             from: existing.comment.clone(),

@@ -404,7 +404,11 @@ fn drop_sql(
     applied: &[Op],
     blocked: &[Op],
 ) -> Vec<crate::dialect::Statement> {
-    let after = match crate::diff::simulate_for(dialect, current, applied) {
+    let after = match crate::diff::simulate_for(
+        crate::dialect::driver(dialect).diff_hooks(),
+        current,
+        applied,
+    ) {
         Ok(after) => after,
         Err(error) => {
             tracing::debug!(%error, "the blocked drops are shown without SQL");
@@ -714,12 +718,18 @@ pub async fn connect_creating(
             let db = Database::connect(url, wait).await?;
             Ok((db, Some(defaults::database_name(url))))
         }
-        Err(DbError::Unreachable { waited, reason, .. }) if create => Err(DbError::NoLocalServer {
-            dialect: crate::Dialect::from_url(url).unwrap_or(crate::Dialect::Postgresql),
-            place: defaults::describe(url),
-            waited,
-            reason,
-        }),
+        Err(DbError::Unreachable { waited, reason, .. }) if create => {
+            let dialect = crate::Dialect::from_url(url).unwrap_or(crate::Dialect::Postgresql);
+            let driver = crate::dialect::driver(dialect);
+            Err(DbError::NoLocalServer {
+                dialect,
+                product: driver.product_name(),
+                start_hint: driver.start_hint(),
+                place: defaults::describe(url),
+                waited,
+                reason,
+            })
+        }
         Ok(db) => Ok((db, new_file.then(|| defaults::database_name(url)))),
         Err(other) => Err(other),
     }

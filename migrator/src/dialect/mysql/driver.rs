@@ -57,7 +57,7 @@ impl Renderer for Mysql {
         ops: &[Op],
     ) -> Result<Vec<Vec<Statement>>, RenderError> {
         // Ops that do not apply to `current` are the diff's to explain, not this check's.
-        if let Ok(after) = crate::diff::simulate_for(Dialect::Mysql, current, ops) {
+        if let Ok(after) = crate::diff::simulate_for(self, current, ops) {
             super::render::validate_keys(&after, ops)?;
         }
         let mut up = groups(self, ops)?;
@@ -78,6 +78,10 @@ impl Renderer for Mysql {
 
 #[async_trait]
 impl Driver for Mysql {
+    fn diff_hooks(&self) -> &'static dyn crate::diff::DiffHooks {
+        &Mysql
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect::Mysql
     }

@@ -219,4 +219,18 @@ mod tests {
              UTC_TIMESTAMP(6), 42, CONCAT(CURRENT_USER(), ' (o''brien@host)'))"
         );
     }
+
+    #[test]
+    fn the_carry_over_renames_the_previous_builds_tables() {
+        let (from, to) = (HistoryTables::legacy(), HistoryTables::default());
+        assert_eq!(
+            carry_over(&from, &to, true),
+            [
+                "RENAME TABLE schema_migrations TO dgs_schema_version, schema_migrations_log TO \
+                 dgs_schema_version_log",
+                "ALTER TABLE dgs_schema_version_log RENAME INDEX ix_schema_migrations_log_revision \
+                 TO ix_dgs_schema_version_log_revision",
+            ]
+        );
+    }
 }

@@ -52,6 +52,10 @@ impl Renderer for Postgres {
 
 #[async_trait]
 impl Driver for Postgres {
+    fn diff_hooks(&self) -> &'static dyn crate::diff::DiffHooks {
+        &Postgres
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect::Postgresql
     }

@@ -311,4 +311,18 @@ mod tests {
         assert!(log(&tables, &offline)
             .ends_with("VALUES ('aaaa', 'up', NULL, 'it''s done', NULL, current_user)"));
     }
+
+    #[test]
+    fn the_carry_over_renames_the_previous_builds_tables() {
+        let (from, to) = (HistoryTables::legacy(), HistoryTables::default());
+        assert_eq!(
+            carry_over(&from, &to, true),
+            [
+                "ALTER TABLE schema_migrations RENAME TO dgs_schema_version",
+                "ALTER TABLE schema_migrations_log RENAME TO dgs_schema_version_log",
+                "ALTER INDEX IF EXISTS ix_schema_migrations_log_revision RENAME TO \
+                 ix_dgs_schema_version_log_revision",
+            ]
+        );
+    }
 }

@@ -4,6 +4,7 @@
 
 pub mod backup;
 pub mod connect;
+pub mod diff;
 pub mod driver;
 pub mod history;
 pub mod inspect;

@@ -70,6 +70,10 @@ impl Renderer for Sqlite {
 
 #[async_trait]
 impl Driver for Sqlite {
+    fn diff_hooks(&self) -> &'static dyn crate::diff::DiffHooks {
+        &Sqlite
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
     }

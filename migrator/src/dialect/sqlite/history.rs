@@ -207,3 +207,20 @@ pub async fn read_checksums(
     }
     Ok(recorded)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_carry_over_renames_the_previous_builds_tables() {
+        let (from, to) = (HistoryTables::legacy(), HistoryTables::default());
+        assert_eq!(
+            carry_over(&from, &to, false),
+            [
+                "ALTER TABLE schema_migrations RENAME TO dgs_schema_version",
+                "DROP TABLE IF EXISTS schema_migrations_lock",
+            ]
+        );
+    }
+}

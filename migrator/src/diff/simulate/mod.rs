@@ -196,14 +196,15 @@ pub fn simulate(schema: &Schema, ops: &[Op]) -> Result<Schema, SimulateError> {
     simulate_with(schema, ops, Respelling::Deparsed)
 }
 
-/// [`simulate`], with renamed columns spelled inside expressions as `dialect` writes them
-/// (SQLite keeps a quoted name quoted), so the result reads as that database will.
+/// [`simulate`], with renamed columns spelled inside expressions as the database that
+/// `hooks` describes writes them (SQLite keeps a quoted name quoted), so the result reads as
+/// that database will.
 pub fn simulate_for(
-    dialect: crate::Dialect,
+    hooks: &dyn super::DiffHooks,
     schema: &Schema,
     ops: &[Op],
 ) -> Result<Schema, SimulateError> {
-    simulate_with(schema, ops, super::hooks::respelling(dialect))
+    simulate_with(schema, ops, hooks.respelling())
 }
 
 fn simulate_with(

@@ -190,12 +190,13 @@ pub fn render_down_groups(
     current: &Schema,
     ops: &[Op],
 ) -> Result<Vec<Vec<Statement>>, RenderError> {
-    let after =
-        simulate_for(Dialect::Sqlite, current, ops).map_err(|e| RenderError::NotExpressible {
+    let after = simulate_for(&super::driver::Sqlite, current, ops).map_err(|e| {
+        RenderError::NotExpressible {
             dialect: Dialect::Sqlite,
             op: "render the down section".to_owned(),
             reason: format!("the ops do not apply to the current schema: {e}"),
-        })?;
+        }
+    })?;
     let mut reverses = Vec::with_capacity(ops.len());
     let mut irreversible = Vec::new();
     for (position, op) in ops.iter().rev().enumerate() {
@@ -330,7 +331,7 @@ pub fn validate_without_schema(op: &Op) -> Result<(), RenderError> {
 }
 
 fn step(state: &Schema, op: &Op) -> Result<Schema, RenderError> {
-    simulate_for(Dialect::Sqlite, state, std::slice::from_ref(op)).map_err(|e| {
+    simulate_for(&super::driver::Sqlite, state, std::slice::from_ref(op)).map_err(|e| {
         RenderError::NotExpressible {
             dialect: Dialect::Sqlite,
             op: op.describe(),
