@@ -20,6 +20,7 @@ pub mod preflight;
 pub mod render;
 pub mod revision;
 pub mod safety;
+pub mod statement;
 pub mod summary;
 pub mod workflow;
 

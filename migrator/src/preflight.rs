@@ -380,10 +380,7 @@ impl Quoter {
     }
 
     fn length(&self) -> &'static str {
-        match self.0 {
-            Dialect::Sqlite => "length",
-            _ => "char_length",
-        }
+        crate::dialect::driver(self.0).char_length()
     }
 }
 

@@ -11,44 +11,13 @@
 //! database stops enforcing a rule, so the listings flag it for the reviewer.
 
 mod reason;
+mod risk;
 
 use std::collections::HashSet;
 
-use serde::Serialize;
-
 use crate::change::{ColumnChanges, Op};
-use schema_runtime::schema::{Column, ColumnType, QualifiedName};
-
-/// How dangerous an op is to run against a database with data in it, least first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Risk {
-    /// Cannot lose data or fail because of existing rows.
-    Safe,
-    /// Removes a guarantee the data relies on (a unique or primary key, a unique index, a
-    /// foreign key, a check): nothing is lost and nothing fails, but from then on the
-    /// database accepts rows it used to refuse.
-    Loosening,
-    /// Rewrites or locks the table for a time that grows with its size.
-    Blocking,
-    /// May fail on existing data (SET NOT NULL, narrowing a type, a new unique).
-    DataDependent,
-    /// Drops data or objects. Never applied by autogeneration.
-    Destructive,
-}
-
-impl Risk {
-    /// The lower-case name used in listings (and, the same, in JSON).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Risk::Safe => "safe",
-            Risk::Loosening => "loosening",
-            Risk::Blocking => "blocking",
-            Risk::DataDependent => "data-dependent",
-            Risk::Destructive => "destructive",
-        }
-    }
-}
+pub use risk::{inserts_need, is_widening, Risk};
+use schema_runtime::schema::{ColumnType, QualifiedName};
 
 /// The risk of one op on its own. Listings and autogeneration use [`verdicts`], which
 /// also knows the ops around it.
@@ -369,13 +338,6 @@ fn restores(drop: &Op, add: &Op, columns: &Renames<'_>) -> bool {
     }
 }
 
-/// True for a column that, once the models stop writing it, makes every insert fail: NOT
-/// NULL, and nothing fills it in by itself. Autogeneration makes such a column NULL-able
-/// when it blocks its drop.
-pub fn inserts_need(column: &Column) -> bool {
-    !column.nullable && column.default.is_none() && column.identity.is_none()
-}
-
 /// The table an additive op changes: the ops that cannot hurt an empty table.
 fn builds_on(op: &Op) -> Option<&QualifiedName> {
     match op {
@@ -444,39 +406,6 @@ fn keeps_storage(from: &ColumnType, to: &ColumnType) -> bool {
             },
         ) => true,
         _ => false,
-    }
-}
-
-/// True when every value of `from` fits in `to` without loss.
-pub fn is_widening(from: &ColumnType, to: &ColumnType) -> bool {
-    use ColumnType::*;
-    match (from, to) {
-        (SmallInt, Integer | BigInt | Numeric { .. }) => true,
-        (Integer, BigInt | Numeric { .. }) => true,
-        (BigInt, Numeric { .. }) => true,
-        (Real, Double) => true,
-        // Every value has a text form, and the conversion needs no cast that could fail.
-        (_, Text | Varchar { length: None }) => true,
-        (Varchar { length: Some(a) }, Varchar { length: Some(b) }) => b >= a,
-        (Json, Jsonb) | (Jsonb, Json) => true,
-        (Timestamp, TimestampTz) => true,
-        (
-            Numeric {
-                precision: Some(p1),
-                scale: Some(s1),
-            },
-            Numeric {
-                precision: Some(p2),
-                scale: Some(s2),
-            },
-        ) => s2 >= s1 && (p2 - s2) >= (p1 - s1),
-        (
-            Numeric { .. },
-            Numeric {
-                precision: None, ..
-            },
-        ) => true,
-        _ => from == to,
     }
 }
 

@@ -98,7 +98,7 @@ pub struct Args {
 
     /// The smart migrator's flags (used when no subcommand is given).
     #[command(flatten)]
-    pub migrate: super::migrate_cmd::MigrateArgs,
+    pub migrate: MigrateArgs,
 
     /// The subcommand; none runs the smart migrator.
     #[command(subcommand)]
@@ -363,4 +363,21 @@ mod tests {
     fn downgrade_needs_a_target() {
         assert!(Args::try_parse_from(["migrate", "downgrade"]).is_err());
     }
+}
+
+/// The smart migrator's own flags.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct MigrateArgs {
+    /// In production, generate and apply a migration for the drift instead of failing
+    /// (emergency only: the DDL is not reviewed).
+    #[arg(long)]
+    pub force_sync_prod: bool,
+
+    /// Back up before changing the database, in development too.
+    #[arg(long, conflicts_with = "skip_backup")]
+    pub backup: bool,
+
+    /// Do not back up, even in production (not recommended).
+    #[arg(long)]
+    pub skip_backup: bool,
 }

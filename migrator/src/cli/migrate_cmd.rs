@@ -3,6 +3,7 @@
 //! [`workflow::EnvConfig`] as an application migrating on boot does) and the flags into
 //! [`workflow::Options`], runs the workflow, and prints what happened in the guide's words.
 
+use super::args::MigrateArgs;
 use std::path::Path;
 
 use serde::Serialize;
@@ -13,23 +14,6 @@ use crate::Statement;
 
 use super::exit::{Code, Exit};
 use super::{schema_cmd, App, Format, Output, Settings};
-
-/// The smart migrator's own flags.
-#[derive(Clone, Debug, Default, clap::Args)]
-pub struct MigrateArgs {
-    /// In production, generate and apply a migration for the drift instead of failing
-    /// (emergency only: the DDL is not reviewed).
-    #[arg(long)]
-    pub force_sync_prod: bool,
-
-    /// Back up before changing the database, in development too.
-    #[arg(long, conflicts_with = "skip_backup")]
-    pub backup: bool,
-
-    /// Do not back up, even in production (not recommended).
-    #[arg(long)]
-    pub skip_backup: bool,
-}
 
 /// Runs the smart migrator.
 pub async fn run(
@@ -64,8 +48,9 @@ pub async fn run(
         lock_timeout: settings.lock_timeout,
         filter: settings.filter.clone(),
         history_tables: settings.history_tables.clone(),
-        embedded: (base.create_database && base.dialect() != Some(crate::Dialect::Sqlite))
-            .then(|| workflow::Embedded::for_app(app.name, &settings.dir)),
+        embedded: (base.create_database
+            && base.dialect() != Some(crate::workflow::Embedded::DIALECT))
+        .then(|| workflow::Embedded::for_app(app.name, &settings.dir)),
         ..base
     };
     let dialect = options.dialect().unwrap_or(crate::Dialect::Postgresql);

@@ -11,6 +11,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+pub use super::refusal::{Refusal, RefusalKind};
 use super::{humanize, DbError};
 
 /// How to wait for a database that is not up yet.
@@ -105,37 +106,6 @@ pub enum Verdict {
     Wait(String),
     /// The server answered and refused, or the settings cannot work: waiting will not help.
     Refuse(Refusal),
-}
-
-/// A connection the server refused, or settings that cannot connect.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Refusal {
-    /// What kind of refusal, for callers that react (creating a missing database).
-    pub kind: RefusalKind,
-    /// The server's (or the TLS layer's) own words.
-    pub reason: String,
-    /// What to do about it, as a sentence.
-    pub advice: String,
-}
-
-/// Why a connection was refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum RefusalKind {
-    /// TLS could not be agreed or a certificate did not verify.
-    Tls,
-    /// Wrong password, or no password where one is needed.
-    Authentication,
-    /// The user (role) does not exist.
-    UnknownUser,
-    /// The database does not exist.
-    UnknownDatabase,
-    /// The server does not let this user connect from here, or to that database.
-    NotAllowed,
-    /// The host name does not resolve.
-    UnknownHost,
-    /// Anything else the server or the driver said.
-    Other,
 }
 
 /// The longest a single try may take, so that a server that swallows packets is tried again

@@ -22,7 +22,7 @@ use crate::dialect::Dialect;
 use crate::diff::DiffHooks;
 use crate::filter::SchemaFilter;
 use crate::render::Renderer;
-use crate::revision::RevisionId;
+use crate::revision::{Lexicon, RevisionId};
 
 /// One database kind, as a whole: its SQL ([`Renderer`]) and its server.
 #[async_trait]
@@ -62,6 +62,28 @@ pub trait Driver: Renderer + Sync {
     /// Backs up the database at `url` into `dir`, naming the file after `revision`.
     fn backup(&self, url: &str, dir: &Path, revision: &str) -> Result<Backup, BackupError>;
 
+    /// Whether DDL can run inside a transaction and be rolled back (not on MySQL, which
+    /// commits each DDL statement on its own); what a new revision says by default.
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+
+    /// Where a `;` ends a statement in this kind's SQL (quotes, comments, escapes).
+    fn lexicon(&self) -> Lexicon {
+        Lexicon::STANDARD
+    }
+
+    /// The function that counts a string's characters (`char_length`; SQLite: `length`).
+    fn char_length(&self) -> &'static str {
+        "char_length"
+    }
+
+    /// Whether connecting to `url` will create the database, because it is a file that
+    /// does not exist yet (SQLite); the run then says it created it.
+    fn creates_on_connect(&self, _url: &str) -> bool {
+        false
+    }
+
     /// This kind's answers to the diff's narrow questions.
     fn diff_hooks(&self) -> &'static dyn DiffHooks;
 
@@ -91,11 +113,6 @@ pub trait Connection: Send + std::fmt::Debug {
 
     /// Runs a query whose one row holds one integer and returns it.
     async fn count(&mut self, sql: &str) -> Result<i64, ServerError>;
-
-    /// Whether DDL can run inside a transaction and be rolled back.
-    fn transactional_ddl(&self) -> bool {
-        true
-    }
 
     /// Whether later statements of the same transaction cannot use what `sql` creates
     /// until it commits.

@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use super::connect::Refusal;
 use super::foreign::ForeignTable;
 use super::human::humanize;
 use super::lock::LockHolder;
+use super::refusal::Refusal;
 use super::server::ServerError;
 use super::tls::TlsSettingError;
 use crate::dialect::Dialect;

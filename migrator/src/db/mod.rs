@@ -16,6 +16,7 @@ pub mod foreign;
 pub mod history;
 mod human;
 pub(crate) mod lock;
+mod refusal;
 mod server;
 pub mod tables;
 pub mod tls;
@@ -118,7 +119,7 @@ impl Database {
     /// Whether DDL can run inside a transaction and be rolled back (not on MySQL/MariaDB,
     /// which commit each DDL statement on its own).
     pub fn transactional_ddl(&self) -> bool {
-        self.conn.transactional_ddl()
+        crate::dialect::driver(self.dialect()).transactional_ddl()
     }
 
     /// Runs a query whose one row holds one integer (`SELECT COUNT(*) ...`) and returns it.

@@ -10,8 +10,6 @@ pub mod postgres;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 
-use serde::Serialize;
-
 use crate::db::Driver;
 #[cfg(not(all(feature = "postgres", feature = "mysql", feature = "sqlite")))]
 use not_compiled::NotCompiled;
@@ -65,22 +63,5 @@ impl Default for crate::diff::DiffOptions {
 /// model's variants, a URL scheme and a revision header.
 pub use schema_runtime::Dialect;
 
-/// One rendered SQL statement.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Statement {
-    /// The SQL text, without the trailing semicolon.
-    pub sql: String,
-    /// False where the statement cannot run inside a transaction
-    /// (`CREATE INDEX CONCURRENTLY`, `ALTER TYPE ... ADD VALUE` before PostgreSQL 12).
-    pub transactional: bool,
-}
-
-impl Statement {
-    /// A statement that can run inside a transaction.
-    pub fn new(sql: impl Into<String>) -> Self {
-        Self {
-            sql: sql.into(),
-            transactional: true,
-        }
-    }
-}
+/// One rendered SQL statement (defined in `statement`, shared by renderers and executor).
+pub use crate::statement::Statement;

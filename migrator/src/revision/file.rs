@@ -119,7 +119,7 @@ impl NewRevision {
             message: message.into(),
             created: DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now),
             dialect,
-            transactional: dialect != Dialect::Mysql,
+            transactional: crate::dialect::driver(dialect).transactional_ddl(),
             up: String::new(),
             down: String::new(),
         }
@@ -286,7 +286,7 @@ pub fn slug(message: &str) -> String {
 }
 
 fn section_statements(sql: &str, first_line: usize, dialect: Dialect) -> Vec<SourceStatement> {
-    statements_for(sql, dialect)
+    statements_for(sql, crate::dialect::driver(dialect).lexicon())
         .into_iter()
         .map(|s| SourceStatement {
             line: s.line + first_line - 1,

@@ -22,5 +22,5 @@ pub use error::{FileError, FileErrorKind, RevisionError};
 pub use file::{slug, NewRevision, RevisionFile, SourceLines};
 pub use id::{Checksum, InvalidRevisionId, RevisionId};
 pub use set::RevisionSet;
-pub use split::{statements, statements_for, SourceStatement};
+pub use split::{statements, statements_for, Lexicon, SourceStatement};
 pub use target::{Anchor, ResolvedTarget, Target};

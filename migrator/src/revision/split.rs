@@ -7,8 +7,6 @@
 //! statement are not part of it, and a stretch holding only comments is no statement.
 //! The splitter is a lexer, not a parser: it never rejects SQL, the database does.
 
-use crate::dialect::Dialect;
-
 /// One statement of a section, as the executor runs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourceStatement {
@@ -21,35 +19,34 @@ pub struct SourceStatement {
 /// Splits SQL written in the PostgreSQL lexical style (`E'..'` escapes, dollar quotes,
 /// nested block comments), which also suits SQL that uses none of those.
 pub fn statements(sql: &str) -> Vec<SourceStatement> {
-    Splitter::new(sql, Rules::for_dialect(Dialect::Postgresql)).run()
+    Splitter::new(sql, Lexicon::STANDARD).run()
 }
 
-/// Splits SQL with the lexical rules of `dialect`: backslash escapes in every MySQL string
-/// and `#` comments there, `[bracketed]` identifiers in SQLite, dollar quotes and `E'..'`
-/// strings only in PostgreSQL.
-pub fn statements_for(sql: &str, dialect: Dialect) -> Vec<SourceStatement> {
-    Splitter::new(sql, Rules::for_dialect(dialect)).run()
+/// Splits SQL with the lexical rules `lexicon` describes (each database kind gives its own:
+/// backslash escapes in every MySQL string and `#` comments there, `[bracketed]`
+/// identifiers in SQLite, dollar quotes and `E'..'` strings only in PostgreSQL).
+pub fn statements_for(sql: &str, lexicon: Lexicon) -> Vec<SourceStatement> {
+    Splitter::new(sql, lexicon).run()
 }
 
-/// The lexical differences between dialects that matter for finding a `;`.
-#[derive(Clone, Copy)]
-struct Rules {
+/// The lexical rules of one SQL dialect that decide where a `;` ends a statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lexicon {
     /// Dollar quotes, `E'..'` strings and nested `/* /* */ */` comments.
-    postgres: bool,
+    pub dollar_quotes: bool,
     /// Backslash escapes in every string and `#` line comments.
-    mysql: bool,
+    pub backslash_escapes: bool,
     /// `[identifier]` quoting.
-    brackets: bool,
+    pub bracket_identifiers: bool,
 }
 
-impl Rules {
-    fn for_dialect(dialect: Dialect) -> Self {
-        Self {
-            postgres: dialect == Dialect::Postgresql,
-            mysql: dialect == Dialect::Mysql,
-            brackets: dialect == Dialect::Sqlite,
-        }
-    }
+impl Lexicon {
+    /// Standard SQL with PostgreSQL's additions: dollar quotes, `E'..'`, nested comments.
+    pub const STANDARD: Lexicon = Lexicon {
+        dollar_quotes: true,
+        backslash_escapes: false,
+        bracket_identifiers: false,
+    };
 }
 
 /// Words after `END` that close a block this splitter does not count as opened
@@ -113,7 +110,7 @@ impl Blocks {
 struct Splitter<'a> {
     src: &'a str,
     bytes: &'a [u8],
-    rules: Rules,
+    rules: Lexicon,
     out: Vec<SourceStatement>,
     /// Byte range of the current statement's significant text.
     start: Option<usize>,
@@ -136,7 +133,7 @@ fn is_word_byte(b: u8) -> bool {
 }
 
 impl<'a> Splitter<'a> {
-    fn new(src: &'a str, rules: Rules) -> Self {
+    fn new(src: &'a str, rules: Lexicon) -> Self {
         Self {
             src,
             bytes: src.as_bytes(),
@@ -167,7 +164,7 @@ impl<'a> Splitter<'a> {
         let next = self.bytes.get(i + 1).copied();
         match b {
             b'-' if next == Some(b'-') => self.line_end(i),
-            b'#' if self.rules.mysql => self.line_end(i),
+            b'#' if self.rules.backslash_escapes => self.line_end(i),
             b'/' if next == Some(b'*') => self.block_comment_end(i),
             b';' => {
                 if self.blocks.semicolon_ends() {
@@ -179,25 +176,25 @@ impl<'a> Splitter<'a> {
             }
             b'\'' => {
                 let e_string =
-                    self.rules.postgres && self.last_word_is_e && self.last_word_end == i;
-                let end = self.quoted_end(i, b'\'', self.rules.mysql || e_string);
+                    self.rules.dollar_quotes && self.last_word_is_e && self.last_word_end == i;
+                let end = self.quoted_end(i, b'\'', self.rules.backslash_escapes || e_string);
                 self.mark(i, end)
             }
             b'"' => {
-                let end = self.quoted_end(i, b'"', self.rules.mysql);
+                let end = self.quoted_end(i, b'"', self.rules.backslash_escapes);
                 self.mark(i, end)
             }
             b'`' => {
                 let end = self.quoted_end(i, b'`', false);
                 self.mark(i, end)
             }
-            b'[' if self.rules.brackets => {
+            b'[' if self.rules.bracket_identifiers => {
                 let end = self
                     .find_from(i + 1, "]")
                     .map_or(self.bytes.len(), |p| p + 1);
                 self.mark(i, end)
             }
-            b'$' if self.rules.postgres => {
+            b'$' if self.rules.dollar_quotes => {
                 let end = self.dollar_end(i).unwrap_or(i + 1);
                 self.mark(i, end)
             }
@@ -267,7 +264,7 @@ impl<'a> Splitter<'a> {
         let mut j = i;
         while j + 1 < self.bytes.len() {
             match (self.bytes[j], self.bytes[j + 1]) {
-                (b'/', b'*') if depth == 0 || self.rules.postgres => {
+                (b'/', b'*') if depth == 0 || self.rules.dollar_quotes => {
                     depth += 1;
                     j += 2;
                 }

@@ -3,7 +3,7 @@
 
 use schema_runtime::schema::{Column, QualifiedName};
 
-use super::{inserts_need, is_widening, Risk};
+use super::risk::{inserts_need, is_widening, Risk};
 use crate::change::{ColumnChanges, Op};
 
 /// Why `op`, on its own, has `risk`.

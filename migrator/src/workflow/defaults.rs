@@ -46,23 +46,14 @@ pub fn describe(url: &str) -> String {
 pub fn database_name(url: &str) -> String {
     Dialect::from_url(url)
         .and_then(|dialect| crate::dialect::driver(dialect).database_name(url))
-        .or_else(|| sqlite_path(url))
         .unwrap_or_else(|| crate::db::redact(url))
 }
 
-/// The file an SQLite URL names (`sqlite://app.db?mode=rwc` -> `app.db`).
-fn sqlite_path(url: &str) -> Option<String> {
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))?;
-    let path = rest.split('?').next().unwrap_or(rest);
-    (!path.is_empty() && path != ":memory:").then(|| path.to_owned())
-}
-
-/// True for an SQLite URL whose file does not exist yet (connecting will create it).
-pub fn sqlite_file_missing(url: &str) -> bool {
-    Dialect::from_url(url) == Some(Dialect::Sqlite)
-        && sqlite_path(url).is_some_and(|path| !std::path::Path::new(&path).exists())
+/// True for a URL whose database connecting will create (an SQLite file that does not
+/// exist yet).
+pub fn file_missing(url: &str) -> bool {
+    Dialect::from_url(url)
+        .is_some_and(|dialect| crate::dialect::driver(dialect).creates_on_connect(url))
 }
 
 /// Creates the database the URL names when it does not exist yet (PostgreSQL: through the

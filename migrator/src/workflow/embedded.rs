@@ -4,38 +4,14 @@
 //! the team deploys to) is left alone: the embedded database's revisions are for the
 //! machine that wrote them.
 
-use std::path::PathBuf;
-
 use schema_runtime::schema::Schema;
-use serde::Serialize;
 
-use super::{open, run_on, Event, Options, Report, WorkflowError};
+use super::error::WorkflowError;
+use super::options::Embedded;
+use super::report::{Event, Report};
+use super::{open, run_on, Options};
 use crate::db::DbError;
 use crate::Dialect;
-
-/// The embedded SQLite database a zero-configuration run falls back to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Embedded {
-    /// The database file (`<app>_development.db`).
-    pub file: PathBuf,
-    /// Its migrations folder (revision files in its `versions/`), beside the committed one.
-    pub dir: PathBuf,
-}
-
-impl Embedded {
-    /// The embedded database of `app` whose history lives in `<dir>/sqlite`, `dir` being
-    /// the committed migrations folder.
-    pub fn for_app(app: &str, dir: &std::path::Path) -> Self {
-        Self {
-            file: PathBuf::from(format!("{app}_development.db")),
-            dir: dir.join("sqlite"),
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("sqlite://{}?mode=rwc", self.file.display())
-    }
-}
 
 /// Runs the smart migrator with the models' schema for whichever database it reaches:
 /// `targets` builds it for a dialect. When the zero-configuration server does not answer
@@ -57,7 +33,7 @@ pub async fn run_models(
             let Some(embedded) = options.embedded.clone() else {
                 return Err(no_server.into());
             };
-            let target = targets(Dialect::Sqlite).map_err(|error| {
+            let target = targets(Embedded::DIALECT).map_err(|error| {
                 WorkflowError::Models(format!(
                     "{no_server}; the embedded SQLite database cannot hold them either: {error}"
                 ))
@@ -96,18 +72,5 @@ fn no_server_reason(error: &DbError) -> String {
             format!("no PostgreSQL server answers on this machine ({place}: {reason})")
         }
         other => other.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_embedded_history_sits_beside_the_committed_one() {
-        let embedded = Embedded::for_app("shop", std::path::Path::new("migrations"));
-        assert_eq!(embedded.file, PathBuf::from("shop_development.db"));
-        assert_eq!(embedded.dir, PathBuf::from("migrations/sqlite"));
-        assert_eq!(embedded.url(), "sqlite://shop_development.db?mode=rwc");
     }
 }

@@ -1,9 +1,11 @@
 //! The answers to the diff's narrow questions ([`DiffHooks`]). MySQL keeps an enum inside the column's type, names every primary key `PRIMARY`, renames indexes (`RENAME INDEX`) but no other constraint, and compares its expressions in a canonical form with bare names. A MySQL schema is a database, which a migration does not create.
 
-use super::driver::Mysql;
 use crate::diff::{DiffHooks, Respelling};
 
-impl DiffHooks for Mysql {
+/// Mysql's answers; the driver hands them to the diff.
+pub struct MysqlDiff;
+
+impl DiffHooks for MysqlDiff {
     fn has_enum_types(&self) -> bool {
         false
     }

@@ -19,6 +19,7 @@ use crate::db::{
 use crate::dialect::{Dialect, Statement};
 use crate::filter::SchemaFilter;
 use crate::render::{down_groups, groups, RenderError, Renderer};
+use crate::revision::Lexicon;
 
 /// MySQL and MariaDB, as a database kind.
 pub struct Mysql;
@@ -57,7 +58,7 @@ impl Renderer for Mysql {
         ops: &[Op],
     ) -> Result<Vec<Vec<Statement>>, RenderError> {
         // Ops that do not apply to `current` are the diff's to explain, not this check's.
-        if let Ok(after) = crate::diff::simulate_for(self, current, ops) {
+        if let Ok(after) = crate::diff::simulate_for(&super::diff::MysqlDiff, current, ops) {
             super::render::validate_keys(&after, ops)?;
         }
         let mut up = groups(self, ops)?;
@@ -78,8 +79,20 @@ impl Renderer for Mysql {
 
 #[async_trait]
 impl Driver for Mysql {
+    fn transactional_ddl(&self) -> bool {
+        false
+    }
+
+    fn lexicon(&self) -> Lexicon {
+        Lexicon {
+            dollar_quotes: false,
+            backslash_escapes: true,
+            bracket_identifiers: false,
+        }
+    }
+
     fn diff_hooks(&self) -> &'static dyn crate::diff::DiffHooks {
-        &Mysql
+        &super::diff::MysqlDiff
     }
 
     fn dialect(&self) -> Dialect {
@@ -163,10 +176,6 @@ impl Connection for MysqlConnection {
     }
 
     /// MySQL and MariaDB commit each DDL statement on their own.
-    fn transactional_ddl(&self) -> bool {
-        false
-    }
-
     async fn try_lock(&mut self, _tables: &HistoryTables) -> Result<bool, DbError> {
         lock::try_lock(&mut self.0).await
     }

@@ -1,9 +1,11 @@
 //! The answers to the diff's narrow questions ([`DiffHooks`]). PostgreSQL keeps everything the diff can ask about: enum types, comments, constraint names that can be renamed in place, schemas to create.
 
-use super::driver::Postgres;
 use crate::diff::{DiffHooks, Respelling};
 
-impl DiffHooks for Postgres {
+/// Postgres's answers; the driver hands them to the diff.
+pub struct PostgresDiff;
+
+impl DiffHooks for PostgresDiff {
     fn has_enum_types(&self) -> bool {
         true
     }

@@ -53,7 +53,7 @@ impl Renderer for Postgres {
 #[async_trait]
 impl Driver for Postgres {
     fn diff_hooks(&self) -> &'static dyn crate::diff::DiffHooks {
-        &Postgres
+        &super::diff::PostgresDiff
     }
 
     fn dialect(&self) -> Dialect {

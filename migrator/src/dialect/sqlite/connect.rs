@@ -112,3 +112,13 @@ pub fn server_error(error: &sqlx::Error) -> ServerError {
         other => ServerError::message(other.to_string()),
     }
 }
+
+/// The file an SQLite URL names (`sqlite://app.db?mode=rwc` -> `app.db`); `None` for an
+/// in-memory database or a URL without a path.
+pub fn file_path(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then(|| path.to_owned())
+}

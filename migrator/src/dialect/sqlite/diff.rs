@@ -1,9 +1,11 @@
 //! The answers to the diff's narrow questions ([`DiffHooks`]). SQLite keeps no comments and no primary key name, renames neither constraints nor indexes, and edits the text of its expressions in place when a column is renamed. Its only namespace is `main`.
 
-use super::driver::Sqlite;
 use crate::diff::{DiffHooks, Respelling};
 
-impl DiffHooks for Sqlite {
+/// Sqlite's answers; the driver hands them to the diff.
+pub struct SqliteDiff;
+
+impl DiffHooks for SqliteDiff {
     fn has_enum_types(&self) -> bool {
         false
     }

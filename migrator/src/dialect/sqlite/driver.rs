@@ -19,6 +19,7 @@ use crate::db::{
 use crate::dialect::{Dialect, Statement};
 use crate::filter::SchemaFilter;
 use crate::render::{RenderError, Renderer};
+use crate::revision::Lexicon;
 
 /// SQLite, as a database kind.
 pub struct Sqlite;
@@ -70,8 +71,28 @@ impl Renderer for Sqlite {
 
 #[async_trait]
 impl Driver for Sqlite {
+    fn lexicon(&self) -> Lexicon {
+        Lexicon {
+            dollar_quotes: false,
+            backslash_escapes: false,
+            bracket_identifiers: true,
+        }
+    }
+
+    fn char_length(&self) -> &'static str {
+        "length"
+    }
+
+    fn creates_on_connect(&self, url: &str) -> bool {
+        connect::file_path(url).is_some_and(|path| !Path::new(&path).exists())
+    }
+
+    fn database_name(&self, url: &str) -> Option<String> {
+        connect::file_path(url)
+    }
+
     fn diff_hooks(&self) -> &'static dyn crate::diff::DiffHooks {
-        &Sqlite
+        &super::diff::SqliteDiff
     }
 
     fn dialect(&self) -> Dialect {

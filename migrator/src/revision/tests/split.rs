@@ -12,7 +12,7 @@ fn split(sql: &str) -> Vec<(String, usize)> {
 }
 
 fn split_for(sql: &str, dialect: Dialect) -> Vec<(String, usize)> {
-    statements_for(sql, dialect)
+    statements_for(sql, crate::dialect::driver(dialect).lexicon())
         .into_iter()
         .map(|s| (s.sql, s.line))
         .collect()

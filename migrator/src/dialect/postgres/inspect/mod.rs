@@ -24,12 +24,16 @@
 //!   exclusion constraints or generated columns; they are not reported (a generated column
 //!   is a plain column, with a warning in the log).
 
+mod error;
 pub mod queries;
 pub(crate) mod rows;
 
+pub use error::InspectError;
+pub(crate) use rows::QueryCounter;
+
 use std::collections::HashMap;
 
-use schema_runtime::schema::{QualifiedName, Schema, Table};
+use schema_runtime::schema::{Schema, Table};
 use sqlx::postgres::types::Oid;
 use sqlx::{Connection, PgConnection};
 
@@ -42,85 +46,6 @@ pub struct InspectStats {
     /// Statements sent to the server, transaction control included. Constant: it does not
     /// depend on the number of tables.
     pub queries: usize,
-}
-
-/// Counts the statements a read or a normalisation sends.
-#[derive(Debug, Default)]
-pub(crate) struct QueryCounter {
-    pub queries: usize,
-}
-
-/// Why introspection (or expression normalisation) failed.
-#[derive(Debug, thiserror::Error)]
-pub enum InspectError {
-    /// A catalog query, or decoding its rows, failed.
-    #[error("reading the PostgreSQL catalog ({query}) failed: {source}")]
-    Query {
-        /// Which query.
-        query: &'static str,
-        /// The driver's error.
-        #[source]
-        source: sqlx::Error,
-    },
-    /// Beginning or ending the read's transaction failed.
-    #[error("could not {action} the introspection transaction: {source}")]
-    Transaction {
-        /// `begin` or `roll back`.
-        action: &'static str,
-        /// The driver's error.
-        #[source]
-        source: sqlx::Error,
-    },
-    /// A foreign key action code this version does not know.
-    #[error("foreign key {constraint} has the unknown referential action code `{code}`")]
-    UnknownAction {
-        /// The constraint.
-        constraint: String,
-        /// The `pg_constraint` code.
-        code: String,
-    },
-    /// PostgreSQL rejected an expression of the models while normalising it.
-    #[error(
-        "the {what} of {table} in the models, `{expression}`, is not accepted by PostgreSQL: \
-         {message}"
-    )]
-    Expression {
-        /// The model table.
-        table: QualifiedName,
-        /// Which expression (`default of column total`, `check total_non_negative`, ...).
-        what: String,
-        /// The expression as the model wrote it.
-        expression: String,
-        /// The server's message.
-        message: String,
-    },
-    /// An expression of the models that cannot be pasted into DDL as one expression.
-    #[error("the {what} of {table} in the models, `{expression}`, {reason}")]
-    UnsafeExpression {
-        /// The model table.
-        table: QualifiedName,
-        /// Which expression.
-        what: String,
-        /// The expression as the model wrote it.
-        expression: String,
-        /// What is wrong with it, as the end of a sentence.
-        reason: String,
-    },
-    /// Building the scratch objects for normalisation failed for a reason other than an
-    /// expression (a column type or enum type the server does not accept).
-    #[error("could not build the scratch copy of {what} to normalise its expressions: {message}")]
-    Scratch {
-        /// The object being built.
-        what: String,
-        /// The server's message.
-        message: String,
-    },
-}
-
-impl From<InspectError> for crate::db::DbError {
-    fn from(error: InspectError) -> Self {
-        Self::Inspect(Box::new(error))
-    }
 }
 
 /// Reads the managed part of the database into a sorted, deterministic [`Schema`].

@@ -12,8 +12,15 @@ use sqlx::postgres::types::Oid;
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
-use super::{queries, InspectError, QueryCounter};
+use super::error::InspectError;
+use super::queries;
 use crate::filter::DEFAULT_NAMESPACE;
+
+/// Counts the statements a read or a normalisation sends.
+#[derive(Debug, Default)]
+pub(crate) struct QueryCounter {
+    pub queries: usize,
+}
 
 /// A name in the schema model: `public` becomes `None`.
 pub(crate) fn qualified(namespace: &str, name: &str) -> QualifiedName {

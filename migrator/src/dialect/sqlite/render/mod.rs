@@ -190,7 +190,7 @@ pub fn render_down_groups(
     current: &Schema,
     ops: &[Op],
 ) -> Result<Vec<Vec<Statement>>, RenderError> {
-    let after = simulate_for(&super::driver::Sqlite, current, ops).map_err(|e| {
+    let after = simulate_for(&super::diff::SqliteDiff, current, ops).map_err(|e| {
         RenderError::NotExpressible {
             dialect: Dialect::Sqlite,
             op: "render the down section".to_owned(),
@@ -331,7 +331,7 @@ pub fn validate_without_schema(op: &Op) -> Result<(), RenderError> {
 }
 
 fn step(state: &Schema, op: &Op) -> Result<Schema, RenderError> {
-    simulate_for(&super::driver::Sqlite, state, std::slice::from_ref(op)).map_err(|e| {
+    simulate_for(&super::diff::SqliteDiff, state, std::slice::from_ref(op)).map_err(|e| {
         RenderError::NotExpressible {
             dialect: Dialect::Sqlite,
             op: op.describe(),
