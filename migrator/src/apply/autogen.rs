@@ -177,7 +177,7 @@ pub fn hand_written(
     blocked: &[Op],
 ) -> Result<HandWritten, RenderError> {
     let after =
-        crate::diff::simulate_for(dialect, current, emitted).unwrap_or_else(|_| current.clone());
+        crate::replay::replay_for(dialect, current, emitted).unwrap_or_else(|_| current.clone());
     let sql = render_groups_from(dialect, &after, blocked)?
         .into_iter()
         .flatten()
@@ -264,7 +264,7 @@ pub fn compose_from(
     let mut up = render_script(&up_groups);
     if !blocked.is_empty() {
         up.push('\n');
-        let after = crate::diff::simulate_for(dialect, current, &emitted)
+        let after = crate::replay::replay_for(dialect, current, &emitted)
             .unwrap_or_else(|_| current.clone());
         up.push_str(&render_script(&blocked_comments(
             dialect, &after, &blocked,

@@ -34,7 +34,7 @@ pub(super) fn renames_indexes(dialect: Dialect) -> bool {
 
 /// How the database spells a renamed column inside the expressions it keeps (checks, index
 /// expressions, predicates), so that the renamed view reads as the database will.
-pub(super) fn respelling(dialect: Dialect) -> super::expressions::Respelling {
+pub(crate) fn respelling(dialect: Dialect) -> super::expressions::Respelling {
     match dialect {
         Dialect::Sqlite => super::expressions::Respelling::EditedInPlace,
         // MySQL's expressions are compared in a canonical form with bare names.

@@ -404,7 +404,7 @@ fn drop_sql(
     applied: &[Op],
     blocked: &[Op],
 ) -> Vec<crate::dialect::Statement> {
-    let after = match crate::diff::simulate_for(dialect, current, applied) {
+    let after = match crate::replay::replay_for(dialect, current, applied) {
         Ok(after) => after,
         Err(error) => {
             tracing::debug!(%error, "the blocked drops are shown without SQL");
