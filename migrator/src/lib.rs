@@ -16,8 +16,11 @@ pub mod db;
 pub mod dialect;
 pub mod diff;
 pub mod filter;
+#[cfg(test)]
+mod oracle;
 pub mod preflight;
 pub mod render;
+pub mod replay;
 pub mod revision;
 pub mod safety;
 pub mod statement;
@@ -26,5 +29,6 @@ pub mod workflow;
 
 pub use change::{ColumnChanges, Op};
 pub use dialect::{Dialect, Statement};
-pub use diff::{diff, simulate, DiffOptions};
+pub use diff::{diff, DiffOptions};
+pub use replay::replay;
 pub use safety::Risk;

@@ -176,7 +176,7 @@ pub fn hand_written(
     emitted: &[Op],
     blocked: &[Op],
 ) -> Result<HandWritten, RenderError> {
-    let after = crate::diff::simulate_for(
+    let after = crate::replay::replay_for(
         crate::dialect::driver(dialect).diff_hooks(),
         current,
         emitted,
@@ -268,7 +268,7 @@ pub fn compose_from(
     let mut up = render_script(&up_groups);
     if !blocked.is_empty() {
         up.push('\n');
-        let after = crate::diff::simulate_for(
+        let after = crate::replay::replay_for(
             crate::dialect::driver(dialect).diff_hooks(),
             current,
             &emitted,

@@ -71,9 +71,10 @@ fn real_changes(ctx: &Ctx<'_>, changes: ColumnChanges) -> ColumnChanges {
 
 /// `from` with the flagged attributes taken from `to`: what an `AlterColumn` leaves behind.
 /// The diff builds its ops' `to` this way, so that an attribute the dialect ignores is not
-/// claimed changed (the reverse op would then describe the column wrongly); the simulator
-/// applies ops this way, as renderers emit one clause per flag.
-pub(super) fn with_changes(from: &Column, to: &Column, changes: ColumnChanges) -> Column {
+/// claimed changed (the reverse op would then describe the column wrongly); the replay
+/// ([`replay`](mod@crate::replay)) applies ops this way, as renderers emit one clause per
+/// flag.
+pub(crate) fn with_changes(from: &Column, to: &Column, changes: ColumnChanges) -> Column {
     let mut column = from.clone();
     if changes.contains(ColumnChanges::TYPE) {
         column.ty = to.ty.clone();

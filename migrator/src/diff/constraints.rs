@@ -261,7 +261,7 @@ fn same_index(a: &Index, b: &Index) -> bool {
 
 /// The column set a foreign key can point at through this index: a unique, total index on
 /// plain columns.
-pub(super) fn key_columns(index: &Index) -> Option<BTreeSet<String>> {
+pub(crate) fn key_columns(index: &Index) -> Option<BTreeSet<String>> {
     let plain = index
         .parts
         .iter()

@@ -79,7 +79,7 @@ fn values(current: &Schema, existing: &EnumType, wanted: &EnumType, plan: &mut P
 }
 
 /// Every column of `schema` whose type is the enum or an array of it, in table order.
-pub(super) fn users(schema: &Schema, name: &QualifiedName) -> Vec<EnumColumn> {
+pub(crate) fn users(schema: &Schema, name: &QualifiedName) -> Vec<EnumColumn> {
     let mut found = Vec::new();
     for table in &schema.tables {
         for column in &table.columns {

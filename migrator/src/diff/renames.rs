@@ -1,6 +1,7 @@
 //! Table and column renames: which `renamed_from` hints apply, and how a rename rewrites a
-//! schema (the diff's renamed view and the simulator share these rewrites, so the two agree
-//! on what a rename does to foreign keys, keys and indexes).
+//! schema (the diff's renamed view and the production replay, [`replay`](mod@crate::replay),
+//! share these rewrites, so the two agree on what a rename does to foreign keys, keys and
+//! indexes).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -123,7 +124,7 @@ fn column_renames(view: &Schema, target: &Schema) -> Vec<(QualifiedName, String,
 }
 
 /// Renames a table and every foreign key that points at it, as the database does.
-pub(super) fn rename_table(schema: &mut Schema, from: &QualifiedName, to: &QualifiedName) {
+pub(crate) fn rename_table(schema: &mut Schema, from: &QualifiedName, to: &QualifiedName) {
     for table in &mut schema.tables {
         if &table.name == from {
             table.name = to.clone();
@@ -139,7 +140,7 @@ pub(super) fn rename_table(schema: &mut Schema, from: &QualifiedName, to: &Quali
 /// Renames a column and every key, index and foreign key that lists it, as the database
 /// does, and the column's name inside the table's check expressions, index expressions and
 /// predicates as the database will deparse them (see [`expressions`]).
-pub(super) fn rename_column(
+pub(crate) fn rename_column(
     schema: &mut Schema,
     table_name: &QualifiedName,
     from: &str,

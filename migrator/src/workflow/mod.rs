@@ -53,7 +53,7 @@ fn drop_sql(
     applied: &[Op],
     blocked: &[Op],
 ) -> Vec<crate::dialect::Statement> {
-    let after = match crate::diff::simulate_for(
+    let after = match crate::replay::replay_for(
         crate::dialect::driver(dialect).diff_hooks(),
         current,
         applied,

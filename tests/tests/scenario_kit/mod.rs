@@ -27,9 +27,9 @@
 use anyhow::{bail, ensure, Context, Result};
 use migrator::compare::{compare, Comparison};
 use migrator::db::{Database, Wait};
-use migrator::diff::canonical;
 use migrator::filter::SchemaFilter;
 use migrator::render::{render_down_groups_from, render_groups_from, render_script};
+use migrator::replay::canonical;
 use migrator::{safety, Dialect, Op, Statement};
 use schema_runtime::schema::{QualifiedName, Schema};
 use sqlx::{Column, Row, TypeInfo};

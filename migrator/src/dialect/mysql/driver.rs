@@ -58,7 +58,7 @@ impl Renderer for Mysql {
         ops: &[Op],
     ) -> Result<Vec<Vec<Statement>>, RenderError> {
         // Ops that do not apply to `current` are the diff's to explain, not this check's.
-        if let Ok(after) = crate::diff::simulate_for(&super::diff::MysqlDiff, current, ops) {
+        if let Ok(after) = crate::replay::replay_for(&super::diff::MysqlDiff, current, ops) {
             super::render::validate_keys(&after, ops)?;
         }
         let mut up = groups(self, ops)?;

@@ -1,22 +1,25 @@
 //! Tests of the diff engine, as data: each case builds two small schemas with the helpers
-//! here and hands them to [`check`], which diffs them and proves the ops apply forward and
-//! backward with the simulator, that the result has no drift left, and that the output does
-//! not depend on input order. The case then states the ops it expects.
+//! here and hands them to [`check`], which diffs them and proves with the oracle
+//! ([`crate::oracle`], an in-memory PostgreSQL that shares no code with the diff) that the
+//! ops apply forward and backward and reach the target, that the result has no drift left,
+//! and that the output does not depend on input order. The case then states the ops it
+//! expects.
 
 mod cases;
 mod constraints;
 mod enums;
 mod props;
-mod simulator;
+mod replay;
 
 use schema_runtime::schema::{
     CheckConstraint, Column, ColumnType, EnumType, ForeignKey, ForeignKeyAction, Identity, Index,
     IndexPart, PrimaryKey, QualifiedName, Schema, Table, UniqueConstraint,
 };
 
-use super::{canonical, diff, simulate, DiffOptions};
+use super::{diff, DiffOptions};
 use crate::change::Op;
 use crate::dialect::Dialect;
+use crate::oracle::{comparable, Database, Namespaces};
 
 // ---- columns ----
 
@@ -239,10 +242,12 @@ pub(super) fn describe(ops: &[Op]) -> Vec<String> {
     ops.iter().map(Op::describe).collect()
 }
 
-/// Diffs and checks: the same ops twice and for shuffled inputs; the ops apply to `from`
-/// and leave no drift against `to`; with `exact`, the result equals `to` (it cannot where a
-/// dialect ignores a difference); the reversed ops apply and give `from` back, except for
-/// enum values added (which cannot be removed).
+/// Diffs and checks: the same ops twice and for shuffled inputs; the oracle applies the ops
+/// to `from` and they leave no drift against `to`; with `exact`, the result equals `to` (it
+/// cannot where a dialect ignores a difference); the oracle applies the reversed ops and
+/// they give `from` back, except for enum values added (which cannot be removed). The
+/// oracle is PostgreSQL; for the other dialects it takes every namespace as given, since
+/// their migrations create none.
 pub(super) fn check_with(
     from: &Schema,
     to: &Schema,
@@ -259,8 +264,15 @@ pub(super) fn check_with(
     let from = prepared(from, options);
     let to = prepared(to, options);
     let listing = describe(&ops).join("\n");
-    let reached = simulate(&from, &ops)
+    let namespaces = match options.dialect {
+        Dialect::Postgresql => Namespaces::Created,
+        _ => Namespaces::Given,
+    };
+    let mut database = Database::new(&from, namespaces);
+    database
+        .run(&ops)
         .unwrap_or_else(|e| panic!("the ops do not apply: {e}\nops:\n{listing}"));
+    let reached = database.schema().clone();
     let drift = diff(&reached, &to, options);
     assert!(
         drift.is_empty(),
@@ -268,16 +280,18 @@ pub(super) fn check_with(
         describe(&drift)
     );
     if exact {
-        assert_eq!(canonical(&reached), canonical(&to), "ops:\n{listing}");
+        assert_eq!(comparable(&reached), comparable(&to), "ops:\n{listing}");
     }
     let (down, added_values) = reversed(&ops);
-    let back = simulate(&reached, &down).unwrap_or_else(|e| {
+    // The down list runs on the same database: a namespace created on the way up stays.
+    database.run(&down).unwrap_or_else(|e| {
         panic!(
             "the reversed ops do not apply: {e}\nops:\n{listing}\nreversed:\n{}",
             describe(&down).join("\n")
         )
     });
-    let mut expected = canonical(&from);
+    let back = database.schema();
+    let mut expected = comparable(&from);
     for name in added_values {
         let now = reached.enum_type(&name).cloned();
         if let (Some(e), Some(now)) = (expected.enums.iter_mut().find(|e| e.name == name), now) {
@@ -285,7 +299,7 @@ pub(super) fn check_with(
         }
     }
     assert_eq!(
-        canonical(&back),
+        comparable(back),
         expected,
         "reversed ops:\n{}",
         describe(&down).join("\n")
@@ -302,7 +316,7 @@ pub(super) fn reversed(ops: &[Op]) -> (Vec<Op>, Vec<QualifiedName>) {
         match (op.reverse(), op) {
             (Some(reverse), _) => down.push(reverse),
             (None, Op::AddEnumValue { name, .. }) => kept.push(name.clone()),
-            // The simulator has no namespaces to take back.
+            // A namespace stays: it may hold objects the models do not manage.
             (None, Op::CreateNamespace { .. }) => {}
             (None, other) => panic!("{} has no reverse", other.describe()),
         }

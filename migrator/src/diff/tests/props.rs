@@ -1,5 +1,6 @@
 //! Property: for random small schemas A and B, the diff A -> B applies to A and gives B
-//! with no drift left, and its reverse gives A back; and the same the other way round.
+//! with no drift left, and its reverse gives A back; and the same the other way round. The
+//! ops run on the oracle ([`crate::oracle`]), which shares no code with the diff.
 //!
 //! Schemas are built from a byte string (so proptest shrinks bytes, and every byte string
 //! is a valid pair of schemas): a few tables in two namespaces drawing from a small pool of
@@ -228,7 +229,7 @@ fn without_enums(mut schema: Schema) -> Schema {
 
 /// The schema without enums, and without table renames into a name whose old name the
 /// schema reuses: there the renamed table keeps its old primary key name (these dialects do
-/// not compare them) while the new table takes it, which the simulator, modelling
+/// not compare them) while the new table takes it, which the oracle, modelling
 /// PostgreSQL's namespace-wide index names, would call a clash that MySQL and SQLite,
 /// whose primary keys have no name of their own, do not have.
 fn for_other_dialects(schema: Schema) -> Schema {

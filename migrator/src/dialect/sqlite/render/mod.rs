@@ -3,8 +3,8 @@
 //! else (changing a column's type, nullability or default, adding or dropping a key, a
 //! unique, a check or a foreign key) becomes a table rebuild ([`rebuild`]), which needs the
 //! table's whole definition. That is why SQLite renders a list of ops against the schema
-//! they start from ([`render_groups`]), replaying the ops on it with the simulator to know
-//! each table's definition at every step.
+//! they start from ([`render_groups`]), replaying the ops on it
+//! ([`replay`](mod@crate::replay)) to know each table's definition at every step.
 //!
 //! Two foldings keep scripts short and data safe: the foreign keys added to a table created
 //! in the same list are written into its `CREATE TABLE` (SQLite cannot add them later), and
@@ -21,8 +21,8 @@ use schema_runtime::schema::{Column, ForeignKey, QualifiedName, Schema, Table};
 
 use crate::change::{ColumnChanges, Op};
 use crate::dialect::{Dialect, Statement};
-use crate::diff::simulate_for;
 use crate::render::RenderError;
+use crate::replay::replay_for;
 
 /// Double-quotes an identifier, doubling embedded quotes.
 pub fn quote_ident(name: &str) -> String {
@@ -190,7 +190,7 @@ pub fn render_down_groups(
     current: &Schema,
     ops: &[Op],
 ) -> Result<Vec<Vec<Statement>>, RenderError> {
-    let after = simulate_for(&super::diff::SqliteDiff, current, ops).map_err(|e| {
+    let after = replay_for(&super::diff::SqliteDiff, current, ops).map_err(|e| {
         RenderError::NotExpressible {
             dialect: Dialect::Sqlite,
             op: "render the down section".to_owned(),
@@ -331,7 +331,7 @@ pub fn validate_without_schema(op: &Op) -> Result<(), RenderError> {
 }
 
 fn step(state: &Schema, op: &Op) -> Result<Schema, RenderError> {
-    simulate_for(&super::diff::SqliteDiff, state, std::slice::from_ref(op)).map_err(|e| {
+    replay_for(&super::diff::SqliteDiff, state, std::slice::from_ref(op)).map_err(|e| {
         RenderError::NotExpressible {
             dialect: Dialect::Sqlite,
             op: op.describe(),

@@ -1,11 +1,13 @@
-//! The simulator refuses what a database would refuse.
+//! Unit tests of the production replay ([`replay`](mod@crate::replay)): it refuses what a
+//! database would refuse. They sit beside the diff's tests for the schema builders; the diff
+//! itself is checked against the independent oracle ([`crate::oracle`]), not the replay.
 
 use super::*;
 use crate::change::ColumnChanges;
-use crate::diff::Problem;
+use crate::replay::{replay, Problem};
 
 fn problem(schema: &Schema, ops: &[Op]) -> Problem {
-    match simulate(schema, ops) {
+    match replay(schema, ops) {
         Ok(_) => panic!("expected {:?} to fail", describe(ops)),
         Err(error) => *error.problem,
     }
@@ -140,7 +142,7 @@ fn index_names_are_unique_per_namespace() {
         table: name("other.c"),
         index: index("ix_x", &["x"]),
     }];
-    assert!(simulate(&start, &elsewhere).is_ok());
+    assert!(replay(&start, &elsewhere).is_ok());
 }
 
 #[test]
@@ -156,7 +158,7 @@ fn error_names_the_step() {
             column: int("m"),
         },
     ];
-    let error = simulate(&start, &ops).unwrap_err();
+    let error = replay(&start, &ops).unwrap_err();
     assert_eq!(error.step, 1);
     assert_eq!(
         error.to_string(),
@@ -167,7 +169,7 @@ fn error_names_the_step() {
 #[test]
 fn create_table_ignores_indexes_and_foreign_keys_like_renderers() {
     let start = schema(vec![users()]);
-    let reached = simulate(&start, &[Op::CreateTable { table: orders() }]).unwrap();
+    let reached = replay(&start, &[Op::CreateTable { table: orders() }]).unwrap();
     let created = reached.table(&name("orders")).unwrap();
     assert!(created.indexes.is_empty() && created.foreign_keys.is_empty());
 }

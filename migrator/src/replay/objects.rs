@@ -1,12 +1,11 @@
-//! Simulated ops on enum types, tables and columns.
+//! Replayed ops on enum types, tables and columns.
 
 use schema_runtime::schema::{Column, ColumnType, EnumType, QualifiedName, Schema, Table};
 
 use super::keys;
 use super::Problem;
 use crate::change::{ColumnChanges, EnumColumn};
-use crate::diff::expressions::Respelling;
-use crate::diff::{columns, enums, renames};
+use crate::diff::{self, Respelling};
 
 /// The table with this name.
 pub(super) fn table<'a>(schema: &'a Schema, name: &QualifiedName) -> Result<&'a Table, Problem> {
@@ -89,7 +88,7 @@ pub(super) fn drop_enum(schema: &mut Schema, enum_type: &EnumType) -> Result<(),
     if enum_mut(schema, name)? != enum_type {
         return Err(stale(format!("enum type {name}")));
     }
-    if let Some(user) = enums::users(schema, name).into_iter().next() {
+    if let Some(user) = diff::enum_users(schema, name).into_iter().next() {
         return Err(Problem::EnumInUse {
             name: name.clone(),
             table: user.table,
@@ -138,7 +137,7 @@ pub(super) fn replace_enum_values(
     if enum_mut(schema, name)?.values != from {
         return Err(stale(format!("the values of enum type {name}")));
     }
-    let users = enums::users(schema, name);
+    let users = diff::enum_users(schema, name);
     let listed = users.len() == columns.len()
         && users.iter().all(|user| {
             columns
@@ -247,7 +246,7 @@ pub(super) fn rename_table(
     if schema.table(to).is_some() {
         return Err(Problem::TableExists(to.clone()));
     }
-    renames::rename_table(schema, from, to);
+    diff::rename_table(schema, from, to);
     Ok(())
 }
 
@@ -312,7 +311,7 @@ pub(super) fn rename_column(
             column: to.to_owned(),
         });
     }
-    renames::rename_column(schema, name, from, to, respelling);
+    diff::rename_column(schema, name, from, to, respelling);
     Ok(())
 }
 
@@ -349,6 +348,6 @@ pub(super) fn alter_column(
     let Some(column) = table.columns.iter_mut().find(|c| c.name == from.name) else {
         return Err(stale(what()));
     };
-    *column = columns::with_changes(column, to, changes);
+    *column = diff::with_changes(column, to, changes);
     Ok(())
 }

@@ -1,9 +1,16 @@
-//! An in-memory database for ops: [`simulate`] applies ops to a [`Schema`] one after
-//! another and fails, as PostgreSQL would, when an op refers to something missing, takes a
-//! name in use, or removes something still needed (a column an index lists, a key a foreign
-//! key points at, a table another one references). It is how the tests prove that a diff's
-//! order works forward and backward, and it is public so that other tools can check a list
-//! of ops (a hand-edited plan, a reversed one) without a database.
+//! The schema state the renderers and the workflow track op by op: [`replay`] applies ops to
+//! a [`Schema`] one after another, as the database will, and fails when an op refers to
+//! something missing, takes a name in use, or removes something still needed (a column an
+//! index lists, a key a foreign key points at, a table another one references). SQLite's
+//! renderer needs it to know a table's whole definition before each rebuild, MySQL's to check
+//! the keys a list leads to, and autogeneration and the workflow to render blocked drops
+//! against the schema the applied ops leave. It is public so that other tools can check a
+//! list of ops (a hand-edited plan, a reversed one) without a database.
+//!
+//! It is production code and reuses the diff's own helpers (how a rename rewrites keys and
+//! expressions, what a column change leaves), so that it predicts what the diff predicts. It
+//! is therefore *not* the oracle of the diff's tests: those check the diff against an
+//! independent model of PostgreSQL that shares no code with the diff or with this module.
 //!
 //! It is stricter than a database in three ways, each a rule the diff keeps: an op's
 //! description of what it changes or drops must match the schema (so its reverse is right),
@@ -18,7 +25,7 @@ use schema_runtime::schema::{QualifiedName, Schema, Table};
 use thiserror::Error;
 
 use crate::change::Op;
-use crate::diff::expressions::Respelling;
+use crate::diff::Respelling;
 
 /// Why an op cannot apply to a schema. Messages read as sentences about the schema.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
@@ -179,7 +186,7 @@ pub enum Problem {
 /// An op of a list that could not apply.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 #[error("op {step} ({description}) does not apply: {problem}")]
-pub struct SimulateError {
+pub struct ReplayError {
     /// The op's position in the list, from 0.
     pub step: usize,
     /// The op's [`Op::describe`] line.
@@ -190,31 +197,27 @@ pub struct SimulateError {
 
 /// Applies `ops` to a copy of `schema`, in order, and returns the result sorted
 /// ([`Schema::sort`]), or the first op that does not apply and why. Renamed columns are
-/// spelled inside expressions as PostgreSQL deparses them; [`simulate_for`] spells them as
+/// spelled inside expressions as PostgreSQL deparses them; [`replay_for`] spells them as
 /// another dialect writes them.
-pub fn simulate(schema: &Schema, ops: &[Op]) -> Result<Schema, SimulateError> {
-    simulate_with(schema, ops, Respelling::Deparsed)
+pub fn replay(schema: &Schema, ops: &[Op]) -> Result<Schema, ReplayError> {
+    replay_with(schema, ops, Respelling::Deparsed)
 }
 
-/// [`simulate`], with renamed columns spelled inside expressions as the database that
-/// `hooks` describes writes them (SQLite keeps a quoted name quoted), so the result reads as
-/// that database will.
-pub fn simulate_for(
-    hooks: &dyn super::DiffHooks,
+/// [`replay`], with renamed columns spelled inside expressions as the database that `hooks`
+/// describes writes them (SQLite keeps a quoted name quoted), so the result reads as that
+/// database will.
+pub fn replay_for(
+    hooks: &dyn crate::diff::DiffHooks,
     schema: &Schema,
     ops: &[Op],
-) -> Result<Schema, SimulateError> {
-    simulate_with(schema, ops, hooks.respelling())
+) -> Result<Schema, ReplayError> {
+    replay_with(schema, ops, hooks.respelling())
 }
 
-fn simulate_with(
-    schema: &Schema,
-    ops: &[Op],
-    respelling: Respelling,
-) -> Result<Schema, SimulateError> {
+fn replay_with(schema: &Schema, ops: &[Op], respelling: Respelling) -> Result<Schema, ReplayError> {
     let mut state = schema.clone();
     for (step, op) in ops.iter().enumerate() {
-        apply(&mut state, op, respelling).map_err(|problem| SimulateError {
+        apply(&mut state, op, respelling).map_err(|problem| ReplayError {
             step,
             description: op.describe(),
             problem: Box::new(problem),

@@ -1,4 +1,4 @@
-//! Simulated ops on primary keys, uniques, checks, indexes and foreign keys, and the rules
+//! Replayed ops on primary keys, uniques, checks, indexes and foreign keys, and the rules
 //! they share: which names are free, which columns and keys are still in use.
 
 use std::collections::BTreeSet;
@@ -10,7 +10,7 @@ use schema_runtime::schema::{
 
 use super::objects::{column, table, table_mut};
 use super::Problem;
-use crate::diff::constraints::key_columns;
+use crate::diff::key_columns;
 
 /// Constraint names are unique per table (PostgreSQL's `pg_constraint` rule).
 fn claim_constraint_name(table: &Table, name: &str) -> Result<(), Problem> {
