@@ -16,6 +16,7 @@ pub mod db;
 pub mod dialect;
 pub mod diff;
 pub mod filter;
+pub mod plan;
 pub mod preflight;
 pub mod render;
 pub mod revision;
