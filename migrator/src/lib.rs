@@ -18,6 +18,7 @@ pub mod diff;
 pub mod filter;
 #[cfg(test)]
 mod oracle;
+pub mod plan;
 pub mod preflight;
 pub mod render;
 pub mod replay;

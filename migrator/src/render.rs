@@ -1,9 +1,10 @@
-//! Turning ops into SQL for a dialect: the `up` rendering of a list of ops, the `down`
-//! rendering (the reverses, in reverse order), and the script text that goes into a
-//! revision file's `-- +up` / `-- +down` sections. Which SQL each op becomes is the
-//! dialect's business: each implements [`Renderer`] (in its `dialect/<db>/driver.rs`, over
-//! its `render` module); this module asks the registered one, keeps the statements of one
-//! op together, and joins them.
+//! Turning ops into SQL for a dialect: the [`Plan`] of a list of ops (each op with its
+//! statements and the statements that undo it, rendered in one pass), views of it (the
+//! `up` statements, the `down` statements: the reverses, last op first), and the script
+//! text that goes into a revision file's `-- +up` / `-- +down` sections. Which SQL each op
+//! becomes is the dialect's business: each implements [`Renderer`] (in its
+//! `dialect/<db>/driver.rs`, over its `render` module); this module asks the registered
+//! one, keeps the statements of one op together, and joins them.
 //!
 //! Rendering is pure: no connection, no I/O.
 
@@ -13,6 +14,7 @@ use schema_runtime::schema::{QualifiedName, Schema};
 
 use crate::change::Op;
 use crate::dialect::{Dialect, Statement};
+use crate::plan::{Plan, PlannedChange};
 
 /// Why ops could not be rendered.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -57,23 +59,22 @@ pub enum RenderError {
     },
 }
 
-/// The `up` statements of `ops`, in order.
+/// The `up` statements of `ops`, in order, rendered without the schema they start from
+/// (the commands of [`plan_without_schema`]).
 pub fn render(dialect: Dialect, ops: &[Op]) -> Result<Vec<Statement>, RenderError> {
-    Ok(render_groups(dialect, ops)?.into_iter().flatten().collect())
+    Ok(plan_without_schema(dialect, ops)?.up())
 }
 
-/// The `down` statements of `ops`: each op's reverse, last op first. An op the database
-/// cannot undo becomes a comment-only statement saying so ([`Statement::is_comment_only`]).
+/// The `down` statements of `ops`: each op's reverse, last op first (the reverses of
+/// [`plan_without_schema`]). An op the database cannot undo becomes a comment-only
+/// statement saying so ([`Statement::is_comment_only`]).
 pub fn render_down(dialect: Dialect, ops: &[Op]) -> Result<Vec<Statement>, RenderError> {
-    Ok(render_down_groups(dialect, ops)?
-        .into_iter()
-        .flatten()
-        .collect())
+    Ok(plan_without_schema(dialect, ops)?.down())
 }
 
 /// What rendering asks of a database kind: the SQL of one op and of its reverse, the
-/// refusal of what it cannot hold, and, where an op's SQL depends on the schema it applies
-/// to, the rendering of a whole list against that schema.
+/// refusal of what it cannot hold, and the [`Plan`] of a whole list against the schema it
+/// starts from, where an op's SQL depends on that schema or on its neighbours.
 pub trait Renderer: Sync {
     /// An identifier as this database quotes it.
     fn quote_ident(&self, name: &str) -> String;
@@ -90,93 +91,58 @@ pub trait Renderer: Sync {
     /// The statements that undo one op; a comment-only statement where nothing can.
     fn render_reverse(&self, op: &Op) -> Vec<Statement>;
 
-    /// The `up` groups of `ops` rendered against the schema they start from (one group per
-    /// op). By default the schema is not needed.
-    fn render_groups_from(
-        &self,
-        _current: &Schema,
-        ops: &[Op],
-    ) -> Result<Vec<Vec<Statement>>, RenderError> {
-        groups(self, ops)
-    }
-
-    /// The `down` groups of `ops` rendered against the schema they start from (one group
-    /// per op, last op first).
-    fn render_down_groups_from(
-        &self,
-        _current: &Schema,
-        ops: &[Op],
-    ) -> Result<Vec<Vec<Statement>>, RenderError> {
-        down_groups(self, ops)
+    /// The plan of `ops` applied to `current`: for each op, its statements, the statements
+    /// that undo it, and the op, in one pass, so that the `up` and `down` sections and
+    /// everything that reads the ops come from one rendering. By default the schema is not
+    /// needed and each op is rendered on its own ([`plan_each`]).
+    fn plan(&self, _current: &Schema, ops: &[Op]) -> Result<Plan, RenderError> {
+        plan_each(self, ops)
     }
 }
 
-/// Each op validated and rendered, one group per op.
-pub fn groups<R: Renderer + ?Sized>(
-    renderer: &R,
-    ops: &[Op],
-) -> Result<Vec<Vec<Statement>>, RenderError> {
-    ops.iter()
+/// Each op validated, rendered and reversed on its own, in op order: the plan of a
+/// database whose SQL for an op depends neither on the schema nor on the other ops.
+pub fn plan_each<R: Renderer + ?Sized>(renderer: &R, ops: &[Op]) -> Result<Plan, RenderError> {
+    let changes = ops
+        .iter()
         .map(|op| {
             renderer.validate(op)?;
-            Ok(renderer.render_op(op))
+            Ok(PlannedChange {
+                cmd: renderer.render_op(op),
+                reverse: renderer.render_reverse(op),
+                source: op.clone(),
+            })
         })
-        .collect()
+        .collect::<Result<Vec<_>, RenderError>>()?;
+    Ok(Plan::new(changes))
 }
 
-/// Each op validated and reversed, one group per op, last op first.
-pub fn down_groups<R: Renderer + ?Sized>(
-    renderer: &R,
-    ops: &[Op],
-) -> Result<Vec<Vec<Statement>>, RenderError> {
-    ops.iter()
-        .rev()
-        .map(|op| {
-            renderer.validate(op)?;
-            Ok(renderer.render_reverse(op))
-        })
-        .collect()
+/// The plan of `ops` for `dialect`, rendered against the schema they start from. SQLite
+/// needs it: what its `ALTER TABLE` cannot do is a table rebuild, which writes the table's
+/// whole definition. MySQL checks the column types of the keys the ops add against it (a
+/// key over `longtext` would fail halfway through a revision there). PostgreSQL ignores it.
+pub fn plan(dialect: Dialect, current: &Schema, ops: &[Op]) -> Result<Plan, RenderError> {
+    let plan = crate::dialect::driver(dialect).plan(current, ops)?;
+    tracing::debug!(%dialect, ops = ops.len(), "rendered up and down statements");
+    Ok(plan)
 }
 
-/// Like [`render`], with the statements of each op kept together (one group per op, in op
-/// order), for [`render_script`].
-pub fn render_groups(dialect: Dialect, ops: &[Op]) -> Result<Vec<Vec<Statement>>, RenderError> {
-    let groups = groups(crate::dialect::driver(dialect), ops)?;
-    tracing::debug!(%dialect, ops = ops.len(), "rendered up statements");
-    Ok(groups)
+/// The plan of `ops` for `dialect` without the schema they start from: each op on its own
+/// ([`plan_each`] over the registered renderer). SQLite refuses here the ops that need a
+/// table rebuild, with a typed error.
+pub fn plan_without_schema(dialect: Dialect, ops: &[Op]) -> Result<Plan, RenderError> {
+    plan_each(crate::dialect::driver(dialect), ops)
 }
 
-/// Like [`render_down`], with the statements of each reversed op kept together (one group
-/// per op, last op first), for [`render_script`].
-pub fn render_down_groups(
-    dialect: Dialect,
-    ops: &[Op],
-) -> Result<Vec<Vec<Statement>>, RenderError> {
-    let groups = down_groups(crate::dialect::driver(dialect), ops)?;
-    tracing::debug!(%dialect, ops = ops.len(), "rendered down statements");
-    Ok(groups)
-}
-
-/// Like [`render_groups`], rendered against the schema the ops start from. SQLite needs it:
-/// what its `ALTER TABLE` cannot do is a table rebuild, which writes the table's whole
-/// definition. MySQL checks the column types of the keys the ops add against it (a key
-/// over `longtext` would fail halfway through a revision there). PostgreSQL ignores it.
+/// The `up` statements of [`plan`], one group per op in op order, for [`render_script`] and
+/// for callers that run the statements without writing a revision (tests, a model built
+/// on an empty database).
 pub fn render_groups_from(
     dialect: Dialect,
     current: &Schema,
     ops: &[Op],
 ) -> Result<Vec<Vec<Statement>>, RenderError> {
-    crate::dialect::driver(dialect).render_groups_from(current, ops)
-}
-
-/// Like [`render_down_groups`], rendered against the schema the ops start from (see
-/// [`render_groups_from`]).
-pub fn render_down_groups_from(
-    dialect: Dialect,
-    current: &Schema,
-    ops: &[Op],
-) -> Result<Vec<Vec<Statement>>, RenderError> {
-    crate::dialect::driver(dialect).render_down_groups_from(current, ops)
+    Ok(plan(dialect, current, ops)?.up_groups())
 }
 
 /// The text of a revision file section: each statement followed by `;` and a newline, a
@@ -261,6 +227,38 @@ mod tests {
             })
         ));
         assert!(render(Dialect::Sqlite, &[add_value()]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_default_plan_is_each_op_with_its_reverse_and_the_views_read_it() {
+        use schema_runtime::schema::EnumType;
+        let ops = vec![
+            Op::CreateEnum {
+                enum_type: EnumType {
+                    name: QualifiedName::new("status"),
+                    values: vec!["paid".into()],
+                    comment: None,
+                },
+            },
+            add_value(),
+        ];
+        let renderer = crate::dialect::driver(Dialect::Postgresql);
+        let plan = plan(Dialect::Postgresql, &Schema::default(), &ops).unwrap();
+        assert_eq!(plan.changes().len(), ops.len());
+        for (change, op) in plan.changes().iter().zip(&ops) {
+            assert_eq!(&change.source, op);
+            assert_eq!(change.cmd, renderer.render_op(op));
+            assert_eq!(change.reverse, renderer.render_reverse(op));
+        }
+        assert!(plan.changes()[1].reverse[0].is_comment_only());
+        assert_eq!(render(Dialect::Postgresql, &ops).unwrap(), plan.up());
+        assert_eq!(render_down(Dialect::Postgresql, &ops).unwrap(), plan.down());
+        assert_eq!(
+            render_groups_from(Dialect::Postgresql, &Schema::default(), &ops).unwrap(),
+            plan.up_groups()
+        );
+        // The down section undoes the enum value (a comment) before the type.
+        assert!(plan.down()[0].is_comment_only() && !plan.down()[1].is_comment_only());
     }
 
     #[test]

@@ -9,23 +9,22 @@ mod render_postgres {
 }
 
 use migrator::dialect::postgres::render::{adds_enum_value, render_op};
-use migrator::render::{render_down_groups, render_groups, render_script};
+use migrator::render::plan_without_schema;
 use migrator::{Dialect, Op};
 use render_postgres::cases::{self, Case};
 use render_postgres::db::{self, TestDb};
 
 /// The snapshot of one case: the ops in words, then both sections as in a revision file.
 fn check(name: &str, ops: &[Op]) {
-    let up = render_groups(Dialect::Postgresql, ops).unwrap();
-    let down = render_down_groups(Dialect::Postgresql, ops).unwrap();
+    let plan = plan_without_schema(Dialect::Postgresql, ops).unwrap();
     let described: String = ops
         .iter()
         .map(|op| format!("--   {}\n", op.describe().replace('\n', "\\n")))
         .collect();
     let text = format!(
         "-- ops:\n{described}\n-- +up\n{}\n-- +down\n{}",
-        render_script(&up),
-        render_script(&down)
+        plan.up_script(),
+        plan.down_script()
     );
     insta::assert_snapshot!(name, text);
 }

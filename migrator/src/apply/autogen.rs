@@ -18,7 +18,8 @@ use crate::compare::Comparison;
 use crate::db::Database;
 use crate::dialect::{Dialect, Statement};
 use crate::filter::SchemaFilter;
-use crate::render::{render_down_groups_from, render_groups_from, render_script, RenderError};
+use crate::plan::Plan;
+use crate::render::{plan, render_script, RenderError};
 use crate::revision::{self, NewRevision, RevisionFile, RevisionId, RevisionSet};
 use crate::safety::{inserts_need, verdicts};
 
@@ -176,21 +177,33 @@ pub fn hand_written(
     emitted: &[Op],
     blocked: &[Op],
 ) -> Result<HandWritten, RenderError> {
-    let after = crate::replay::replay_for(
-        crate::dialect::driver(dialect).diff_hooks(),
-        current,
-        emitted,
-    )
-    .unwrap_or_else(|_| current.clone());
-    let sql = render_groups_from(dialect, &after, blocked)?
+    let sql = blocked_plan(dialect, current, emitted, blocked)?
+        .up()
         .into_iter()
-        .flatten()
         .map(|statement| format!("{};", statement.sql.trim_end().trim_end_matches(';')))
         .collect();
     Ok(HandWritten {
         message: drop_message(blocked),
         sql,
     })
+}
+
+/// The plan of the `blocked` ops, rendered against the schema `current` is in once
+/// `emitted` ran (or `current`, when the emitted ops do not apply to it): what the
+/// hand-written revision runs and the blocked comments show.
+fn blocked_plan(
+    dialect: Dialect,
+    current: &Schema,
+    emitted: &[Op],
+    blocked: &[Op],
+) -> Result<Plan, RenderError> {
+    let after = crate::replay::replay_for(
+        crate::dialect::driver(dialect).diff_hooks(),
+        current,
+        emitted,
+    )
+    .unwrap_or_else(|_| current.clone());
+    plan(dialect, &after, blocked)
 }
 
 /// The message of the revision written by hand for `blocked`, `drop_<what>`: the dropped
@@ -251,7 +264,8 @@ pub fn compose(
 
 /// Like [`compose`], rendered against `current`, the schema the ops start from. SQLite
 /// needs it: what its `ALTER TABLE` cannot do is a table rebuild, which writes the whole
-/// table (see `render::render_groups_from`).
+/// table (see [`crate::render::plan`]). The up section is the plan's commands, in order,
+/// and the down section its reverses, last change first: one rendering of `emitted`.
 pub fn compose_from(
     current: &Schema,
     ops: &[Op],
@@ -263,25 +277,17 @@ pub fn compose_from(
     if emitted.is_empty() {
         return Ok(None);
     }
-    let up_groups = render_groups_from(dialect, current, &emitted)?;
-    let transactional = up_groups.iter().flatten().all(|s| s.transactional);
-    let mut up = render_script(&up_groups);
+    let plan = plan(dialect, current, &emitted)?;
+    let mut up = plan.up_script();
     if !blocked.is_empty() {
         up.push('\n');
-        let after = crate::replay::replay_for(
-            crate::dialect::driver(dialect).diff_hooks(),
-            current,
-            &emitted,
-        )
-        .unwrap_or_else(|_| current.clone());
-        up.push_str(&render_script(&blocked_comments(
-            dialect, &after, &blocked,
-        )?));
+        let blocked = blocked_plan(dialect, current, &emitted, &blocked)?;
+        up.push_str(&render_script(&blocked_comments(&blocked)));
     }
     let mut revision = NewRevision::new(message, dialect, down_revisions);
-    revision.transactional = transactional;
+    revision.transactional = plan.up_is_transactional();
     revision.up = up;
-    revision.down = render_script(&render_down_groups_from(dialect, current, &emitted)?);
+    revision.down = plan.down_script();
     Ok(Some(Composed {
         revision,
         emitted,
@@ -289,26 +295,24 @@ pub fn compose_from(
     }))
 }
 
-/// One comment group per blocked op, after a note saying why they are comments.
-fn blocked_comments(
-    dialect: Dialect,
-    after: &Schema,
-    blocked: &[Op],
-) -> Result<Vec<Vec<Statement>>, RenderError> {
+/// One comment group per change of the blocked ops' plan, after a note saying why they
+/// are comments.
+fn blocked_comments(blocked: &Plan) -> Vec<Vec<Statement>> {
     let mut groups = vec![vec![Statement::comment(
         "Autogeneration never drops anything. The models also ask for the changes below, \
          which would destroy data;\nto run them, write a revision by hand \
          (`migrate revision -m \"...\"`) and review it.",
     )]];
-    for statements in render_groups_from(dialect, after, blocked)? {
+    for change in blocked.changes() {
         groups.push(
-            statements
+            change
+                .cmd
                 .iter()
                 .map(|s| Statement::comment(&format!("blocked (destructive): {};", s.sql)))
                 .collect(),
         );
     }
-    Ok(groups)
+    groups
 }
 
 /// What autogeneration found and wrote.

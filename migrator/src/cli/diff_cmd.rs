@@ -12,9 +12,10 @@ use crate::apply::{compose_from, hand_written, read_heads, split_ops, HandWritte
 use crate::change::Op;
 use crate::compare::{compare, Comparison};
 use crate::db::Database;
-use crate::render::{render_groups_from, render_script};
+use crate::plan::Plan;
+use crate::render::plan;
 use crate::revision::{RevisionFile, RevisionId};
-use crate::safety::{verdicts, Action, Risk};
+use crate::safety::{Action, Risk};
 use crate::summary::{self, PARTIAL_SYNC_WARNING};
 use crate::workflow::AUTO_SYNC_MESSAGE;
 
@@ -56,12 +57,14 @@ struct Report<'a> {
     hand_written: Option<ReportedHandWritten<'a>>,
 }
 
-/// What the comparison means for autogeneration: what it would write, and the revision to
-/// write by hand for what it blocks.
+/// What the comparison means for autogeneration: what it would write, the revision to
+/// write by hand for what it blocks, and the plan of every op the listings, the SQL shown
+/// and the job summary's analysis all read.
 struct Drift<'c> {
     comparison: &'c Comparison,
     split: Split,
     clear: Option<HandWritten>,
+    plan: Plan,
 }
 
 impl<'c> Drift<'c> {
@@ -75,10 +78,13 @@ impl<'c> Drift<'c> {
                     .map_err(|e| Exit::new(Code::Usage, e))?,
             )
         };
+        let plan = plan(dialect, &comparison.current, &comparison.ops)
+            .map_err(|e| Exit::new(Code::Usage, e))?;
         Ok(Self {
             comparison,
             split,
             clear,
+            plan,
         })
     }
 
@@ -107,10 +113,10 @@ pub async fn run(
         .await
         .map_err(super::db_exit)?;
     let drift = Drift::new(&comparison, db.dialect())?;
-    let report = report(&drift, db.dialect())?;
+    let report = report(&drift, db.dialect());
     match out.format() {
         Format::Json => out.json(&report)?,
-        Format::Human => print_human(&report, &drift, db.dialect(), out)?,
+        Format::Human => print_human(&report, &drift, out),
     }
     if let Some(path) = check.and_then(|c| c.summary.as_deref()) {
         let text = check_summary(settings, &mut db, &drift).await?;
@@ -157,7 +163,7 @@ async fn check_summary(
         .as_ref()
         .map(|file| (file.file_name(), file.render()));
     text.push_str(&summary::markdown(
-        &comparison.ops,
+        &drift.plan.sources(),
         proposed
             .as_ref()
             .map(|(name, body)| (name.as_str(), body.as_str())),
@@ -170,27 +176,24 @@ fn names(ids: &[RevisionId]) -> Vec<String> {
     ids.iter().map(|id| id.as_str().to_string()).collect()
 }
 
-fn report<'a>(drift: &'a Drift<'_>, dialect: crate::Dialect) -> Result<Report<'a>, Exit> {
-    let comparison = drift.comparison;
-    let groups = render_groups_from(dialect, &comparison.current, &comparison.ops)
-        .map_err(|e| Exit::new(Code::Usage, e))?;
-    let ops = comparison
-        .ops
+fn report<'a>(drift: &'a Drift<'_>, dialect: crate::Dialect) -> Report<'a> {
+    let ops = drift
+        .plan
+        .changes()
         .iter()
-        .zip(groups)
-        .zip(verdicts(&comparison.ops))
-        .map(|((op, statements), verdict)| ReportedOp {
-            description: op.describe(),
+        .zip(drift.plan.verdicts())
+        .map(|(change, verdict)| ReportedOp {
+            description: change.source.describe(),
             risk: verdict.risk,
             action: verdict.action.as_str(),
             label: verdict.label(),
             why: verdict.why,
-            sql: statements.into_iter().map(|s| s.sql).collect(),
-            op,
+            sql: change.cmd.iter().map(|s| s.sql.clone()).collect(),
+            op: &change.source,
         })
         .collect();
-    Ok(Report {
-        in_sync: comparison.in_sync(),
+    Report {
+        in_sync: drift.comparison.in_sync(),
         missing_migration: drift.missing_migration(),
         dialect: dialect.name(),
         ops,
@@ -200,18 +203,13 @@ fn report<'a>(drift: &'a Drift<'_>, dialect: crate::Dialect) -> Result<Report<'a
             command: clear.command(),
             sql: &clear.sql,
         }),
-    })
+    }
 }
 
-fn print_human(
-    report: &Report<'_>,
-    drift: &Drift<'_>,
-    dialect: crate::Dialect,
-    out: &Output,
-) -> Result<(), Exit> {
+fn print_human(report: &Report<'_>, drift: &Drift<'_>, out: &Output) {
     if report.in_sync {
         out.line(out.green("The database matches the models: no drift."));
-        return Ok(());
+        return;
     }
     let count = report.ops.len();
     out.line(format!(
@@ -236,14 +234,10 @@ fn print_human(
         };
         out.line(format!("  {:width$}  {label}", op.description));
     }
-    let comparison = drift.comparison;
-    let groups = render_groups_from(dialect, &comparison.current, &comparison.ops)
-        .map_err(|e| Exit::new(Code::Usage, e))?;
     out.line("");
     out.line(out.dim("-- SQL"));
-    out.line(render_script(&groups));
+    out.line(drift.plan.up_script());
     print_verdict(drift, out);
-    Ok(())
 }
 
 /// The last lines: what the drift means for the CI gate, and the fix.

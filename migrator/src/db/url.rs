@@ -117,6 +117,8 @@ pub fn password_of(raw: &str) -> Option<String> {
 
 /// The value of the last query parameter named by one of `keys` (drivers accept several
 /// spellings, `sslrootcert` and `ssl-ca`; the last one given wins, as in the drivers).
+// Only the server databases read TLS settings from the URL.
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
 pub fn query_value(raw: &str, keys: &[&str]) -> Option<String> {
     let url = Url::parse(raw).ok()?;
     let value = url

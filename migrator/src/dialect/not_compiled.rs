@@ -158,7 +158,7 @@ mod tests {
             value: "calm".into(),
             before: None,
         };
-        let render = crate::render::groups(&missing, &[op]).unwrap_err();
+        let render = crate::render::plan_each(&missing, &[op]).unwrap_err();
         assert!(render.to_string().contains("`sqlite` feature"), "{render}");
     }
 }

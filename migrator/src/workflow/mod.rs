@@ -64,8 +64,8 @@ fn drop_sql(
             return Vec::new();
         }
     };
-    match crate::render::render_groups_from(dialect, &after, blocked) {
-        Ok(groups) => groups.into_iter().flatten().collect(),
+    match crate::render::plan(dialect, &after, blocked) {
+        Ok(plan) => plan.up(),
         Err(error) => {
             tracing::debug!(%error, "the blocked drops are shown without SQL");
             Vec::new()

@@ -28,7 +28,7 @@ use anyhow::{bail, ensure, Context, Result};
 use migrator::compare::{compare, Comparison};
 use migrator::db::{Database, Wait};
 use migrator::filter::SchemaFilter;
-use migrator::render::{render_down_groups_from, render_groups_from, render_script};
+use migrator::render::{plan, render_groups_from, render_script};
 use migrator::replay::canonical;
 use migrator::{safety, Dialect, Op, Statement};
 use schema_runtime::schema::{QualifiedName, Schema};
@@ -226,8 +226,8 @@ impl Scenario {
 
         let first = compare(&mut engine, &self.target, &filter).await?;
         let ops = first.ops.clone();
-        let up = render_groups_from(dialect, &first.current, &ops)?;
-        let down = render_down_groups_from(dialect, &first.current, &ops)?;
+        let plan = plan(dialect, &first.current, &ops)?;
+        let (up, down) = (plan.up_groups(), plan.down_groups());
         crate::snapshot(&self.snapshot_name(dialect), &report(&ops, &up, &down));
 
         execute(&mut engine, up.iter().flatten())

@@ -18,7 +18,8 @@ use crate::db::{
 };
 use crate::dialect::{Dialect, Statement};
 use crate::filter::SchemaFilter;
-use crate::render::{down_groups, groups, RenderError, Renderer};
+use crate::plan::Plan;
+use crate::render::{plan_each, RenderError, Renderer};
 use crate::revision::Lexicon;
 
 /// MySQL and MariaDB, as a database kind.
@@ -51,29 +52,15 @@ impl Renderer for Mysql {
 
     /// Checks the column types of the keys the ops add against the schema they lead to (a
     /// key over `longtext` fails halfway through a revision here), and joins an identity
-    /// column with its primary key, which MySQL wants in one statement.
-    fn render_groups_from(
-        &self,
-        current: &Schema,
-        ops: &[Op],
-    ) -> Result<Vec<Vec<Statement>>, RenderError> {
+    /// column with its primary key, which MySQL wants in one statement (both ways).
+    fn plan(&self, current: &Schema, ops: &[Op]) -> Result<Plan, RenderError> {
         // Ops that do not apply to `current` are the diff's to explain, not this check's.
         if let Ok(after) = crate::replay::replay_for(&super::diff::MysqlDiff, current, ops) {
             super::render::validate_keys(&after, ops)?;
         }
-        let mut up = groups(self, ops)?;
-        super::render::join_identity_keys_up(ops, &mut up);
-        Ok(up)
-    }
-
-    fn render_down_groups_from(
-        &self,
-        _current: &Schema,
-        ops: &[Op],
-    ) -> Result<Vec<Vec<Statement>>, RenderError> {
-        let mut down = down_groups(self, ops)?;
-        super::render::join_identity_keys_down(ops, &mut down);
-        Ok(down)
+        let mut plan = plan_each(self, ops)?;
+        super::render::join_identity_keys(ops, plan.changes_mut());
+        Ok(plan)
     }
 }
 

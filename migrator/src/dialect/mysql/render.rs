@@ -22,6 +22,7 @@ use super::quote::{quote_ident, quote_literal, quote_name};
 use super::types::{render_type, unsupported};
 use crate::change::Op;
 use crate::dialect::{Dialect, Statement};
+use crate::plan::PlannedChange;
 use crate::render::RenderError;
 
 /// The longest identifier MySQL accepts, in characters.
@@ -369,43 +370,42 @@ fn identity_key_pairs(ops: &[Op]) -> Vec<(&QualifiedName, usize, usize)> {
         .collect()
 }
 
-/// Joins the `up` statements of each identity column and its primary key into one
-/// `ALTER TABLE` (an `AUTO_INCREMENT` column must be part of a key). `up` holds one group
-/// per op, in op order.
-pub fn join_identity_keys_up(ops: &[Op], up: &mut [Vec<Statement>]) {
+/// Joins the statements of each identity column and its primary key into one `ALTER
+/// TABLE` (an `AUTO_INCREMENT` column must be part of a key): on the way up the key's
+/// action goes into the column's statement, on the way down (where the key's reverse runs
+/// before the column's) the column's into the key's; the change left without statements
+/// is empty. `changes` holds one change per op of `ops`, in op order.
+pub fn join_identity_keys(ops: &[Op], changes: &mut [PlannedChange]) {
     for (table, column, key) in identity_key_pairs(ops) {
-        join(up, table, column, key);
+        let up = |at: usize| changes.get(at).map(|c| c.cmd.as_slice());
+        if let Some(sql) = joined(table, up(column), up(key)) {
+            changes[column].cmd = vec![ddl(sql)];
+            changes[key].cmd = Vec::new();
+        }
+        let down = |at: usize| changes.get(at).map(|c| c.reverse.as_slice());
+        if let Some(sql) = joined(table, down(key), down(column)) {
+            changes[key].reverse = vec![ddl(sql)];
+            changes[column].reverse = Vec::new();
+        }
     }
 }
 
-/// [`join_identity_keys_up`] for the `down` statements: one group per op in reverse order,
-/// where the key's reverse runs before the column's.
-pub fn join_identity_keys_down(ops: &[Op], down: &mut [Vec<Statement>]) {
-    let last = ops.len().saturating_sub(1);
-    for (table, column, key) in identity_key_pairs(ops) {
-        join(down, table, last - key, last - column);
-    }
-}
-
-/// Appends the actions of the one-statement group `from` to the one statement of group
-/// `into` (both `ALTER TABLE` statements of `table`), and empties `from`.
-fn join(groups: &mut [Vec<Statement>], table: &QualifiedName, into: usize, from: usize) {
+/// The one statement of `into` with the actions of the one statement of `from` appended,
+/// when both are `ALTER TABLE` statements of `table`.
+fn joined(
+    table: &QualifiedName,
+    into: Option<&[Statement]>,
+    from: Option<&[Statement]>,
+) -> Option<String> {
     let prefix = format!("ALTER TABLE {} ", quote_name(table));
     let prefix = prefix.as_str();
-    let joined = match (
-        groups.get(into).map(Vec::as_slice),
-        groups.get(from).map(Vec::as_slice),
-    ) {
+    match (into, from) {
         (Some([first]), Some([second])) => second
             .sql
             .strip_prefix(prefix)
             .filter(|_| first.sql.starts_with(prefix))
             .map(|actions| format!("{}, {actions}", first.sql)),
         _ => None,
-    };
-    if let Some(sql) = joined {
-        groups[into] = vec![ddl(sql)];
-        groups[from] = Vec::new();
     }
 }
 
@@ -543,7 +543,7 @@ fn create_index(table: &QualifiedName, index: &Index) -> Statement {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use schema_runtime::schema::ColumnType;
+    use schema_runtime::schema::{ColumnType, PrimaryKey};
 
     fn table() -> QualifiedName {
         QualifiedName::new("orders")
@@ -621,6 +621,120 @@ mod tests {
             ..Schema::default()
         };
         assert!(crate::render::render_groups_from(Dialect::Mysql, &bounded, &[add]).is_ok());
+    }
+
+    /// `customers (id)` and `orders (customer_id)`; the ops give `orders` an index and a
+    /// foreign key over `customer_id`, and an identity column with its primary key.
+    fn foreign_key_and_identity_key() -> (Schema, Vec<Op>) {
+        let customers = Table {
+            columns: vec![Column::new("id", ColumnType::BigInt)],
+            primary_key: Some(PrimaryKey {
+                name: "PRIMARY".into(),
+                columns: vec!["id".into()],
+            }),
+            ..Table::new(QualifiedName::new("customers"))
+        };
+        let orders = Table {
+            columns: vec![Column::new("customer_id", ColumnType::BigInt)],
+            ..Table::new(table())
+        };
+        let current = Schema {
+            tables: vec![customers, orders],
+            ..Schema::default()
+        };
+        let ops = vec![
+            Op::CreateIndex {
+                table: table(),
+                index: Index {
+                    name: "ix_orders_customer_id".into(),
+                    parts: vec![IndexPart::Column("customer_id".into())],
+                    unique: false,
+                    predicate: None,
+                    method: None,
+                },
+            },
+            Op::AddForeignKey {
+                table: table(),
+                foreign_key: ForeignKey {
+                    name: "fk_orders_customer_id".into(),
+                    columns: vec!["customer_id".into()],
+                    referenced_table: QualifiedName::new("customers"),
+                    referenced_columns: vec!["id".into()],
+                    on_delete: ForeignKeyAction::Restrict,
+                    on_update: ForeignKeyAction::NoAction,
+                    deferrable: false,
+                },
+            },
+            Op::AddColumn {
+                table: table(),
+                column: Column {
+                    identity: Some(Identity::ByDefault),
+                    ..Column::new("seq", ColumnType::BigInt)
+                },
+            },
+            Op::AddPrimaryKey {
+                table: table(),
+                key: PrimaryKey {
+                    name: "PRIMARY".into(),
+                    columns: vec!["seq".into()],
+                },
+            },
+        ];
+        (current, ops)
+    }
+
+    #[test]
+    fn each_change_carries_its_op_and_its_reverse() {
+        let (current, ops) = foreign_key_and_identity_key();
+        let plan = crate::render::plan(Dialect::Mysql, &current, &ops).unwrap();
+        assert_eq!(plan.sources(), ops);
+        let sql =
+            |statements: &[Statement]| statements.iter().map(|s| s.sql.clone()).collect::<Vec<_>>();
+        let changes = plan.changes();
+        // The index and the foreign key are undone on their own, each by its op's reverse.
+        for (change, op) in changes[..2].iter().zip(&ops) {
+            assert_eq!(change.cmd, render_op(op));
+            assert_eq!(change.reverse, render_reverse(op));
+        }
+        // The identity column and its key are one statement each way, on the change whose
+        // statement runs first.
+        assert_eq!(
+            sql(&changes[2].cmd),
+            ["ALTER TABLE `orders` ADD COLUMN `seq` bigint NOT NULL AUTO_INCREMENT, ADD PRIMARY KEY (`seq`)"]
+        );
+        assert!(changes[3].cmd.is_empty() && changes[2].reverse.is_empty());
+        assert_eq!(
+            sql(&changes[3].reverse),
+            ["ALTER TABLE `orders` DROP PRIMARY KEY, DROP COLUMN `seq`"]
+        );
+        // Down undoes the last change first: the foreign key goes before the index it uses.
+        assert_eq!(
+            sql(&plan.down()),
+            [
+                "ALTER TABLE `orders` DROP PRIMARY KEY, DROP COLUMN `seq`",
+                "ALTER TABLE `orders` DROP FOREIGN KEY `fk_orders_customer_id`",
+                "DROP INDEX `ix_orders_customer_id` ON `orders`",
+            ]
+        );
+        assert!(plan.down().iter().all(|s| !s.transactional));
+    }
+
+    #[test]
+    fn without_the_schema_each_op_is_planned_on_its_own() {
+        let (_, ops) = foreign_key_and_identity_key();
+        let plan = crate::render::plan_without_schema(Dialect::Mysql, &ops).unwrap();
+        for (change, op) in plan.changes().iter().zip(&ops) {
+            assert_eq!(&change.source, op);
+            assert_eq!(change.cmd, render_op(op));
+            assert_eq!(change.reverse, render_reverse(op));
+        }
+        assert_eq!(
+            crate::render::render_down(Dialect::Mysql, &ops).unwrap(),
+            ops.iter()
+                .rev()
+                .flat_map(render_reverse)
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::db::{
 };
 use crate::dialect::{Dialect, Statement};
 use crate::filter::SchemaFilter;
+use crate::plan::Plan;
 use crate::render::{RenderError, Renderer};
 use crate::revision::Lexicon;
 
@@ -51,21 +52,10 @@ impl Renderer for Sqlite {
     }
 
     /// What `ALTER TABLE` cannot do is a table rebuild, which writes the whole table as
-    /// `current` and the ops before it leave it.
-    fn render_groups_from(
-        &self,
-        current: &Schema,
-        ops: &[Op],
-    ) -> Result<Vec<Vec<Statement>>, RenderError> {
-        super::render::render_groups(current, ops)
-    }
-
-    fn render_down_groups_from(
-        &self,
-        current: &Schema,
-        ops: &[Op],
-    ) -> Result<Vec<Vec<Statement>>, RenderError> {
-        super::render::render_down_groups(current, ops)
+    /// `current` and the ops before it leave it; the reverses are rendered the same way,
+    /// from the schema the whole list leaves.
+    fn plan(&self, current: &Schema, ops: &[Op]) -> Result<Plan, RenderError> {
+        super::render::plan(current, ops)
     }
 }
 

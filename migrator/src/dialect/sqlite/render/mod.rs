@@ -2,9 +2,11 @@
 //! column, add a plain column, drop an unconstrained column) is written as such; everything
 //! else (changing a column's type, nullability or default, adding or dropping a key, a
 //! unique, a check or a foreign key) becomes a table rebuild ([`rebuild`]), which needs the
-//! table's whole definition. That is why SQLite renders a list of ops against the schema
-//! they start from ([`render_groups`]), replaying the ops on it
-//! ([`replay`](mod@crate::replay)) to know each table's definition at every step.
+//! table's whole definition. That is why SQLite plans a list of ops against the schema
+//! they start from ([`plan`]), replaying the ops on it ([`replay`](mod@crate::replay)) to know each
+//! table's definition at every step. The reverses are planned the same way: the reversed
+//! ops, last first, rendered as a list against the schema the whole list leaves, so the
+//! reverse of each op is written for the schema after it, and folds as the `up` side does.
 //!
 //! Two foldings keep scripts short and data safe: the foreign keys added to a table created
 //! in the same list are written into its `CREATE TABLE` (SQLite cannot add them later), and
@@ -13,6 +15,8 @@
 
 pub mod rebuild;
 pub mod table;
+#[cfg(test)]
+mod tests;
 mod validate;
 
 pub use validate::validate;
@@ -21,6 +25,7 @@ use schema_runtime::schema::{Column, ForeignKey, QualifiedName, Schema, Table};
 
 use crate::change::{ColumnChanges, Op};
 use crate::dialect::{Dialect, Statement};
+use crate::plan::Plan;
 use crate::render::RenderError;
 use crate::replay::replay_for;
 
@@ -119,9 +124,18 @@ fn column_is_constrained(table: &Table, column: &str) -> bool {
         || table.checks.iter().any(|c| c.expression.contains(column))
 }
 
+/// The plan of `ops` applied to `current`: each op's statements (`up_groups`) and their
+/// reverses (`down_groups`), given to the op they come from. A change is empty where its
+/// statements were folded into another change's.
+pub fn plan(current: &Schema, ops: &[Op]) -> Result<Plan, RenderError> {
+    let up = up_groups(current, ops)?;
+    let down = down_groups(current, ops)?;
+    Ok(Plan::from_groups(ops, up, down))
+}
+
 /// The `up` statements of `ops` applied to `current`, one group per op (a group is empty
 /// where its op was folded into another's statements).
-pub fn render_groups(current: &Schema, ops: &[Op]) -> Result<Vec<Vec<Statement>>, RenderError> {
+fn up_groups(current: &Schema, ops: &[Op]) -> Result<Vec<Vec<Statement>>, RenderError> {
     for op in ops {
         validate(op)?;
     }
@@ -183,13 +197,11 @@ pub fn render_groups(current: &Schema, ops: &[Op]) -> Result<Vec<Vec<Statement>>
     Ok(groups)
 }
 
-/// The `down` statements of `ops` applied to `current`: the reverses, last op first,
-/// rendered against the schema the `up` statements leave. An op without a reverse becomes
-/// a comment saying so.
-pub fn render_down_groups(
-    current: &Schema,
-    ops: &[Op],
-) -> Result<Vec<Vec<Statement>>, RenderError> {
+/// The `down` statements of `ops` applied to `current`, one group per op, last op first:
+/// the reverses rendered as a list (folded as [`up_groups`] folds) against the schema the
+/// `up` statements leave, so each op's reverse is written for the schema after that op.
+/// An op without a reverse becomes a comment saying so, in its place.
+fn down_groups(current: &Schema, ops: &[Op]) -> Result<Vec<Vec<Statement>>, RenderError> {
     let after = replay_for(&super::diff::SqliteDiff, current, ops).map_err(|e| {
         RenderError::NotExpressible {
             dialect: Dialect::Sqlite,
@@ -205,7 +217,7 @@ pub fn render_down_groups(
             None => irreversible.push((position, op)),
         }
     }
-    let mut groups = render_groups(&after, &reverses)?;
+    let mut groups = up_groups(&after, &reverses)?;
     for (position, op) in irreversible {
         groups.insert(
             position.min(groups.len()),
@@ -323,7 +335,7 @@ pub fn validate_without_schema(op: &Op) -> Result<(), RenderError> {
             dialect: Dialect::Sqlite,
             op: op.describe(),
             reason: "this needs a table rebuild, which needs the schema the migration starts \
-                     from; render with migrator::render::render_groups_from"
+                     from; render with migrator::render::plan"
                 .to_owned(),
         });
     }
