@@ -106,7 +106,7 @@ impl HistoryTables {
         self.version == DEFAULT_VERSION_TABLE
     }
 
-    /// The tables whose columns [`classify`] needs: these, and the previous build's when
+    /// The tables whose columns [`classify`](super::history::classify) needs: these, and the previous build's when
     /// this is the default name.
     pub fn lookup_names(&self) -> Vec<String> {
         let mut names = vec![self.version.clone(), self.log.clone()];

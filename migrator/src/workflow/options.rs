@@ -71,7 +71,7 @@ pub struct Options {
     /// Create the database when it does not exist (the zero-configuration default).
     pub create_database: bool,
     /// Where a zero-configuration run goes when no local server answers: an SQLite file and
-    /// its own history folder (see [`run_models`]). `None` fails instead.
+    /// its own history folder (see [`run_models`](super::run_models)). `None` fails instead.
     pub embedded: Option<Embedded>,
 }
 
