@@ -77,6 +77,32 @@ impl TlsSpelling {
         self.modes[mode as usize]
     }
 
+    /// The mode a setting's value asks for: `prefer` (the clients' default) when it is not
+    /// set, an error naming the accepted values when it names none of them.
+    pub fn mode_of(&self, value: Option<String>) -> Result<TlsMode, TlsSettingError> {
+        match value {
+            Some(value) => self.parse(&value).ok_or_else(|| TlsSettingError {
+                setting: self.mode,
+                problem: format!("is `{value}`; use {}", self.choices()),
+            }),
+            None => Ok(TlsMode::Prefer),
+        }
+    }
+
+    /// The client certificate and key the settings name: both or neither, never one alone.
+    pub fn client_pair(
+        &self,
+        cert: Option<String>,
+        key: Option<String>,
+    ) -> Result<Option<(PathBuf, PathBuf)>, TlsSettingError> {
+        match (cert, key) {
+            (Some(cert), Some(key)) => Ok(Some((PathBuf::from(cert), PathBuf::from(key)))),
+            (Some(_), None) => Err(missing_pair(self.key, self.cert)),
+            (None, Some(_)) => Err(missing_pair(self.cert, self.key)),
+            (None, None) => Ok(None),
+        }
+    }
+
     /// The accepted values, for a message: `disable, allow, ... or verify-full`.
     pub fn choices(&self) -> String {
         let names: Vec<&str> = self.accepts.iter().map(|(name, _)| *name).collect();
@@ -153,7 +179,7 @@ impl TlsSettings {
 }
 
 /// The error for a client certificate given without its key, or the other way round.
-pub fn missing_pair(missing: &'static str, given: &str) -> TlsSettingError {
+fn missing_pair(missing: &'static str, given: &str) -> TlsSettingError {
     TlsSettingError {
         setting: missing,
         problem: format!("is missing: {given} names a client certificate, which needs its key too"),

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::db::tls::{missing_pair, RootCert, TlsMode, TlsSettingError, TlsSettings, TlsSpelling};
+use crate::db::tls::{RootCert, TlsMode, TlsSettingError, TlsSettings, TlsSpelling};
 use crate::db::url::query_value;
 
 /// The MySQL client's names. It has no "allow": plain first is written as `PREFERRED`.
@@ -37,13 +37,7 @@ const KEY: &[&str] = &["ssl-key", "sslkey"];
 
 /// Reads the settings of `url`.
 pub fn from_url(url: &str) -> Result<TlsSettings, TlsSettingError> {
-    let mode = match query_value(url, MODE) {
-        Some(value) => SPELLING.parse(&value).ok_or_else(|| TlsSettingError {
-            setting: SPELLING.mode,
-            problem: format!("is `{value}`; use {}", SPELLING.choices()),
-        })?,
-        None => TlsMode::Prefer,
-    };
+    let mode = SPELLING.mode_of(query_value(url, MODE))?;
     let root_cert = query_value(url, ROOT).map(|v| RootCert::File(PathBuf::from(v)));
     if mode.verifies() && root_cert.is_none() {
         return Err(TlsSettingError {
@@ -55,12 +49,7 @@ pub fn from_url(url: &str) -> Result<TlsSettings, TlsSettingError> {
             ),
         });
     }
-    let client_cert = match (query_value(url, CERT), query_value(url, KEY)) {
-        (Some(cert), Some(key)) => Some((PathBuf::from(cert), PathBuf::from(key))),
-        (Some(_), None) => return Err(missing_pair(SPELLING.key, SPELLING.cert)),
-        (None, Some(_)) => return Err(missing_pair(SPELLING.cert, SPELLING.key)),
-        (None, None) => None,
-    };
+    let client_cert = SPELLING.client_pair(query_value(url, CERT), query_value(url, KEY))?;
     let settings = TlsSettings {
         spelling: &SPELLING,
         mode,

@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::db::tls::{missing_pair, RootCert, TlsMode, TlsSettingError, TlsSettings, TlsSpelling};
+use crate::db::tls::{RootCert, TlsMode, TlsSettingError, TlsSettings, TlsSpelling};
 use crate::db::url::query_value;
 
 /// libpq's names.
@@ -59,13 +59,7 @@ pub fn read(
             .or_else(|| env(var))
             .filter(|v| !v.is_empty())
     };
-    let mode = match setting(MODE, "PGSSLMODE") {
-        Some(value) => SPELLING.parse(&value).ok_or_else(|| TlsSettingError {
-            setting: SPELLING.mode,
-            problem: format!("is `{value}`; use {}", SPELLING.choices()),
-        })?,
-        None => TlsMode::Prefer,
-    };
+    let mode = SPELLING.mode_of(setting(MODE, "PGSSLMODE"))?;
     let pg_dir = home.map(|home| home.join(".postgresql"));
     let root_cert = match setting(ROOT, "PGSSLROOTCERT") {
         Some(value) if value == "system" => Some(RootCert::System),
@@ -88,15 +82,14 @@ pub fn read(
             ),
         });
     }
-    let client_cert = match (setting(CERT, "PGSSLCERT"), setting(KEY, "PGSSLKEY")) {
-        (Some(cert), Some(key)) => Some((PathBuf::from(cert), PathBuf::from(key))),
-        (Some(_), None) => return Err(missing_pair(SPELLING.key, SPELLING.cert)),
-        (None, Some(_)) => return Err(missing_pair(SPELLING.cert, SPELLING.key)),
-        (None, None) => pg_dir.and_then(|dir| {
-            let (cert, key) = (dir.join("postgresql.crt"), dir.join("postgresql.key"));
-            (cert.exists() && key.exists()).then_some((cert, key))
-        }),
-    };
+    let client_cert =
+        match SPELLING.client_pair(setting(CERT, "PGSSLCERT"), setting(KEY, "PGSSLKEY"))? {
+            Some(pair) => Some(pair),
+            None => pg_dir.and_then(|dir| {
+                let (cert, key) = (dir.join("postgresql.crt"), dir.join("postgresql.key"));
+                (cert.exists() && key.exists()).then_some((cert, key))
+            }),
+        };
     let settings = TlsSettings {
         spelling: &SPELLING,
         mode,
