@@ -376,64 +376,26 @@ fn migrator_src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrator/src")
 }
 
-/// The modules still in a cycle, each to leave this list as issue 14 finishes: the diff's
-/// parent module and its children share `DiffOptions` and `Ctx`; the replay's parent and
-/// children share `Problem`; and `render`/`plan` dispatch through the registry whose
-/// dialects import their types. A cycle that reaches any other module fails the test, and
-/// so does a module listed here that is no longer in one (shrink the list).
-const STILL_IN_A_CYCLE: &[&str] = &[
-    "db::connection",
-    "dialect",
-    "dialect::mysql::driver",
-    "dialect::mysql::render",
-    "dialect::not_compiled",
-    "dialect::postgres::backup",
-    "dialect::postgres::connect",
-    "dialect::postgres::driver",
-    "dialect::postgres::history",
-    "dialect::postgres::lock",
-    "dialect::postgres::render",
-    "dialect::postgres::render::enums",
-    "dialect::postgres::render::validate",
-    "dialect::sqlite::connect",
-    "dialect::sqlite::driver",
-    "dialect::sqlite::history",
-    "dialect::sqlite::lock",
-    "dialect::sqlite::normalize",
-    "dialect::sqlite::render",
-    "dialect::sqlite::render::rebuild",
-    "dialect::sqlite::render::table",
-    "diff",
-    "diff::columns",
-    "diff::constraints",
-    "diff::enums",
-    "diff::tables",
-    "plan",
-    "render",
-    "replay",
-    "replay::keys",
-    "replay::objects",
-];
-
+/// Issue 14's "done when": no module of `migrator/src` depends, through any chain of
+/// others, on itself. The report names every edge of each cycle and the file and path that
+/// make it, so the fix (usually: move a shared type into a file of its own, beside the trait
+/// that needs it) is plain from the failure.
 #[test]
-fn migrator_modules_form_no_new_cycle() -> Result<()> {
+fn migrator_modules_form_no_cycle() -> Result<()> {
     let krate = Crate::read(&migrator_src().join("lib.rs"))?;
     let edges = krate.edges();
     let nodes: Vec<ModPath> = krate.modules.keys().cloned().collect();
     let found = cycles(&nodes, &edges);
-    let in_cycles: BTreeSet<String> = found.iter().flatten().map(name).collect();
-    let known: BTreeSet<String> = STILL_IN_A_CYCLE.iter().map(|m| m.to_string()).collect();
-    let new: Vec<&String> = in_cycles.difference(&known).collect();
-    if !new.is_empty() {
+    if !found.is_empty() {
         let report: Vec<String> = found.iter().map(|c| describe(&krate, c, &edges)).collect();
-        bail!(
-            "migrator/src has import cycles through {new:?}:\n{}",
-            report.join("\n")
-        );
+        bail!("migrator/src has import cycles:\n{}", report.join("\n"));
     }
-    let gone: Vec<&String> = known.difference(&in_cycles).collect();
-    if !gone.is_empty() {
-        bail!("no longer in a cycle, take them off STILL_IN_A_CYCLE: {gone:?}");
+    // The reader must have seen the crate: a graph of a few modules means it lost its way.
+    if krate.modules.len() < 50 {
+        bail!(
+            "read only {} modules of migrator/src; the reader no longer follows its files",
+            krate.modules.len()
+        );
     }
     Ok(())
 }

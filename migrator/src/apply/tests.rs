@@ -12,7 +12,7 @@ use super::execute::segments;
 use super::*;
 use crate::change::Op;
 use crate::db::{LogAction, RecordedChecksum, ServerError, ServerErrorKind};
-use crate::dialect::Dialect;
+use crate::dialect::{driver, Dialect};
 use crate::revision::{
     Checksum, NewRevision, RevisionFile, RevisionId, RevisionSet, SourceStatement, Target,
 };
@@ -272,7 +272,7 @@ fn apply_sqlite_revision_relaxing_a_dropped_not_null_column_composes() {
         table: table("users"),
         column: Column::new("legacy", ColumnType::Text),
     }];
-    let composed = compose_from(&current, &ops, Dialect::Sqlite, vec![], "sync")
+    let composed = compose_from(&current, &ops, driver(Dialect::Sqlite), vec![], "sync")
         .unwrap()
         .unwrap();
     assert!(
@@ -284,7 +284,7 @@ fn apply_sqlite_revision_relaxing_a_dropped_not_null_column_composes() {
         composed.revision.up
     );
     let hand = hand_written(
-        Dialect::Sqlite,
+        driver(Dialect::Sqlite),
         &current,
         &composed.emitted,
         &composed.blocked,
@@ -562,10 +562,16 @@ fn blocked_and_hand_written(
 ) -> (Vec<Op>, Vec<String>) {
     use crate::diff::{diff, DiffOptions};
     let ops = diff(current, target, &DiffOptions::new(dialect));
-    let composed = compose_from(current, &ops, dialect, vec![], "sync")
+    let composed = compose_from(current, &ops, driver(dialect), vec![], "sync")
         .unwrap()
         .unwrap();
-    let hand = hand_written(dialect, current, &composed.emitted, &composed.blocked).unwrap();
+    let hand = hand_written(
+        driver(dialect),
+        current,
+        &composed.emitted,
+        &composed.blocked,
+    )
+    .unwrap();
     (composed.blocked, hand.sql)
 }
 

@@ -130,11 +130,11 @@ async fn sync_locked(
     let comparison = compare(session.database(), target, &settings.filter)
         .await
         .map_err(super::db_exit)?;
-    let dialect = session.database().dialect();
+    let driver = session.database().driver();
     let heads = set.heads();
     let generated = autogenerate_from_comparison(
         &comparison,
-        dialect,
+        driver,
         set,
         &settings.dir,
         AUTO_SYNC_MESSAGE,
@@ -143,7 +143,7 @@ async fn sync_locked(
     // With no file written nothing was emitted: the drops run against the database as it is.
     let clear = if generated.file.is_none() && !generated.blocked.is_empty() {
         Some(
-            hand_written(dialect, &comparison.current, &[], &generated.blocked)
+            hand_written(driver, &comparison.current, &[], &generated.blocked)
                 .map_err(|e| Exit::new(Code::Usage, e))?,
         )
     } else {
@@ -156,7 +156,7 @@ async fn sync_locked(
             file,
         },
         None if heads.len() > 1 => {
-            let new = NewRevision::new(MERGE_MESSAGE, dialect, heads.clone());
+            let new = NewRevision::new(MERGE_MESSAGE, driver.dialect(), heads.clone());
             let file = revision::write_new(&settings.dir, RevisionFile::new(new))?;
             Synced::Merged {
                 heads,

@@ -13,7 +13,6 @@ use crate::change::Op;
 use crate::compare::{compare, Comparison};
 use crate::db::Database;
 use crate::plan::Plan;
-use crate::render::plan;
 use crate::revision::{RevisionFile, RevisionId};
 use crate::safety::{Action, Risk};
 use crate::summary::{self, PARTIAL_SYNC_WARNING};
@@ -68,17 +67,18 @@ struct Drift<'c> {
 }
 
 impl<'c> Drift<'c> {
-    fn new(comparison: &'c Comparison, dialect: crate::Dialect) -> Result<Self, Exit> {
+    fn new(comparison: &'c Comparison, driver: &dyn crate::db::Driver) -> Result<Self, Exit> {
         let split = split_ops(&comparison.ops);
         let clear = if split.blocked.is_empty() {
             None
         } else {
             Some(
-                hand_written(dialect, &comparison.current, &split.emitted, &split.blocked)
+                hand_written(driver, &comparison.current, &split.emitted, &split.blocked)
                     .map_err(|e| Exit::new(Code::Usage, e))?,
             )
         };
-        let plan = plan(dialect, &comparison.current, &comparison.ops)
+        let plan = driver
+            .plan(&comparison.current, &comparison.ops)
             .map_err(|e| Exit::new(Code::Usage, e))?;
         Ok(Self {
             comparison,
@@ -112,7 +112,7 @@ pub async fn run(
     let comparison = compare(&mut db, &target, &settings.filter)
         .await
         .map_err(super::db_exit)?;
-    let drift = Drift::new(&comparison, db.dialect())?;
+    let drift = Drift::new(&comparison, db.driver())?;
     let report = report(&drift, db.dialect());
     match out.format() {
         Format::Json => out.json(&report)?,
@@ -153,7 +153,7 @@ async fn check_summary(
     let proposed = compose_from(
         &comparison.current,
         &comparison.ops,
-        db.dialect(),
+        db.driver(),
         heads,
         AUTO_SYNC_MESSAGE,
     )

@@ -95,8 +95,15 @@ pub trait Driver: Renderer + Sync {
 /// One live connection of one database kind: the few operations the engine needs.
 #[async_trait]
 pub trait Connection: Send + std::fmt::Debug {
+    /// The driver of the server on the other end: the registered one, or the flavour of it
+    /// that the connection found (MySQL 8 or MariaDB, the PostgreSQL version), so that what
+    /// is rendered for this connection is written for that server.
+    fn driver(&self) -> &'static dyn Driver;
+
     /// The kind.
-    fn dialect(&self) -> Dialect;
+    fn dialect(&self) -> Dialect {
+        self.driver().dialect()
+    }
 
     /// Reads the managed part of the live schema.
     async fn inspect(&mut self, filter: &SchemaFilter) -> Result<Schema, DbError>;

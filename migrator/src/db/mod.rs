@@ -74,6 +74,12 @@ impl Database {
         driver_for(url)?.create_if_missing(url, wait).await
     }
 
+    /// The driver of the server this database is on (its flavour or version band), for
+    /// rendering what runs on it.
+    pub fn driver(&self) -> &'static dyn Driver {
+        self.conn.driver()
+    }
+
     /// The database kind.
     pub fn dialect(&self) -> Dialect {
         self.conn.dialect()

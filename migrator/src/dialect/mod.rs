@@ -20,9 +20,9 @@ use not_compiled::NotCompiled;
 pub fn driver(dialect: Dialect) -> &'static dyn Driver {
     match dialect {
         #[cfg(feature = "postgres")]
-        Dialect::Postgresql => &postgres::driver::Postgres,
+        Dialect::Postgresql => &postgres::driver::POSTGRES,
         #[cfg(feature = "mysql")]
-        Dialect::Mysql => &mysql::driver::Mysql,
+        Dialect::Mysql => &mysql::driver::MARIADB,
         #[cfg(feature = "sqlite")]
         Dialect::Sqlite => &sqlite::driver::Sqlite,
         #[cfg(not(feature = "postgres"))]

@@ -4,7 +4,7 @@
 use schema_runtime::schema::{Column, Table};
 
 use super::order::Plan;
-use super::tables::{Ctx, Effects};
+use super::walk::{Ctx, Effects};
 use crate::change::{ColumnChanges, Op};
 
 /// Adds the column ops of one kept table (named as in the target) to the plan.

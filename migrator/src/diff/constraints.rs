@@ -9,7 +9,7 @@ use schema_runtime::schema::{
 };
 
 use super::order::Plan;
-use super::tables::{Ctx, Effects};
+use super::walk::{Ctx, Effects};
 use crate::change::Op;
 
 /// A table member with a name of its own.

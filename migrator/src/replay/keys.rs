@@ -8,8 +8,8 @@ use schema_runtime::schema::{
     UniqueConstraint,
 };
 
-use super::objects::{column, table, table_mut};
-use super::Problem;
+use super::lookup::{column, table, table_mut};
+use super::problem::Problem;
 use crate::diff::key_columns;
 
 /// Constraint names are unique per table (PostgreSQL's `pg_constraint` rule).

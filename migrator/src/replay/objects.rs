@@ -2,37 +2,12 @@
 
 use schema_runtime::schema::{Column, ColumnType, EnumType, QualifiedName, Schema, Table};
 
+use super::canonical::canonical_table;
 use super::keys;
-use super::Problem;
+use super::lookup::{column, table, table_mut};
+use super::problem::Problem;
 use crate::change::{ColumnChanges, EnumColumn};
 use crate::diff::{self, Respelling};
-
-/// The table with this name.
-pub(super) fn table<'a>(schema: &'a Schema, name: &QualifiedName) -> Result<&'a Table, Problem> {
-    schema
-        .table(name)
-        .ok_or_else(|| Problem::NoTable(name.clone()))
-}
-
-/// The table with this name, to change.
-pub(super) fn table_mut<'a>(
-    schema: &'a mut Schema,
-    name: &QualifiedName,
-) -> Result<&'a mut Table, Problem> {
-    schema
-        .tables
-        .iter_mut()
-        .find(|t| &t.name == name)
-        .ok_or_else(|| Problem::NoTable(name.clone()))
-}
-
-/// The column of a table.
-pub(super) fn column<'a>(table: &'a Table, name: &str) -> Result<&'a Column, Problem> {
-    table.column(name).ok_or_else(|| Problem::NoColumn {
-        table: table.name.clone(),
-        column: name.to_owned(),
-    })
-}
 
 fn enum_mut<'a>(schema: &'a mut Schema, name: &QualifiedName) -> Result<&'a mut EnumType, Problem> {
     schema
@@ -230,7 +205,7 @@ pub(super) fn drop_table(schema: &mut Schema, dropped: &Table) -> Result<(), Pro
     let mut expected = dropped.clone();
     expected.indexes.clear();
     expected.foreign_keys.clear();
-    if super::canonical_table(&expected) != super::canonical_table(now) {
+    if canonical_table(&expected) != canonical_table(now) {
         return Err(stale(format!("table {name}")));
     }
     schema.tables.retain(|t| &t.name != name);

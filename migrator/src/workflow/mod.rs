@@ -48,23 +48,19 @@ pub use report::{
 /// The statements of the `blocked` drops, rendered against the schema `current` is in once
 /// `applied` ran; empty where they cannot be rendered.
 fn drop_sql(
-    dialect: crate::Dialect,
+    driver: &dyn crate::db::Driver,
     current: &Schema,
     applied: &[Op],
     blocked: &[Op],
 ) -> Vec<crate::dialect::Statement> {
-    let after = match crate::replay::replay_for(
-        crate::dialect::driver(dialect).diff_hooks(),
-        current,
-        applied,
-    ) {
+    let after = match crate::replay::replay_for(driver.diff_hooks(), current, applied) {
         Ok(after) => after,
         Err(error) => {
             tracing::debug!(%error, "the blocked drops are shown without SQL");
             return Vec::new();
         }
     };
-    match crate::render::plan(dialect, &after, blocked) {
+    match driver.plan(&after, blocked) {
         Ok(plan) => plan.up(),
         Err(error) => {
             tracing::debug!(%error, "the blocked drops are shown without SQL");
@@ -201,21 +197,21 @@ impl Run<'_, '_> {
 
         let comparison = compare(session.database(), target, self.filter).await?;
         let split = split_ops(&comparison.ops);
-        let dialect = session.database().dialect();
+        let driver = session.database().driver();
         if split.emitted.is_empty() {
             return Ok(if split.blocked.is_empty() {
                 Outcome::InSync
             } else {
                 Outcome::PartialSync {
                     file: None,
-                    drop_sql: drop_sql(dialect, &comparison.current, &[], &split.blocked),
+                    drop_sql: drop_sql(driver, &comparison.current, &[], &split.blocked),
                     blocked: split.blocked,
                 }
             });
         }
         if !self.options.generates() {
             return Ok(Outcome::ProductionDrift {
-                drop_sql: drop_sql(dialect, &comparison.current, &split.emitted, &split.blocked),
+                drop_sql: drop_sql(driver, &comparison.current, &split.emitted, &split.blocked),
                 missing: split.emitted,
                 blocked: split.blocked,
             });
@@ -234,7 +230,7 @@ impl Run<'_, '_> {
         let Some(composed) = compose_from(
             &comparison.current,
             &comparison.ops,
-            dialect,
+            driver,
             set.heads(),
             AUTO_SYNC_MESSAGE,
         )?
@@ -271,7 +267,7 @@ impl Run<'_, '_> {
         } else {
             Outcome::PartialSync {
                 file: Some(file.path),
-                drop_sql: drop_sql(dialect, &comparison.current, &split.emitted, &split.blocked),
+                drop_sql: drop_sql(driver, &comparison.current, &split.emitted, &split.blocked),
                 blocked: split.blocked,
             }
         })

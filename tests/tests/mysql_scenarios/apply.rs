@@ -202,3 +202,69 @@ fn one_revision(name: &str, text: &str) -> (tempfile::TempDir, revision::Revisio
     let set = revision::load(dir.path()).unwrap();
     (dir, set)
 }
+
+/// The connection reads the server's `version()` and answers with the driver of its
+/// flavour, so what is rendered for it is written for that server: MySQL 8 takes no literal
+/// default on a JSON column, only `DEFAULT ('[]')`. MariaDB takes either spelling, and
+/// reads both back as the model's `'[]'`: a revision written for MySQL 8 shows no drift on
+/// MariaDB.
+#[tokio::test]
+async fn the_connection_renders_for_the_flavour_of_its_server() {
+    use migrator::change::Op;
+    use migrator::dialect::mysql::driver::Mysql;
+    use migrator::dialect::mysql::Flavour;
+    use migrator::render::Renderer;
+    use schema_runtime::schema::{Column, ColumnType, QualifiedName, Schema, Table};
+
+    let db = TestDb::mysql().await.unwrap();
+    let mut database = connect(&db).await;
+    let raw = database.raw::<sqlx::MySqlConnection>().unwrap();
+    let version: String = sqlx::query_scalar("SELECT CAST(version() AS CHAR)")
+        .fetch_one(raw)
+        .await
+        .unwrap();
+    let flavour = Flavour::from_version(&version);
+    let json = |name: &str| Column {
+        default: Some("'[]'".into()),
+        ..Column::new(name, ColumnType::Json)
+    };
+    let add = |column: Column| Op::AddColumn {
+        table: QualifiedName::new("docs"),
+        column,
+    };
+    let written = database.driver().render_op(&add(json("tags")))[0]
+        .sql
+        .clone();
+    let expected = Mysql::of(flavour).render_op(&add(json("tags")))[0]
+        .sql
+        .clone();
+    assert_eq!(written, expected, "the driver of {version}");
+    let mysql_8 = Mysql::of(Flavour::Mysql).render_op(&add(json("labels")))[0]
+        .sql
+        .clone();
+    assert!(mysql_8.ends_with("DEFAULT ('[]')"), "{mysql_8}");
+
+    database
+        .execute("CREATE TABLE docs (id bigint NOT NULL)")
+        .await
+        .unwrap();
+    database.execute(&written).await.unwrap();
+    if flavour == Flavour::Mariadb {
+        database.execute(&mysql_8).await.unwrap();
+    }
+    let mut columns = vec![Column::new("id", ColumnType::BigInt), json("tags")];
+    if flavour == Flavour::Mariadb {
+        columns.push(json("labels"));
+    }
+    let models = Schema {
+        tables: vec![Table {
+            columns,
+            ..Table::new(QualifiedName::new("docs"))
+        }],
+        ..Schema::default()
+    };
+    let comparison = compare(&mut database, &models, &SchemaFilter::default())
+        .await
+        .unwrap();
+    assert!(comparison.in_sync(), "{:?}", comparison.ops);
+}

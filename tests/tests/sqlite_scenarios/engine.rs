@@ -275,7 +275,7 @@ async fn offline_scripts_run_on_a_fresh_file() {
     let set = load(dir.path()).unwrap();
     autogenerate_from_comparison(
         &comparison,
-        Dialect::Sqlite,
+        migrator::dialect::driver(Dialect::Sqlite),
         &set,
         dir.path(),
         "create",

@@ -7,6 +7,7 @@ use std::str::FromStr;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlSslMode};
 use sqlx::{ConnectOptions, Connection};
 
+use super::Flavour;
 use crate::db::connect::{
     certificate_advice, io_verdict, with_retry, Refusal, RefusalKind, Verdict,
 };
@@ -85,6 +86,16 @@ async fn connect_to(
         |e| classify(e, tls, options),
     )
     .await
+}
+
+/// Which server the connection talks to, from its `version()` (`10.11.6-MariaDB-...` or
+/// `8.0.36`).
+pub async fn flavour(conn: &mut MySqlConnection) -> Result<Flavour, DbError> {
+    let version: String = sqlx::query_scalar("SELECT CAST(version() AS CHAR)")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| DbError::query("reading the server's version", server_error(&e)))?;
+    Ok(Flavour::from_version(&version))
 }
 
 /// Creates the database the URL names when it does not exist yet, through

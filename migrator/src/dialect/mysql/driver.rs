@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use schema_runtime::schema::{QualifiedName, Schema};
 use sqlx::MySqlConnection;
 
-use super::{connect, history, lock};
+use super::{connect, history, lock, Flavour};
 use crate::change::Op;
 use crate::db::backup::{Backup, BackupError};
 use crate::db::connection::{Connection, Driver};
@@ -22,12 +22,46 @@ use crate::plan::Plan;
 use crate::render::{plan_each, RenderError, Renderer};
 use crate::revision::Lexicon;
 
-/// MySQL and MariaDB, as a database kind.
-pub struct Mysql;
+/// MySQL and MariaDB, as a database kind: one driver per [`Flavour`], which decides the few
+/// statements the two servers want written differently. The registry hands out
+/// [`MARIADB`] (what an offline script is written for); a connection reads the server's
+/// `version()` and answers with the driver of the flavour it found ([`Mysql::of`]).
+pub struct Mysql {
+    flavour: Flavour,
+}
 
-/// A live MySQL or MariaDB connection.
+/// The MariaDB flavour: the registered driver of the MySQL dialect.
+pub static MARIADB: Mysql = Mysql {
+    flavour: Flavour::Mariadb,
+};
+
+/// The Oracle MySQL 8 flavour.
+pub static MYSQL: Mysql = Mysql {
+    flavour: Flavour::Mysql,
+};
+
+impl Mysql {
+    /// The driver of `flavour`.
+    pub fn of(flavour: Flavour) -> &'static Mysql {
+        match flavour {
+            Flavour::Mariadb => &MARIADB,
+            Flavour::Mysql => &MYSQL,
+        }
+    }
+
+    /// The flavour this driver writes for.
+    pub fn flavour(&self) -> Flavour {
+        self.flavour
+    }
+}
+
+/// A live MySQL or MariaDB connection, with the driver of the flavour it talks to.
 #[derive(Debug)]
-pub struct MysqlConnection(pub MySqlConnection);
+pub struct MysqlConnection {
+    /// The sqlx connection.
+    pub conn: MySqlConnection,
+    flavour: Flavour,
+}
 
 impl Renderer for Mysql {
     fn quote_ident(&self, name: &str) -> String {
@@ -43,11 +77,11 @@ impl Renderer for Mysql {
     }
 
     fn render_op(&self, op: &Op) -> Vec<Statement> {
-        super::render::render_op(op)
+        super::render::render_op(op, self.flavour)
     }
 
     fn render_reverse(&self, op: &Op) -> Vec<Statement> {
-        super::render::render_reverse(op)
+        super::render::render_reverse(op, self.flavour)
     }
 
     /// Checks the column types of the keys the ops add against the schema they lead to (a
@@ -96,9 +130,10 @@ impl Driver for Mysql {
     }
 
     async fn connect(&self, url: &str, wait: &Wait) -> Result<Box<dyn Connection>, DbError> {
-        Ok(Box::new(MysqlConnection(
-            connect::connect(url, wait).await?,
-        )))
+        let mut conn = connect::connect(url, wait).await?;
+        let flavour = connect::flavour(&mut conn).await?;
+        tracing::debug!(?flavour, "connected to MySQL");
+        Ok(Box::new(MysqlConnection { conn, flavour }))
     }
 
     async fn create_if_missing(&self, url: &str, wait: &Wait) -> Result<bool, DbError> {
@@ -134,12 +169,12 @@ impl Driver for Mysql {
 
 #[async_trait]
 impl Connection for MysqlConnection {
-    fn dialect(&self) -> Dialect {
-        Dialect::Mysql
+    fn driver(&self) -> &'static dyn Driver {
+        Mysql::of(self.flavour)
     }
 
     async fn inspect(&mut self, filter: &SchemaFilter) -> Result<Schema, DbError> {
-        Ok(super::inspect::inspect(&mut self.0, filter).await?)
+        Ok(super::inspect::inspect(&mut self.conn, filter, self.flavour).await?)
     }
 
     async fn normalize(&mut self, _current: &Schema, target: &mut Schema) -> Result<(), DbError> {
@@ -148,42 +183,42 @@ impl Connection for MysqlConnection {
     }
 
     async fn execute(&mut self, sql: &str) -> Result<(), ServerError> {
-        connect::execute(&mut self.0, sql).await
+        connect::execute(&mut self.conn, sql).await
     }
 
     async fn execute_in_transaction(&mut self, statements: &[String]) -> Result<(), DbError> {
-        connect::execute_in_transaction(&mut self.0, statements).await
+        connect::execute_in_transaction(&mut self.conn, statements).await
     }
 
     async fn count(&mut self, sql: &str) -> Result<i64, ServerError> {
         sqlx::query_scalar::<_, i64>(sql)
-            .fetch_one(&mut self.0)
+            .fetch_one(&mut self.conn)
             .await
             .map_err(|e| connect::server_error(&e))
     }
 
     /// MySQL and MariaDB commit each DDL statement on their own.
     async fn try_lock(&mut self, _tables: &HistoryTables) -> Result<bool, DbError> {
-        lock::try_lock(&mut self.0).await
+        lock::try_lock(&mut self.conn).await
     }
 
     async fn unlock(&mut self, _tables: &HistoryTables) -> Result<bool, DbError> {
-        lock::unlock(&mut self.0).await
+        lock::unlock(&mut self.conn).await
     }
 
     async fn lock_holder(
         &mut self,
         _tables: &HistoryTables,
     ) -> Result<Option<LockHolder>, DbError> {
-        lock::holder(&mut self.0).await
+        lock::holder(&mut self.conn).await
     }
 
     async fn table_exists(&mut self, name: &str) -> Result<bool, DbError> {
-        history::exists(&mut self.0, name).await
+        history::exists(&mut self.conn, name).await
     }
 
     async fn table_columns(&mut self, names: &[String]) -> Result<Vec<(String, String)>, DbError> {
-        history::columns(&mut self.0, names).await
+        history::columns(&mut self.conn, names).await
     }
 
     async fn carry_over(
@@ -196,17 +231,17 @@ impl Connection for MysqlConnection {
     }
 
     async fn read_heads(&mut self, tables: &HistoryTables) -> Result<Vec<String>, DbError> {
-        history::read_heads(&mut self.0, tables).await
+        history::read_heads(&mut self.conn, tables).await
     }
 
     async fn read_checksums(
         &mut self,
         tables: &HistoryTables,
     ) -> Result<Vec<RecordedChecksum>, DbError> {
-        history::read_checksums(&mut self.0, tables).await
+        history::read_checksums(&mut self.conn, tables).await
     }
 
     fn raw(&mut self) -> &mut dyn Any {
-        &mut self.0
+        &mut self.conn
     }
 }

@@ -61,8 +61,6 @@ impl From<InspectError> for crate::db::DbError {
     }
 }
 
-const VERSION: &str = "SELECT CAST(version() AS CHAR)";
-
 const TABLES: &str = "
 SELECT CAST(TABLE_NAME AS CHAR) AS table_name,
        CAST(TABLE_COMMENT AS CHAR) AS table_comment,
@@ -135,9 +133,11 @@ WHERE tc.TABLE_SCHEMA = DATABASE() AND tc.CONSTRAINT_TYPE = 'CHECK'
 ORDER BY tc.TABLE_NAME, cc.CONSTRAINT_NAME";
 
 /// Reads the managed tables of the connected database into a sorted [`Schema`].
+/// `flavour` is the server's, as the connection found it ([`Flavour::from_version`]).
 pub async fn inspect(
     conn: &mut MySqlConnection,
     filter: &SchemaFilter,
+    flavour: Flavour,
 ) -> Result<Schema, InspectError> {
     let others: Vec<String> = filter
         .namespaces()
@@ -148,14 +148,6 @@ pub async fn inspect(
     if !others.is_empty() {
         return Err(InspectError::Namespaces { names: others });
     }
-    let version: String = sqlx::query_scalar(VERSION)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(|source| InspectError::Query {
-            query: "version",
-            source,
-        })?;
-    let flavour = Flavour::from_version(&version);
     let manages = |name: &str| filter.manages_table(&QualifiedName::new(name));
 
     let mut tables: BTreeMap<String, (Table, String)> = BTreeMap::new();
@@ -252,11 +244,49 @@ fn read_default(
     let text = match flavour {
         Flavour::Mariadb if raw.eq_ignore_ascii_case("null") => return None,
         Flavour::Mariadb => raw.to_owned(),
-        Flavour::Mysql if extra.contains("default_generated") => raw.to_owned(),
+        Flavour::Mysql if extra.contains("default_generated") => generated_default(raw),
         Flavour::Mysql if is_textual(data_type) => quote_literal(raw),
         Flavour::Mysql => raw.to_owned(),
     };
     Some(canonical_default(&text, ty))
+}
+
+/// A MySQL 8 expression default as `information_schema` shows it, in the SQL it stands
+/// for: string literals there carry their character set and escaped quotes
+/// (`DEFAULT ('[]')` reads `_utf8mb4\'[]\'`), which become `'[]'` again. A literal
+/// quote inside a string is shown doubled and escaped (`\'\'`) and comes back as `''`.
+pub fn generated_default(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(c) = rest.chars().next() {
+        let boundary = !out
+            .chars()
+            .last()
+            .is_some_and(|p| p.is_ascii_alphanumeric() || p == '_');
+        if c == '_' && boundary {
+            // `_utf8mb4\'...`: a character set introducer before a string literal.
+            let name_len = rest[1..]
+                .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+                .unwrap_or(rest.len() - 1);
+            if name_len > 0 && rest[1 + name_len..].starts_with("\\'") {
+                rest = &rest[1 + name_len..];
+                continue;
+            }
+        }
+        if let Some(after) = rest.strip_prefix("\\'") {
+            out.push('\'');
+            rest = after;
+            continue;
+        }
+        if let Some(after) = rest.strip_prefix("\\\\") {
+            out.push('\\');
+            rest = after;
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 fn is_textual(data_type: &str) -> bool {
@@ -428,4 +458,48 @@ fn is_json_column_check(table: &mut Table, name: &str, expression: &str) -> bool
     column.ty = ColumnType::Json;
     column.collation = None;
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mysql_8_expression_defaults_read_back_as_the_sql_they_stand_for() {
+        // What MySQL 8.0 shows in COLUMN_DEFAULT for `DEFAULT ('[]')` on a JSON column.
+        assert_eq!(generated_default(r"_utf8mb4\'[]\'"), "'[]'");
+        assert_eq!(
+            generated_default(r"concat(_utf8mb4\'a\',_latin1\'b\')"),
+            "concat('a','b')"
+        );
+        assert_eq!(generated_default(r"_utf8mb4\'it\'\'s\'"), "'it''s'");
+        assert_eq!(generated_default("uuid()"), "uuid()");
+        assert_eq!(generated_default("(`price` * 2)"), "(`price` * 2)");
+        // An identifier ending in a charset-like word is left alone.
+        assert_eq!(generated_default("my_utf8mb4"), "my_utf8mb4");
+    }
+
+    #[test]
+    fn defaults_read_the_same_from_both_flavours() {
+        let json = ColumnType::Json;
+        let mysql = read_default(
+            Flavour::Mysql,
+            r"_utf8mb4\'[]\'",
+            "json",
+            "default_generated",
+            &json,
+        );
+        let mariadb = read_default(Flavour::Mariadb, "'[]'", "longtext", "", &json);
+        assert_eq!(mysql.as_deref(), Some("'[]'"));
+        assert_eq!(mysql, mariadb);
+        // MySQL 8 writes a plain string default bare; MariaDB quotes it.
+        assert_eq!(
+            read_default(Flavour::Mysql, "x", "varchar", "", &ColumnType::Text),
+            read_default(Flavour::Mariadb, "'x'", "varchar", "", &ColumnType::Text)
+        );
+        assert_eq!(
+            read_default(Flavour::Mariadb, "NULL", "varchar", "", &ColumnType::Text),
+            None
+        );
+    }
 }

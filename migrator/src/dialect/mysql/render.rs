@@ -14,12 +14,13 @@
 //! deferrable keys, namespaces) with a sentence saying so.
 
 use schema_runtime::schema::{
-    CheckConstraint, Column, ForeignKey, ForeignKeyAction, Identity, Index, IndexPart,
+    CheckConstraint, Column, ColumnType, ForeignKey, ForeignKeyAction, Identity, Index, IndexPart,
     QualifiedName, Schema, Table, UniqueConstraint,
 };
 
 use super::quote::{quote_ident, quote_literal, quote_name};
 use super::types::{render_type, unsupported};
+use super::Flavour;
 use crate::change::Op;
 use crate::dialect::{Dialect, Statement};
 use crate::plan::PlannedChange;
@@ -231,8 +232,7 @@ pub fn validate_keys(after: &Schema, ops: &[Op]) -> Result<(), RenderError> {
 }
 
 /// Whether MySQL can index the whole value of a column of this type.
-fn indexable(ty: &schema_runtime::schema::ColumnType) -> bool {
-    use schema_runtime::schema::ColumnType;
+fn indexable(ty: &ColumnType) -> bool {
     !matches!(
         ty,
         ColumnType::Text | ColumnType::Bytes | ColumnType::Json | ColumnType::Jsonb
@@ -269,7 +269,7 @@ fn index_problem(index: &Index) -> Option<String> {
 }
 
 /// The statements that carry out one op, in the order they must run.
-pub fn render_op(op: &Op) -> Vec<Statement> {
+pub fn render_op(op: &Op, flavour: Flavour) -> Vec<Statement> {
     match op {
         // MySQL keeps enums inside column types and has no namespaces to create: the diff
         // never asks, and there is nothing to run if it did.
@@ -279,7 +279,7 @@ pub fn render_op(op: &Op) -> Vec<Statement> {
         | Op::AddEnumValue { .. }
         | Op::ReplaceEnumValues { .. }
         | Op::SetEnumComment { .. } => Vec::new(),
-        Op::CreateTable { table } => vec![create_table(table)],
+        Op::CreateTable { table } => vec![create_table(table, flavour)],
         Op::DropTable { table } => vec![ddl(format!("DROP TABLE {}", quote_name(&table.name)))],
         Op::RenameTable { from, to } => vec![ddl(format!(
             "RENAME TABLE {} TO {}",
@@ -293,7 +293,7 @@ pub fn render_op(op: &Op) -> Vec<Statement> {
         Op::AddColumn { table, column } => {
             vec![alter(
                 table,
-                format!("ADD COLUMN {}", column_definition(column)),
+                format!("ADD COLUMN {}", column_definition(column, flavour)),
             )]
         }
         Op::DropColumn { table, column } => vec![alter(
@@ -306,7 +306,7 @@ pub fn render_op(op: &Op) -> Vec<Statement> {
         )],
         Op::AlterColumn { table, to, .. } => vec![alter(
             table,
-            format!("MODIFY COLUMN {}", column_definition(to)),
+            format!("MODIFY COLUMN {}", column_definition(to, flavour)),
         )],
         Op::AddPrimaryKey { table, key } => vec![alter(
             table,
@@ -411,9 +411,9 @@ fn joined(
 
 /// The statements that undo one op: the rendering of [`Op::reverse`], or a comment-only
 /// statement for an op that has none.
-pub fn render_reverse(op: &Op) -> Vec<Statement> {
+pub fn render_reverse(op: &Op, flavour: Flavour) -> Vec<Statement> {
     match op.reverse() {
-        Some(reverse) => render_op(&reverse),
+        Some(reverse) => render_op(&reverse, flavour),
         None => vec![Statement::comment(&format!(
             "irreversible: {}",
             op.describe()
@@ -427,8 +427,12 @@ fn alter(table: &QualifiedName, action: String) -> Statement {
 
 /// `CREATE TABLE` with one column per line, then the primary key, uniques and checks,
 /// `ENGINE=InnoDB` (the only engine with foreign keys and crash safety) and the comment.
-fn create_table(table: &Table) -> Statement {
-    let mut lines: Vec<String> = table.columns.iter().map(column_definition).collect();
+fn create_table(table: &Table, flavour: Flavour) -> Statement {
+    let mut lines: Vec<String> = table
+        .columns
+        .iter()
+        .map(|column| column_definition(column, flavour))
+        .collect();
     if let Some(key) = &table.primary_key {
         lines.push(format!("PRIMARY KEY {}", column_list(&key.columns)));
     }
@@ -450,8 +454,9 @@ fn create_table(table: &Table) -> Statement {
 }
 
 /// `` `name` type [COLLATE c] [NOT] NULL [DEFAULT expr] [AUTO_INCREMENT] [COMMENT '...'] ``:
-/// the whole column, as `ADD COLUMN` and `MODIFY COLUMN` both need it.
-pub fn column_definition(column: &Column) -> String {
+/// the whole column, as `ADD COLUMN` and `MODIFY COLUMN` both need it, for the flavour
+/// of server it runs on.
+pub fn column_definition(column: &Column, flavour: Flavour) -> String {
     let mut sql = format!("{} {}", quote_ident(&column.name), render_type(&column.ty));
     if let Some(collation) = &column.collation {
         sql.push_str(&format!(" COLLATE {}", quote_ident(collation)));
@@ -462,7 +467,10 @@ pub fn column_definition(column: &Column) -> String {
         " NOT NULL"
     });
     if let Some(default) = &column.default {
-        sql.push_str(&format!(" DEFAULT {}", default_expression(default)));
+        sql.push_str(&format!(
+            " DEFAULT {}",
+            default_expression(default, &column.ty, flavour)
+        ));
     }
     if let Some(Identity::ByDefault | Identity::Always) = column.identity {
         sql.push_str(" AUTO_INCREMENT");
@@ -473,10 +481,20 @@ pub fn column_definition(column: &Column) -> String {
     sql
 }
 
-/// A default as MySQL accepts it: literals and `current_timestamp` bare, any other
-/// expression in parentheses (MySQL 8 requires them; MariaDB accepts them).
-fn default_expression(default: &str) -> String {
+/// A default as the server accepts it: literals and `current_timestamp` bare, any other
+/// expression in parentheses (MySQL 8 requires them; MariaDB accepts them). MySQL 8 takes
+/// no literal default on a `longtext`, `longblob` or `json` column, only an expression
+/// (8.0.13 and later), so there a literal is parenthesised too: `DEFAULT ('[]')`. MariaDB
+/// takes the literal as it is, and the migrator writes it so there.
+fn default_expression(default: &str, ty: &ColumnType, flavour: Flavour) -> String {
     let lower = default.trim().to_ascii_lowercase();
+    if flavour == Flavour::Mysql
+        && takes_no_literal(ty)
+        && lower != "null"
+        && !lower.starts_with('(')
+    {
+        return format!("({default})");
+    }
     let literal = lower.starts_with('\'')
         || lower == "null"
         || lower.starts_with("current_timestamp")
@@ -486,6 +504,37 @@ fn default_expression(default: &str) -> String {
         default.to_owned()
     } else {
         format!("({default})")
+    }
+}
+
+/// True for the column types MySQL 8 gives no literal default: the `TEXT` and `BLOB`
+/// families, `JSON` and the spatial types, written by the models or as a raw `sql_type`.
+fn takes_no_literal(ty: &ColumnType) -> bool {
+    match ty {
+        ColumnType::Text
+        | ColumnType::Varchar { length: None }
+        | ColumnType::Bytes
+        | ColumnType::Json
+        | ColumnType::Jsonb => true,
+        ColumnType::Custom { sql } => {
+            let sql = sql.trim().to_ascii_lowercase();
+            let base = sql.split(['(', ' ']).next().unwrap_or("");
+            base.ends_with("text")
+                || base.ends_with("blob")
+                || matches!(
+                    base,
+                    "json"
+                        | "geometry"
+                        | "point"
+                        | "linestring"
+                        | "polygon"
+                        | "multipoint"
+                        | "multilinestring"
+                        | "multipolygon"
+                        | "geometrycollection"
+                )
+        }
+        _ => false,
     }
 }
 
@@ -543,7 +592,7 @@ fn create_index(table: &QualifiedName, index: &Index) -> Statement {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use schema_runtime::schema::{ColumnType, PrimaryKey};
+    use schema_runtime::schema::PrimaryKey;
 
     fn table() -> QualifiedName {
         QualifiedName::new("orders")
@@ -559,14 +608,14 @@ mod tests {
                 ..Column::new("note", ColumnType::Varchar { length: Some(20) })
             },
         };
-        let up = render_op(&op);
+        let up = render_op(&op, Flavour::Mariadb);
         assert_eq!(
             up[0].sql,
             "ALTER TABLE `orders` ADD COLUMN `note` varchar(20) NOT NULL DEFAULT 'x' COMMENT 'it''s'"
         );
         assert!(!up[0].transactional);
         assert_eq!(
-            render_reverse(&op)[0].sql,
+            render_reverse(&op, Flavour::Mariadb)[0].sql,
             "ALTER TABLE `orders` DROP COLUMN `note`"
         );
     }
@@ -693,8 +742,8 @@ mod tests {
         let changes = plan.changes();
         // The index and the foreign key are undone on their own, each by its op's reverse.
         for (change, op) in changes[..2].iter().zip(&ops) {
-            assert_eq!(change.cmd, render_op(op));
-            assert_eq!(change.reverse, render_reverse(op));
+            assert_eq!(change.cmd, render_op(op, Flavour::Mariadb));
+            assert_eq!(change.reverse, render_reverse(op, Flavour::Mariadb));
         }
         // The identity column and its key are one statement each way, on the change whose
         // statement runs first.
@@ -725,14 +774,14 @@ mod tests {
         let plan = crate::render::plan_without_schema(Dialect::Mysql, &ops).unwrap();
         for (change, op) in plan.changes().iter().zip(&ops) {
             assert_eq!(&change.source, op);
-            assert_eq!(change.cmd, render_op(op));
-            assert_eq!(change.reverse, render_reverse(op));
+            assert_eq!(change.cmd, render_op(op, Flavour::Mariadb));
+            assert_eq!(change.reverse, render_reverse(op, Flavour::Mariadb));
         }
         assert_eq!(
             crate::render::render_down(Dialect::Mysql, &ops).unwrap(),
             ops.iter()
                 .rev()
-                .flat_map(render_reverse)
+                .flat_map(|op| render_reverse(op, Flavour::Mariadb))
                 .collect::<Vec<_>>()
         );
     }
@@ -773,12 +822,77 @@ mod tests {
 
     #[test]
     fn expressions_in_defaults_get_parentheses() {
-        assert_eq!(default_expression("'a'"), "'a'");
+        let text = ColumnType::Varchar { length: Some(20) };
+        for flavour in [Flavour::Mariadb, Flavour::Mysql] {
+            assert_eq!(default_expression("'a'", &text, flavour), "'a'");
+            assert_eq!(
+                default_expression("current_timestamp(6)", &ColumnType::Timestamp, flavour),
+                "current_timestamp(6)"
+            );
+            assert_eq!(
+                default_expression("0.50", &ColumnType::Double, flavour),
+                "0.50"
+            );
+            assert_eq!(default_expression("uuid()", &text, flavour), "(uuid())");
+        }
+    }
+
+    #[test]
+    fn mysql_8_gets_literal_defaults_on_text_and_json_as_expressions() {
+        let json = Column {
+            default: Some("'[]'".into()),
+            ..Column::new("tags", ColumnType::Json)
+        };
         assert_eq!(
-            default_expression("current_timestamp(6)"),
-            "current_timestamp(6)"
+            column_definition(&json, Flavour::Mysql),
+            "`tags` json NOT NULL DEFAULT ('[]')"
         );
-        assert_eq!(default_expression("0.50"), "0.50");
-        assert_eq!(default_expression("uuid()"), "(uuid())");
+        assert_eq!(
+            column_definition(&json, Flavour::Mariadb),
+            "`tags` json NOT NULL DEFAULT '[]'"
+        );
+        for ty in [
+            ColumnType::Text,
+            ColumnType::Bytes,
+            ColumnType::Custom {
+                sql: "mediumtext".into(),
+            },
+            ColumnType::Custom {
+                sql: "POINT".into(),
+            },
+        ] {
+            assert_eq!(
+                default_expression("'x'", &ty, Flavour::Mysql),
+                "('x')",
+                "{ty:?}"
+            );
+            assert_eq!(
+                default_expression("'x'", &ty, Flavour::Mariadb),
+                "'x'",
+                "{ty:?}"
+            );
+        }
+        // Bounded strings keep their literal on both; an expression is not wrapped twice.
+        let bounded = ColumnType::Varchar { length: Some(20) };
+        assert_eq!(default_expression("'x'", &bounded, Flavour::Mysql), "'x'");
+        assert_eq!(
+            default_expression("(uuid())", &ColumnType::Text, Flavour::Mysql),
+            "(uuid())"
+        );
+        assert_eq!(
+            default_expression("NULL", &ColumnType::Json, Flavour::Mysql),
+            "NULL"
+        );
+        // The rendering of a whole op follows the flavour too.
+        let add = Op::AddColumn {
+            table: table(),
+            column: json,
+        };
+        assert!(render_op(&add, Flavour::Mysql)[0]
+            .sql
+            .ends_with("DEFAULT ('[]')"));
+        assert!(render_op(&add, Flavour::Mariadb)[0]
+            .sql
+            .ends_with("DEFAULT '[]'"));
     }
 }

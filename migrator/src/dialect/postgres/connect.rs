@@ -254,6 +254,20 @@ fn first_line(sql: &str) -> &str {
     sql.lines().next().unwrap_or(sql)
 }
 
+/// The server's `server_version_num` (`150004` for 15.4), which decides the driver a
+/// connection answers with.
+pub async fn server_version(conn: &mut PgConnection) -> Result<u32, DbError> {
+    let text: String = sqlx::query_scalar("SELECT current_setting('server_version_num')")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| DbError::query("reading the server's version", server_error(&e)))?;
+    text.trim().parse().map_err(|_| {
+        DbError::Inspect(
+            format!("the server reported version number {text:?}, not a number").into(),
+        )
+    })
+}
+
 /// Runs one statement as written, with the simple query protocol.
 ///
 /// A `&str` without arguments goes out as a simple query, like `raw_sql`, whose future is

@@ -21,12 +21,47 @@ use crate::filter::SchemaFilter;
 use crate::render::{RenderError, Renderer};
 use crate::revision::RevisionId;
 
-/// PostgreSQL, as a database kind.
-pub struct Postgres;
+/// PostgreSQL, as a database kind: one driver per band of server versions whose SQL
+/// differs. The registry hands out [`POSTGRES`] (PostgreSQL 12 and later: what an offline
+/// script is written for); a connection reads `server_version_num` and answers with the
+/// driver for that server ([`Postgres::for_version`]).
+pub struct Postgres {
+    /// The lowest `server_version_num` this driver writes for.
+    since: u32,
+}
 
-/// A live PostgreSQL connection.
+/// PostgreSQL 12 and later: the registered driver.
+pub static POSTGRES: Postgres = Postgres { since: 120_000 };
+
+/// PostgreSQL before 12, where `ALTER TYPE ... ADD VALUE` cannot run inside a transaction
+/// block: a revision that adds an enum value is written `-- transactional: false`.
+pub static POSTGRES_BEFORE_12: Postgres = Postgres { since: 0 };
+
+impl Postgres {
+    /// The driver for a server reporting `server_version_num` (`150004` for 15.4).
+    pub fn for_version(server_version_num: u32) -> &'static Postgres {
+        if server_version_num >= POSTGRES.since {
+            &POSTGRES
+        } else {
+            &POSTGRES_BEFORE_12
+        }
+    }
+
+    /// True when an added enum value can be added inside a transaction block (12 and
+    /// later; it is still unusable there until the transaction commits).
+    pub fn adds_enum_values_in_transactions(&self) -> bool {
+        self.since >= 120_000
+    }
+}
+
+/// A live PostgreSQL connection, with the driver of the server version it talks to.
 #[derive(Debug)]
-pub struct PostgresConnection(pub PgConnection);
+pub struct PostgresConnection {
+    /// The sqlx connection.
+    pub conn: PgConnection,
+    /// The server's `server_version_num`.
+    version: u32,
+}
 
 impl Renderer for Postgres {
     fn quote_ident(&self, name: &str) -> String {
@@ -42,7 +77,15 @@ impl Renderer for Postgres {
     }
 
     fn render_op(&self, op: &Op) -> Vec<Statement> {
-        super::render::render_op(op)
+        let mut statements = super::render::render_op(op);
+        if !self.adds_enum_values_in_transactions() {
+            for statement in &mut statements {
+                if super::render::adds_enum_value(statement) {
+                    statement.transactional = false;
+                }
+            }
+        }
+        statements
     }
 
     fn render_reverse(&self, op: &Op) -> Vec<Statement> {
@@ -71,9 +114,10 @@ impl Driver for Postgres {
     }
 
     async fn connect(&self, url: &str, wait: &Wait) -> Result<Box<dyn Connection>, DbError> {
-        Ok(Box::new(PostgresConnection(
-            connect::connect(url, wait).await?,
-        )))
+        let mut conn = connect::connect(url, wait).await?;
+        let version = connect::server_version(&mut conn).await?;
+        tracing::debug!(version, "connected to PostgreSQL");
+        Ok(Box::new(PostgresConnection { conn, version }))
     }
 
     async fn create_if_missing(&self, url: &str, wait: &Wait) -> Result<bool, DbError> {
@@ -132,30 +176,30 @@ impl Driver for Postgres {
 
 #[async_trait]
 impl Connection for PostgresConnection {
-    fn dialect(&self) -> Dialect {
-        Dialect::Postgresql
+    fn driver(&self) -> &'static dyn Driver {
+        Postgres::for_version(self.version)
     }
 
     async fn inspect(&mut self, filter: &SchemaFilter) -> Result<Schema, DbError> {
-        Ok(super::inspect::inspect(&mut self.0, filter).await?)
+        Ok(super::inspect::inspect(&mut self.conn, filter).await?)
     }
 
     async fn normalize(&mut self, current: &Schema, target: &mut Schema) -> Result<(), DbError> {
-        super::normalize::normalize_target(&mut self.0, current, target).await?;
+        super::normalize::normalize_target(&mut self.conn, current, target).await?;
         Ok(())
     }
 
     async fn execute(&mut self, sql: &str) -> Result<(), ServerError> {
-        connect::execute(&mut self.0, sql).await
+        connect::execute(&mut self.conn, sql).await
     }
 
     async fn execute_in_transaction(&mut self, statements: &[String]) -> Result<(), DbError> {
-        connect::execute_in_transaction(&mut self.0, statements).await
+        connect::execute_in_transaction(&mut self.conn, statements).await
     }
 
     async fn count(&mut self, sql: &str) -> Result<i64, ServerError> {
         sqlx::query_scalar::<_, i64>(sql)
-            .fetch_one(&mut self.0)
+            .fetch_one(&mut self.conn)
             .await
             .map_err(|e| connect::server_error(&e))
     }
@@ -165,26 +209,26 @@ impl Connection for PostgresConnection {
     }
 
     async fn try_lock(&mut self, _tables: &HistoryTables) -> Result<bool, DbError> {
-        lock::try_lock(&mut self.0).await
+        lock::try_lock(&mut self.conn).await
     }
 
     async fn unlock(&mut self, _tables: &HistoryTables) -> Result<bool, DbError> {
-        lock::unlock(&mut self.0).await
+        lock::unlock(&mut self.conn).await
     }
 
     async fn lock_holder(
         &mut self,
         _tables: &HistoryTables,
     ) -> Result<Option<LockHolder>, DbError> {
-        lock::holder(&mut self.0).await
+        lock::holder(&mut self.conn).await
     }
 
     async fn table_exists(&mut self, name: &str) -> Result<bool, DbError> {
-        history::exists(&mut self.0, name).await
+        history::exists(&mut self.conn, name).await
     }
 
     async fn table_columns(&mut self, names: &[String]) -> Result<Vec<(String, String)>, DbError> {
-        history::columns(&mut self.0, names).await
+        history::columns(&mut self.conn, names).await
     }
 
     async fn carry_over(
@@ -197,7 +241,7 @@ impl Connection for PostgresConnection {
     }
 
     async fn read_heads(&mut self, tables: &HistoryTables) -> Result<Vec<String>, DbError> {
-        history::read_heads(&mut self.0, tables).await
+        history::read_heads(&mut self.conn, tables).await
     }
 
     async fn latest_log_rows(
@@ -206,17 +250,59 @@ impl Connection for PostgresConnection {
         revision: &RevisionId,
         limit: i64,
     ) -> Result<Vec<LogRow>, DbError> {
-        history::latest_rows(&mut self.0, tables, revision, limit).await
+        history::latest_rows(&mut self.conn, tables, revision, limit).await
     }
 
     async fn read_checksums(
         &mut self,
         tables: &HistoryTables,
     ) -> Result<Vec<RecordedChecksum>, DbError> {
-        history::read_checksums(&mut self.0, tables).await
+        history::read_checksums(&mut self.conn, tables).await
     }
 
     fn raw(&mut self) -> &mut dyn Any {
-        &mut self.0
+        &mut self.conn
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn add_value() -> Op {
+        Op::AddEnumValue {
+            name: QualifiedName::new("status"),
+            value: "refunded".into(),
+            before: None,
+        }
+    }
+
+    #[test]
+    fn the_server_version_picks_the_driver() {
+        assert!(std::ptr::eq(Postgres::for_version(150_004), &POSTGRES));
+        assert!(std::ptr::eq(Postgres::for_version(120_000), &POSTGRES));
+        assert!(std::ptr::eq(
+            Postgres::for_version(110_022),
+            &POSTGRES_BEFORE_12
+        ));
+    }
+
+    #[test]
+    fn before_12_an_added_enum_value_runs_outside_a_transaction() {
+        let current = POSTGRES.render_op(&add_value());
+        let old = POSTGRES_BEFORE_12.render_op(&add_value());
+        assert_eq!(current[0].sql, old[0].sql);
+        assert!(current[0].transactional);
+        assert!(!old[0].transactional);
+        // The revision composed for that server says so in its header.
+        let compose = |driver: &dyn Driver| {
+            crate::apply::compose_from(&Schema::default(), &[add_value()], driver, vec![], "v")
+                .unwrap()
+                .unwrap()
+                .revision
+                .transactional
+        };
+        assert!(compose(&POSTGRES));
+        assert!(!compose(&POSTGRES_BEFORE_12));
     }
 }

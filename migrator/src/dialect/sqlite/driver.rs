@@ -31,11 +31,11 @@ pub struct SqliteFile(pub SqliteConnection);
 
 impl Renderer for Sqlite {
     fn quote_ident(&self, name: &str) -> String {
-        super::render::quote_ident(name)
+        super::quote::quote_ident(name)
     }
 
     fn quote_name(&self, name: &QualifiedName) -> String {
-        super::render::quote_name(name)
+        super::quote::quote_name(name)
     }
 
     /// Without the schema an op applies to, only what needs no table rebuild renders.
@@ -130,8 +130,8 @@ impl Driver for Sqlite {
 
 #[async_trait]
 impl Connection for SqliteFile {
-    fn dialect(&self) -> Dialect {
-        Dialect::Sqlite
+    fn driver(&self) -> &'static dyn Driver {
+        &Sqlite
     }
 
     async fn inspect(&mut self, filter: &SchemaFilter) -> Result<Schema, DbError> {

@@ -32,7 +32,7 @@ use sqlx::{Row, SqliteConnection};
 
 use crate::db::history::{HistoryTables, LogAction, LogDuration, LogEntry, RecordedChecksum};
 use crate::db::DbError;
-use crate::dialect::sqlite::render::quote_literal;
+use crate::dialect::sqlite::quote::quote_literal;
 use crate::revision::{Checksum, RevisionId};
 
 use super::connect::server_error;

@@ -12,7 +12,7 @@ use sqlx::{Row, SqliteConnection};
 
 use super::connect::server_error;
 use crate::db::{DbError, HistoryTables, LockHolder};
-use crate::dialect::sqlite::render::quote_literal;
+use crate::dialect::sqlite::quote::quote_literal;
 
 /// The lock table's DDL: at most one row.
 pub fn create_table(tables: &HistoryTables) -> String {

@@ -12,5 +12,6 @@ pub mod history;
 pub mod inspect;
 pub mod lock;
 pub mod normalize;
+pub mod quote;
 pub mod render;
 pub mod types;

@@ -17,7 +17,7 @@ use schema_runtime::schema::{
     CheckConstraint, Column, ColumnType, EnumType, Identity, Schema, Table,
 };
 
-use super::render::{quote_ident, quote_literal};
+use super::quote::{quote_ident, quote_literal};
 
 /// Rewrites `target` in place into SQLite's vocabulary.
 pub fn normalize_target(target: &mut Schema) {

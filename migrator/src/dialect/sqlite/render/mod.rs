@@ -19,6 +19,7 @@ pub mod table;
 mod tests;
 mod validate;
 
+pub use super::quote::{quote_ident, quote_literal, quote_name};
 pub use validate::validate;
 
 use schema_runtime::schema::{Column, ForeignKey, QualifiedName, Schema, Table};
@@ -28,22 +29,6 @@ use crate::dialect::{Dialect, Statement};
 use crate::plan::Plan;
 use crate::render::RenderError;
 use crate::replay::replay_for;
-
-/// Double-quotes an identifier, doubling embedded quotes.
-pub fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
-/// A table name. Validation refuses namespaces other than `main`, so this is the name alone.
-pub fn quote_name(name: &QualifiedName) -> String {
-    quote_ident(&name.name)
-}
-
-/// Single-quotes a string literal, doubling embedded quotes (SQLite has no backslash
-/// escapes).
-pub fn quote_literal(value: &str) -> String {
-    format!("'{}'", value.replace('\'', "''"))
-}
 
 /// Whether `op` on a table in `schema` needs the table rebuilt.
 pub fn needs_rebuild(schema: &Schema, op: &Op) -> bool {

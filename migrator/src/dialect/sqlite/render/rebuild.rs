@@ -27,7 +27,7 @@
 use schema_runtime::schema::{Index, IndexPart, QualifiedName, Table};
 
 use super::table::create_table_sql;
-use super::{quote_ident, quote_name};
+use crate::dialect::sqlite::quote::{quote_ident, quote_name};
 use crate::dialect::Statement;
 
 /// The statements that turn the table `before` into `after` (same name) with its rows.

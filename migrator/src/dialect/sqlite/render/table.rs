@@ -5,7 +5,7 @@ use schema_runtime::schema::{
     CheckConstraint, Column, ForeignKey, ForeignKeyAction, PrimaryKey, Table, UniqueConstraint,
 };
 
-use super::{quote_ident, quote_name};
+use crate::dialect::sqlite::quote::{quote_ident, quote_name};
 use crate::dialect::sqlite::types::render_type;
 
 /// `CREATE TABLE "name" (...)` for `table` under the name `name_sql` (already quoted),

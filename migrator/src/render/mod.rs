@@ -8,56 +8,19 @@
 //!
 //! Rendering is pure: no connection, no I/O.
 
-use thiserror::Error;
+mod error;
+mod renderer;
+mod script;
 
-use schema_runtime::schema::{QualifiedName, Schema};
+pub use error::RenderError;
+pub use renderer::{plan_each, Renderer};
+pub use script::render_script;
+
+use schema_runtime::schema::Schema;
 
 use crate::change::Op;
 use crate::dialect::{Dialect, Statement};
-use crate::plan::{Plan, PlannedChange};
-
-/// Why ops could not be rendered.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum RenderError {
-    /// The dialect cannot express what an op asks for (an array column or a namespace on
-    /// SQLite or MySQL), or cannot render it without more context.
-    #[error("cannot {op} on {dialect}: {reason}")]
-    NotExpressible {
-        /// The dialect asked for.
-        dialect: Dialect,
-        /// The op, described in words.
-        op: String,
-        /// What the dialect lacks and what to change, naming the model's table and column.
-        reason: String,
-    },
-    /// This build does not include the database kind (a cargo feature of `migrator`).
-    #[error(
-        "this build cannot write SQL for {dialect}: it was compiled without the `{feature}` \
-         feature of the migrator crate"
-    )]
-    NotCompiled {
-        /// The dialect asked for.
-        dialect: Dialect,
-        /// The cargo feature that adds it.
-        feature: &'static str,
-    },
-    /// A name the database would truncate, refuse or misread.
-    #[error(
-        "cannot {op}: the {kind} name {name:?} ({bytes} bytes) {problem}; rename it in the model"
-    )]
-    InvalidName {
-        /// The op, described in words.
-        op: String,
-        /// What the name names (`table`, `column`, `enum value`, ...).
-        kind: &'static str,
-        /// The name as given.
-        name: String,
-        /// Its length in bytes (the unit of PostgreSQL's limit).
-        bytes: usize,
-        /// What is wrong with it.
-        problem: &'static str,
-    },
-}
+use crate::plan::Plan;
 
 /// The `up` statements of `ops`, in order, rendered without the schema they start from
 /// (the commands of [`plan_without_schema`]).
@@ -70,51 +33,6 @@ pub fn render(dialect: Dialect, ops: &[Op]) -> Result<Vec<Statement>, RenderErro
 /// statement saying so ([`Statement::is_comment_only`]).
 pub fn render_down(dialect: Dialect, ops: &[Op]) -> Result<Vec<Statement>, RenderError> {
     Ok(plan_without_schema(dialect, ops)?.down())
-}
-
-/// What rendering asks of a database kind: the SQL of one op and of its reverse, the
-/// refusal of what it cannot hold, and the [`Plan`] of a whole list against the schema it
-/// starts from, where an op's SQL depends on that schema or on its neighbours.
-pub trait Renderer: Sync {
-    /// An identifier as this database quotes it.
-    fn quote_ident(&self, name: &str) -> String;
-
-    /// A possibly schema-qualified name as this database quotes it.
-    fn quote_name(&self, name: &QualifiedName) -> String;
-
-    /// Refuses an op this database cannot hold, naming what to change in the model.
-    fn validate(&self, op: &Op) -> Result<(), RenderError>;
-
-    /// The statements of one op.
-    fn render_op(&self, op: &Op) -> Vec<Statement>;
-
-    /// The statements that undo one op; a comment-only statement where nothing can.
-    fn render_reverse(&self, op: &Op) -> Vec<Statement>;
-
-    /// The plan of `ops` applied to `current`: for each op, its statements, the statements
-    /// that undo it, and the op, in one pass, so that the `up` and `down` sections and
-    /// everything that reads the ops come from one rendering. By default the schema is not
-    /// needed and each op is rendered on its own ([`plan_each`]).
-    fn plan(&self, _current: &Schema, ops: &[Op]) -> Result<Plan, RenderError> {
-        plan_each(self, ops)
-    }
-}
-
-/// Each op validated, rendered and reversed on its own, in op order: the plan of a
-/// database whose SQL for an op depends neither on the schema nor on the other ops.
-pub fn plan_each<R: Renderer + ?Sized>(renderer: &R, ops: &[Op]) -> Result<Plan, RenderError> {
-    let changes = ops
-        .iter()
-        .map(|op| {
-            renderer.validate(op)?;
-            Ok(PlannedChange {
-                cmd: renderer.render_op(op),
-                reverse: renderer.render_reverse(op),
-                source: op.clone(),
-            })
-        })
-        .collect::<Result<Vec<_>, RenderError>>()?;
-    Ok(Plan::new(changes))
 }
 
 /// The plan of `ops` for `dialect`, rendered against the schema they start from. SQLite
@@ -143,57 +61,6 @@ pub fn render_groups_from(
     ops: &[Op],
 ) -> Result<Vec<Vec<Statement>>, RenderError> {
     Ok(plan(dialect, current, ops)?.up_groups())
-}
-
-/// The text of a revision file section: each statement followed by `;` and a newline, a
-/// blank line between the groups of different ops. Comment-only statements get no `;`
-/// (after a `--` comment it would be part of the comment). Empty groups are left out.
-///
-/// Takes groups rather than a flat list because a flat list has lost where one op ends and
-/// the next begins, which is what the blank lines show the reviewer.
-pub fn render_script(groups: &[Vec<Statement>]) -> String {
-    groups
-        .iter()
-        .filter(|group| !group.is_empty())
-        .map(|group| group.iter().map(terminated).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn terminated(statement: &Statement) -> String {
-    if statement.is_comment_only() {
-        format!("{}\n", statement.sql)
-    } else {
-        format!("{};\n", statement.sql)
-    }
-}
-
-// Defined here rather than next to `Statement` because comment-only statements exist for
-// rendering's sake; the executor only needs to recognise them.
-impl Statement {
-    /// A statement that runs nothing: `text` as `--` comment lines, for what a reviewer
-    /// must read in a script but the database must not run (an irreversible `down`).
-    pub fn comment(text: &str) -> Self {
-        let sql = if text.is_empty() {
-            "--".to_owned()
-        } else {
-            text.lines()
-                .map(|line| format!("-- {line}"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        Self::new(sql)
-    }
-
-    /// True when the SQL holds nothing but blank lines and `--` comments, so an executor
-    /// skips it. Read from the text, so statements parsed back from a revision file are
-    /// recognised too.
-    pub fn is_comment_only(&self) -> bool {
-        self.sql.lines().all(|line| {
-            let line = line.trim_start();
-            line.is_empty() || line.starts_with("--")
-        })
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,53 @@
+//! What the table walk carries from table to table: the context every step reads, and the
+//! effects of the first pass that the foreign-key pass must know about.
+
+use std::collections::BTreeSet;
+
+use schema_runtime::schema::{ForeignKey, QualifiedName, Schema, Table};
+
+use super::options::DiffOptions;
+use super::renames::Renames;
+
+/// What the whole walk needs to see: the schema before renames (drops before the renames
+/// name things as they are then), the renames, and the options.
+pub(super) struct Ctx<'a> {
+    pub(super) current: &'a Schema,
+    pub(super) renames: &'a Renames,
+    pub(super) options: &'a DiffOptions,
+}
+
+impl Ctx<'_> {
+    /// The current table behind a table of the renamed view.
+    pub(super) fn original<'t>(&'t self, view_table: &'t Table) -> &'t Table {
+        let name = self.renames.origin(&view_table.name);
+        self.current.table(name).unwrap_or(view_table)
+    }
+}
+
+/// Changes found in the first pass that break foreign keys left in place.
+#[derive(Default)]
+pub(super) struct Effects {
+    /// `(table, column)` pairs whose type changes, named as after the renames.
+    pub(super) retyped: BTreeSet<(QualifiedName, String)>,
+    /// `(table, columns)` of dropped primary keys, uniques and unique indexes.
+    pub(super) dropped_keys: BTreeSet<(QualifiedName, BTreeSet<String>)>,
+}
+
+impl Effects {
+    /// True when a foreign key of `table` must be dropped before the first pass's changes
+    /// and added back after them: the database refuses to retype a column a foreign key
+    /// uses, or to drop the key a foreign key points at.
+    pub(super) fn disturbs(&self, table: &QualifiedName, fk: &ForeignKey) -> bool {
+        let retyped =
+            |t: &QualifiedName, c: &String| self.retyped.contains(&(t.clone(), c.clone()));
+        let key: BTreeSet<String> = fk.referenced_columns.iter().cloned().collect();
+        fk.columns.iter().any(|c| retyped(table, c))
+            || fk
+                .referenced_columns
+                .iter()
+                .any(|c| retyped(&fk.referenced_table, c))
+            || self
+                .dropped_keys
+                .contains(&(fk.referenced_table.clone(), key))
+    }
+}
