@@ -13,8 +13,9 @@
 
 use crate::change::Op;
 use crate::dialect::Statement;
+use crate::diff::DiffHooks;
 use crate::render::render_script;
-use crate::safety::{verdicts, Verdict};
+use crate::safety::{verdicts_on, Verdict};
 
 /// One op as rendered: its statements, the statements that undo them, and the op itself.
 ///
@@ -93,10 +94,10 @@ impl Plan {
         self.changes.iter().map(|c| c.source.clone()).collect()
     }
 
-    /// The verdict of each change's source op, in the context of the whole list
-    /// ([`verdicts`]).
-    pub fn verdicts(&self) -> Vec<Verdict> {
-        verdicts(&self.sources())
+    /// The verdict of each change's source op, in the context of the whole list, on the
+    /// database `hooks` describe ([`verdicts_on`]).
+    pub fn verdicts(&self, hooks: &dyn DiffHooks) -> Vec<Verdict> {
+        verdicts_on(hooks, &self.sources())
     }
 
     /// The `up` statements, one group per change, in order.
@@ -191,7 +192,10 @@ mod tests {
         }
         assert!(changes[1].cmd.is_empty());
         assert_eq!(plan.sources(), ops);
-        assert_eq!(plan.verdicts(), verdicts(&ops));
+        assert_eq!(
+            plan.verdicts(&crate::dialect::postgres::diff::PostgresDiff),
+            crate::safety::verdicts(&ops)
+        );
     }
 
     #[test]

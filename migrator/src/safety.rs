@@ -16,6 +16,7 @@ mod risk;
 use std::collections::HashSet;
 
 use crate::change::{ColumnChanges, Op};
+use crate::diff::DiffHooks;
 pub use risk::{inserts_need, is_widening, Risk};
 use schema_runtime::schema::{ColumnType, QualifiedName};
 
@@ -146,6 +147,12 @@ impl Verdict {
 /// undoes (the same constraint added back to the same table, or to the table it is renamed
 /// to) removes no guarantee.
 pub fn verdicts(ops: &[Op]) -> Vec<Verdict> {
+    verdicts_with(ops, None)
+}
+
+/// [`verdicts`], with `hooks` giving a database's own risk and reason for an op on its own
+/// (the in-context verdicts stand as they are).
+fn verdicts_with(ops: &[Op], hooks: Option<&dyn DiffHooks>) -> Vec<Verdict> {
     let dropped: HashSet<&QualifiedName> = ops
         .iter()
         .filter_map(|op| match op {
@@ -185,13 +192,20 @@ pub fn verdicts(ops: &[Op]) -> Vec<Verdict> {
             } else {
                 Action::Apply
             };
-            Verdict {
-                risk,
-                action,
-                why: reason::why(op, risk),
-            }
+            let (risk, why) = hooks
+                .and_then(|hooks| hooks.risk(op, risk))
+                .unwrap_or_else(|| (risk, reason::why(op, risk)));
+            Verdict { risk, action, why }
         })
         .collect()
+}
+
+/// [`verdicts`] on the database `hooks` describe: where it carries an op out differently
+/// from PostgreSQL (SQLite's table rebuilds, MySQL's online index builds), the op's risk
+/// and reason are that database's ([`DiffHooks::risk`]). Which ops are blocked does not
+/// change: that is decided by what an op destroys, the same everywhere.
+pub fn verdicts_on(hooks: &dyn DiffHooks, ops: &[Op]) -> Vec<Verdict> {
+    verdicts_with(ops, Some(hooks))
 }
 
 /// The risk of each op of a list, in context: the risks of [`verdicts`].

@@ -2,7 +2,7 @@
 //! whose models drifted from the migration history (`migrate check --summary FILE`), and
 //! what the post-merge job did about drift on the main branch (`migrate ci-sync --summary
 //! FILE`). Each shows the proposed migration file, an analysis of each op (the one
-//! [`verdicts`] every command shows), and how to fix the build. Drift left only in drops
+//! [`verdicts_on`] every command shows), and how to fix the build. Drift left only in drops
 //! that autogeneration blocks is a ⚠️ partial sync, not a failure: the check passes, and the
 //! summary gives the revision to write by hand. Pure: it takes ops and file texts, and
 //! returns text; the CLI appends it to the file GitHub renders.
@@ -11,7 +11,8 @@ use std::fmt::Write as _;
 
 use crate::apply::HandWritten;
 use crate::change::Op;
-use crate::safety::{verdicts, Risk, Verdict};
+use crate::diff::DiffHooks;
+use crate::safety::{verdicts_on, Risk, Verdict};
 
 /// GitHub renders at most 1 MiB of summary per step; a first migration of a large schema
 /// can come close, so the SQL shown is cut (at a line end) past this many bytes.
@@ -28,11 +29,17 @@ pub const PARTIAL_SYNC_WARNING: &str = "⚠️ Partial sync: schema drift persis
 /// migration and how to fix the build; or, when `proposed` is `None` (autogeneration has
 /// nothing to write: only blocked drops are left), the ⚠️ partial sync with `clear`, the
 /// revision to write by hand.
-pub fn markdown(ops: &[Op], proposed: Option<(&str, &str)>, clear: Option<&HandWritten>) -> String {
+/// `hooks` are the database's, whose own risks the analysis shows.
+pub fn markdown(
+    hooks: &dyn DiffHooks,
+    ops: &[Op],
+    proposed: Option<(&str, &str)>,
+    clear: Option<&HandWritten>,
+) -> String {
     if ops.is_empty() {
         return in_sync("");
     }
-    let verdicts = verdicts(ops);
+    let verdicts = verdicts_on(hooks, ops);
     let Some((name, body)) = proposed else {
         return partial(
             ops,
@@ -122,11 +129,11 @@ pub enum SyncReport<'a> {
     },
 }
 
-/// The summary of `migrate ci-sync`.
-pub fn ci_sync_markdown(report: &SyncReport<'_>) -> String {
+/// The summary of `migrate ci-sync`, with the risks of the database `hooks` describe.
+pub fn ci_sync_markdown(hooks: &dyn DiffHooks, report: &SyncReport<'_>) -> String {
     match *report {
         SyncReport::InSync => in_sync(" Nothing to commit."),
-        SyncReport::Committed { ops, file, commit } => committed(ops, file, commit),
+        SyncReport::Committed { ops, file, commit } => committed(hooks, ops, file, commit),
         SyncReport::Merged {
             heads,
             blocked,
@@ -150,14 +157,14 @@ pub fn ci_sync_markdown(report: &SyncReport<'_>) -> String {
                     "The models also differ from the database by drops that autogeneration \
                      blocks, which are never generated:\n\n",
                 );
-                analysis(&mut text, blocked, &verdicts(blocked));
+                analysis(&mut text, blocked, &verdicts_on(hooks, blocked));
                 how_to_clear(&mut text, clear);
             }
             text
         }
         SyncReport::Partial { ops, clear } => partial(
             ops,
-            &verdicts(ops),
+            &verdicts_on(hooks, ops),
             clear,
             "`make migrate` has nothing to generate, so nothing was committed",
         ),
@@ -247,8 +254,13 @@ fn in_sync(extra: &str) -> String {
     )
 }
 
-fn committed(ops: &[Op], (name, body): (&str, &str), commit: &str) -> String {
-    let verdicts = verdicts(ops);
+fn committed(
+    hooks: &dyn DiffHooks,
+    ops: &[Op],
+    (name, body): (&str, &str),
+    commit: &str,
+) -> String {
+    let verdicts = verdicts_on(hooks, ops);
     let mut text = String::from("## 🤖 Missing migration committed\n\n");
     let _ = writeln!(
         text,
@@ -446,7 +458,12 @@ mod tests {
 
     #[test]
     fn no_drift_says_so() {
-        let text = markdown(&[], None, None);
+        let text = markdown(
+            &crate::dialect::postgres::diff::PostgresDiff,
+            &[],
+            None,
+            None,
+        );
         assert!(text.contains("No schema drift"), "{text}");
         assert!(!text.contains("How to fix"), "{text}");
     }
@@ -455,6 +472,7 @@ mod tests {
     fn drops_narrowing_and_not_null_are_flagged_worst_first() {
         let ops = narrowing_and_drop();
         let text = markdown(
+            &crate::dialect::postgres::diff::PostgresDiff,
             &ops,
             Some(("abc_auto_sync_schema.sql", "-- +up\n")),
             Some(&clear()),
@@ -482,7 +500,12 @@ mod tests {
     #[test]
     fn only_blocked_drops_are_a_partial_sync_with_the_revision_to_write() {
         let ops = narrowing_and_drop().split_off(2);
-        let text = markdown(&ops, None, Some(&clear()));
+        let text = markdown(
+            &crate::dialect::postgres::diff::PostgresDiff,
+            &ops,
+            None,
+            Some(&clear()),
+        );
         assert!(text.starts_with(PARTIAL_SYNC_HEADING), "{text}");
         assert!(!text.contains("❌"), "{text}");
         assert!(text.contains("this check passes (exit 0)"), "{text}");
@@ -506,7 +529,12 @@ mod tests {
                 expression: "age >= 0".into(),
             },
         }];
-        let text = markdown(&ops, Some(("abc_auto_sync_schema.sql", "-- +up\n")), None);
+        let text = markdown(
+            &crate::dialect::postgres::diff::PostgresDiff,
+            &ops,
+            Some(("abc_auto_sync_schema.sql", "-- +up\n")),
+            None,
+        );
         assert!(text.contains("🔓 1 that removes a guarantee."), "{text}");
         assert!(
             text.contains(
@@ -521,21 +549,31 @@ mod tests {
     #[test]
     fn ci_sync_reports_name_the_commit() {
         let ops = narrowing_and_drop();
-        let text = ci_sync_markdown(&SyncReport::Committed {
-            ops: &ops,
-            file: ("abc_auto_sync_schema.sql", "-- +up\n"),
-            commit: "1234567 chore: auto-generate migration [skip ci]",
-        });
+        let text = ci_sync_markdown(
+            &crate::dialect::postgres::diff::PostgresDiff,
+            &SyncReport::Committed {
+                ops: &ops,
+                file: ("abc_auto_sync_schema.sql", "-- +up\n"),
+                commit: "1234567 chore: auto-generate migration [skip ci]",
+            },
+        );
         assert!(text.contains("`1234567 chore: auto-generate migration [skip ci]`"));
         assert!(text.contains("### Committed migration: `abc_auto_sync_schema.sql`"));
         let clear = clear();
-        let partial = ci_sync_markdown(&SyncReport::Partial {
-            ops: &ops[2..],
-            clear: Some(&clear),
-        });
+        let partial = ci_sync_markdown(
+            &crate::dialect::postgres::diff::PostgresDiff,
+            &SyncReport::Partial {
+                ops: &ops[2..],
+                clear: Some(&clear),
+            },
+        );
         assert!(partial.starts_with(PARTIAL_SYNC_HEADING), "{partial}");
         assert!(partial.contains("nothing was committed"), "{partial}");
-        assert!(ci_sync_markdown(&SyncReport::InSync).contains("Nothing to commit."));
+        assert!(ci_sync_markdown(
+            &crate::dialect::postgres::diff::PostgresDiff,
+            &SyncReport::InSync
+        )
+        .contains("Nothing to commit."));
     }
 
     #[test]

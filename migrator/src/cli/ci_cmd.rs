@@ -18,8 +18,9 @@ use serde::Serialize;
 use crate::apply::{autogenerate_from_comparison, hand_written, HandWritten, Session};
 use crate::change::Op;
 use crate::compare::compare;
+use crate::diff::DiffHooks;
 use crate::revision::{self, NewRevision, RevisionFile, RevisionId, RevisionSet, Target};
-use crate::safety::verdicts;
+use crate::safety::verdicts_on;
 use crate::summary::{self, SyncReport};
 use crate::workflow::{AUTO_SYNC_MESSAGE, MERGE_MESSAGE, PARTIAL_SYNC_MESSAGE};
 
@@ -87,6 +88,7 @@ pub async fn run(
     let target = schema_cmd::target_schema(app, settings.dialect())?;
     let set = settings.load()?;
     let synced = sync(settings, out, &set, &target).await?;
+    let hooks = crate::dialect::driver(settings.dialect()).diff_hooks();
     let commit = match &synced {
         Synced::Generated { file, .. } | Synced::Merged { file, .. } => {
             Some(commit(&repo, file, &args.message)?)
@@ -94,11 +96,11 @@ pub async fn run(
         Synced::InSync | Synced::Partial { .. } => None,
     };
     if let Some(path) = &args.summary {
-        append_summary(path, &summary_text(&synced, commit.as_ref()))?;
+        append_summary(path, &summary_text(hooks, &synced, commit.as_ref()))?;
     }
     match out.format() {
         Format::Json => out.json(&json_report(&synced, commit.as_ref()))?,
-        Format::Human => print_human(&synced, commit.as_ref(), out),
+        Format::Human => print_human(hooks, &synced, commit.as_ref(), out),
     }
     Ok(Code::Ok)
 }
@@ -242,23 +244,29 @@ pub(super) fn append_summary(path: &Path, text: &str) -> Result<(), Exit> {
     write!(file, "{separator}{text}").map_err(fail)
 }
 
-fn summary_text(synced: &Synced, commit: Option<&Commit>) -> String {
+fn summary_text(hooks: &dyn DiffHooks, synced: &Synced, commit: Option<&Commit>) -> String {
     let commit = commit
         .map(|c| format!("{} {}", c.short, c.subject))
         .unwrap_or_default();
     match synced {
-        Synced::InSync => summary::ci_sync_markdown(&SyncReport::InSync),
-        Synced::Partial { blocked, clear } => summary::ci_sync_markdown(&SyncReport::Partial {
-            ops: blocked,
-            clear: clear.as_ref(),
-        }),
+        Synced::InSync => summary::ci_sync_markdown(hooks, &SyncReport::InSync),
+        Synced::Partial { blocked, clear } => summary::ci_sync_markdown(
+            hooks,
+            &SyncReport::Partial {
+                ops: blocked,
+                clear: clear.as_ref(),
+            },
+        ),
         Synced::Generated { ops, file, .. } => {
             let (name, text) = file_text(file);
-            summary::ci_sync_markdown(&SyncReport::Committed {
-                ops,
-                file: (&name, &text),
-                commit: &commit,
-            })
+            summary::ci_sync_markdown(
+                hooks,
+                &SyncReport::Committed {
+                    ops,
+                    file: (&name, &text),
+                    commit: &commit,
+                },
+            )
         }
         Synced::Merged {
             heads,
@@ -268,13 +276,16 @@ fn summary_text(synced: &Synced, commit: Option<&Commit>) -> String {
         } => {
             let (name, text) = file_text(file);
             let heads: Vec<String> = heads.iter().map(|h| h.as_str().to_string()).collect();
-            summary::ci_sync_markdown(&SyncReport::Merged {
-                heads: &heads,
-                blocked,
-                clear: clear.as_ref(),
-                file: (&name, &text),
-                commit: &commit,
-            })
+            summary::ci_sync_markdown(
+                hooks,
+                &SyncReport::Merged {
+                    heads: &heads,
+                    blocked,
+                    clear: clear.as_ref(),
+                    file: (&name, &text),
+                    commit: &commit,
+                },
+            )
         }
     }
 }
@@ -283,14 +294,14 @@ fn file_text(file: &RevisionFile) -> (String, String) {
     (file.file_name(), file.render())
 }
 
-fn print_human(synced: &Synced, commit: Option<&Commit>, out: &Output) {
+fn print_human(hooks: &dyn DiffHooks, synced: &Synced, commit: Option<&Commit>, out: &Output) {
     match synced {
         Synced::InSync => out.line(out.green(
             "The database matches the models after upgrading to the heads: no drift, nothing \
              to commit.",
         )),
         Synced::Generated { ops, file, .. } => {
-            report_ops(out, ops);
+            report_ops(hooks, out, ops);
             out.info(format!("Generating {} ... done", file.path.display()));
         }
         Synced::Merged {
@@ -306,13 +317,13 @@ fn print_human(synced: &Synced, commit: Option<&Commit>, out: &Output) {
                 heads.len(),
                 heads.join(", ")
             ));
-            report_ops(out, blocked);
+            report_ops(hooks, out, blocked);
             report_clear(out, clear.as_ref());
             out.info(format!("Generating {} ... done", file.path.display()));
         }
         Synced::Partial { blocked, clear } => {
             out.line(out.yellow(PARTIAL_SYNC_MESSAGE));
-            report_ops(out, blocked);
+            report_ops(hooks, out, blocked);
             out.line(
                 "Nothing to commit: only drops that autogeneration blocks are left, so there \
                  is no migration to generate.",
@@ -326,8 +337,8 @@ fn print_human(synced: &Synced, commit: Option<&Commit>, out: &Output) {
 }
 
 /// Each op with the label every command shows; the blocked ones stand out.
-fn report_ops(out: &Output, ops: &[Op]) {
-    for (op, verdict) in ops.iter().zip(verdicts(ops)) {
+fn report_ops(hooks: &dyn DiffHooks, out: &Output, ops: &[Op]) {
+    for (op, verdict) in ops.iter().zip(verdicts_on(hooks, ops)) {
         let line = format!("Detected {} ({})", op.describe(), verdict.label());
         if verdict.is_blocked() {
             out.line(out.yellow(&line));

@@ -113,7 +113,7 @@ pub async fn run(
         .await
         .map_err(super::db_exit)?;
     let drift = Drift::new(&comparison, db.driver())?;
-    let report = report(&drift, db.dialect());
+    let report = report(&drift, db.driver());
     match out.format() {
         Format::Json => out.json(&report)?,
         Format::Human => print_human(&report, &drift, out),
@@ -163,6 +163,7 @@ async fn check_summary(
         .as_ref()
         .map(|file| (file.file_name(), file.render()));
     text.push_str(&summary::markdown(
+        db.driver().diff_hooks(),
         &drift.plan.sources(),
         proposed
             .as_ref()
@@ -176,12 +177,13 @@ fn names(ids: &[RevisionId]) -> Vec<String> {
     ids.iter().map(|id| id.as_str().to_string()).collect()
 }
 
-fn report<'a>(drift: &'a Drift<'_>, dialect: crate::Dialect) -> Report<'a> {
+fn report<'a>(drift: &'a Drift<'_>, driver: &dyn crate::db::Driver) -> Report<'a> {
+    let hooks = driver.diff_hooks();
     let ops = drift
         .plan
         .changes()
         .iter()
-        .zip(drift.plan.verdicts())
+        .zip(drift.plan.verdicts(hooks))
         .map(|(change, verdict)| ReportedOp {
             description: change.source.describe(),
             risk: verdict.risk,
@@ -195,7 +197,7 @@ fn report<'a>(drift: &'a Drift<'_>, dialect: crate::Dialect) -> Report<'a> {
     Report {
         in_sync: drift.comparison.in_sync(),
         missing_migration: drift.missing_migration(),
-        dialect: dialect.name(),
+        dialect: driver.dialect().name(),
         ops,
         blocked: drift.split.blocked.iter().map(Op::describe).collect(),
         hand_written: drift.clear.as_ref().map(|clear| ReportedHandWritten {

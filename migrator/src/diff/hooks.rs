@@ -4,6 +4,8 @@
 //! [`super::DiffOptions`], so the walk never names a database and never looks one up.
 
 use super::expressions::Respelling;
+use crate::change::Op;
+use crate::safety::Risk;
 
 /// What the diff asks of a database kind.
 pub trait DiffHooks: Sync {
@@ -36,4 +38,12 @@ pub trait DiffHooks: Sync {
     /// created in them (PostgreSQL schemas). SQLite's attached databases and MySQL's
     /// databases are not created by a migration.
     fn creates_namespaces(&self) -> bool;
+
+    /// How this database carries out `op`, where that changes the risk the generic rules
+    /// give it (they follow PostgreSQL, `generic`): the risk and the reason to show instead,
+    /// or `None` to keep them. SQLite rebuilds a table for what its `ALTER TABLE` cannot
+    /// do; InnoDB builds a secondary index online.
+    fn risk(&self, _op: &Op, _generic: Risk) -> Option<(Risk, String)> {
+        None
+    }
 }

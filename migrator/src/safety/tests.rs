@@ -405,3 +405,52 @@ mod verdicts {
         assert!(verdict.why.contains("NULL-able instead"), "{}", verdict.why);
     }
 }
+
+/// Each database rates what it carries out differently: SQLite rebuilds a table for what
+/// its `ALTER TABLE` cannot do, InnoDB builds a plain index online. What is blocked does
+/// not change, nor do the verdicts that come from the list around an op.
+#[test]
+fn each_database_rates_what_it_carries_out_its_own_way() {
+    use crate::dialect::sqlite::diff::SqliteDiff;
+    use crate::dialect::{mysql::diff::MysqlDiff, postgres::diff::PostgresDiff};
+    use schema_runtime::schema::{Index, IndexPart};
+
+    let widen = retype(varchar(Some(20)), varchar(Some(200)));
+    let index = |unique: bool, method: Option<&str>| Op::CreateIndex {
+        table: QualifiedName::new("t"),
+        index: Index {
+            name: "ix_t_c".into(),
+            parts: vec![IndexPart::Column("c".into())],
+            unique,
+            predicate: None,
+            method: method.map(str::to_owned),
+        },
+    };
+    let ops = vec![widen.clone(), index(false, None)];
+    // PostgreSQL's are the generic rules.
+    assert_eq!(verdicts_on(&PostgresDiff, &ops), verdicts(&ops));
+
+    let sqlite = verdicts_on(&SqliteDiff, &ops);
+    assert_eq!(sqlite[0].risk, Risk::Blocking);
+    assert!(sqlite[0].why.contains("rebuilt"), "{}", sqlite[0].why);
+    assert_eq!(sqlite[1], verdicts(&ops)[1]);
+
+    let mysql = verdicts_on(&MysqlDiff, &ops);
+    assert_eq!(mysql[0], verdicts(&ops)[0]);
+    assert_eq!(mysql[1].risk, Risk::Safe);
+    assert!(mysql[1].why.contains("online"), "{}", mysql[1].why);
+    // A full-text index, or a unique one, keeps its rating on MySQL.
+    let others = vec![index(false, Some("fulltext")), index(true, None)];
+    assert_eq!(verdicts_on(&MysqlDiff, &others), verdicts(&others));
+
+    // Blocked ops stay blocked, and an op on a table the list creates stays safe.
+    let table = Table::new(QualifiedName::new("t"));
+    let drop = Op::DropTable {
+        table: table.clone(),
+    };
+    assert!(verdicts_on(&SqliteDiff, &[drop])[0].is_blocked());
+    let on_new = vec![Op::CreateTable { table }, widen];
+    let verdict = &verdicts_on(&SqliteDiff, &on_new)[1];
+    assert_eq!(verdict.risk, Risk::Safe);
+    assert_eq!(verdict.why, reason::on_new_table());
+}

@@ -228,7 +228,10 @@ impl Scenario {
         let ops = first.ops.clone();
         let plan = plan(dialect, &first.current, &ops)?;
         let (up, down) = (plan.up_groups(), plan.down_groups());
-        crate::snapshot(&self.snapshot_name(dialect), &report(&ops, &up, &down));
+        crate::snapshot(
+            &self.snapshot_name(dialect),
+            &report(dialect, &ops, &up, &down),
+        );
 
         execute(&mut engine, up.iter().flatten())
             .await
@@ -386,23 +389,24 @@ fn ensure_in_sync(dialect: Dialect, comparison: &Comparison, what: &str) -> Resu
         .unwrap_or_else(|e| format!("(cannot render: {e})"));
     bail!(
         "{what} still differ(s) from the database:\n{}\n{sql}",
-        describe(&comparison.ops)
+        describe(dialect, &comparison.ops)
     )
 }
 
-/// The ops in words, each with its risk in the context of the whole list.
-fn describe(ops: &[Op]) -> String {
+/// The ops in words, each with its risk on `dialect` in the context of the whole list.
+fn describe(dialect: Dialect, ops: &[Op]) -> String {
+    let hooks = migrator::dialect::driver(dialect).diff_hooks();
     ops.iter()
-        .zip(safety::classify_all(ops))
-        .map(|(op, risk)| format!("--   {} [{}]\n", op.describe(), risk.as_str()))
+        .zip(safety::verdicts_on(hooks, ops))
+        .map(|(op, verdict)| format!("--   {} [{}]\n", op.describe(), verdict.risk.as_str()))
         .collect()
 }
 
 /// What a reviewer reads: the ops in words with their risk, then the two scripts.
-fn report(ops: &[Op], up: &[Vec<Statement>], down: &[Vec<Statement>]) -> String {
+fn report(dialect: Dialect, ops: &[Op], up: &[Vec<Statement>], down: &[Vec<Statement>]) -> String {
     format!(
         "-- ops:\n{}\n-- +up\n{}\n-- +down\n{}",
-        describe(ops),
+        describe(dialect, ops),
         render_script(up),
         render_script(down)
     )

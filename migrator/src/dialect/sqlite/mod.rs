@@ -4,6 +4,7 @@
 //! ([`render`]); connections ([`connect`]), the lock kept in a table ([`lock`]) and the
 //! history tables ([`history`]), plugged into the seam by [`driver`].
 
+pub mod alter;
 pub mod backup;
 pub mod connect;
 pub mod diff;

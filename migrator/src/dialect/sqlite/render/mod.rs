@@ -19,41 +19,17 @@ pub mod table;
 mod tests;
 mod validate;
 
+pub use super::alter::needs_rebuild;
 pub use super::quote::{quote_ident, quote_literal, quote_name};
 pub use validate::validate;
 
-use schema_runtime::schema::{Column, ForeignKey, QualifiedName, Schema, Table};
+use schema_runtime::schema::{ForeignKey, QualifiedName, Schema};
 
-use crate::change::{ColumnChanges, Op};
+use crate::change::Op;
 use crate::dialect::{Dialect, Statement};
 use crate::plan::Plan;
 use crate::render::RenderError;
 use crate::replay::replay_for;
-
-/// Whether `op` on a table in `schema` needs the table rebuilt.
-pub fn needs_rebuild(schema: &Schema, op: &Op) -> bool {
-    match op {
-        Op::AlterColumn { changes, .. } => {
-            let mut cosmetic = ColumnChanges::empty();
-            cosmetic.insert(ColumnChanges::COMMENT);
-            !changes.is_empty() && !cosmetic.contains(*changes)
-        }
-        Op::AddColumn { column, .. } => !can_add_column(column),
-        Op::DropColumn { table, column } => schema
-            .table(table)
-            .is_none_or(|t| column_is_constrained(t, &column.name)),
-        Op::AddPrimaryKey { .. }
-        | Op::DropPrimaryKey { .. }
-        | Op::AddUnique { .. }
-        | Op::DropUnique { .. }
-        | Op::AddForeignKey { .. }
-        | Op::DropForeignKey { .. }
-        | Op::AddCheck { .. }
-        | Op::DropCheck { .. }
-        | Op::RenameConstraint { .. } => true,
-        _ => false,
-    }
-}
 
 /// The table an op changes, for ops that can need a rebuild.
 fn rebuilt_table(op: &Op) -> Option<&QualifiedName> {
@@ -72,41 +48,6 @@ fn rebuilt_table(op: &Op) -> Option<&QualifiedName> {
         | Op::RenameConstraint { table, .. } => Some(table),
         _ => None,
     }
-}
-
-/// `ALTER TABLE ... ADD COLUMN` takes no key, and no default that is an expression or a
-/// `CURRENT_*` keyword; a NOT NULL column needs a default that is not NULL.
-fn can_add_column(column: &Column) -> bool {
-    if column.identity.is_some() {
-        return false;
-    }
-    match &column.default {
-        Some(default) => {
-            let upper = default.trim().to_ascii_uppercase();
-            table::is_literal(default)
-                && !upper.starts_with("CURRENT_")
-                && (column.nullable || upper != "NULL")
-        }
-        None => column.nullable,
-    }
-}
-
-/// Whether `ALTER TABLE ... DROP COLUMN` would refuse the column: it is part of a key, a
-/// unique, an index or a foreign key, or a check mentions it.
-fn column_is_constrained(table: &Table, column: &str) -> bool {
-    let named = |columns: &[String]| columns.iter().any(|c| c == column);
-    table
-        .primary_key
-        .as_ref()
-        .is_some_and(|k| named(&k.columns))
-        || table.uniques.iter().any(|u| named(&u.columns))
-        || table.foreign_keys.iter().any(|f| named(&f.columns))
-        || table.indexes.iter().any(|i| {
-            i.column_names().any(|c| c == column)
-                || i.predicate.as_deref().is_some_and(|p| p.contains(column))
-                || i.parts.len() != i.column_names().count()
-        })
-        || table.checks.iter().any(|c| c.expression.contains(column))
 }
 
 /// The plan of `ops` applied to `current`: each op's statements (`up_groups`) and their
