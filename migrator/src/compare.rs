@@ -7,7 +7,7 @@ use schema_runtime::schema::Schema;
 
 use crate::change::Op;
 use crate::db::{Database, DbError};
-use crate::diff::{diff, DiffOptions};
+use crate::diff::{diff, DiffOptions, Unmanaged};
 use crate::filter::SchemaFilter;
 
 /// The outcome of comparing the models with a database.
@@ -19,6 +19,10 @@ pub struct Comparison {
     pub target: Schema,
     /// The ops that turn `current` into `target`, in applicable order.
     pub ops: Vec<Op>,
+    /// What the database holds that the models cannot state (an index over an
+    /// expression or with its own access method, a composite or deferrable foreign key):
+    /// left as it is by every op, and listed so that a reviewer knows.
+    pub unmanaged: Vec<Unmanaged>,
 }
 
 impl Comparison {
@@ -39,15 +43,18 @@ pub async fn compare(
         .clone()
         .with_namespaces_of(target)
         .with_declared_tables(target);
-    let current = db.inspect(&filter).await?;
+    let mut current = db.inspect(&filter).await?;
     let mut target = target.clone();
     target.normalize_default_namespace(dialect.default_namespace());
     target.tables.retain(|t| filter.manages_table(&t.name));
+    filter.scope_enums(&mut current, &target);
     db.normalize(&current, &mut target).await?;
     let ops = diff(&current, &target, &DiffOptions::new(dialect));
+    let unmanaged = crate::diff::unmanaged(&current);
     Ok(Comparison {
         current,
         target,
         ops,
+        unmanaged,
     })
 }

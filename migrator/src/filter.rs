@@ -12,7 +12,7 @@
 
 use std::fmt;
 
-use schema_runtime::schema::{QualifiedName, Schema};
+use schema_runtime::schema::{ColumnType, QualifiedName, Schema};
 
 use crate::db::HistoryTables;
 
@@ -136,10 +136,46 @@ impl SchemaFilter {
             && !self.foreign.iter().any(|n| named(n))
     }
 
+    /// True when include or exclude patterns narrow the namespaces to some of their
+    /// tables.
+    pub fn is_partial(&self) -> bool {
+        !self.include.is_empty() || !self.exclude.is_empty()
+    }
+
+    /// Leaves out of `current` the enum types that a partial filter does not reach: with
+    /// patterns, an enum type is managed when the models declare it or a managed table of
+    /// the database uses it. Without, every enum type of the read namespaces is, as are
+    /// all their tables. So `check --include orders` never proposes to drop the enum types
+    /// of the tables it leaves out.
+    pub fn scope_enums(&self, current: &mut Schema, target: &Schema) {
+        if !self.is_partial() {
+            return;
+        }
+        let used: Vec<&QualifiedName> = current
+            .tables
+            .iter()
+            .flat_map(|t| t.columns.iter())
+            .filter_map(|c| enum_of(&c.ty))
+            .collect();
+        let declared = |name: &QualifiedName| target.enums.iter().any(|e| &e.name == name);
+        current
+            .enums
+            .retain(|e| declared(&e.name) || used.contains(&&e.name));
+    }
+
     /// Like [`SchemaFilter::manages`], for a schema-model name (`None` is `public`).
     pub fn manages_table(&self, table: &QualifiedName) -> bool {
         let namespace = table.schema.as_deref().unwrap_or(DEFAULT_NAMESPACE);
         self.manages(namespace, &table.name)
+    }
+}
+
+/// The enum type a column type names, itself or as an array's element.
+fn enum_of(ty: &ColumnType) -> Option<&QualifiedName> {
+    match ty {
+        ColumnType::Enum { name } => Some(name),
+        ColumnType::Array { element } => enum_of(element),
+        _ => None,
     }
 }
 

@@ -33,8 +33,15 @@ pub fn classify(op: &Op) -> Risk {
         } => {
             let narrows = changes.contains(ColumnChanges::TYPE) && !is_widening(&from.ty, &to.ty);
             let forbids_null = changes.contains(ColumnChanges::NULLABLE) && !to.nullable;
+            // Inserts that leave the column out (the application's, every seed's) fail once
+            // nothing numbers it: a guarantee goes.
+            let drops_identity = changes.contains(ColumnChanges::IDENTITY)
+                && from.identity.is_some()
+                && to.identity.is_none();
             if narrows || forbids_null {
                 Risk::DataDependent
+            } else if drops_identity {
+                Risk::Loosening
             } else if changes.contains(ColumnChanges::TYPE) && !keeps_storage(&from.ty, &to.ty) {
                 Risk::Blocking
             } else {

@@ -405,6 +405,11 @@ pub struct Table {
     /// The name this table had before (a model hint: rename instead of drop + create).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<QualifiedName>,
+    /// The names of this table's constraints and indexes that the model did not state but
+    /// took from the naming convention (a model hint): the diff matches each of those with
+    /// the database's by what it is, whatever the database calls it.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub conventional_names: std::collections::BTreeSet<String>,
 }
 
 impl Table {
@@ -420,6 +425,7 @@ impl Table {
             checks: Vec::new(),
             comment: None,
             renamed_from: None,
+            conventional_names: std::collections::BTreeSet::new(),
         }
     }
 

@@ -12,6 +12,7 @@ use crate::apply::{compose_from, hand_written, read_heads, split_ops, HandWritte
 use crate::change::Op;
 use crate::compare::{compare, Comparison};
 use crate::db::Database;
+use crate::diff::Unmanaged;
 use crate::plan::Plan;
 use crate::revision::{RevisionFile, RevisionId};
 use crate::safety::{Action, Risk};
@@ -54,6 +55,8 @@ struct Report<'a> {
     blocked: Vec<String>,
     /// The revision that runs the blocked ops, written by hand.
     hand_written: Option<ReportedHandWritten<'a>>,
+    /// What the database holds that the models cannot state, left as it is.
+    unmanaged: &'a [Unmanaged],
 }
 
 /// What the comparison means for autogeneration: what it would write, the revision to
@@ -205,10 +208,12 @@ fn report<'a>(drift: &'a Drift<'_>, driver: &dyn crate::db::Driver) -> Report<'a
             command: clear.command(),
             sql: &clear.sql,
         }),
+        unmanaged: &drift.comparison.unmanaged,
     }
 }
 
 fn print_human(report: &Report<'_>, drift: &Drift<'_>, out: &Output) {
+    print_unmanaged(report.unmanaged, out);
     if report.in_sync {
         out.line(out.green("The database matches the models: no drift."));
         return;
@@ -240,6 +245,27 @@ fn print_human(report: &Report<'_>, drift: &Drift<'_>, out: &Output) {
     out.line(out.dim("-- SQL"));
     out.line(drift.plan.up_script());
     print_verdict(drift, out);
+}
+
+/// What the models cannot state, first: no op touches it.
+fn print_unmanaged(unmanaged: &[Unmanaged], out: &Output) {
+    if unmanaged.is_empty() {
+        return;
+    }
+    out.info(format!(
+        "{} object{} the models cannot state, left as {} (never dropped or rebuilt):",
+        unmanaged.len(),
+        if unmanaged.len() == 1 { "" } else { "s" },
+        if unmanaged.len() == 1 {
+            "it is"
+        } else {
+            "they are"
+        }
+    ));
+    for object in unmanaged {
+        out.info(format!("  {}", object.describe()));
+    }
+    out.info("");
 }
 
 /// The last lines: what the drift means for the CI gate, and the fix.

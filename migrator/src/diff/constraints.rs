@@ -9,6 +9,7 @@ use schema_runtime::schema::{
 };
 
 use super::order::Plan;
+use super::unmanaged::{foreign_key_reason, index_reason};
 use super::walk::{Ctx, Effects};
 use crate::change::Op;
 
@@ -48,37 +49,58 @@ struct Matched<'a, T> {
     renames: Vec<(&'a T, &'a T)>,
 }
 
-/// Matches members by name. Members whose names appear on one side only are paired as
-/// renames when `can_rename` and their definitions agree (in name order, first fit).
+/// Matches members by name. A target member whose name the convention gave and that the
+/// database has under a name of its own with the same definition (`adopts(current,
+/// target)`) is the database's member: nothing is done to it, and the database's name
+/// stays. Other members whose names
+/// appear on one side only are paired as renames when `can_rename` and their definitions
+/// agree (in name order, first fit).
 fn match_named<'a, T: Named>(
     from: &[&'a T],
     to: &[&'a T],
     same: impl Fn(&T, &T) -> bool,
     can_rename: bool,
+    adopts: impl Fn(&T, &T) -> bool,
 ) -> Matched<'a, T> {
     let name = T::name;
     let find = |list: &[&'a T], n: &str| list.iter().copied().find(|m| m.name() == n);
+    // Pairs of (current, target): adopted ones first, then renames.
+    let mut paired: Vec<(&'a T, &'a T)> = Vec::new();
     let mut renames: Vec<(&'a T, &'a T)> = Vec::new();
+    let unpaired = |paired: &[(&T, &T)], removed: &T| {
+        find(to, name(removed)).is_none() && !paired.iter().any(|(r, _)| name(r) == name(removed))
+    };
+    for &added in to.iter().filter(|m| find(from, name(m)).is_none()) {
+        let source = from.iter().copied().find(|&removed| {
+            unpaired(&paired, removed) && same(removed, added) && adopts(removed, added)
+        });
+        if let Some(source) = source {
+            paired.push((source, added));
+        }
+    }
     if can_rename {
         for &added in to.iter().filter(|m| find(from, name(m)).is_none()) {
-            let source = from.iter().copied().find(|&removed| {
-                find(to, name(removed)).is_none()
-                    && same(removed, added)
-                    && !renames.iter().any(|(r, _)| name(r) == name(removed))
-            });
+            if paired.iter().any(|(_, a)| name(a) == name(added)) {
+                continue;
+            }
+            let source = from
+                .iter()
+                .copied()
+                .find(|&removed| unpaired(&paired, removed) && same(removed, added));
             if let Some(source) = source {
+                paired.push((source, added));
                 renames.push((source, added));
             }
         }
     }
-    let renamed_from = |m: &T| renames.iter().any(|(r, _)| name(r) == name(m));
-    let renamed_to = |m: &T| renames.iter().any(|(_, a)| name(a) == name(m));
+    let paired_from = |m: &T| paired.iter().any(|(r, _)| name(r) == name(m));
+    let paired_to = |m: &T| paired.iter().any(|(_, a)| name(a) == name(m));
     let drops = from
         .iter()
         .copied()
         .filter(|&m| match find(to, name(m)) {
             Some(other) => !same(m, other),
-            None => !renamed_from(m),
+            None => !paired_from(m),
         })
         .collect();
     let adds = to
@@ -86,7 +108,7 @@ fn match_named<'a, T: Named>(
         .copied()
         .filter(|&m| match find(from, name(m)) {
             Some(other) => !same(other, m),
-            None => !renamed_to(m),
+            None => !paired_to(m),
         })
         .collect();
     Matched {
@@ -132,7 +154,11 @@ fn primary_key(
         (Some(now), None) => (Some(now), None),
         (None, Some(new)) => (None, Some(new)),
         (Some(now), Some(new)) if now.columns != new.columns => (Some(now), Some(new)),
-        (Some(now), Some(new)) if now.name != new.name && hooks.primary_key_name_matters() => {
+        (Some(now), Some(new))
+            if now.name != new.name
+                && hooks.primary_key_name_matters()
+                && !ctx.adopts(existing, wanted, "pk", &now.name, &new.name) =>
+        {
             if hooks.renames_constraints() {
                 plan.renames
                     .push(rename_constraint(wanted, &now.name, &new.name));
@@ -171,7 +197,16 @@ fn uniques(
     let from: Vec<_> = existing.uniques.iter().collect();
     let to: Vec<_> = wanted.uniques.iter().collect();
     let can_rename = ctx.options.hooks.renames_constraints();
-    let m = match_named(&from, &to, |a, b| a.columns == b.columns, can_rename);
+    let adopts = |now: &UniqueConstraint, new: &UniqueConstraint| {
+        ctx.adopts(existing, wanted, "uq", &now.name, &new.name)
+    };
+    let m = match_named(
+        &from,
+        &to,
+        |a, b| a.columns == b.columns,
+        can_rename,
+        adopts,
+    );
     let original_table = ctx.original(existing);
     for unique in m.drops {
         effects.dropped_keys.insert((
@@ -199,7 +234,16 @@ fn checks(ctx: &Ctx<'_>, existing: &Table, wanted: &Table, plan: &mut Plan) {
     let from: Vec<_> = existing.checks.iter().collect();
     let to: Vec<_> = wanted.checks.iter().collect();
     let can_rename = ctx.options.hooks.renames_constraints();
-    let m = match_named(&from, &to, |a, b| a.expression == b.expression, can_rename);
+    let adopts = |now: &CheckConstraint, new: &CheckConstraint| {
+        ctx.adopts(existing, wanted, "ck", &now.name, &new.name)
+    };
+    let m = match_named(
+        &from,
+        &to,
+        |a, b| a.expression == b.expression,
+        can_rename,
+        adopts,
+    );
     let original_table = ctx.original(existing);
     for check in m.drops {
         plan.drop_keys.push(Op::DropCheck {
@@ -226,10 +270,20 @@ fn indexes(
     plan: &mut Plan,
     effects: &mut Effects,
 ) {
-    let from: Vec<_> = existing.indexes.iter().collect();
-    let to: Vec<_> = wanted.indexes.iter().collect();
+    // What the models cannot state is left alone, and not created over.
+    let (from, left): (Vec<&Index>, Vec<&Index>) = existing
+        .indexes
+        .iter()
+        .partition(|i| index_reason(i).is_none());
+    let to: Vec<_> = wanted
+        .indexes
+        .iter()
+        .filter(|i| !left.iter().any(|l| l.name == i.name))
+        .collect();
     let can_rename = ctx.options.hooks.renames_indexes();
-    let m = match_named(&from, &to, same_index, can_rename);
+    let adopts =
+        |now: &Index, new: &Index| ctx.adopts(existing, wanted, "ix", &now.name, &new.name);
+    let m = match_named(&from, &to, same_index, can_rename, adopts);
     let original_table = ctx.original(existing);
     for index in m.drops {
         if let Some(columns) = key_columns(index) {
@@ -279,13 +333,25 @@ pub(super) fn foreign_keys(
     effects: &Effects,
     plan: &mut Plan,
 ) {
-    let (broken, kept): (Vec<&ForeignKey>, Vec<&ForeignKey>) = existing
+    // What the models cannot state is left alone (even when a change disturbs it: the
+    // database then refuses the change, naming it), and not created over.
+    let (managed, left): (Vec<&ForeignKey>, Vec<&ForeignKey>) = existing
         .foreign_keys
         .iter()
+        .partition(|fk| foreign_key_reason(fk).is_none());
+    let (broken, kept): (Vec<&ForeignKey>, Vec<&ForeignKey>) = managed
+        .into_iter()
         .partition(|fk| effects.disturbs(&existing.name, fk));
-    let to: Vec<_> = wanted.foreign_keys.iter().collect();
+    let to: Vec<_> = wanted
+        .foreign_keys
+        .iter()
+        .filter(|fk| !left.iter().any(|l| l.name == fk.name))
+        .collect();
     let can_rename = ctx.options.hooks.renames_constraints();
-    let m = match_named(&kept, &to, same_foreign_key, can_rename);
+    let adopts = |now: &ForeignKey, new: &ForeignKey| {
+        ctx.adopts(existing, wanted, "fk", &now.name, &new.name)
+    };
+    let m = match_named(&kept, &to, same_foreign_key, can_rename, adopts);
     let original_table = ctx.original(existing);
     for fk in broken.into_iter().chain(m.drops) {
         plan.drop_foreign_keys.push(Op::DropForeignKey {

@@ -72,6 +72,7 @@ mod options;
 mod order;
 mod renames;
 mod tables;
+mod unmanaged;
 mod walk;
 
 #[cfg(test)]
@@ -86,6 +87,7 @@ use crate::change::Op;
 pub use expressions::Respelling;
 pub use hooks::DiffHooks;
 pub use options::DiffOptions;
+pub use unmanaged::{unmanaged, Unmanaged};
 // What the production replay (`crate::replay`) borrows, so that it applies a rename, a
 // column change or a key the way the diff predicts them. The tests' oracle borrows none of it.
 pub(crate) use columns::with_changes;
@@ -99,12 +101,24 @@ pub fn diff(current: &Schema, target: &Schema, options: &DiffOptions) -> Vec<Op>
     let current = prepare(current, options);
     let target = prepare(target, options);
     let renames = renames::resolve(&current, &target, options.hooks.respelling());
+    let conventional = target
+        .tables
+        .iter()
+        .map(|t| (t.name.clone(), t.conventional_names.clone()))
+        .collect();
     let target = strip_hints(target);
     let mut plan = order::Plan::default();
     plan.renames.extend(renames.ops());
     namespaces(&current, &target, options, &mut plan);
     enums::diff(&current, &target, options, &mut plan);
-    tables::diff(&current, &renames, &target, options, &mut plan);
+    tables::diff(
+        &current,
+        &renames,
+        &target,
+        &conventional,
+        options,
+        &mut plan,
+    );
     let ops = plan.into_ops();
     tracing::debug!(ops = ops.len(), "diffed schemas");
     ops
@@ -153,6 +167,7 @@ fn prepare(schema: &Schema, options: &DiffOptions) -> Schema {
 fn strip_hints(mut schema: Schema) -> Schema {
     for table in &mut schema.tables {
         table.renamed_from = None;
+        table.conventional_names.clear();
         for column in &mut table.columns {
             column.renamed_from = None;
         }

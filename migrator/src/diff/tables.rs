@@ -6,7 +6,7 @@ use schema_runtime::schema::{Schema, Table};
 
 use super::order::Plan;
 use super::renames::Renames;
-use super::walk::{Ctx, Effects};
+use super::walk::{Conventional, Ctx, Effects};
 use super::{columns, constraints, DiffOptions};
 use crate::change::Op;
 
@@ -15,6 +15,7 @@ pub(super) fn diff(
     current: &Schema,
     renames: &Renames,
     target: &Schema,
+    conventional: &Conventional,
     options: &DiffOptions,
     plan: &mut Plan,
 ) {
@@ -22,6 +23,7 @@ pub(super) fn diff(
         current,
         renames,
         options,
+        conventional,
     };
     let view = &renames.view;
     let mut effects = Effects::default();

@@ -1,22 +1,54 @@
 //! What the table walk carries from table to table: the context every step reads, and the
 //! effects of the first pass that the foreign-key pass must know about.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use schema_runtime::schema::{ForeignKey, QualifiedName, Schema, Table};
 
 use super::options::DiffOptions;
 use super::renames::Renames;
 
+/// For each target table, the names of its constraints and indexes that the naming
+/// convention gave ([`Table::conventional_names`], taken before the hints are stripped).
+pub(super) type Conventional = BTreeMap<QualifiedName, BTreeSet<String>>;
+
 /// What the whole walk needs to see: the schema before renames (drops before the renames
-/// name things as they are then), the renames, and the options.
+/// name things as they are then), the renames, the options, and which target names the
+/// convention gave.
 pub(super) struct Ctx<'a> {
     pub(super) current: &'a Schema,
     pub(super) renames: &'a Renames,
     pub(super) options: &'a DiffOptions,
+    pub(super) conventional: &'a Conventional,
 }
 
 impl Ctx<'_> {
+    /// True when the database's member `now` of `existing` (a table of the renamed view)
+    /// is the target member `new` of `wanted` under another name, to be left as it is:
+    /// the model did not state `new` (the naming convention gave it), and `now` is not a
+    /// name the convention gave either (`<prefix>_<table>...` for the table as it is
+    /// now). The database's own names (`orders_pkey`, `fk_rails_0a1b2c`) are kept; the
+    /// convention's names follow a renamed table or column, as they always did.
+    pub(super) fn adopts(
+        &self,
+        existing: &Table,
+        wanted: &Table,
+        prefix: &str,
+        now: &str,
+        new: &str,
+    ) -> bool {
+        let conventional = self
+            .conventional
+            .get(&wanted.name)
+            .is_some_and(|names| names.contains(new));
+        let table = &self.original(existing).name.name;
+        // MySQL names the index a foreign key needs after the key: `fk_` counts for indexes.
+        let ours = [prefix, "fk"]
+            .iter()
+            .any(|p| now.starts_with(&format!("{p}_{table}")));
+        conventional && !ours
+    }
+
     /// The current table behind a table of the renamed view.
     pub(super) fn original<'t>(&'t self, view_table: &'t Table) -> &'t Table {
         let name = self.renames.origin(&view_table.name);

@@ -124,6 +124,14 @@ fn alter(from: &Column, to: &Column, changes: ColumnChanges) -> String {
     if changes.contains(ColumnChanges::NULLABLE) && !to.nullable {
         why.push("sets NOT NULL on an existing column: fails if a row holds NULL".into());
     }
+    if changes.contains(ColumnChanges::IDENTITY) && from.identity.is_some() && to.identity.is_none()
+    {
+        why.push(
+            "removes a guarantee: drops the identity, so inserts that leave the column out \
+             fail from then on"
+                .into(),
+        );
+    }
     if why.is_empty() {
         why.push("changes the column in place".into());
     }

@@ -18,7 +18,10 @@ pub(super) fn resolve(resolved: &mut [Resolved], problems: &mut Vec<ModelProblem
         }
     }
     for (index, fk) in found {
-        resolved[index].table.foreign_keys.push(fk);
+        let table = &mut resolved[index].table;
+        // A reference states no name: the convention gives it.
+        table.conventional_names.insert(fk.name.clone());
+        table.foreign_keys.push(fk);
     }
 }
 

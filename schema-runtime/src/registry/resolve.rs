@@ -3,7 +3,7 @@
 //! inside that one model. What needs the other models too (references, name clashes, enum
 //! types) is left to the cross-model passes, with the references parsed but not looked up.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use super::error::{ModelProblem, ModelRef, ObjectKind};
 use crate::decl::{ColumnDef, IndexDef, TableDef, UniqueDef};
@@ -69,6 +69,7 @@ pub(super) fn table(def: &TableDef, problems: &mut Vec<ModelProblem>) -> Resolve
     table.uniques = resolver.uniques(&table);
     table.indexes = resolver.indexes(&table);
     table.checks = resolver.checks();
+    table.conventional_names = conventional_names(def, &table);
     let references = resolver.references(&table);
     let enums = enums_in_use(def, &table);
     Resolved {
@@ -537,6 +538,28 @@ fn parse_reference(text: &str) -> Option<(QualifiedName, String)> {
         )),
         _ => None,
     }
+}
+
+/// The names the naming convention gave (every name but the ones a unique or an index
+/// states), which the diff matches with the database's by structure.
+fn conventional_names(def: &TableDef, table: &Table) -> BTreeSet<String> {
+    let stated: BTreeSet<&str> = def
+        .uniques
+        .iter()
+        .filter_map(|u| u.name.as_deref())
+        .chain(def.indexes.iter().filter_map(|i| i.name.as_deref()))
+        .collect();
+    let primary_key = table.primary_key.iter().map(|k| &k.name);
+    let uniques = table.uniques.iter().map(|u| &u.name);
+    let indexes = table.indexes.iter().map(|i| &i.name);
+    let checks = table.checks.iter().map(|c| &c.name);
+    primary_key
+        .chain(uniques)
+        .chain(indexes)
+        .chain(checks)
+        .filter(|name| !stated.contains(name.as_str()))
+        .cloned()
+        .collect()
 }
 
 /// The enum types the table's columns actually use: an `sql_type` that replaces a DbEnum

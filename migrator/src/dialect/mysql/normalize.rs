@@ -137,6 +137,10 @@ fn add_foreign_key_indexes(table: &mut Table) {
             });
         }
     }
+    // The model states none of these: any index of the same columns is the one MySQL needs.
+    table
+        .conventional_names
+        .extend(added.iter().map(|i| i.name.clone()));
     table.indexes.extend(added);
     table.indexes.sort_by(|a, b| a.name.cmp(&b.name));
 }

@@ -289,7 +289,7 @@ impl ColumnRow {
     /// parsed from `format_type()`, which collapses synonyms.
     fn column_type(&self) -> ColumnType {
         if !self.is_enum {
-            return parse_sql_type(&self.type_sql);
+            return parse_sql_type(&without_default_precision(&self.type_sql));
         }
         let element = ColumnType::Enum {
             name: qualified(&self.element_namespace, &self.element_name),
@@ -302,6 +302,15 @@ impl ColumnRow {
             element
         }
     }
+}
+
+/// `format_type()` with the precision of `time` and `timestamp` left out where it is 6,
+/// the default: `timestamp(6) without time zone` (what Rails writes) is `timestamp`, and
+/// a model's `timestamp` column matches it.
+fn without_default_precision(type_sql: &str) -> String {
+    type_sql
+        .replace("timestamp(6) ", "timestamp ")
+        .replace("time(6) ", "time ")
 }
 
 impl ConstraintRow {

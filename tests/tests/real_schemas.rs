@@ -1,0 +1,237 @@
+//! Databases that other tools built, with the models a team adopting the migrator writes
+//! for them: a Rails schema (`<table>_pkey`, `index_<table>_on_<columns>`,
+//! `fk_rails_<hash>`, `schema_migrations`) and a hand-written one whose constraints
+//! PostgreSQL named (`<table>_<column>_fkey`, `..._key`, `..._check`, `..._idx`). The
+//! models state no constraint names, so the naming convention gives them; the comparison
+//! matches each with the database's member of the same structure, whatever that is called,
+//! and reports no drift: nothing to rename. A model change then yields only that change.
+
+use migrator::compare::compare;
+use migrator::db::{Database, Wait};
+use migrator::filter::SchemaFilter;
+use schema_runtime::decl::TableDef;
+use schema_runtime::schema::{ColumnType, Schema};
+use workspace_tests::TestDb;
+
+#[path = "pg_scenarios/models.rs"]
+#[allow(dead_code)]
+mod models;
+
+use models::{col, index, models, numeric, table, ColumnDefExt, IndexDefExt, TableDefExt};
+
+const RAILS: &str = include_str!("real_schemas/rails.sql");
+const PG_DEFAULTS: &str = include_str!("real_schemas/pg_defaults.sql");
+
+fn varchar() -> ColumnType {
+    ColumnType::Varchar { length: None }
+}
+
+/// A Rails `bigserial` key: a sequence default, not an identity.
+fn serial_id(table: &str) -> schema_runtime::decl::ColumnDef {
+    col("id", ColumnType::BigInt)
+        .pk()
+        .identity(false)
+        .default(&format!("nextval('{table}_id_seq'::regclass)"))
+}
+
+/// The models of `rails.sql`, as an adopting team writes them (no names stated).
+fn rails_models() -> Schema {
+    models(vec![
+        table(
+            "organizations",
+            vec![
+                serial_id("organizations"),
+                col("name", varchar()),
+                col("created_at", ColumnType::Timestamp),
+                col("updated_at", ColumnType::Timestamp),
+            ],
+        )
+        .index(index(&["name"]).unique())
+        .check("on_name", "char_length(name) > 0"),
+        table(
+            "users",
+            vec![
+                serial_id("users"),
+                col("organization_id", ColumnType::BigInt)
+                    .refs("organizations.id")
+                    .index(),
+                col("email", varchar()),
+                col("created_at", ColumnType::Timestamp),
+            ],
+        )
+        .index(index(&["email"]).unique()),
+        table(
+            "api_keys",
+            vec![
+                serial_id("api_keys"),
+                col("organization_id", ColumnType::BigInt)
+                    .refs("organizations.id")
+                    .on_delete("cascade")
+                    .index(),
+                col("user_id", ColumnType::BigInt)
+                    .null()
+                    .refs("users.id")
+                    .on_delete("set null"),
+                col("token", varchar()),
+                col("uses", ColumnType::Integer)
+                    .default("0")
+                    .check("uses >= 0"),
+            ],
+        )
+        .index(index(&["token"]).unique())
+        // The database's hash index has this index's conventional name: it is not
+        // replaced by a btree.
+        .index(index(&["uses"])),
+        table(
+            "memberships",
+            vec![
+                col("organization_id", ColumnType::BigInt),
+                col("user_id", ColumnType::BigInt),
+                col("role", varchar()),
+            ],
+        )
+        .pk(&["organization_id", "user_id"]),
+        table(
+            "membership_grants",
+            vec![
+                serial_id("membership_grants"),
+                col("organization_id", ColumnType::BigInt),
+                col("user_id", ColumnType::BigInt),
+            ],
+        ),
+    ])
+}
+
+/// The models of `pg_defaults.sql`, as declarations.
+fn pg_default_defs() -> Vec<TableDef> {
+    vec![
+        table(
+            "customers",
+            vec![
+                col("id", ColumnType::BigInt).pk(),
+                col("email", ColumnType::Text).unique(),
+                col("country", ColumnType::Char { length: 2 }).default("'NL'"),
+            ],
+        ),
+        table(
+            "orders",
+            vec![
+                col("id", ColumnType::BigInt).pk(),
+                col("customer_id", ColumnType::BigInt)
+                    .refs("customers.id")
+                    .on_delete("restrict")
+                    .index(),
+                col("total", numeric(12, 2)).check("total >= 0"),
+                col("placed_at", ColumnType::TimestampTz).default("now()"),
+            ],
+        )
+        .index(index(&["placed_at"]).filter("total > 0")),
+    ]
+}
+
+fn pg_default_models() -> Schema {
+    models(pg_default_defs())
+}
+
+async fn database_with(sql: &str) -> (TestDb, Database) {
+    let db = TestDb::postgres_for("real_schemas").await.unwrap();
+    let mut database = Database::connect(db.url(), &Wait::default()).await.unwrap();
+    database.execute(sql).await.unwrap();
+    (db, database)
+}
+
+async fn ops_against(database: &mut Database, models: &Schema) -> Vec<String> {
+    let filter = SchemaFilter::default().with_declared_tables(models);
+    let comparison = compare(database, models, &filter).await.unwrap();
+    comparison.ops.iter().map(|op| op.describe()).collect()
+}
+
+#[tokio::test]
+async fn a_rails_schema_needs_no_renames_and_what_models_cannot_state_is_left_alone() {
+    let (_db, mut database) = database_with(RAILS).await;
+    let models = rails_models();
+    let filter = SchemaFilter::default().with_declared_tables(&models);
+    let comparison = compare(&mut database, &models, &filter).await.unwrap();
+    let ops: Vec<String> = comparison.ops.iter().map(|op| op.describe()).collect();
+    assert!(ops.is_empty(), "{ops:#?}");
+    let unmanaged: Vec<String> = comparison.unmanaged.iter().map(|u| u.describe()).collect();
+    assert_eq!(
+        unmanaged,
+        vec![
+            "index ix_api_keys_uses on api_keys (uses hash): not managed, left as it is",
+            "foreign key fk_rails_aa11bb22cc on membership_grants (is composite, over \
+             (organization_id, user_id)): not managed, left as it is",
+            "index index_organizations_on_name_search on organizations (uses gin): not \
+             managed, left as it is",
+            "index index_users_on_lower_email on users (is over an expression): not \
+             managed, left as it is",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_schema_named_by_postgresql_needs_no_renames() {
+    let (_db, mut database) = database_with(PG_DEFAULTS).await;
+    let ops = ops_against(&mut database, &pg_default_models()).await;
+    assert!(ops.is_empty(), "{ops:#?}");
+}
+
+/// Adoption is by structure: a changed definition is still a change, and a name the model
+/// states is still enforced.
+#[tokio::test]
+async fn a_change_to_an_adopted_schema_is_only_that_change() {
+    let (_db, mut database) = database_with(PG_DEFAULTS).await;
+    let mut defs = pg_default_defs();
+    defs[0]
+        .columns
+        .push(col("vip", ColumnType::Boolean).default("false"));
+    // ON DELETE CASCADE where the database has RESTRICT: a different key.
+    defs[1].columns[1] = defs[1].columns[1].clone().on_delete("cascade");
+    // The partial index, named by the model: renamed to the stated name.
+    defs[1].indexes[0] = defs[1].indexes[0].clone().named("ix_orders_recent");
+    let ops = ops_against(&mut database, &models(defs)).await;
+    assert_eq!(
+        ops,
+        vec![
+            "drop foreign key orders_customer_id_fkey on orders",
+            "rename index orders_placed_at_idx to ix_orders_recent on orders",
+            "add column customers.vip",
+            "add foreign key fk_orders_customer_id_customers on orders",
+        ],
+        "{ops:#?}"
+    );
+}
+
+/// `--include` scopes enum types too: checking a part of a database leaves the enum types
+/// of the other tables alone instead of proposing to drop them.
+#[tokio::test]
+async fn an_included_subset_reaches_no_drift_with_enum_types_elsewhere() {
+    let (_db, mut database) = database_with(
+        "CREATE TYPE order_state AS ENUM ('open', 'paid');
+         CREATE TYPE ticket_state AS ENUM ('new', 'closed');
+         CREATE TABLE orders (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                              state order_state NOT NULL);
+         CREATE TABLE tickets (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                               state ticket_state NOT NULL);",
+    )
+    .await;
+    let state = models::enum_type("order_state", &["open", "paid"]);
+    let schema = models(vec![table(
+        "orders",
+        vec![
+            col("id", ColumnType::BigInt).pk(),
+            models::enum_col("state", &state),
+        ],
+    )]);
+    let filter = SchemaFilter::parse::<&str>(&[], &["orders"], &[]).unwrap();
+    let comparison = compare(&mut database, &schema, &filter).await.unwrap();
+    let ops: Vec<String> = comparison.ops.iter().map(|op| op.describe()).collect();
+    assert!(ops.is_empty(), "{ops:#?}");
+    // Without the pattern the whole namespace is managed, and the other table's type is
+    // drift (a blocked drop), as before.
+    let everything = compare(&mut database, &schema, &SchemaFilter::default())
+        .await
+        .unwrap();
+    let ops: Vec<String> = everything.ops.iter().map(|op| op.describe()).collect();
+    assert!(ops.iter().any(|op| op.contains("ticket_state")), "{ops:#?}");
+}
