@@ -327,6 +327,12 @@ pub struct Index {
     /// The access method when not the default (`btree`), e.g. `gin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
+    /// What the database's index says beyond its parts, predicate and method, as the
+    /// database writes it (`INCLUDE (total)`, `created_at DESC`, `name text_pattern_ops`):
+    /// read by introspection, never set by models, which cannot state it yet. An index
+    /// with options is not managed: the diff leaves it as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<String>,
 }
 
 impl Index {

@@ -455,6 +455,7 @@ async fn normalisation_costs_the_same_for_ten_and_a_hundred_tables() {
                 unique: false,
                 predicate: Some("mood = 'meh'".into()),
                 method: None,
+                options: None,
             });
             schema.tables.push(t);
         }

@@ -59,7 +59,10 @@ fn rails_models() -> Schema {
                 col("created_at", ColumnType::Timestamp),
             ],
         )
-        .index(index(&["email"]).unique()),
+        .index(index(&["email"]).unique())
+        // Same name as the database's descending index: the model cannot say DESC, so
+        // that index is left as it is, not replaced by an ascending one.
+        .index(index(&["created_at"]).named("index_users_on_created_at")),
         table(
             "api_keys",
             vec![
@@ -158,11 +161,15 @@ async fn a_rails_schema_needs_no_renames_and_what_models_cannot_state_is_left_al
     assert_eq!(
         unmanaged,
         vec![
+            "index index_api_keys_on_token_pattern on api_keys (has token \
+             varchar_pattern_ops, INCLUDE (uses)): not managed, left as it is",
             "index ix_api_keys_uses on api_keys (uses hash): not managed, left as it is",
             "foreign key fk_rails_aa11bb22cc on membership_grants (is composite, over \
              (organization_id, user_id)): not managed, left as it is",
             "index index_organizations_on_name_search on organizations (uses gin): not \
              managed, left as it is",
+            "index index_users_on_created_at on users (has created_at DESC): not managed, \
+             left as it is",
             "index index_users_on_lower_email on users (is over an expression): not \
              managed, left as it is",
         ]

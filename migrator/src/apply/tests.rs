@@ -203,6 +203,7 @@ fn drift() -> Vec<Op> {
                 unique: false,
                 predicate: None,
                 method: None,
+                options: None,
             },
         },
         Op::DropTable {

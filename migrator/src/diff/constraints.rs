@@ -310,7 +310,11 @@ fn indexes(
 }
 
 fn same_index(a: &Index, b: &Index) -> bool {
-    a.parts == b.parts && a.unique == b.unique && a.predicate == b.predicate && a.method == b.method
+    a.parts == b.parts
+        && a.unique == b.unique
+        && a.predicate == b.predicate
+        && a.method == b.method
+        && a.options == b.options
 }
 
 /// The column set a foreign key can point at through this index: a unique, total index on

@@ -1,6 +1,6 @@
 //! What the models cannot state, and so what the diff leaves alone: an index over an
-//! expression or with an access method of its own (`gist`, `gin`, ...), and a composite or
-//! deferrable foreign key. The comparison cannot see such an object fully from the
+//! expression, with an access method of its own (`gist`, `gin`, ...), or with options
+//! (`INCLUDE`, an operator class, `DESC`), and a composite or deferrable foreign key. The comparison cannot see such an object fully from the
 //! models' side, so it never drops, rebuilds or replaces one; it reports it as not
 //! managed instead, and a model member of the same name is not created over it.
 
@@ -32,6 +32,9 @@ impl Unmanaged {
 
 /// Why the models cannot state this index, if they cannot.
 pub fn index_reason(index: &Index) -> Option<String> {
+    if let Some(options) = &index.options {
+        return Some(format!("has {options}"));
+    }
     if let Some(method) = &index.method {
         return Some(format!("uses {method}"));
     }

@@ -50,6 +50,7 @@ fn index(index_name: &str, parts: Vec<IndexPart>) -> Index {
         unique: false,
         predicate: None,
         method: None,
+        options: None,
     }
 }
 

@@ -146,6 +146,7 @@ mod verdicts {
                 unique,
                 predicate: None,
                 method: None,
+                options: None,
             },
         }
     }
@@ -424,6 +425,7 @@ fn each_database_rates_what_it_carries_out_its_own_way() {
             unique,
             predicate: None,
             method: method.map(str::to_owned),
+            options: None,
         },
     };
     let ops = vec![widen.clone(), index(false, None)];

@@ -425,6 +425,7 @@ impl Resolver<'_, '_> {
                 unique: false,
                 predicate: None,
                 method: None,
+                options: None,
             })
             .collect();
         for def in &self.def.indexes {
@@ -450,6 +451,7 @@ impl Resolver<'_, '_> {
                 unique: def.unique,
                 predicate: def.predicate.clone(),
                 method: None,
+                options: None,
             })
     }
 

@@ -335,6 +335,7 @@ async fn rename_columns_named_in_checks_and_index_expressions() {
             unique: false,
             predicate: None,
             method: None,
+            options: None,
         });
         schema
     };

@@ -178,6 +178,7 @@ async fn expression_and_gin_indexes() {
         unique: true,
         predicate: None,
         method: None,
+        options: None,
     });
     indexes.push(Index {
         name: "ix_accounts_tags".into(),
@@ -185,6 +186,7 @@ async fn expression_and_gin_indexes() {
         unique: false,
         predicate: None,
         method: Some("gin".into()),
+        options: None,
     });
     indexes.push(Index {
         name: "ix_accounts_profile_plan".into(),
@@ -192,6 +194,7 @@ async fn expression_and_gin_indexes() {
         unique: false,
         predicate: Some("profile IS NOT NULL".into()),
         method: None,
+        options: None,
     });
     scenario("expression_and_gin_indexes", a, b)
         .seed(TWO_ACCOUNTS)

@@ -68,3 +68,7 @@ CREATE INDEX index_organizations_on_name_search ON organizations
     USING gin (to_tsvector('english'::regconfig, (name)::text));
 CREATE UNIQUE INDEX index_users_on_lower_email ON users (lower((email)::text));
 CREATE INDEX ix_api_keys_uses ON api_keys USING hash (uses);
+-- Indexes whose options the models cannot state: ordering, an operator class, INCLUDE.
+CREATE INDEX index_users_on_created_at ON users USING btree (created_at DESC);
+CREATE INDEX index_api_keys_on_token_pattern ON api_keys
+    USING btree (token varchar_pattern_ops) INCLUDE (uses);

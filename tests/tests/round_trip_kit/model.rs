@@ -284,6 +284,7 @@ pub fn index_over(name: String, columns: &[&Column], plan: &IndexPlan) -> Option
             .collect(),
         predicate: None,
         method: None,
+        options: None,
     })
 }
 

@@ -364,6 +364,7 @@ async fn read_indexes(
                 unique,
                 predicate: None,
                 method,
+                options: None,
             }),
         }
     }

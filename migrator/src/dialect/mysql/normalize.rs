@@ -134,6 +134,7 @@ fn add_foreign_key_indexes(table: &mut Table) {
                 unique: false,
                 predicate: None,
                 method: None,
+                options: None,
             });
         }
     }

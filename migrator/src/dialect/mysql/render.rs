@@ -700,6 +700,7 @@ mod tests {
                     unique: false,
                     predicate: None,
                     method: None,
+                    options: None,
                 },
             },
             Op::AddForeignKey {
@@ -796,6 +797,7 @@ mod tests {
                 unique: false,
                 predicate: Some("status = 'open'".into()),
                 method: None,
+                options: None,
             },
         };
         let error = validate(&partial).unwrap_err().to_string();

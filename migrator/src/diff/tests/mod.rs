@@ -171,6 +171,7 @@ pub(super) fn index(name: &str, columns: &[&str]) -> Index {
         unique: false,
         predicate: None,
         method: None,
+        options: None,
     }
 }
 

@@ -23,6 +23,7 @@ fn index(name: &str, parts: Vec<IndexPart>) -> Index {
         unique: false,
         predicate: None,
         method: None,
+        options: None,
     }
 }
 

@@ -164,6 +164,7 @@ fn orders() -> schema_runtime::schema::Table {
         unique: false,
         predicate: None,
         method: None,
+        options: None,
     }];
     orders
 }
@@ -270,6 +271,7 @@ fn long_names() -> Vec<Op> {
                 unique: false,
                 predicate: None,
                 method: None,
+                options: None,
             },
         },
     ]

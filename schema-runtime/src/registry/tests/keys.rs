@@ -312,6 +312,7 @@ fn column_unique_and_index_get_generated_names() {
             unique: false,
             predicate: None,
             method: None,
+            options: None,
         }]
     );
 }

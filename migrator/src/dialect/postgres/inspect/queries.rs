@@ -111,7 +111,21 @@ SELECT i.indrelid AS table_oid,
                                WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1])
                     END
              FROM pg_catalog.generate_series(1, i.indnkeyatts::int) AS k
-             ORDER BY k) AS part_text
+             ORDER BY k) AS part_text,
+       ARRAY(SELECT pg_catalog.concat_ws(' ',
+                        CASE WHEN NOT opc.opcdefault THEN opc.opcname::text END,
+                        CASE i.indoption[k - 1]::int & 3
+                             WHEN 1 THEN 'DESC NULLS LAST'
+                             WHEN 3 THEN 'DESC'
+                             WHEN 2 THEN 'NULLS FIRST' END)
+             FROM pg_catalog.generate_series(1, i.indnkeyatts::int) AS k
+             LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = i.indclass[k - 1]
+             ORDER BY k) AS part_options,
+       ARRAY(SELECT a.attname::text
+             FROM pg_catalog.generate_series(i.indnkeyatts::int + 1, i.indnatts::int) AS k
+             JOIN pg_catalog.pg_attribute a
+               ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
+             ORDER BY k) AS included
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_catalog.pg_am am ON am.oid = ic.relam

@@ -80,6 +80,10 @@ pub(crate) struct IndexRow {
     predicate: Option<String>,
     part_is_expression: Vec<bool>,
     part_text: Vec<String>,
+    /// Per key part: a non-default operator class and ordering, or empty.
+    part_options: Vec<String>,
+    /// `INCLUDE` columns.
+    included: Vec<String>,
 }
 
 /// A constraint row, sorted into the schema model's kinds.
@@ -229,6 +233,8 @@ pub(crate) async fn load_indexes(
             predicate: row.try_get("predicate")?,
             part_is_expression: row.try_get("part_is_expression")?,
             part_text: row.try_get("part_text")?,
+            part_options: row.try_get("part_options")?,
+            included: row.try_get("included")?,
         })
     })
 }
@@ -403,7 +409,25 @@ impl IndexRow {
             unique: self.is_unique,
             predicate: self.predicate.clone(),
             method: (self.method != "btree").then(|| self.method.clone()),
+            options: self.options(),
         }
+    }
+
+    /// What the index says beyond its parts, as PostgreSQL writes it: each part with a
+    /// non-default operator class or ordering (`name text_pattern_ops`, `created_at
+    /// DESC`), then `INCLUDE (..)`; `None` when there is nothing.
+    fn options(&self) -> Option<String> {
+        let mut said: Vec<String> = self
+            .part_text
+            .iter()
+            .zip(&self.part_options)
+            .filter(|(_, options)| !options.is_empty())
+            .map(|(part, options)| format!("{part} {options}"))
+            .collect();
+        if !self.included.is_empty() {
+            said.push(format!("INCLUDE ({})", self.included.join(", ")));
+        }
+        (!said.is_empty()).then(|| said.join(", "))
     }
 }
 

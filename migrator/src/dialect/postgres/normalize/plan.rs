@@ -193,6 +193,7 @@ mod tests {
             unique: false,
             predicate: Some("deleted_at IS NULL".into()),
             method: None,
+            options: None,
         });
         table.indexes.push(Index {
             name: "ix_plain".into(),
@@ -200,6 +201,7 @@ mod tests {
             unique: false,
             predicate: None,
             method: None,
+            options: None,
         });
         table
     }

@@ -373,6 +373,7 @@ mod tests {
             unique: false,
             predicate: Some("status = 'paid' -- live ones".into()),
             method: None,
+            options: None,
         });
         Schema {
             enums: vec![

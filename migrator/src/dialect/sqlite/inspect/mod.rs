@@ -237,6 +237,7 @@ fn read_indexes(tables: &mut Tables, rows: &[SqliteRow]) -> Result<(), sqlx::Err
                     unique,
                     predicate: parsed.predicate,
                     method: None,
+                    options: None,
                 });
             }
             _ => {}

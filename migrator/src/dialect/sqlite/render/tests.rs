@@ -82,6 +82,7 @@ fn ops() -> Vec<Op> {
                 unique: false,
                 predicate: None,
                 method: None,
+                options: None,
             },
         },
         Op::CreateTable { table: child },
