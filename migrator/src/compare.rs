@@ -3,7 +3,7 @@
 //! connection for comparison; `diff`, `check`, autogenerate and the smart migrator all
 //! call [`compare`].
 
-use schema_runtime::schema::Schema;
+use schema_runtime::schema::{QualifiedName, Schema};
 
 use crate::change::Op;
 use crate::db::{Database, DbError};
@@ -20,8 +20,8 @@ pub struct Comparison {
     /// The ops that turn `current` into `target`, in applicable order.
     pub ops: Vec<Op>,
     /// What the database holds that the models cannot state (an index over an
-    /// expression or with its own access method, a composite or deferrable foreign key):
-    /// left as it is by every op, and listed so that a reviewer knows.
+    /// expression or with its own access method) or do not manage (a table they reference
+    /// as external): left as it is by every op, and listed so that a reviewer knows.
     pub unmanaged: Vec<Unmanaged>,
 }
 
@@ -39,22 +39,71 @@ pub async fn compare(
     filter: &SchemaFilter,
 ) -> Result<Comparison, DbError> {
     let dialect = db.dialect();
-    let filter = filter
-        .clone()
-        .with_namespaces_of(target)
-        .with_declared_tables(target);
-    let mut current = db.inspect(&filter).await?;
     let mut target = target.clone();
     target.normalize_default_namespace(dialect.default_namespace());
+    let external = external_references(&target);
+    let tables: Vec<QualifiedName> = external.iter().map(|e| e.table.clone()).collect();
+    let filter = filter
+        .clone()
+        .with_namespaces_of(&target)
+        .with_declared_tables(&target)
+        .with_external_tables(&tables);
+    let mut current = db.inspect(&filter).await?;
     target.tables.retain(|t| filter.manages_table(&t.name));
     filter.scope_enums(&mut current, &target);
     db.normalize(&current, &mut target).await?;
+    let mut unmanaged = Vec::new();
+    for reference in &external {
+        let Some(table) = current.table(&reference.table) else {
+            return Err(DbError::MissingExternalTable {
+                table: reference.table.clone(),
+                foreign_key: reference.foreign_key.clone(),
+                owner: reference.owner.clone(),
+            });
+        };
+        if target.table(&reference.table).is_none() {
+            target.tables.push(table.clone());
+            unmanaged.push(Unmanaged {
+                table: reference.table.clone(),
+                kind: "table",
+                name: reference.table.to_string(),
+                why: format!("referenced as external by {}", reference.foreign_key),
+            });
+        }
+    }
+    target.sort();
     let ops = diff(&current, &target, &DiffOptions::new(dialect));
-    let unmanaged = crate::diff::unmanaged(&current);
+    unmanaged.extend(crate::diff::unmanaged(&current));
     Ok(Comparison {
         current,
         target,
         ops,
         unmanaged,
     })
+}
+
+/// A foreign key of the models whose table no model declares (the registry lets only an
+/// `external` reference through).
+struct ExternalReference {
+    table: QualifiedName,
+    foreign_key: String,
+    owner: QualifiedName,
+}
+
+/// The external references of `target`, each table once (the first key that names it).
+fn external_references(target: &Schema) -> Vec<ExternalReference> {
+    let mut found: Vec<ExternalReference> = Vec::new();
+    for table in &target.tables {
+        for key in &table.foreign_keys {
+            let referenced = &key.referenced_table;
+            if target.table(referenced).is_none() && !found.iter().any(|e| &e.table == referenced) {
+                found.push(ExternalReference {
+                    table: referenced.clone(),
+                    foreign_key: key.name.clone(),
+                    owner: table.name.clone(),
+                });
+            }
+        }
+    }
+    found
 }

@@ -34,6 +34,8 @@ pub struct SchemaFilter {
     exclude: Vec<TablePattern>,
     history: HistoryTables,
     foreign: Vec<&'static str>,
+    /// (namespace, table) of the tables referenced as external.
+    external: Vec<(String, String)>,
 }
 
 impl Default for SchemaFilter {
@@ -46,6 +48,7 @@ impl Default for SchemaFilter {
             exclude: Vec::new(),
             history: HistoryTables::default(),
             foreign: FOREIGN_TABLES.iter().map(|(name, _)| *name).collect(),
+            external: Vec::new(),
         }
     }
 }
@@ -121,6 +124,20 @@ impl SchemaFilter {
         self
     }
 
+    /// Reads these tables too, whatever the patterns say: the tables the models reference
+    /// as external, which the comparison needs to see though it does not manage them.
+    pub fn with_external_tables(mut self, tables: &[QualifiedName]) -> Self {
+        for table in tables {
+            if let Some(namespace) = &table.schema {
+                self.add_namespace(namespace.clone());
+            }
+            let namespace = table.schema.as_deref().unwrap_or(DEFAULT_NAMESPACE);
+            self.external
+                .push((namespace.to_string(), table.name.clone()));
+        }
+        self
+    }
+
     /// The namespaces to read, `public` first.
     pub fn namespaces(&self) -> &[String] {
         &self.namespaces
@@ -129,6 +146,13 @@ impl SchemaFilter {
     /// True when introspection should report the table `name` in `namespace`.
     pub fn manages(&self, namespace: &str, name: &str) -> bool {
         let named = |n: &str| n.eq_ignore_ascii_case(name);
+        if self
+            .external
+            .iter()
+            .any(|(n, t)| n == namespace && t == name)
+        {
+            return true;
+        }
         self.namespaces.iter().any(|n| n == namespace)
             && (self.include.is_empty() || self.include.iter().any(|p| p.matches(namespace, name)))
             && !self.exclude.iter().any(|p| p.matches(namespace, name))

@@ -24,6 +24,10 @@ pub struct TableDef {
     pub columns: Vec<ColumnDef>,
     /// A table-level `primary_key(columns(...))`.
     pub primary_key: Option<Vec<String>>,
+    /// `primary_key(name = "..")`: the key's name, verbatim; otherwise the convention's.
+    pub primary_key_name: Option<String>,
+    /// Table-level `foreign_key(...)` declarations.
+    pub foreign_keys: Vec<ForeignKeyDef>,
     /// Table-level `index(...)` declarations.
     pub indexes: Vec<IndexDef>,
     /// Table-level `unique(...)` declarations.
@@ -104,6 +108,11 @@ pub struct ColumnDef {
     pub index: bool,
     /// `references = "table.column"` or `"schema.table.column"`.
     pub references: Option<String>,
+    /// `fk_name = "..."`: the foreign key's name, verbatim; otherwise the convention's.
+    pub fk_name: Option<String>,
+    /// `external`: the referenced table is not one of the models; it is looked up in the
+    /// database instead.
+    pub external: bool,
     /// `on_delete = "..."`.
     pub on_delete: Option<ForeignKeyAction>,
     /// `on_update = "..."`.
@@ -135,6 +144,8 @@ impl ColumnDef {
             unique: false,
             index: false,
             references: None,
+            fk_name: None,
+            external: false,
             on_delete: None,
             on_update: None,
             check: None,
@@ -174,10 +185,41 @@ pub struct UniqueDef {
 /// A table-level `check(...)`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CheckDef {
-    /// The check's short name; the constraint is named `ck_<table>_<name>`.
+    /// The check's name: the naming convention's `{name}` (by default the constraint is
+    /// `ck_<table>_<name>`), or the constraint's whole name when `verbatim`.
     pub name: String,
     /// The boolean SQL expression.
     pub expression: String,
+    /// `verbatim`: `name` is the constraint's name as it is, no convention applied.
+    pub verbatim: bool,
     /// `dialects(..)`: the dialects the check exists on; every one when empty.
+    pub dialects: Vec<Dialect>,
+}
+
+/// A table-level `foreign_key(...)`: a key of one or more columns, which may be deferrable
+/// and may reference a table the models do not manage.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ForeignKeyDef {
+    /// An explicit name, verbatim; otherwise the convention's (`fk_<table>_<cols>_<reftable>`).
+    pub name: Option<String>,
+    /// The referencing columns, in order.
+    pub columns: Vec<String>,
+    /// The referenced table, `table` (the default namespace) or `schema.table`.
+    pub referenced_table: String,
+    /// The referenced columns, matching `columns` one to one.
+    pub referenced_columns: Vec<String>,
+    /// `on_delete`; `NO ACTION` when `None`.
+    pub on_delete: Option<ForeignKeyAction>,
+    /// `on_update`; `NO ACTION` when `None`.
+    pub on_update: Option<ForeignKeyAction>,
+    /// `deferrable`: the check may be put off to the end of the transaction.
+    pub deferrable: bool,
+    /// `initially_deferred`: the check is put off unless `SET CONSTRAINTS` says otherwise
+    /// (implies `deferrable`).
+    pub initially_deferred: bool,
+    /// `external`: the referenced table is not one of the models; it is looked up in the
+    /// database instead.
+    pub external: bool,
+    /// `dialects(..)`: the dialects the key exists on; every one when empty.
     pub dialects: Vec<Dialect>,
 }

@@ -38,7 +38,9 @@ pub mod registry;
 pub mod schema;
 pub mod types;
 
-pub use decl::{CheckDef, ColumnDef, ColumnVariant, IndexDef, TableDef, TableVariant, UniqueDef};
+pub use decl::{
+    CheckDef, ColumnDef, ColumnVariant, ForeignKeyDef, IndexDef, TableDef, TableVariant, UniqueDef,
+};
 pub use dialect::Dialect;
 pub use registry::{Model, ModelProblem, RegistryError};
 pub use schema::{ColumnType, EnumType, QualifiedName, Schema};
@@ -99,6 +101,51 @@ macro_rules! models_crate {
     };
 }
 
+/// Chooses the naming convention of this models crate: the names its constraints and
+/// indexes get where a model states none. Write it once, anywhere in the crate:
+///
+/// ```
+/// // PostgreSQL's own names: orders_pkey, orders_customer_id_fkey, ...
+/// schema_runtime::naming_convention!(postgres);
+/// ```
+///
+/// or give templates (any left out keep the default `pk_/uq_/ix_/fk_/ck_` ones):
+///
+/// ```
+/// schema_runtime::naming_convention! {
+///     foreign_key = "fk_{table}_{columns}",
+///     check = "{table}_{name}_check",
+/// }
+/// ```
+///
+/// The placeholders are `{table}`, `{columns}`, `{referred_table}` (foreign keys) and
+/// `{name}` (checks); see [`naming::NamingConvention`]. The convention applies to the
+/// models of the crate the macro is written in; a second one in the same crate, or a
+/// template with an unknown placeholder, is an error from the registry.
+#[macro_export]
+macro_rules! naming_convention {
+    (postgres) => {
+        $crate::naming_convention!(@submit $crate::naming::NamingConvention::POSTGRES);
+    };
+    (default) => {
+        $crate::naming_convention!(@submit $crate::naming::NamingConvention::DEFAULT);
+    };
+    (@submit $convention:expr) => {
+        $crate::__private::inventory::submit! {
+            $crate::__private::ConventionRegistration {
+                module_path: $crate::__private::module_path!(),
+                convention: $convention,
+            }
+        }
+    };
+    ($($key:ident = $template:literal),+ $(,)?) => {
+        $crate::naming_convention!(@submit $crate::naming::NamingConvention {
+            $($key: $crate::__private::Option::Some($template),)+
+            ..$crate::naming::NamingConvention::UNSET
+        });
+    };
+}
+
 /// Paths used by generated code. Not public API: anything here may change without notice.
 #[doc(hidden)]
 pub mod __private {
@@ -106,5 +153,5 @@ pub mod __private {
     pub use inventory;
     pub use std::{option::Option, string::String, vec::Vec};
 
-    pub use crate::registry::ModelRegistration;
+    pub use crate::registry::{ConventionRegistration, ModelRegistration};
 }

@@ -369,9 +369,13 @@ pub struct ForeignKey {
     pub on_delete: ForeignKeyAction,
     /// What happens when the referenced key is updated.
     pub on_update: ForeignKeyAction,
-    /// `DEFERRABLE INITIALLY DEFERRED` when true.
+    /// `DEFERRABLE`: a transaction may put the check off to its end (`SET CONSTRAINTS`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deferrable: bool,
+    /// `INITIALLY DEFERRED`: the check is put off unless a transaction says otherwise.
+    /// Only a deferrable key is.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub initially_deferred: bool,
 }
 
 /// A CHECK constraint.

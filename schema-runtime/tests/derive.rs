@@ -3,8 +3,8 @@
 
 use schema_runtime::schema::ForeignKeyAction;
 use schema_runtime::{
-    registry, CheckDef, ColumnDef, ColumnType, DbEnum, DbEnumType, EnumType, IndexDef, Model,
-    QualifiedName, SqlType, Table, TableDef, UniqueDef,
+    registry, CheckDef, ColumnDef, ColumnType, DbEnum, DbEnumType, EnumType, ForeignKeyDef,
+    IndexDef, Model, QualifiedName, SqlType, Table, TableDef, UniqueDef,
 };
 
 /// Becomes COMMENT ON TYPE where the dialect has one.
@@ -193,11 +193,13 @@ fn table_attributes_and_doc_comment() {
                 dialects: Vec::new(),
                 name: "total_non_negative".into(),
                 expression: "total >= 0".into(),
+                verbatim: false,
             },
             CheckDef {
                 dialects: Vec::new(),
                 name: "note_short".into(),
                 expression: "length(note) < 500".into(),
+                verbatim: false,
             },
         ]
     );
@@ -486,10 +488,86 @@ fn every_model_is_registered_through_inventory() {
         [
             (None, "customer", "Customer"),
             (None, "order_line", "OrderLine"),
+            (None, "shipment", "Shipment"),
             (Some("audit"), "audit_log", "AuditEntry"),
             (Some("public"), "orders", "Order"),
         ]
     );
     let order = registered.iter().find(|t| t.name == "orders").unwrap();
     assert_eq!(order, &Order::table_def());
+}
+
+/// A shipment line as a database another tool built names it.
+#[derive(Table)]
+#[table(primary_key(name = "shipments_pkey"))]
+#[table(check(name = "chk_rails_0a1b2c", expr = "line > 0", verbatim))]
+#[table(foreign_key(
+    name = "shipments_order_line_fkey",
+    columns("order_id", "line"),
+    references(table = "sales.order_lines", columns("order_id", "line")),
+    on_delete = "cascade",
+    initially_deferred,
+    dialects("postgresql", "sqlite")
+))]
+#[table(foreign_key(
+    columns("carrier_id"),
+    references(table = "logistics.carriers", columns("id")),
+    deferrable,
+    external
+))]
+pub struct Shipment {
+    #[column(primary_key)]
+    pub id: i64,
+    pub order_id: i64,
+    pub line: i32,
+    pub carrier_id: i64,
+    #[column(
+        references = "billing.accounts.id",
+        fk_name = "fk_rails_7aab96f30e",
+        external
+    )]
+    pub account_id: i64,
+}
+
+#[test]
+fn stated_names_and_table_level_foreign_keys_are_recorded() {
+    let t = Shipment::table_def();
+    assert_eq!(t.primary_key, None);
+    assert_eq!(t.primary_key_name.as_deref(), Some("shipments_pkey"));
+    assert!(t.checks[0].verbatim);
+    assert_eq!(
+        t.foreign_keys,
+        vec![
+            ForeignKeyDef {
+                name: Some("shipments_order_line_fkey".into()),
+                columns: vec!["order_id".into(), "line".into()],
+                referenced_table: "sales.order_lines".into(),
+                referenced_columns: vec!["order_id".into(), "line".into()],
+                on_delete: Some(ForeignKeyAction::Cascade),
+                on_update: None,
+                deferrable: true,
+                initially_deferred: true,
+                external: false,
+                dialects: vec![
+                    schema_runtime::Dialect::Postgresql,
+                    schema_runtime::Dialect::Sqlite
+                ],
+            },
+            ForeignKeyDef {
+                name: None,
+                columns: vec!["carrier_id".into()],
+                referenced_table: "logistics.carriers".into(),
+                referenced_columns: vec!["id".into()],
+                on_delete: None,
+                on_update: None,
+                deferrable: true,
+                initially_deferred: false,
+                external: true,
+                dialects: Vec::new(),
+            },
+        ]
+    );
+    let account = &t.columns[4];
+    assert_eq!(account.fk_name.as_deref(), Some("fk_rails_7aab96f30e"));
+    assert!(account.external);
 }

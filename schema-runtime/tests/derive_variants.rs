@@ -67,6 +67,7 @@ fn the_derive_records_every_variant() {
         [CheckDef {
             name: "action_format".into(),
             expression: "action GLOB '[a-z]*.[a-z]*'".into(),
+            verbatim: false,
             dialects: Vec::new(),
         }]
     );

@@ -9,8 +9,12 @@
 use migrator::compare::compare;
 use migrator::db::{Database, Wait};
 use migrator::filter::SchemaFilter;
-use schema_runtime::decl::TableDef;
-use schema_runtime::schema::{ColumnType, Schema};
+use migrator::render::render_groups_from;
+use schema_runtime::decl::{CheckDef, ColumnDef, ForeignKeyDef, TableDef};
+use schema_runtime::naming::NamingConvention;
+use schema_runtime::registry::{self, ConventionRegistration};
+use schema_runtime::schema::{ColumnType, ForeignKeyAction, Schema};
+use schema_runtime::Dialect;
 use workspace_tests::TestDb;
 
 #[path = "pg_scenarios/models.rs"]
@@ -21,6 +25,7 @@ use models::{col, index, models, numeric, table, ColumnDefExt, IndexDefExt, Tabl
 
 const RAILS: &str = include_str!("real_schemas/rails.sql");
 const PG_DEFAULTS: &str = include_str!("real_schemas/pg_defaults.sql");
+const EXTERNAL: &str = include_str!("real_schemas/external.sql");
 
 fn varchar() -> ColumnType {
     ColumnType::Varchar { length: None }
@@ -101,8 +106,45 @@ fn rails_models() -> Schema {
                 col("organization_id", ColumnType::BigInt),
                 col("user_id", ColumnType::BigInt),
             ],
-        ),
+        )
+        .foreign_key(ForeignKeyDef {
+            on_delete: Some(ForeignKeyAction::Cascade),
+            ..composite_key("memberships", &["organization_id", "user_id"])
+        }),
     ])
+}
+
+/// `foreign_key(columns(..), references(table = .., columns(..)))` over the same columns
+/// on both sides.
+fn composite_key(target: &str, columns: &[&str]) -> ForeignKeyDef {
+    let columns: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+    ForeignKeyDef {
+        columns: columns.clone(),
+        referenced_table: target.into(),
+        referenced_columns: columns,
+        ..ForeignKeyDef::default()
+    }
+}
+
+trait KeysExt {
+    fn foreign_key(self, key: ForeignKeyDef) -> Self;
+    fn verbatim_check(self, name: &str, expression: &str) -> Self;
+}
+
+impl KeysExt for TableDef {
+    fn foreign_key(mut self, key: ForeignKeyDef) -> Self {
+        self.foreign_keys.push(key);
+        self
+    }
+    fn verbatim_check(mut self, name: &str, expression: &str) -> Self {
+        self.checks.push(CheckDef {
+            name: name.into(),
+            expression: expression.into(),
+            verbatim: true,
+            dialects: Vec::new(),
+        });
+        self
+    }
 }
 
 /// The models of `pg_defaults.sql`, as declarations.
@@ -124,12 +166,49 @@ fn pg_default_defs() -> Vec<TableDef> {
                     .refs("customers.id")
                     .on_delete("restrict")
                     .index(),
+                external(
+                    col("account_id", ColumnType::BigInt)
+                        .null()
+                        .refs("billing.accounts.id"),
+                ),
                 col("total", numeric(12, 2)).check("total >= 0"),
                 col("placed_at", ColumnType::TimestampTz).default("now()"),
             ],
         )
-        .index(index(&["placed_at"]).filter("total > 0")),
+        .index(index(&["placed_at"]).filter("total > 0"))
+        .verbatim_check("orders_total_sane", "total < 1000000"),
+        table(
+            "order_lines",
+            vec![
+                col("order_id", ColumnType::BigInt)
+                    .refs("orders.id")
+                    .on_delete("cascade"),
+                col("line", ColumnType::Integer),
+                col("quantity", ColumnType::Integer).check("quantity > 0"),
+            ],
+        )
+        .pk(&["order_id", "line"]),
+        table(
+            "shipments",
+            vec![
+                col("id", ColumnType::BigInt).pk(),
+                col("order_id", ColumnType::BigInt),
+                col("line", ColumnType::Integer),
+            ],
+        )
+        .foreign_key(ForeignKeyDef {
+            on_delete: Some(ForeignKeyAction::Cascade),
+            initially_deferred: true,
+            deferrable: true,
+            ..composite_key("order_lines", &["order_id", "line"])
+        }),
     ]
+}
+
+/// `external`: the referenced table is another service's.
+fn external(mut column: ColumnDef) -> ColumnDef {
+    column.external = true;
+    column
 }
 
 fn pg_default_models() -> Schema {
@@ -139,6 +218,7 @@ fn pg_default_models() -> Schema {
 async fn database_with(sql: &str) -> (TestDb, Database) {
     let db = TestDb::postgres_for("real_schemas").await.unwrap();
     let mut database = Database::connect(db.url(), &Wait::default()).await.unwrap();
+    database.execute(EXTERNAL).await.unwrap();
     database.execute(sql).await.unwrap();
     (db, database)
 }
@@ -164,8 +244,6 @@ async fn a_rails_schema_needs_no_renames_and_what_models_cannot_state_is_left_al
             "index index_api_keys_on_token_pattern on api_keys (has token \
              varchar_pattern_ops, INCLUDE (uses)): not managed, left as it is",
             "index ix_api_keys_uses on api_keys (uses hash): not managed, left as it is",
-            "foreign key fk_rails_aa11bb22cc on membership_grants (is composite, over \
-             (organization_id, user_id)): not managed, left as it is",
             "index index_organizations_on_name_search on organizations (uses gin): not \
              managed, left as it is",
             "index index_users_on_created_at on users (has created_at DESC): not managed, \
@@ -241,4 +319,107 @@ async fn an_included_subset_reaches_no_drift_with_enum_types_elsewhere() {
         .unwrap();
     let ops: Vec<String> = everything.ops.iter().map(|op| op.describe()).collect();
     assert!(ops.iter().any(|op| op.contains("ticket_state")), "{ops:#?}");
+}
+
+/// The models of `pg_defaults.sql` under PostgreSQL's own naming convention.
+fn pg_convention_models(defs: Vec<TableDef>) -> Schema {
+    let convention = ConventionRegistration {
+        module_path: "pg_scenarios::real",
+        convention: NamingConvention::POSTGRES,
+    };
+    registry::build_with(defs, Dialect::Postgresql, &[convention])
+        .unwrap_or_else(|e| panic!("the models are wrong: {e}"))
+}
+
+/// Creates the models' schema on a database as the engine would: the comparison with the
+/// models, rendered and executed statement by statement.
+async fn build_from_models(database: &mut Database, models: &Schema) {
+    let comparison = compare(database, models, &SchemaFilter::default())
+        .await
+        .unwrap();
+    let groups =
+        render_groups_from(Dialect::Postgresql, &comparison.current, &comparison.ops).unwrap();
+    for statement in groups.iter().flatten().filter(|s| !s.is_comment_only()) {
+        database
+            .execute(&statement.sql)
+            .await
+            .unwrap_or_else(|e| panic!("{e}\n{}", statement.sql));
+    }
+}
+
+/// `pg_dump --schema-only` of the database, without its comments and settings: what a
+/// reviewer compares.
+fn schema_dump(url: &str) -> String {
+    let out = std::process::Command::new("pg_dump")
+        .args(["--schema-only", "--no-owner", "--no-privileges", url])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "pg_dump failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.starts_with("--") && !l.starts_with("SET ") && !l.trim().is_empty())
+        .filter(|l| !l.starts_with("SELECT pg_catalog.set_config"))
+        .filter(|l| !l.starts_with("\\restrict") && !l.starts_with("\\unrestrict"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// With `naming_convention!(postgres)` the models name everything as PostgreSQL did, so a
+/// database built from them is the original one: the same `pg_dump`, line for line
+/// (composite and deferrable keys, the check named by hand, the external reference).
+#[tokio::test]
+async fn a_database_built_from_the_models_dumps_like_the_original() {
+    let (original, mut database) = database_with(PG_DEFAULTS).await;
+    let models = pg_convention_models(pg_default_defs());
+    assert!(ops_against(&mut database, &models).await.is_empty());
+
+    let (fresh, mut built) = database_with("SELECT 1").await;
+    build_from_models(&mut built, &models).await;
+    assert!(ops_against(&mut built, &models).await.is_empty());
+    let (want, got) = (schema_dump(original.url()), schema_dump(fresh.url()));
+    assert!(want.contains("shipments_order_id_line_fkey"), "{want}");
+    assert_eq!(got, want);
+}
+
+/// An external reference is checked against the database: without the table, the
+/// comparison stops and names the table and the key, before anything is changed.
+#[tokio::test]
+async fn an_external_reference_to_a_missing_table_is_refused() {
+    let db = TestDb::postgres_for("real_schemas").await.unwrap();
+    let mut database = Database::connect(db.url(), &Wait::default()).await.unwrap();
+    let models = pg_default_models();
+    let error = compare(&mut database, &models, &SchemaFilter::default())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("table billing.accounts is referenced as external")
+            && error.contains("fk_orders_account_id_accounts of orders"),
+        "{error}"
+    );
+    let tables = db
+        .query_strings("SELECT count(*)::text FROM pg_tables WHERE schemaname = 'public'")
+        .await
+        .unwrap();
+    assert_eq!(tables, ["0"]);
+}
+
+/// Deferral is compared: a key the database defers and the model does not is drift.
+#[tokio::test]
+async fn a_changed_deferral_is_drift() {
+    let (_db, mut database) = database_with(PG_DEFAULTS).await;
+    let mut defs = pg_default_defs();
+    defs[3].foreign_keys[0].initially_deferred = false;
+    let ops = ops_against(&mut database, &models(defs)).await;
+    assert_eq!(
+        ops,
+        vec![
+            "drop foreign key shipments_order_id_line_fkey on shipments",
+            "add foreign key fk_shipments_order_id_line_order_lines on shipments",
+        ]
+    );
 }

@@ -142,6 +142,7 @@ pub fn db_error_class(error: &DbError) -> ErrorClass {
         | DbError::TlsSetting { .. }
         | DbError::Unsupported { .. }
         | DbError::NotCompiled { .. }
+        | DbError::MissingExternalTable { .. }
         | DbError::ForeignHistoryTable(_) => ErrorClass::Input,
         _ => ErrorClass::MigrationFailed,
     }

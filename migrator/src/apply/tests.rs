@@ -548,6 +548,7 @@ fn parent_and_child() -> schema_runtime::schema::Schema {
         on_delete: ForeignKeyAction::NoAction,
         on_update: ForeignKeyAction::NoAction,
         deferrable: false,
+        initially_deferred: false,
     });
     schema_runtime::schema::Schema {
         enums: Vec::new(),

@@ -127,6 +127,21 @@ pub enum DbError {
         #[source]
         source: Box<ServerError>,
     },
+    /// A foreign key of the models references a table as external, and the database has
+    /// no such table; nothing was compared.
+    #[error(
+        "table {table} is referenced as external by foreign key {foreign_key} of {owner}, \
+         but the database has no table {table}; create it first (the models do not manage \
+         it), or declare a model for it and drop `external`"
+    )]
+    MissingExternalTable {
+        /// The referenced table.
+        table: schema_runtime::QualifiedName,
+        /// The foreign key that references it.
+        foreign_key: String,
+        /// The table the key belongs to.
+        owner: schema_runtime::QualifiedName,
+    },
     /// A table under a configured history name belongs to another tool (or to nobody the
     /// migrator knows); nothing was written.
     #[error("{0}")]

@@ -9,7 +9,7 @@ use schema_runtime::schema::{
 };
 
 use super::order::Plan;
-use super::unmanaged::{foreign_key_reason, index_reason};
+use super::unmanaged::index_reason;
 use super::walk::{Ctx, Effects};
 use crate::change::Op;
 
@@ -337,20 +337,11 @@ pub(super) fn foreign_keys(
     effects: &Effects,
     plan: &mut Plan,
 ) {
-    // What the models cannot state is left alone (even when a change disturbs it: the
-    // database then refuses the change, naming it), and not created over.
-    let (managed, left): (Vec<&ForeignKey>, Vec<&ForeignKey>) = existing
+    let (broken, kept): (Vec<&ForeignKey>, Vec<&ForeignKey>) = existing
         .foreign_keys
         .iter()
-        .partition(|fk| foreign_key_reason(fk).is_none());
-    let (broken, kept): (Vec<&ForeignKey>, Vec<&ForeignKey>) = managed
-        .into_iter()
         .partition(|fk| effects.disturbs(&existing.name, fk));
-    let to: Vec<_> = wanted
-        .foreign_keys
-        .iter()
-        .filter(|fk| !left.iter().any(|l| l.name == fk.name))
-        .collect();
+    let to: Vec<_> = wanted.foreign_keys.iter().collect();
     let can_rename = ctx.options.hooks.renames_constraints();
     let adopts = |now: &ForeignKey, new: &ForeignKey| {
         ctx.adopts(existing, wanted, "fk", &now.name, &new.name)
@@ -382,6 +373,7 @@ fn same_foreign_key(a: &ForeignKey, b: &ForeignKey) -> bool {
         && a.on_delete == b.on_delete
         && a.on_update == b.on_update
         && a.deferrable == b.deferrable
+        && a.initially_deferred == b.initially_deferred
 }
 
 fn rename_constraint(table: &Table, from: &str, to: &str) -> Op {

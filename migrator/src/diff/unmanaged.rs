@@ -1,10 +1,10 @@
 //! What the models cannot state, and so what the diff leaves alone: an index over an
 //! expression, with an access method of its own (`gist`, `gin`, ...), or with options
-//! (`INCLUDE`, an operator class, `DESC`), and a composite or deferrable foreign key. The comparison cannot see such an object fully from the
-//! models' side, so it never drops, rebuilds or replaces one; it reports it as not
+//! (`INCLUDE`, an operator class, `DESC`). The comparison cannot see such an object fully
+//! from the models' side, so it never drops, rebuilds or replaces one; it reports it as not
 //! managed instead, and a model member of the same name is not created over it.
 
-use schema_runtime::schema::{ForeignKey, Index, IndexPart, QualifiedName, Schema};
+use schema_runtime::schema::{Index, IndexPart, QualifiedName, Schema};
 use serde::Serialize;
 
 /// An object of the database that the models cannot state, left as it is.
@@ -12,7 +12,7 @@ use serde::Serialize;
 pub struct Unmanaged {
     /// The table it belongs to.
     pub table: QualifiedName,
-    /// `index` or `foreign key`.
+    /// `index`, or `table` for a table the models reference as external.
     pub kind: &'static str,
     /// Its name in the database.
     pub name: String,
@@ -23,6 +23,12 @@ pub struct Unmanaged {
 impl Unmanaged {
     /// One line for listings: `index docs_search_idx on docs (uses gist): not managed`.
     pub fn describe(&self) -> String {
+        if self.kind == "table" {
+            return format!(
+                "table {} ({}): not managed, left as it is",
+                self.table, self.why
+            );
+        }
         format!(
             "{} {} on {} ({}): not managed, left as it is",
             self.kind, self.name, self.table, self.why
@@ -45,14 +51,6 @@ pub fn index_reason(index: &Index) -> Option<String> {
         .then(|| "is over an expression".to_owned())
 }
 
-/// Why the models cannot state this foreign key, if they cannot.
-pub fn foreign_key_reason(key: &ForeignKey) -> Option<String> {
-    if key.columns.len() > 1 {
-        return Some(format!("is composite, over ({})", key.columns.join(", ")));
-    }
-    key.deferrable.then(|| "is deferrable".to_owned())
-}
-
 /// Every object of `schema` (the database's) that the models cannot state.
 pub fn unmanaged(schema: &Schema) -> Vec<Unmanaged> {
     let mut found = Vec::new();
@@ -63,16 +61,6 @@ pub fn unmanaged(schema: &Schema) -> Vec<Unmanaged> {
                     table: table.name.clone(),
                     kind: "index",
                     name: index.name.clone(),
-                    why,
-                });
-            }
-        }
-        for key in &table.foreign_keys {
-            if let Some(why) = foreign_key_reason(key) {
-                found.push(Unmanaged {
-                    table: table.name.clone(),
-                    kind: "foreign key",
-                    name: key.name.clone(),
                     why,
                 });
             }

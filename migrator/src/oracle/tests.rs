@@ -40,6 +40,7 @@ fn fk(key: &str, column: &str, to: &str, to_column: &str) -> ForeignKey {
         on_delete: ForeignKeyAction::NoAction,
         on_update: ForeignKeyAction::NoAction,
         deferrable: false,
+        initially_deferred: false,
     }
 }
 

@@ -100,6 +100,7 @@ fn keys_foreign_keys_and_checks_are_probed_in_each_dialect() {
                 on_delete: ForeignKeyAction::NoAction,
                 on_update: ForeignKeyAction::NoAction,
                 deferrable: false,
+                initially_deferred: false,
             },
         },
         Op::AddCheck {

@@ -81,6 +81,7 @@ fn ops_on_a_table_created_in_the_same_plan_are_safe() {
             on_delete: ForeignKeyAction::NoAction,
             on_update: ForeignKeyAction::NoAction,
             deferrable: false,
+            initially_deferred: false,
         },
     };
     let ops = [fk("new"), Op::CreateTable { table }, fk("new"), fk("old")];
@@ -160,6 +161,7 @@ mod verdicts {
             on_delete: ForeignKeyAction::NoAction,
             on_update: ForeignKeyAction::NoAction,
             deferrable: false,
+            initially_deferred: false,
         }
     }
 

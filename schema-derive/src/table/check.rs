@@ -1,6 +1,6 @@
 //! Checks across the fields of one struct: duplicate column names, the primary key declared
-//! in two places, `identity` off the key, and table-level lists naming columns that do not
-//! exist. Each problem becomes one error at the token to fix; all are reported together.
+//! in two places (or named with no key to name), `identity` off the key, and table-level
+//! lists naming columns that do not exist. Each problem becomes one error at the token to fix; all are reported together.
 
 use darling::error::Accumulator;
 
@@ -30,6 +30,9 @@ pub fn table(table: &Table, all_fields_parsed: bool, errors: &mut Accumulator) {
     if let Some(key) = &table.primary_key {
         column_list(table, "primary_key", &key.columns, errors);
         key_columns_not_null(table, &key.columns, errors);
+    }
+    for key in &table.foreign_keys {
+        column_list(table, "foreign_key", &key.columns, errors);
     }
     let variants = table.variants.iter();
     let indexes = table
@@ -68,7 +71,15 @@ fn primary_key_declared_once(table: &Table, errors: &mut Accumulator) {
         .iter()
         .filter(|c| c.primary_key.is_some())
         .collect();
-    if let (Some(key), Some(first)) = (&table.primary_key, field_keys.first()) {
+    let named_only = table.primary_key.as_ref().filter(|k| k.columns.is_empty());
+    if let (Some(key), true) = (named_only, field_keys.is_empty()) {
+        errors.push(error_at(
+            key.key,
+            "this `primary_key(name = ..)` names the key its fields declare, but no field has `#[column(primary_key)]`; mark the key's fields or list them with `columns(...)`",
+        ));
+    }
+    let declared = table.primary_key.as_ref().filter(|k| !k.columns.is_empty());
+    if let (Some(key), Some(first)) = (declared, field_keys.first()) {
         errors.push(error_at(
             key.key,
             format!(
@@ -78,7 +89,7 @@ fn primary_key_declared_once(table: &Table, errors: &mut Accumulator) {
         ));
     }
     if let Some(span) = table.no_primary_key {
-        if table.primary_key.is_some() || !field_keys.is_empty() {
+        if declared.is_some() || !field_keys.is_empty() {
             errors.push(error_at(
                 span,
                 "`no_primary_key` says the table has no primary key, but one is declared; remove one of them",

@@ -7,7 +7,7 @@ use quote::{quote, quote_spanned, ToTokens};
 use syn::{ext::IdentExt, spanned::Spanned};
 
 use super::model::{
-    Check, Column, ColumnVariant, Index, ReferentialAction, Table, TableVariant, Unique,
+    Check, Column, ColumnVariant, ForeignKey, Index, ReferentialAction, Table, TableVariant, Unique,
 };
 use crate::args::{ColumnRef, DialectName};
 use crate::tokens::{opt_bool, opt_string, respan, string, strings, vec};
@@ -21,7 +21,8 @@ pub fn table(table: &Table) -> TokenStream {
     let comment = opt_string(&table.comment);
     let renamed_from = opt_string(&table.renamed_from);
     let columns = vec(table.columns.iter().map(column));
-    let primary_key = match &table.primary_key {
+    let primary_key_name = opt_string(&table.primary_key.as_ref().and_then(|k| k.name.clone()));
+    let primary_key = match table.primary_key.as_ref().filter(|k| !k.columns.is_empty()) {
         Some(key) => {
             let names = strings(key.columns.iter().map(|c| c.name.as_str()));
             quote!(::schema_runtime::__private::Option::Some(#names))
@@ -31,6 +32,7 @@ pub fn table(table: &Table) -> TokenStream {
     let indexes = vec(table.indexes.iter().map(index));
     let uniques = vec(table.uniques.iter().map(unique));
     let checks = vec(table.checks.iter().map(check));
+    let foreign_keys = vec(table.foreign_keys.iter().map(foreign_key));
     let no_primary_key = table.no_primary_key.is_some();
     let variants = vec(table.variants.iter().map(table_variant));
     let assertions = table.columns.iter().map(|c| assertions(table, c));
@@ -48,6 +50,8 @@ pub fn table(table: &Table) -> TokenStream {
                         renamed_from: #renamed_from,
                         columns: #columns,
                         primary_key: #primary_key,
+                        primary_key_name: #primary_key_name,
+                        foreign_keys: #foreign_keys,
                         indexes: #indexes,
                         uniques: #uniques,
                         checks: #checks,
@@ -85,6 +89,8 @@ fn column(column: &Column) -> TokenStream {
     let unique = column.unique;
     let index = column.index;
     let references = opt_string(&column.references);
+    let fk_name = opt_string(&column.fk_name);
+    let external = column.external;
     let on_delete = action(column.on_delete);
     let on_update = action(column.on_update);
     let check = opt_string(&column.check);
@@ -106,6 +112,8 @@ fn column(column: &Column) -> TokenStream {
             unique: #unique,
             index: #index,
             references: #references,
+            fk_name: #fk_name,
+            external: #external,
             on_delete: #on_delete,
             on_update: #on_update,
             check: #check,
@@ -204,11 +212,40 @@ fn unique(unique: &Unique) -> TokenStream {
 fn check(check: &Check) -> TokenStream {
     let name = string(&check.name);
     let expression = string(&check.expression);
+    let verbatim = check.verbatim;
     let dialects = dialects(&check.dialects);
     quote! {
         ::schema_runtime::CheckDef {
             name: #name,
             expression: #expression,
+            verbatim: #verbatim,
+            dialects: #dialects,
+        }
+    }
+}
+
+fn foreign_key(key: &ForeignKey) -> TokenStream {
+    let name = opt_string(&key.name);
+    let columns = column_names(&key.columns);
+    let referenced_table = string(&key.referenced_table);
+    let referenced_columns = column_names(&key.referenced_columns);
+    let on_delete = action(key.on_delete);
+    let on_update = action(key.on_update);
+    let deferrable = key.deferrable;
+    let initially_deferred = key.initially_deferred;
+    let external = key.external;
+    let dialects = dialects(&key.dialects);
+    quote! {
+        ::schema_runtime::ForeignKeyDef {
+            name: #name,
+            columns: #columns,
+            referenced_table: #referenced_table,
+            referenced_columns: #referenced_columns,
+            on_delete: #on_delete,
+            on_update: #on_update,
+            deferrable: #deferrable,
+            initially_deferred: #initially_deferred,
+            external: #external,
             dialects: #dialects,
         }
     }

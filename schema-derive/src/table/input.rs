@@ -23,6 +23,8 @@ pub struct TableInput {
     pub unique: Vec<Item<UniqueInput>>,
     #[darling(multiple)]
     pub check: Vec<Item<CheckInput>>,
+    #[darling(multiple)]
+    pub foreign_key: Vec<Item<ForeignKeyInput>>,
     pub no_primary_key: Word,
     /// Dialect blocks; several for one dialect add up, as `#[table]` attributes do.
     #[darling(multiple)]
@@ -63,9 +65,10 @@ impl ListValue for ColumnVariantInput {
     const USAGE: &'static str = "sqlite(sql_type = \"json\", default = \"'[]'\")";
 }
 
-/// `primary_key(columns(...))`.
+/// `primary_key(name = "..", columns(...))`.
 #[derive(FromMeta)]
 pub struct KeyInput {
+    pub name: Option<Arg<String>>,
     pub columns: Option<Item<ColumnList>>,
 }
 
@@ -100,16 +103,48 @@ impl ListValue for UniqueInput {
     const USAGE: &'static str = "unique(columns(\"customer_id\", \"reference\"))";
 }
 
-/// `check(name = "..", expr = "..")`.
+/// `check(name = "..", expr = "..", verbatim)`.
 #[derive(FromMeta)]
 pub struct CheckInput {
     pub name: Option<Arg<String>>,
     pub expr: Option<Arg<String>>,
+    pub verbatim: Word,
     pub dialects: Option<Item<DialectList>>,
 }
 
 impl ListValue for CheckInput {
     const USAGE: &'static str = "check(name = \"total_non_negative\", expr = \"total >= 0\")";
+}
+
+/// `foreign_key(name = "..", columns(..), references(table = "..", columns(..)),
+/// on_delete = "..", on_update = "..", deferrable, initially_deferred, external)`.
+#[derive(FromMeta)]
+pub struct ForeignKeyInput {
+    pub name: Option<Arg<String>>,
+    pub columns: Option<Item<ColumnList>>,
+    pub references: Option<Item<TargetInput>>,
+    pub on_delete: Option<Arg<String>>,
+    pub on_update: Option<Arg<String>>,
+    pub deferrable: Word,
+    pub initially_deferred: Word,
+    pub external: Word,
+    pub dialects: Option<Item<DialectList>>,
+}
+
+impl ListValue for ForeignKeyInput {
+    const USAGE: &'static str = "foreign_key(columns(\"order_id\", \"line\"), references(table = \"order_lines\", columns(\"order_id\", \"line\")))";
+}
+
+/// `references(table = "..", columns(..))` inside `foreign_key(...)`.
+#[derive(FromMeta)]
+pub struct TargetInput {
+    pub table: Option<Arg<String>>,
+    pub columns: Option<Item<ColumnList>>,
+}
+
+impl ListValue for TargetInput {
+    const USAGE: &'static str =
+        "references(table = \"order_lines\", columns(\"order_id\", \"line\"))";
 }
 
 /// One field with its `#[column(...)]` attributes.
@@ -129,6 +164,8 @@ pub struct ColumnInput {
     pub unique: Word,
     pub index: Word,
     pub references: Option<Arg<String>>,
+    pub fk_name: Option<Arg<String>>,
+    pub external: Word,
     pub on_delete: Option<Arg<String>>,
     pub on_update: Option<Arg<String>>,
     pub check: Option<Arg<String>>,

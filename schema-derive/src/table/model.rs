@@ -7,8 +7,8 @@ use proc_macro2::Span;
 use syn::{ext::IdentExt, Ident, Type};
 
 use super::input::{
-    CheckInput, ColumnInput, ColumnVariantInput, IndexInput, KeyInput, TableInput,
-    TableVariantInput, UniqueInput,
+    CheckInput, ColumnInput, ColumnVariantInput, ForeignKeyInput, IndexInput, KeyInput, TableInput,
+    TableVariantInput, TargetInput, UniqueInput,
 };
 use crate::args::{error_at, Arg, ColumnList, ColumnRef, DialectList, DialectName, Item, Word};
 use crate::text::{doc_comment, snake_case};
@@ -27,6 +27,7 @@ pub struct Table {
     pub indexes: Vec<Index>,
     pub uniques: Vec<Unique>,
     pub checks: Vec<Check>,
+    pub foreign_keys: Vec<ForeignKey>,
     pub no_primary_key: Option<Span>,
     pub variants: Vec<TableVariant>,
 }
@@ -49,10 +50,26 @@ pub struct ColumnVariant {
     pub check: Option<String>,
 }
 
-/// A table-level `primary_key(columns(...))`.
+/// A table-level `primary_key(name = "..", columns(...))`. Without columns it names the
+/// key its fields declare.
 pub struct Key {
     pub key: Span,
+    pub name: Option<String>,
     pub columns: Vec<ColumnRef>,
+}
+
+/// A table-level `foreign_key(...)`.
+pub struct ForeignKey {
+    pub name: Option<String>,
+    pub columns: Vec<ColumnRef>,
+    pub referenced_table: String,
+    pub referenced_columns: Vec<ColumnRef>,
+    pub on_delete: Option<ReferentialAction>,
+    pub on_update: Option<ReferentialAction>,
+    pub deferrable: bool,
+    pub initially_deferred: bool,
+    pub external: bool,
+    pub dialects: Vec<DialectName>,
 }
 
 /// A table-level `index(...)`.
@@ -75,6 +92,7 @@ pub struct Unique {
 pub struct Check {
     pub name: String,
     pub expression: String,
+    pub verbatim: bool,
     pub dialects: Vec<DialectName>,
 }
 
@@ -97,6 +115,8 @@ pub struct Column {
     pub unique: bool,
     pub index: bool,
     pub references: Option<String>,
+    pub fk_name: Option<String>,
+    pub external: bool,
     pub on_delete: Option<ReferentialAction>,
     pub on_update: Option<ReferentialAction>,
     pub check: Option<String>,
@@ -189,6 +209,11 @@ pub fn table(
             .check
             .into_iter()
             .filter_map(|item| check(item, errors))
+            .collect(),
+        foreign_keys: input
+            .foreign_key
+            .into_iter()
+            .filter_map(|item| foreign_key(item, errors))
             .collect(),
         no_primary_key: input.no_primary_key.span(),
         variants,
@@ -364,11 +389,122 @@ fn column_list(
 }
 
 fn key(item: Item<KeyInput>, errors: &mut Accumulator) -> Option<Key> {
-    let columns = column_list(item.value.columns, item.key, "primary_key", errors)?;
+    let KeyInput { name, columns } = item.value;
+    let name = non_empty(name, errors);
+    // `primary_key(name = "..")` alone names the key the fields declare.
+    let columns = match (&name, columns) {
+        (Some(_), None) => Vec::new(),
+        (_, columns) => column_list(columns, item.key, "primary_key", errors)?,
+    };
     Some(Key {
         key: item.key,
+        name,
         columns,
     })
+}
+
+fn foreign_key(item: Item<ForeignKeyInput>, errors: &mut Accumulator) -> Option<ForeignKey> {
+    let ForeignKeyInput {
+        name,
+        columns,
+        references,
+        on_delete,
+        on_update,
+        deferrable,
+        initially_deferred,
+        external,
+        dialects: only,
+    } = item.value;
+    let name = non_empty(name, errors);
+    let dialects = dialects(only, errors);
+    let on_delete = key_action("on_delete", on_delete.as_ref(), errors);
+    let on_update = key_action("on_update", on_update.as_ref(), errors);
+    let columns = column_list(columns, item.key, "foreign_key", errors);
+    let Some(target) = references else {
+        errors.push(error_at(
+            item.key,
+            "this foreign key has no `references(...)`; name the table and its columns, like `references(table = \"order_lines\", columns(\"order_id\", \"line\"))`",
+        ));
+        return None;
+    };
+    let TargetInput {
+        table,
+        columns: referenced,
+    } = target.value;
+    let Some(table) = table else {
+        errors.push(error_at(
+            target.key,
+            "`references(...)` needs the referenced `table = \"..\"` (or \"schema.table\")",
+        ));
+        return None;
+    };
+    let table = well_formed_table(table, errors)?;
+    let referenced = column_list(referenced, target.key, "references", errors)?;
+    let columns = columns?;
+    if columns.len() != referenced.len() {
+        errors.push(error_at(
+            target.key,
+            format!(
+                "this foreign key has {} column(s) but references {}; give one referenced column per column, in the same order",
+                columns.len(),
+                referenced.len()
+            ),
+        ));
+        return None;
+    }
+    Some(ForeignKey {
+        name,
+        columns,
+        referenced_table: table,
+        referenced_columns: referenced,
+        on_delete,
+        on_update,
+        deferrable: deferrable.is_present() || initially_deferred.is_present(),
+        initially_deferred: initially_deferred.is_present(),
+        external: external.is_present(),
+        dialects,
+    })
+}
+
+/// `table` or `schema.table`, without spaces; reports the other forms at the value.
+fn well_formed_table(arg: Arg<String>, errors: &mut Accumulator) -> Option<String> {
+    let parts: Vec<&str> = arg.value.split('.').collect();
+    let ok = parts.len() <= 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && !p.contains(char::is_whitespace));
+    if ok {
+        return Some(arg.value);
+    }
+    errors.push(error_at(
+        arg.span,
+        format!(
+            "`table` names the referenced table as \"table\" or \"schema.table\", but `{}` is neither",
+            arg.value
+        ),
+    ));
+    None
+}
+
+/// `on_delete` / `on_update`, parsed (a field's also needs its `references`).
+fn key_action(
+    key: &str,
+    arg: Option<&Arg<String>>,
+    errors: &mut Accumulator,
+) -> Option<ReferentialAction> {
+    let arg = arg?;
+    let parsed = ReferentialAction::parse(&arg.value);
+    if parsed.is_none() {
+        errors.push(error_at(
+            arg.span,
+            format!(
+                "`{}` is not a referential action for `{key}`; expected one of {}",
+                arg.value,
+                ReferentialAction::VALID
+            ),
+        ));
+    }
+    parsed
 }
 
 fn index(item: Item<IndexInput>, errors: &mut Accumulator) -> Option<Index> {
@@ -405,6 +541,7 @@ fn check(item: Item<CheckInput>, errors: &mut Accumulator) -> Option<Check> {
     let CheckInput {
         name,
         expr,
+        verbatim,
         dialects: only,
     } = item.value;
     let dialects = dialects(only, errors);
@@ -412,6 +549,7 @@ fn check(item: Item<CheckInput>, errors: &mut Accumulator) -> Option<Check> {
         (Some(name), Some(expr)) if !expr.value.trim().is_empty() => Some(Check {
             name: non_empty(Some(name), errors)?,
             expression: expr.value,
+            verbatim: verbatim.is_present(),
             dialects,
         }),
         (Some(_), Some(expr)) => {
@@ -482,6 +620,17 @@ pub fn column(input: ColumnInput, errors: &mut Accumulator) -> Option<Column> {
         .references
         .as_ref()
         .and_then(|r| references(r, errors));
+    for (key, span) in [
+        ("fk_name", input.fk_name.as_ref().map(|a| a.key)),
+        ("external", input.external.span()),
+    ] {
+        if let (Some(span), None) = (span, &input.references) {
+            errors.push(error_at(
+                span,
+                format!("`{key}` applies to a foreign key, and this field has none; add `references = \"table.column\"` or remove `{key}`"),
+            ));
+        }
+    }
     let on_delete = action(
         "on_delete",
         input.on_delete.as_ref(),
@@ -507,6 +656,8 @@ pub fn column(input: ColumnInput, errors: &mut Accumulator) -> Option<Column> {
         unique: input.unique.is_present(),
         index: input.index.is_present(),
         references,
+        fk_name: non_empty(input.fk_name.clone(), errors),
+        external: input.external.is_present(),
         on_delete,
         on_update,
         check: input.check.map(|c| c.value),
@@ -518,10 +669,11 @@ pub fn column(input: ColumnInput, errors: &mut Accumulator) -> Option<Column> {
 
 /// `skip` says "not a column", so every column attribute next to it is a contradiction.
 fn reject_with_skip(input: &ColumnInput, errors: &mut Accumulator) {
-    let words: [(&str, Word); 3] = [
+    let words: [(&str, Word); 4] = [
         ("primary_key", input.primary_key),
         ("unique", input.unique),
         ("index", input.index),
+        ("external", input.external),
     ];
     let mut keys: Vec<(&str, Span)> = words
         .iter()
@@ -544,6 +696,7 @@ fn reject_with_skip(input: &ColumnInput, errors: &mut Accumulator) {
         ("sql_type", &input.sql_type),
         ("default", &input.default),
         ("references", &input.references),
+        ("fk_name", &input.fk_name),
         ("on_delete", &input.on_delete),
         ("on_update", &input.on_update),
         ("check", &input.check),
@@ -604,18 +757,8 @@ fn action(
     references: &Option<Arg<String>>,
     errors: &mut Accumulator,
 ) -> Option<ReferentialAction> {
+    let parsed = key_action(key, arg, errors);
     let arg = arg?;
-    let parsed = ReferentialAction::parse(&arg.value);
-    if parsed.is_none() {
-        errors.push(error_at(
-            arg.span,
-            format!(
-                "`{}` is not a referential action for `{key}`; expected one of {}",
-                arg.value,
-                ReferentialAction::VALID
-            ),
-        ));
-    }
     if references.is_none() {
         errors.push(error_at(
             arg.key,

@@ -553,6 +553,75 @@ pub enum ModelProblem {
         /// The model that declares the table.
         table_model: ModelRef,
     },
+
+    /// A table-level foreign key whose two column lists differ in length, or whose
+    /// referenced table is not `table` or `schema.table`.
+    #[error(
+        "{model}: the foreign key over ({}) references {reference}; it needs one referenced \
+         column per column, in a table written \"table\" or \"schema.table\"",
+        .columns.join(", ")
+    )]
+    ForeignKeyArity {
+        /// The model.
+        model: ModelRef,
+        /// The referencing columns.
+        columns: Vec<String>,
+        /// The reference as written.
+        reference: String,
+    },
+
+    /// An `external` reference to a table that a model declares.
+    #[error(
+        "{model}: column {column} references {reference} as external, but {target} declares \
+         that table; remove `external`, so the reference is checked against the model"
+    )]
+    ExternalReferenceToModel {
+        /// The model.
+        model: ModelRef,
+        /// The referencing column or columns.
+        column: String,
+        /// The reference as written.
+        reference: String,
+        /// The model that declares the referenced table.
+        target: ModelRef,
+    },
+
+    /// A deferrable foreign key on a database that checks keys at once.
+    #[error(
+        "{model}: the foreign key {name} is deferrable, but {dialect} checks foreign keys \
+         immediately; limit it with `dialects(..)` or drop `deferrable` there"
+    )]
+    DeferrableUnsupported {
+        /// The model.
+        model: ModelRef,
+        /// The key's name.
+        name: String,
+        /// The database.
+        dialect: crate::dialect::Dialect,
+    },
+
+    /// Two naming conventions for one models crate.
+    #[error(
+        "crate {krate} chooses its naming convention twice (in {first} and {second}); keep \
+         one `naming_convention!`"
+    )]
+    NamingConventionTwice {
+        /// The crate.
+        krate: String,
+        /// The module of the first.
+        first: &'static str,
+        /// The module of the second.
+        second: &'static str,
+    },
+
+    /// A naming convention template that cannot give names.
+    #[error("the naming convention in {module}: {problem}")]
+    BadNamingConvention {
+        /// Where `naming_convention!` is written.
+        module: &'static str,
+        /// What is wrong with it.
+        problem: String,
+    },
 }
 
 fn in_namespace(schema: &Option<String>) -> String {
@@ -571,7 +640,9 @@ fn described(kind: ObjectKind, name: &Option<String>) -> String {
 
 fn namespace_hint(table: &QualifiedName, candidates: &[QualifiedName], reference: &str) -> String {
     if candidates.is_empty() {
-        return String::new();
+        return "; declare a model for it, or add `external` to the reference when the table \
+                is managed elsewhere (it is then looked up in the database)"
+            .to_string();
     }
     let column = reference.rsplit('.').next().unwrap_or(reference);
     let where_ = if table.schema.is_none() {

@@ -26,6 +26,7 @@ pub use error::{EnumUse, ModelProblem, ModelRef, NameOwner, ObjectKind, Registry
 
 use crate::decl::TableDef;
 use crate::dialect::Dialect;
+use crate::naming::NamingConvention;
 use crate::schema::Schema;
 
 /// Implemented by `#[derive(Table)]`: the struct's table declaration.
@@ -43,6 +44,29 @@ pub struct ModelRegistration {
 
 inventory::collect!(ModelRegistration);
 
+/// What [`naming_convention!`](crate::naming_convention) submits to inventory: the
+/// convention of the models crate it is written in.
+#[derive(Clone, Copy, Debug)]
+pub struct ConventionRegistration {
+    /// `module_path!()` where the macro is written; its first segment names the crate.
+    pub module_path: &'static str,
+    /// The templates.
+    pub convention: NamingConvention,
+}
+
+inventory::collect!(ConventionRegistration);
+
+/// Every naming convention linked into this binary, one per models crate (or more, which
+/// [`build_with`] reports).
+pub fn conventions() -> Vec<ConventionRegistration> {
+    let mut found: Vec<ConventionRegistration> = inventory::iter::<ConventionRegistration>
+        .into_iter()
+        .copied()
+        .collect();
+    found.sort_by_key(|c| c.module_path);
+    found
+}
+
 /// Every model linked into this binary, as declared, sorted by (schema, table).
 pub fn registered() -> Vec<TableDef> {
     let mut defs: Vec<TableDef> = inventory::iter::<ModelRegistration>
@@ -56,7 +80,7 @@ pub fn registered() -> Vec<TableDef> {
 /// Builds and validates the schema every model linked into this binary declares on
 /// `dialect`.
 pub fn collect(dialect: Dialect) -> Result<Schema, RegistryError> {
-    build(registered(), dialect)
+    build_with(registered(), dialect, &conventions())
 }
 
 /// Builds and validates the schema a list of declarations declares on `dialect`: each
@@ -67,18 +91,36 @@ pub fn collect(dialect: Dialect) -> Result<Schema, RegistryError> {
 /// (schema, name) and their constraints and indexes by name. An empty list is an error,
 /// never an empty schema, since an empty target would read as "drop every table".
 pub fn build(defs: Vec<TableDef>, dialect: Dialect) -> Result<Schema, RegistryError> {
+    build_with(defs, dialect, &[])
+}
+
+/// [`build`], with the naming conventions of the models crates: each model's names come
+/// from the convention registered by its crate (the first segment of its `module_path`),
+/// or the default one.
+pub fn build_with(
+    defs: Vec<TableDef>,
+    dialect: Dialect,
+    conventions: &[ConventionRegistration],
+) -> Result<Schema, RegistryError> {
     if defs.is_empty() {
         return Err(RegistryError::from(vec![ModelProblem::NoModels]));
     }
     let mut defs = variants::for_dialect(defs, dialect);
     sort_canonically(&mut defs);
     let mut problems = Vec::new();
+    validate::conventions(conventions, &mut problems);
+    let naming: Vec<&NamingConvention> = defs
+        .iter()
+        .map(|def| convention_of(def.module_path, conventions))
+        .collect();
     let mut resolved: Vec<_> = defs
         .iter()
-        .map(|def| resolve::table(def, &mut problems))
+        .zip(&naming)
+        .map(|(def, naming)| resolve::table(def, naming, &mut problems))
         .collect();
     let duplicates = validate::duplicate_tables(&resolved, &mut problems);
-    references::resolve(&mut resolved, &mut problems);
+    references::resolve(&mut resolved, &naming, &mut problems);
+    validate::deferrable(&resolved, dialect, &mut problems);
     validate::duplicate_names(&resolved, &duplicates, &mut problems);
     validate::renames(&resolved, &mut problems);
     let enums = validate::enums(&resolved, &mut problems);
@@ -91,6 +133,23 @@ pub fn build(defs: Vec<TableDef>, dialect: Dialect) -> Result<Schema, RegistryEr
     };
     schema.sort();
     Ok(schema)
+}
+
+/// The convention of the crate `module_path` is in: the first registered for it, or the
+/// default.
+fn convention_of<'c>(
+    module_path: &str,
+    conventions: &'c [ConventionRegistration],
+) -> &'c NamingConvention {
+    conventions
+        .iter()
+        .find(|c| crate_of(c.module_path) == crate_of(module_path))
+        .map_or(&NamingConvention::DEFAULT, |c| &c.convention)
+}
+
+/// The crate a module path starts with.
+fn crate_of(module_path: &str) -> &str {
+    module_path.split("::").next().unwrap_or(module_path)
 }
 
 /// The order every pass walks the declarations in, so that which of two clashing models is

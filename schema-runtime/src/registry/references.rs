@@ -1,26 +1,36 @@
-//! Foreign keys across models: looks each parsed `references` up in the whole set of tables,
-//! checks that the target exists, has the column, has the same type and is a key the
-//! database accepts as a target, and adds the named [`ForeignKey`] to the referencing table.
+//! Foreign keys across models: looks each parsed reference up in the whole set of tables,
+//! checks that the target exists, has the columns, with the same types, and that they are a
+//! key the database accepts as a target, and adds the named [`ForeignKey`] to the
+//! referencing table. An `external` reference names a table the models do not declare;
+//! it is checked against the database instead, when the models are compared with it.
+
+use std::collections::BTreeSet;
 
 use super::error::ModelProblem;
 use super::resolve::{PendingReference, Resolved};
-use crate::naming;
+use crate::naming::NamingConvention;
 use crate::schema::{ForeignKey, IndexPart, Table};
 
-/// Adds every valid reference as a foreign key; reports the others.
-pub(super) fn resolve(resolved: &mut [Resolved], problems: &mut Vec<ModelProblem>) {
+/// Adds every valid reference as a foreign key, named by each table's convention where
+/// the model states no name; reports the others.
+pub(super) fn resolve(
+    resolved: &mut [Resolved],
+    naming: &[&NamingConvention],
+    problems: &mut Vec<ModelProblem>,
+) {
     let mut found = Vec::new();
     for (index, source) in resolved.iter().enumerate() {
         for reference in &source.references {
-            if let Some(fk) = foreign_key(resolved, source, reference, problems) {
-                found.push((index, fk));
+            if let Some(fk) = foreign_key(resolved, source, naming[index], reference, problems) {
+                found.push((index, fk, reference.name.is_none()));
             }
         }
     }
-    for (index, fk) in found {
+    for (index, fk, conventional) in found {
         let table = &mut resolved[index].table;
-        // A reference states no name: the convention gives it.
-        table.conventional_names.insert(fk.name.clone());
+        if conventional {
+            table.conventional_names.insert(fk.name.clone());
+        }
         table.foreign_keys.push(fk);
     }
 }
@@ -28,81 +38,130 @@ pub(super) fn resolve(resolved: &mut [Resolved], problems: &mut Vec<ModelProblem
 fn foreign_key(
     all: &[Resolved],
     source: &Resolved,
+    naming: &NamingConvention,
     reference: &PendingReference,
     problems: &mut Vec<ModelProblem>,
 ) -> Option<ForeignKey> {
     let problem_count = problems.len();
+    let column = reference.column_label();
     // Duplicate table names are reported elsewhere; the first in canonical order stands in.
-    let Some(target) = all.iter().find(|r| r.table.name == reference.table) else {
-        problems.push(ModelProblem::MissingReferencedTable {
-            model: source.model.clone(),
-            column: reference.column.clone(),
-            reference: reference.written.clone(),
-            table: reference.table.clone(),
-            candidates: all
-                .iter()
-                .map(|r| &r.table.name)
-                .filter(|n| n.name == reference.table.name)
-                .cloned()
-                .collect(),
-        });
-        return None;
-    };
-    let Some(referenced) = target.table.column(&reference.referenced_column) else {
-        problems.push(ModelProblem::MissingReferencedColumn {
-            model: source.model.clone(),
-            column: reference.column.clone(),
-            reference: reference.written.clone(),
-            target: target.model.clone(),
-            referenced_column: reference.referenced_column.clone(),
-        });
-        return None;
-    };
-    // Resolution created every column the references name, so this lookup cannot miss.
-    let own = source.table.column(&reference.column)?;
-    if own.ty != referenced.ty {
-        problems.push(ModelProblem::ReferenceTypeMismatch {
-            model: source.model.clone(),
-            column: reference.column.clone(),
-            column_type: own.ty.clone(),
-            reference: reference.written.clone(),
-            referenced_type: referenced.ty.clone(),
-        });
+    let target = all.iter().find(|r| r.table.name == reference.table);
+    match (target, reference.external) {
+        (Some(target), true) => {
+            problems.push(ModelProblem::ExternalReferenceToModel {
+                model: source.model.clone(),
+                column,
+                reference: reference.written.clone(),
+                target: target.model.clone(),
+            });
+            return None;
+        }
+        (None, false) => {
+            problems.push(ModelProblem::MissingReferencedTable {
+                model: source.model.clone(),
+                column,
+                reference: reference.written.clone(),
+                table: reference.table.clone(),
+                candidates: all
+                    .iter()
+                    .map(|r| &r.table.name)
+                    .filter(|n| n.name == reference.table.name)
+                    .cloned()
+                    .collect(),
+            });
+            return None;
+        }
+        (Some(target), false) => check_target(source, target, reference, problems),
+        // Checked against the database when the models are compared with it.
+        (None, true) => {}
     }
-    if !is_unique_key(&target.table, &referenced.name) {
-        problems.push(ModelProblem::ReferencedColumnNotUnique {
-            model: source.model.clone(),
-            column: reference.column.clone(),
-            reference: reference.written.clone(),
-        });
-    }
-    (problems.len() == problem_count).then(|| ForeignKey {
-        name: naming::foreign_key(
+    let name = reference.name.clone().unwrap_or_else(|| {
+        naming.foreign_key(
             &source.table.name.name,
-            &[&reference.column],
+            &reference.columns,
             &reference.table.name,
-        ),
-        columns: vec![reference.column.clone()],
+        )
+    });
+    (problems.len() == problem_count).then(|| ForeignKey {
+        name,
+        columns: reference.columns.clone(),
         referenced_table: reference.table.clone(),
-        referenced_columns: vec![referenced.name.clone()],
+        referenced_columns: reference.referenced_columns.clone(),
         on_delete: reference.on_delete,
         on_update: reference.on_update,
-        deferrable: false,
+        deferrable: reference.deferrable,
+        initially_deferred: reference.initially_deferred,
     })
 }
 
-/// Whether `column` alone is the primary key, a unique constraint, or a full (not partial)
-/// unique index: what PostgreSQL and MySQL accept as the target of a foreign key.
-fn is_unique_key(table: &Table, column: &str) -> bool {
-    let alone = |columns: &[String]| matches!(columns, [only] if only == column);
+/// The referenced columns exist, have the referencing columns' types, and are a key of
+/// the referenced table.
+fn check_target(
+    source: &Resolved,
+    target: &Resolved,
+    reference: &PendingReference,
+    problems: &mut Vec<ModelProblem>,
+) {
+    let column = reference.column_label();
+    let pairs = reference.columns.iter().zip(&reference.referenced_columns);
+    let mut complete = true;
+    for (own, referenced) in pairs {
+        let Some(referenced) = target.table.column(referenced) else {
+            complete = false;
+            problems.push(ModelProblem::MissingReferencedColumn {
+                model: source.model.clone(),
+                column: column.clone(),
+                reference: reference.written.clone(),
+                target: target.model.clone(),
+                referenced_column: referenced.clone(),
+            });
+            continue;
+        };
+        // Resolution created every column the references name, so this lookup cannot miss.
+        let Some(own) = source.table.column(own) else {
+            continue;
+        };
+        if own.ty != referenced.ty {
+            problems.push(ModelProblem::ReferenceTypeMismatch {
+                model: source.model.clone(),
+                column: own.name.clone(),
+                column_type: own.ty.clone(),
+                reference: reference.written.clone(),
+                referenced_type: referenced.ty.clone(),
+            });
+        }
+    }
+    if complete && !is_unique_key(&target.table, &reference.referenced_columns) {
+        problems.push(ModelProblem::ReferencedColumnNotUnique {
+            model: source.model.clone(),
+            column,
+            reference: reference.written.clone(),
+        });
+    }
+}
+
+/// Whether `columns` (in any order) are the primary key, a unique constraint, or a full
+/// (not partial) unique index: what PostgreSQL and MySQL accept as the target of a
+/// foreign key.
+fn is_unique_key(table: &Table, columns: &[String]) -> bool {
+    let wanted: BTreeSet<&str> = columns.iter().map(String::as_str).collect();
+    let same = |key: &[String]| {
+        key.len() == wanted.len() && key.iter().all(|c| wanted.contains(c.as_str()))
+    };
     table
         .primary_key
         .as_ref()
-        .is_some_and(|pk| alone(&pk.columns))
-        || table.uniques.iter().any(|u| alone(&u.columns))
+        .is_some_and(|pk| same(&pk.columns))
+        || table.uniques.iter().any(|u| same(&u.columns))
         || table.indexes.iter().any(|i| {
-            i.unique
-                && i.predicate.is_none()
-                && matches!(i.parts.as_slice(), [IndexPart::Column(only)] if only == column)
+            let parts: Option<Vec<String>> = i
+                .parts
+                .iter()
+                .map(|p| match p {
+                    IndexPart::Column(c) => Some(c.clone()),
+                    IndexPart::Expression(_) => None,
+                })
+                .collect();
+            i.unique && i.predicate.is_none() && parts.is_some_and(|p| same(&p))
         })
 }

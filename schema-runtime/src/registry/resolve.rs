@@ -6,8 +6,8 @@
 use std::collections::{BTreeSet, HashSet};
 
 use super::error::{ModelProblem, ModelRef, ObjectKind};
-use crate::decl::{ColumnDef, IndexDef, TableDef, UniqueDef};
-use crate::naming::{self, MAX_IDENTIFIER_BYTES};
+use crate::decl::{ColumnDef, ForeignKeyDef, IndexDef, TableDef, UniqueDef};
+use crate::naming::{NamingConvention, MAX_IDENTIFIER_BYTES};
 use crate::schema::{
     CheckConstraint, Column, ColumnType, EnumType, ForeignKeyAction, Identity, Index, IndexPart,
     PrimaryKey, QualifiedName, Table, UniqueConstraint,
@@ -27,31 +27,56 @@ pub(super) struct Resolved {
     pub enums: Vec<(String, EnumType)>,
 }
 
-/// A `references = "..."` that has been parsed but not yet looked up.
+/// A foreign key (a column's `references = "..."` or a table's `foreign_key(...)`) that
+/// has been parsed but not yet looked up.
 #[derive(Debug)]
 pub(super) struct PendingReference {
-    /// The referencing column.
-    pub column: String,
-    /// The reference as written, for messages.
+    /// The referencing columns.
+    pub columns: Vec<String>,
+    /// The reference as written, for messages (`customers.id`, `order_lines(order_id, line)`).
     pub written: String,
     /// The referenced table (an unqualified reference names the default namespace).
     pub table: QualifiedName,
-    /// The referenced column.
-    pub referenced_column: String,
+    /// The referenced columns, one per referencing column.
+    pub referenced_columns: Vec<String>,
     /// `on_delete`, defaulted.
     pub on_delete: ForeignKeyAction,
     /// `on_update`, defaulted.
     pub on_update: ForeignKeyAction,
+    /// The name the model states, if it states one.
+    pub name: Option<String>,
+    /// `deferrable`.
+    pub deferrable: bool,
+    /// `initially_deferred`.
+    pub initially_deferred: bool,
+    /// `external`: the referenced table is looked up in the database, not the models.
+    pub external: bool,
 }
 
-/// Resolves one declaration, appending its problems to `problems`.
-pub(super) fn table(def: &TableDef, problems: &mut Vec<ModelProblem>) -> Resolved {
+impl PendingReference {
+    /// The referencing columns for messages: `customer_id`, or `(order_id, line)`.
+    pub fn column_label(&self) -> String {
+        match self.columns.as_slice() {
+            [one] => one.clone(),
+            many => format!("({})", many.join(", ")),
+        }
+    }
+}
+
+/// Resolves one declaration under its crate's naming convention, appending its problems
+/// to `problems`.
+pub(super) fn table(
+    def: &TableDef,
+    naming: &NamingConvention,
+    problems: &mut Vec<ModelProblem>,
+) -> Resolved {
     let name = QualifiedName {
         schema: def.schema.clone(),
         name: def.name.clone(),
     };
     let mut resolver = Resolver {
         def,
+        naming,
         model: ModelRef {
             rust_name: def.rust_name,
             module_path: def.module_path,
@@ -82,6 +107,7 @@ pub(super) fn table(def: &TableDef, problems: &mut Vec<ModelProblem>) -> Resolve
 
 struct Resolver<'a, 'p> {
     def: &'a TableDef,
+    naming: &'a NamingConvention,
     model: ModelRef,
     problems: &'p mut Vec<ModelProblem>,
 }
@@ -115,6 +141,17 @@ impl Resolver<'_, '_> {
             if let Some(name) = &unique.name {
                 self.check_length(ObjectKind::Unique, name);
             }
+        }
+        if let Some(name) = &def.primary_key_name {
+            self.check_length(ObjectKind::PrimaryKey, name);
+        }
+        for check in def.checks.iter().filter(|c| c.verbatim) {
+            self.check_length(ObjectKind::Check, &check.name);
+        }
+        let stated_keys = def.foreign_keys.iter().filter_map(|k| k.name.as_deref());
+        let column_keys = def.columns.iter().filter_map(|c| c.fk_name.as_deref());
+        for name in stated_keys.chain(column_keys) {
+            self.check_length(ObjectKind::ForeignKey, name);
         }
     }
 
@@ -261,7 +298,10 @@ impl Resolver<'_, '_> {
             });
             return None;
         }
-        let name = naming::primary_key(self.table_name());
+        let name = match &self.def.primary_key_name {
+            Some(name) => name.clone(),
+            None => self.naming.primary_key(self.table_name()),
+        };
         if !self.check_column_list(table, ObjectKind::PrimaryKey, &name, None, &columns) {
             return None;
         }
@@ -388,7 +428,7 @@ impl Resolver<'_, '_> {
             .iter()
             .filter(|c| c.unique)
             .map(|c| UniqueConstraint {
-                name: naming::unique(self.table_name(), &[&c.name]),
+                name: self.naming.unique(self.table_name(), &[&c.name]),
                 columns: vec![c.name.clone()],
             })
             .collect();
@@ -404,7 +444,7 @@ impl Resolver<'_, '_> {
         let name = def
             .name
             .clone()
-            .unwrap_or_else(|| naming::unique(self.table_name(), &def.columns));
+            .unwrap_or_else(|| self.naming.unique(self.table_name(), &def.columns));
         let explicit = def.name.as_deref();
         self.check_column_list(table, ObjectKind::Unique, &name, explicit, &def.columns)
             .then(|| UniqueConstraint {
@@ -420,7 +460,7 @@ impl Resolver<'_, '_> {
             .iter()
             .filter(|c| c.index)
             .map(|c| Index {
-                name: naming::index(self.table_name(), &[&c.name]),
+                name: self.naming.index(self.table_name(), &[&c.name]),
                 parts: vec![IndexPart::Column(c.name.clone())],
                 unique: false,
                 predicate: None,
@@ -442,7 +482,7 @@ impl Resolver<'_, '_> {
         let name = def
             .name
             .clone()
-            .unwrap_or_else(|| naming::index(self.table_name(), &def.columns));
+            .unwrap_or_else(|| self.naming.index(self.table_name(), &def.columns));
         let explicit = def.name.as_deref();
         self.check_column_list(table, ObjectKind::Index, &name, explicit, &def.columns)
             .then(|| Index {
@@ -458,12 +498,16 @@ impl Resolver<'_, '_> {
     fn checks(&self) -> Vec<CheckConstraint> {
         let column_checks = self.def.columns.iter().filter_map(|c| {
             c.check.as_ref().map(|expression| CheckConstraint {
-                name: naming::check(self.table_name(), &c.name),
+                name: self.naming.check(self.table_name(), &c.name),
                 expression: expression.clone(),
             })
         });
         let table_checks = self.def.checks.iter().map(|c| CheckConstraint {
-            name: naming::check(self.table_name(), &c.name),
+            name: if c.verbatim {
+                c.name.clone()
+            } else {
+                self.naming.check(self.table_name(), &c.name)
+            },
             expression: c.expression.clone(),
         });
         column_checks.chain(table_checks).collect()
@@ -478,12 +522,16 @@ impl Resolver<'_, '_> {
             };
             match parse_reference(written) {
                 Some((target, referenced_column)) => pending.push(PendingReference {
-                    column: def.name.clone(),
+                    columns: vec![def.name.clone()],
                     written: written.clone(),
                     table: target,
-                    referenced_column,
+                    referenced_columns: vec![referenced_column],
                     on_delete: def.on_delete.unwrap_or_default(),
                     on_update: def.on_update.unwrap_or_default(),
+                    name: def.fk_name.clone(),
+                    deferrable: false,
+                    initially_deferred: false,
+                    external: def.external,
                 }),
                 None => self.report(ModelProblem::InvalidReference {
                     model: self.model.clone(),
@@ -492,7 +540,74 @@ impl Resolver<'_, '_> {
                 }),
             }
         }
+        for def in &self.def.foreign_keys {
+            if let Some(reference) = self.table_foreign_key(table, def) {
+                pending.push(reference);
+            }
+        }
         pending
+    }
+
+    /// A table-level `foreign_key(...)`: its own columns are checked here, the referenced
+    /// ones with the other models.
+    fn table_foreign_key(
+        &mut self,
+        table: &Table,
+        def: &ForeignKeyDef,
+    ) -> Option<PendingReference> {
+        let written = format!(
+            "{}({})",
+            def.referenced_table,
+            def.referenced_columns.join(", ")
+        );
+        let label = def.name.clone().unwrap_or_else(|| written.clone());
+        let explicit = def.name.as_deref();
+        if !self.check_column_list(
+            table,
+            ObjectKind::ForeignKey,
+            &label,
+            explicit,
+            &def.columns,
+        ) {
+            return None;
+        }
+        let target = QualifiedName::parse(&def.referenced_table);
+        if def.columns.len() != def.referenced_columns.len()
+            || def.referenced_table.split('.').count() > 2
+        {
+            self.report(ModelProblem::ForeignKeyArity {
+                model: self.model.clone(),
+                columns: def.columns.clone(),
+                reference: written,
+            });
+            return None;
+        }
+        for (action, value) in [("on_delete", def.on_delete), ("on_update", def.on_update)] {
+            if value != Some(ForeignKeyAction::SetNull) {
+                continue;
+            }
+            for name in &def.columns {
+                if table.column(name).is_some_and(|c| !c.nullable) {
+                    self.report(ModelProblem::SetNullOnNotNullColumn {
+                        model: self.model.clone(),
+                        column: name.clone(),
+                        action,
+                    });
+                }
+            }
+        }
+        Some(PendingReference {
+            columns: def.columns.clone(),
+            written,
+            table: target,
+            referenced_columns: def.referenced_columns.clone(),
+            on_delete: def.on_delete.unwrap_or_default(),
+            on_update: def.on_update.unwrap_or_default(),
+            name: def.name.clone(),
+            deferrable: def.deferrable || def.initially_deferred,
+            initially_deferred: def.initially_deferred,
+            external: def.external,
+        })
     }
 
     fn check_actions(&mut self, def: &ColumnDef, column: &Column) {
@@ -542,14 +657,22 @@ fn parse_reference(text: &str) -> Option<(QualifiedName, String)> {
     }
 }
 
-/// The names the naming convention gave (every name but the ones a unique or an index
-/// states), which the diff matches with the database's by structure.
+/// The names the naming convention gave (every name but the ones the model states: a
+/// unique's, an index's, the primary key's, a verbatim check's), which the diff matches
+/// with the database's by structure. Foreign keys are added when they are resolved.
 fn conventional_names(def: &TableDef, table: &Table) -> BTreeSet<String> {
     let stated: BTreeSet<&str> = def
         .uniques
         .iter()
         .filter_map(|u| u.name.as_deref())
         .chain(def.indexes.iter().filter_map(|i| i.name.as_deref()))
+        .chain(def.primary_key_name.as_deref())
+        .chain(
+            def.checks
+                .iter()
+                .filter(|c| c.verbatim)
+                .map(|c| c.name.as_str()),
+        )
         .collect();
     let primary_key = table.primary_key.iter().map(|k| &k.name);
     let uniques = table.uniques.iter().map(|u| &u.name);

@@ -1,11 +1,13 @@
 //! Checks that need the whole set of models at once: one table per name, one owner per
 //! index or constraint name in a namespace, renames that do not come from a table still
-//! declared, and one set of values per enum type (which this pass also gathers).
+//! declared, one set of values per enum type (which this pass also gathers), one naming
+//! convention per crate, and no deferrable key where the database has none.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::error::{EnumUse, ModelProblem, NameOwner, ObjectKind};
 use super::resolve::Resolved;
+use crate::dialect::Dialect;
 use crate::naming::MAX_IDENTIFIER_BYTES;
 use crate::schema::{EnumType, QualifiedName};
 
@@ -168,5 +170,51 @@ fn check_enum_name(
             column: first.column.clone(),
             table_model: table.model.clone(),
         });
+    }
+}
+
+/// At most one convention per crate, each with templates that can give names.
+pub(super) fn conventions(
+    conventions: &[super::ConventionRegistration],
+    problems: &mut Vec<ModelProblem>,
+) {
+    for (at, registration) in conventions.iter().enumerate() {
+        let krate = super::crate_of(registration.module_path);
+        if let Some(first) = conventions[..at]
+            .iter()
+            .find(|c| super::crate_of(c.module_path) == krate)
+        {
+            problems.push(ModelProblem::NamingConventionTwice {
+                krate: krate.to_string(),
+                first: first.module_path,
+                second: registration.module_path,
+            });
+        }
+        for problem in registration.convention.problems() {
+            problems.push(ModelProblem::BadNamingConvention {
+                module: registration.module_path,
+                problem,
+            });
+        }
+    }
+}
+
+/// Deferrable foreign keys where the database has none (MySQL checks every key at once).
+pub(super) fn deferrable(
+    resolved: &[Resolved],
+    dialect: Dialect,
+    problems: &mut Vec<ModelProblem>,
+) {
+    if dialect != Dialect::Mysql {
+        return;
+    }
+    for r in resolved {
+        for key in r.table.foreign_keys.iter().filter(|k| k.deferrable) {
+            problems.push(ModelProblem::DeferrableUnsupported {
+                model: r.model.clone(),
+                name: key.name.clone(),
+                dialect,
+            });
+        }
     }
 }

@@ -1,8 +1,9 @@
 //! Per-dialect variants: before anything is resolved, every declaration is rewritten into
 //! what it declares on one dialect. Table variants move the table (and the references to
 //! it) and replace indexes, uniques and checks by name; column variants replace the
-//! column's SQL; indexes, uniques and checks limited to `dialects(..)` are kept only there. After this pass the declarations carry no
-//! variants, so the passes after it never think about dialects.
+//! column's SQL; indexes, uniques, checks and foreign keys limited to `dialects(..)` are
+//! kept only there. After this pass the declarations carry no variants, so the passes
+//! after it never think about dialects.
 
 use std::collections::BTreeMap;
 
@@ -33,6 +34,18 @@ pub(super) fn for_dialect(defs: Vec<TableDef>, dialect: Dialect) -> Vec<TableDef
                 }
             }
         }
+        for key in defs.iter_mut().flat_map(|d| d.foreign_keys.iter_mut()) {
+            let (schema, table) = match key.referenced_table.split_once('.') {
+                Some((schema, table)) => (Some(schema.to_string()), table.to_string()),
+                None => (None, key.referenced_table.clone()),
+            };
+            if let Some((schema, table)) = moved.get(&(schema, table)) {
+                key.referenced_table = match schema {
+                    Some(schema) => format!("{schema}.{table}"),
+                    None => table.clone(),
+                };
+            }
+        }
     }
     defs
 }
@@ -44,6 +57,7 @@ fn table(mut def: TableDef, dialect: Dialect) -> (TableDef, Option<Place>) {
     def.indexes.retain(|i| kept(&i.dialects));
     def.uniques.retain(|u| kept(&u.dialects));
     def.checks.retain(|c| kept(&c.dialects));
+    def.foreign_keys.retain(|k| kept(&k.dialects));
     let mut from = None;
     if let Some(variant) = variants.into_iter().find(|v| v.dialect == dialect) {
         if variant.name.is_some() || variant.schema.is_some() {
@@ -74,6 +88,9 @@ fn table(mut def: TableDef, dialect: Dialect) -> (TableDef, Option<Place>) {
     }
     for check in &mut def.checks {
         check.dialects.clear();
+    }
+    for key in &mut def.foreign_keys {
+        key.dialects.clear();
     }
     for column in &mut def.columns {
         self::column(column, dialect);

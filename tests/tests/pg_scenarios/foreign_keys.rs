@@ -209,6 +209,7 @@ async fn composite_deferrable_foreign_key() {
         on_delete: ForeignKeyAction::Cascade,
         on_update: ForeignKeyAction::NoAction,
         deferrable: true,
+        initially_deferred: true,
     });
     scenario("composite_deferrable_foreign_key", a, b)
         .seed(

@@ -79,6 +79,7 @@ impl TableDefExt for TableDef {
             dialects: Vec::new(),
             name: name.into(),
             expression: expression.into(),
+            verbatim: false,
         });
         self
     }

@@ -48,7 +48,7 @@ ALTER TABLE api_keys ADD CONSTRAINT fk_rails_0b5e6f8a21 FOREIGN KEY (organizatio
 ALTER TABLE api_keys ADD CONSTRAINT fk_rails_9d2c4e7f10 FOREIGN KEY (user_id)
     REFERENCES users(id) ON DELETE SET NULL;
 
--- What the models cannot state: a composite foreign key, a full-text index over an
+-- A composite foreign key; and what the models cannot state: a full-text index over an
 -- expression, a unique expression index and a hash index. None of it may be touched.
 CREATE TABLE memberships (
     organization_id bigint NOT NULL,

@@ -303,6 +303,7 @@ pub fn foreign_key(
         on_delete,
         on_update: ForeignKeyAction::NoAction,
         deferrable: false,
+        initially_deferred: false,
     }
 }
 

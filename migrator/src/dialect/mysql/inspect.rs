@@ -399,6 +399,7 @@ async fn read_foreign_keys(
                     on_delete: action(&name, &delete)?,
                     on_update: action(&name, &update)?,
                     deferrable: false,
+                    initially_deferred: false,
                 })
             }
         };

@@ -713,6 +713,7 @@ mod tests {
                     on_delete: ForeignKeyAction::Restrict,
                     on_update: ForeignKeyAction::NoAction,
                     deferrable: false,
+                    initially_deferred: false,
                 },
             },
             Op::AddColumn {

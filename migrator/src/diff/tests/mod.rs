@@ -184,6 +184,7 @@ pub(super) fn fk(name: &str, columns: &[&str], to: &str, to_columns: &[&str]) ->
         on_delete: ForeignKeyAction::NoAction,
         on_update: ForeignKeyAction::NoAction,
         deferrable: false,
+        initially_deferred: false,
     }
 }
 

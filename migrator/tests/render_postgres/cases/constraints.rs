@@ -239,6 +239,7 @@ fn foreign_key_actions() -> Vec<Op> {
         fk_to_customers("fk_refs_e", "e", NoAction, NoAction),
         ForeignKey {
             deferrable: true,
+            initially_deferred: true,
             ..fk_to_customers("fk_refs_f", "f", NoAction, SetNull)
         },
         ForeignKey {
@@ -249,6 +250,7 @@ fn foreign_key_actions() -> Vec<Op> {
             on_delete: Cascade,
             on_update: NoAction,
             deferrable: false,
+            initially_deferred: false,
         },
     ];
     fks.into_iter()

@@ -161,5 +161,6 @@ fn fk_to_customers(
         on_delete,
         on_update,
         deferrable: false,
+        initially_deferred: false,
     }
 }

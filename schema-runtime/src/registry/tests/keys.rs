@@ -481,6 +481,7 @@ fn checks_are_named_after_their_column_or_their_name() {
             dialects: Vec::new(),
             name: "total_non_negative".into(),
             expression: "total >= 0".into(),
+            verbatim: false,
         }],
         ..model(
             "Order",

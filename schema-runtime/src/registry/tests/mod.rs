@@ -5,6 +5,7 @@
 mod columns;
 mod declared;
 mod keys;
+mod names;
 mod references;
 mod variants;
 mod whole;

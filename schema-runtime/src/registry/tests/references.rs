@@ -60,6 +60,7 @@ fn a_reference_becomes_a_named_foreign_key() {
             on_delete: ForeignKeyAction::Cascade,
             on_update: ForeignKeyAction::NoAction,
             deferrable: false,
+            initially_deferred: false,
         }]
     );
 }
@@ -131,7 +132,9 @@ fn a_reference_to_a_missing_table_is_an_error() {
     assert_eq!(
         found.to_string(),
         "model app::models::Task (table tasks): column project_id references projects.id, but \
-         no model declares a table projects"
+         no model declares a table projects; declare a model for it, or add `external` to \
+         the reference when the table is managed elsewhere (it is then looked up in the \
+         database)"
     );
     assert!(
         matches!(found, ModelProblem::MissingReferencedTable { candidates, .. } if candidates.is_empty())

@@ -165,16 +165,19 @@ fn users() -> TableDef {
             CheckDef {
                 name: "email_format".into(),
                 expression: "email ~ '@'".into(),
+                verbatim: false,
                 dialects: only(&[Dialect::Postgresql]),
             },
             CheckDef {
                 name: "email_format".into(),
                 expression: "email REGEXP '@'".into(),
+                verbatim: false,
                 dialects: only(&[Dialect::Mysql]),
             },
             CheckDef {
                 name: "email_not_empty".into(),
                 expression: "email <> ''".into(),
+                verbatim: false,
                 dialects: Vec::new(),
             },
         ],
@@ -239,6 +242,7 @@ fn a_table_variant_replaces_items_by_name_and_adds_the_others() {
         checks: vec![CheckDef {
             name: "code_format".into(),
             expression: "code ~ '^[A-Z]+$'".into(),
+            verbatim: false,
             dialects: Vec::new(),
         }],
         variants: vec![TableVariant {
@@ -252,11 +256,13 @@ fn a_table_variant_replaces_items_by_name_and_adds_the_others() {
                 CheckDef {
                     name: "code_format".into(),
                     expression: "code REGEXP '^[A-Z]+$'".into(),
+                    verbatim: false,
                     dialects: Vec::new(),
                 },
                 CheckDef {
                     name: "code_short".into(),
                     expression: "char_length(code) < 9".into(),
+                    verbatim: false,
                     dialects: Vec::new(),
                 },
             ],

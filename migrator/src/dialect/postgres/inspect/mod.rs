@@ -18,11 +18,11 @@
 //!   `nextval('<table>_<column>_seq'::regclass)` and no identity. Guessing "this was
 //!   meant as identity" would hide a real difference; the diff decides what to do.
 //!   Identity columns have `identity` set and no default.
-//! - A foreign key is `deferrable` only when `DEFERRABLE INITIALLY DEFERRED`, the flag's
-//!   meaning in the model; `DEFERRABLE INITIALLY IMMEDIATE` behaves like a plain key.
-//! - The model has no place for index sort order, operator classes, `INCLUDE` columns,
-//!   exclusion constraints or generated columns; they are not reported (a generated column
-//!   is a plain column, with a warning in the log).
+//! - A foreign key reads `DEFERRABLE` and `INITIALLY DEFERRED` apart: a key that is
+//!   deferrable but initially immediate is checked at once unless `SET CONSTRAINTS` asks.
+//! - An index's sort order, operator classes and `INCLUDE` columns are read into its
+//!   `options`; exclusion constraints and generated columns are not reported yet (a
+//!   generated column is a plain column, with a warning in the log).
 
 mod error;
 pub mod queries;

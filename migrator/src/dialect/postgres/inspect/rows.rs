@@ -67,6 +67,7 @@ pub(crate) struct ConstraintRow {
     ref_columns: Vec<String>,
     on_delete: String,
     on_update: String,
+    deferrable: bool,
     deferred: bool,
     definition: Option<String>,
 }
@@ -208,6 +209,7 @@ pub(crate) async fn load_constraints(
             ref_columns: row.try_get("ref_columns")?,
             on_delete: row.try_get("on_delete")?,
             on_update: row.try_get("on_update")?,
+            deferrable: row.try_get("deferrable")?,
             deferred: row.try_get("deferred")?,
             definition: row.try_get("definition")?,
         })
@@ -340,10 +342,7 @@ impl ConstraintRow {
         Ok(constraint)
     }
 
-    /// `deferrable` is true for `DEFERRABLE INITIALLY DEFERRED` only: that is the flag's
-    /// meaning in the model, and it is the case that changes when rows are checked.
-    /// `DEFERRABLE INITIALLY IMMEDIATE` checks rows like a plain key unless a transaction
-    /// says `SET CONSTRAINTS`, so it reads as not deferrable.
+    /// `DEFERRABLE` and `INITIALLY DEFERRED` as the catalog has them.
     fn to_foreign_key(&self) -> Result<ForeignKey, InspectError> {
         Ok(ForeignKey {
             name: self.name.clone(),
@@ -355,7 +354,8 @@ impl ConstraintRow {
             referenced_columns: self.ref_columns.clone(),
             on_delete: self.action(&self.on_delete)?,
             on_update: self.action(&self.on_update)?,
-            deferrable: self.deferred,
+            deferrable: self.deferrable,
+            initially_deferred: self.deferrable && self.deferred,
         })
     }
 

@@ -121,8 +121,10 @@ pub fn foreign_key_clause(fk: &ForeignKey) -> String {
     if fk.on_update != ForeignKeyAction::NoAction {
         sql.push_str(&format!(" ON UPDATE {}", fk.on_update.as_sql()));
     }
-    if fk.deferrable {
-        sql.push_str(" DEFERRABLE INITIALLY DEFERRED");
+    match (fk.deferrable, fk.initially_deferred) {
+        (true, true) => sql.push_str(" DEFERRABLE INITIALLY DEFERRED"),
+        (true, false) => sql.push_str(" DEFERRABLE INITIALLY IMMEDIATE"),
+        (false, _) => {}
     }
     sql
 }

@@ -268,6 +268,7 @@ fn read_foreign_keys(tables: &mut Tables, rows: &[SqliteRow]) -> Result<(), sqlx
             on_delete: ForeignKeyAction::parse(&on_delete).unwrap_or_default(),
             on_update: ForeignKeyAction::parse(&on_update).unwrap_or_default(),
             deferrable: false,
+            initially_deferred: false,
         });
         fk.columns.push(column);
         fk.referenced_columns
@@ -281,7 +282,9 @@ fn read_foreign_keys(tables: &mut Tables, rows: &[SqliteRow]) -> Result<(), sqlx
             .foreign_keys
             .iter()
             .find(|(_, c, _)| c == &fk.columns);
-        fk.deferrable = declared.is_some_and(|(_, _, d)| *d);
+        let deferral = declared.map(|(_, _, d)| *d).unwrap_or_default();
+        fk.deferrable = deferral.deferrable;
+        fk.initially_deferred = deferral.initially_deferred;
         fk.name = declared
             .and_then(|(name, _, _)| name.clone())
             .unwrap_or_else(|| {

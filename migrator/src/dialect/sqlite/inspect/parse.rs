@@ -185,9 +185,8 @@ pub struct TableClauses {
     pub uniques: Vec<(Option<String>, Vec<String>)>,
     /// Checks: name (if any) and the expression as written.
     pub checks: Vec<(Option<String>, String)>,
-    /// Foreign keys: name (if any), referencing columns, and whether
-    /// `DEFERRABLE INITIALLY DEFERRED`.
-    pub foreign_keys: Vec<(Option<String>, Vec<String>, bool)>,
+    /// Foreign keys: name (if any), referencing columns, and the deferral as written.
+    pub foreign_keys: Vec<(Option<String>, Vec<String>, Deferral)>,
     /// Column collations: column and collation name (no pragma reports them).
     pub collations: Vec<(String, String)>,
 }
@@ -318,18 +317,35 @@ fn foreign_key_end<'a>(item: &[Token], from: usize, text: &impl Fn(&Token) -> &'
     item.len()
 }
 
-fn deferred<'a>(item: &[Token], from: usize, to: usize, text: &impl Fn(&Token) -> &'a str) -> bool {
+/// A foreign key's `[NOT] DEFERRABLE [INITIALLY DEFERRED | IMMEDIATE]`, as declared.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Deferral {
+    /// `DEFERRABLE` (not `NOT DEFERRABLE`).
+    pub deferrable: bool,
+    /// `INITIALLY DEFERRED` on a deferrable key.
+    pub initially_deferred: bool,
+}
+
+fn deferred<'a>(
+    item: &[Token],
+    from: usize,
+    to: usize,
+    text: &impl Fn(&Token) -> &'a str,
+) -> Deferral {
     let words: Vec<String> = item[from.min(to)..to]
         .iter()
         .map(|t| text(t).to_ascii_uppercase())
         .collect();
-    words
-        .windows(4)
-        .any(|w| w[0] != "NOT" && w[1] == "DEFERRABLE" && w[2] == "INITIALLY" && w[3] == "DEFERRED")
-        || (words.len() >= 3
-            && words[0] == "DEFERRABLE"
-            && words[1] == "INITIALLY"
-            && words[2] == "DEFERRED")
+    let at = words.iter().position(|w| w == "DEFERRABLE");
+    let deferrable = at.is_some_and(|at| at == 0 || words[at - 1] != "NOT");
+    let initially_deferred = deferrable
+        && words
+            .windows(2)
+            .any(|w| w[0] == "INITIALLY" && w[1] == "DEFERRED");
+    Deferral {
+        deferrable,
+        initially_deferred,
+    }
 }
 
 /// What a `CREATE INDEX` statement says beyond the pragmas: the key parts as written and
@@ -413,8 +429,15 @@ mod tests {
         assert_eq!(
             clauses.foreign_keys,
             vec![
-                (None, vec!["p".into()], true),
-                (Some("fk_t_p".into()), vec!["p".into()], false),
+                (
+                    None,
+                    vec!["p".into()],
+                    Deferral {
+                        deferrable: true,
+                        initially_deferred: true
+                    }
+                ),
+                (Some("fk_t_p".into()), vec!["p".into()], Deferral::default()),
             ]
         );
     }

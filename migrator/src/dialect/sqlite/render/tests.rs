@@ -96,6 +96,7 @@ fn ops() -> Vec<Op> {
                 on_delete: ForeignKeyAction::Cascade,
                 on_update: ForeignKeyAction::NoAction,
                 deferrable: false,
+                initially_deferred: false,
             },
         },
     ]

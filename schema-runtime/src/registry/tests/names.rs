@@ -1,0 +1,253 @@
+//! Names a model states (primary key, foreign key, verbatim check), naming conventions
+//! chosen per crate, table-level foreign keys (composite, deferrable) and external
+//! references.
+
+use super::{col, id, model, name, ok, problem, problems};
+use crate::decl::{CheckDef, ColumnDef, ForeignKeyDef, TableDef};
+use crate::dialect::Dialect;
+use crate::naming::NamingConvention;
+use crate::registry::{build_with, ConventionRegistration, ModelProblem};
+use crate::schema::{ColumnType, ForeignKeyAction};
+
+fn lines() -> TableDef {
+    TableDef {
+        primary_key: Some(vec!["order_id".into(), "line".into()]),
+        ..model(
+            "Line",
+            "order_lines",
+            vec![
+                col("order_id", ColumnType::BigInt),
+                col("line", ColumnType::Integer),
+            ],
+        )
+    }
+}
+
+fn shipment(key: ForeignKeyDef) -> TableDef {
+    TableDef {
+        foreign_keys: vec![key],
+        ..model(
+            "Shipment",
+            "shipments",
+            vec![
+                id(),
+                col("order_id", ColumnType::BigInt),
+                col("line", ColumnType::Integer),
+            ],
+        )
+    }
+}
+
+fn composite(referenced: &[&str]) -> ForeignKeyDef {
+    ForeignKeyDef {
+        columns: vec!["order_id".into(), "line".into()],
+        referenced_table: "order_lines".into(),
+        referenced_columns: referenced.iter().map(|c| c.to_string()).collect(),
+        ..ForeignKeyDef::default()
+    }
+}
+
+#[test]
+fn a_composite_deferrable_key_is_resolved_and_named_by_the_convention() {
+    let key = ForeignKeyDef {
+        // In the other order than the key: any order of the key's columns is a key.
+        referenced_columns: vec!["order_id".into(), "line".into()],
+        initially_deferred: true,
+        on_delete: Some(ForeignKeyAction::Cascade),
+        ..composite(&[])
+    };
+    let schema = ok(vec![lines(), shipment(key)]);
+    let shipments = schema.table(&name("shipments")).unwrap();
+    let fk = &shipments.foreign_keys[0];
+    assert_eq!(fk.name, "fk_shipments_order_id_line_order_lines");
+    assert_eq!(fk.columns, ["order_id", "line"]);
+    assert!(fk.deferrable && fk.initially_deferred, "{fk:?}");
+    assert_eq!(fk.on_delete, ForeignKeyAction::Cascade);
+    assert!(shipments.conventional_names.contains(&fk.name));
+}
+
+#[test]
+fn a_composite_key_must_reach_a_key_with_matching_types() {
+    // (order_id, line) -> (line, order_id): bigint against integer, both ways.
+    let found = problems(vec![lines(), shipment(composite(&["line", "order_id"]))]);
+    let mismatched: Vec<&str> = found
+        .iter()
+        .filter_map(|p| match p {
+            ModelProblem::ReferenceTypeMismatch { column, .. } => Some(column.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(mismatched, ["order_id", "line"], "{found:?}");
+    let mut keyless = lines();
+    keyless.primary_key = Some(vec!["order_id".into()]);
+    let found = problem(vec![keyless, shipment(composite(&["order_id", "line"]))]);
+    assert!(
+        matches!(&found, ModelProblem::ReferencedColumnNotUnique { column, .. } if column == "(order_id, line)"),
+        "{found:?}"
+    );
+    let found = problem(vec![lines(), shipment(composite(&["order_id"]))]);
+    assert!(
+        matches!(found, ModelProblem::ForeignKeyArity { .. }),
+        "{found:?}"
+    );
+    let found = problem(vec![lines(), shipment(composite(&["order_id", "nope"]))]);
+    assert!(
+        matches!(&found, ModelProblem::MissingReferencedColumn { referenced_column, .. } if referenced_column == "nope"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn an_external_reference_is_left_to_the_database_but_not_to_a_model() {
+    let external = ColumnDef {
+        references: Some("billing.accounts.id".into()),
+        external: true,
+        ..col("account_id", ColumnType::BigInt)
+    };
+    let schema = ok(vec![model("Order", "orders", vec![id(), external.clone()])]);
+    let fk = &schema.table(&name("orders")).unwrap().foreign_keys[0];
+    assert_eq!(fk.referenced_table, name("billing.accounts"));
+    assert_eq!(fk.name, "fk_orders_account_id_accounts");
+
+    let accounts = TableDef {
+        schema: Some("billing".into()),
+        ..model("Account", "accounts", vec![id()])
+    };
+    let found = problem(vec![
+        accounts,
+        model("Order", "orders", vec![id(), external]),
+    ]);
+    assert!(
+        matches!(found, ModelProblem::ExternalReferenceToModel { .. }),
+        "{found:?}"
+    );
+    // Without `external`, a table no model declares is a mistake, and the message says
+    // how to mark it.
+    let missing = ColumnDef {
+        references: Some("billing.accounts.id".into()),
+        ..col("account_id", ColumnType::BigInt)
+    };
+    let message = problem(vec![model("Order", "orders", vec![id(), missing])]).to_string();
+    assert!(message.contains("add `external`"), "{message}");
+}
+
+#[test]
+fn stated_names_are_used_verbatim_and_are_not_conventional() {
+    let def = TableDef {
+        primary_key_name: Some("orders_pkey".into()),
+        checks: vec![
+            CheckDef {
+                name: "chk_rails_4c2f0d9a1b".into(),
+                expression: "total >= 0".into(),
+                verbatim: true,
+                dialects: Vec::new(),
+            },
+            CheckDef {
+                name: "small".into(),
+                expression: "total < 100".into(),
+                verbatim: false,
+                dialects: Vec::new(),
+            },
+        ],
+        ..model(
+            "Order",
+            "orders",
+            vec![
+                id(),
+                col("total", ColumnType::Integer),
+                ColumnDef {
+                    references: Some("orders.id".into()),
+                    fk_name: Some("fk_rails_7aab96f30e".into()),
+                    ..col("parent_id", ColumnType::BigInt)
+                },
+            ],
+        )
+    };
+    let schema = ok(vec![def]);
+    let orders = schema.table(&name("orders")).unwrap();
+    assert_eq!(orders.primary_key.as_ref().unwrap().name, "orders_pkey");
+    let checks: Vec<&str> = orders.checks.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(checks, ["chk_rails_4c2f0d9a1b", "ck_orders_small"]);
+    assert_eq!(orders.foreign_keys[0].name, "fk_rails_7aab96f30e");
+    let conventional: Vec<&str> = orders
+        .conventional_names
+        .iter()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(conventional, ["ck_orders_small"]);
+}
+
+fn registration(module_path: &'static str, convention: NamingConvention) -> ConventionRegistration {
+    ConventionRegistration {
+        module_path,
+        convention,
+    }
+}
+
+#[test]
+fn a_convention_names_the_models_of_its_own_crate_only() {
+    let ours = TableDef {
+        uniques: vec![crate::decl::UniqueDef {
+            columns: vec!["code".into()],
+            ..Default::default()
+        }],
+        ..model("Order", "orders", vec![id(), col("code", ColumnType::Text)])
+    };
+    let theirs = TableDef {
+        module_path: "other_models::things",
+        ..model("Thing", "things", vec![id()])
+    };
+    let conventions = [registration("app", NamingConvention::POSTGRES)];
+    let schema = build_with(vec![ours, theirs], Dialect::Postgresql, &conventions).unwrap();
+    let orders = schema.table(&name("orders")).unwrap();
+    assert_eq!(orders.primary_key.as_ref().unwrap().name, "orders_pkey");
+    assert_eq!(orders.uniques[0].name, "orders_code_key");
+    let things = schema.table(&name("things")).unwrap();
+    assert_eq!(things.primary_key.as_ref().unwrap().name, "pk_things");
+}
+
+#[test]
+fn two_conventions_for_one_crate_or_a_bad_template_are_reported() {
+    let conventions = [
+        registration("app", NamingConvention::POSTGRES),
+        registration(
+            "app::models",
+            NamingConvention {
+                index: Some("ix_{column}"),
+                ..NamingConvention::UNSET
+            },
+        ),
+    ];
+    let error = build_with(
+        vec![model("Order", "orders", vec![id()])],
+        Dialect::Postgresql,
+        &conventions,
+    )
+    .unwrap_err();
+    let text = error.to_string();
+    assert_eq!(error.problems.len(), 3, "{text}");
+    assert!(
+        text.contains("crate app chooses its naming convention twice"),
+        "{text}"
+    );
+    assert!(text.contains("`{column}`"), "{text}");
+    assert!(text.contains("has no `{table}`"), "{text}");
+}
+
+#[test]
+fn a_deferrable_key_is_refused_where_the_database_checks_keys_at_once() {
+    let key = ForeignKeyDef {
+        deferrable: true,
+        ..composite(&["order_id", "line"])
+    };
+    let error =
+        crate::registry::build(vec![lines(), shipment(key.clone())], Dialect::Mysql).unwrap_err();
+    assert!(
+        matches!(
+            &error.problems[..],
+            [ModelProblem::DeferrableUnsupported { .. }]
+        ),
+        "{error}"
+    );
+    assert!(crate::registry::build(vec![lines(), shipment(key)], Dialect::Sqlite).is_ok());
+}

@@ -1,0 +1,6 @@
+-- Another service's table: referenced by this application's models, managed elsewhere.
+CREATE SCHEMA billing;
+CREATE TABLE billing.accounts (
+    id bigint PRIMARY KEY,
+    holder text NOT NULL
+);
