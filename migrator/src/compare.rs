@@ -19,9 +19,8 @@ pub struct Comparison {
     pub target: Schema,
     /// The ops that turn `current` into `target`, in applicable order.
     pub ops: Vec<Op>,
-    /// What the database holds that the models cannot state (an index over an
-    /// expression or with its own access method) or do not manage (a table they reference
-    /// as external): left as it is by every op, and listed so that a reviewer knows.
+    /// What the database holds that the models do not manage (a table they reference as
+    /// external): left as it is by every op, and listed so that a reviewer knows.
     pub unmanaged: Vec<Unmanaged>,
 }
 
@@ -49,19 +48,22 @@ pub async fn compare(
         .with_declared_tables(&target)
         .with_external_tables(&tables);
     let mut current = db.inspect(&filter).await?;
+    if let Some(missing) = external.iter().find(|e| current.table(&e.table).is_none()) {
+        return Err(DbError::MissingExternalTable {
+            table: missing.table.clone(),
+            foreign_key: missing.foreign_key.clone(),
+            owner: missing.owner.clone(),
+        });
+    }
     target.tables.retain(|t| filter.manages_table(&t.name));
     filter.scope_enums(&mut current, &target);
     db.normalize(&current, &mut target).await?;
     let mut unmanaged = Vec::new();
     for reference in &external {
-        let Some(table) = current.table(&reference.table) else {
-            return Err(DbError::MissingExternalTable {
-                table: reference.table.clone(),
-                foreign_key: reference.foreign_key.clone(),
-                owner: reference.owner.clone(),
-            });
-        };
-        if target.table(&reference.table).is_none() {
+        if let (Some(table), None) = (
+            current.table(&reference.table),
+            target.table(&reference.table),
+        ) {
             target.tables.push(table.clone());
             unmanaged.push(Unmanaged {
                 table: reference.table.clone(),
@@ -73,7 +75,6 @@ pub async fn compare(
     }
     target.sort();
     let ops = diff(&current, &target, &DiffOptions::new(dialect));
-    unmanaged.extend(crate::diff::unmanaged(&current));
     Ok(Comparison {
         current,
         target,

@@ -159,14 +159,26 @@ impl ColumnDef {
 /// A table-level `index(...)`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct IndexDef {
-    /// An explicit name; otherwise `ix_<table>_<cols>` (or `uq_...` when unique).
+    /// An explicit name; otherwise the convention's (`ix_<table>_<cols>`), which an index
+    /// over an expression cannot have.
     pub name: Option<String>,
-    /// The indexed columns, in order.
+    /// The indexed columns, in order (or `parts`).
     pub columns: Vec<String>,
     /// `unique`.
     pub unique: bool,
     /// `where = "..."`: makes a partial index.
     pub predicate: Option<String>,
+    /// `parts(..)`, instead of `columns`: each key part as SQL, a column or an
+    /// expression, with an operator class and ordering if any (`"lower(email)"`,
+    /// `"created_at DESC"`, `"name text_pattern_ops"`). PostgreSQL only.
+    pub parts: Vec<String>,
+    /// `method = ".."`: the access method (`gin`, `gist`, `brin`, `hash`); btree when
+    /// `None`. PostgreSQL only.
+    pub method: Option<String>,
+    /// `include(..)`: columns stored in the index but not part of its key. PostgreSQL only.
+    pub include: Vec<String>,
+    /// `nulls_not_distinct`: a unique index that counts NULLs as equal (PostgreSQL 15+).
+    pub nulls_not_distinct: bool,
     /// `dialects(..)`: the dialects the index exists on; every one when empty.
     pub dialects: Vec<Dialect>,
 }

@@ -327,15 +327,40 @@ pub struct Index {
     /// The access method when not the default (`btree`), e.g. `gin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
-    /// What the database's index says beyond its parts, predicate and method, as the
-    /// database writes it (`INCLUDE (total)`, `created_at DESC`, `name text_pattern_ops`):
-    /// read by introspection, never set by models, which cannot state it yet. An index
-    /// with options is not managed: the diff leaves it as it is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<String>,
+    /// Per key part, what follows it in the index definition: a non-default operator
+    /// class and the ordering, as PostgreSQL writes them (`text_pattern_ops`, `DESC`,
+    /// `DESC NULLS LAST`, `NULLS FIRST`), an empty string for a part with neither. Empty
+    /// when no part has any (the canonical form, so that equal indexes compare equal).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub part_options: Vec<String>,
+    /// `INCLUDE` columns: stored in the index, not part of its key.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+    /// `NULLS NOT DISTINCT` (PostgreSQL 15+): a unique index that counts NULLs as equal.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub nulls_not_distinct: bool,
 }
 
 impl Index {
+    /// The options of key part `at` (`""` when it has none).
+    pub fn part_option(&self, at: usize) -> &str {
+        self.part_options.get(at).map_or("", String::as_str)
+    }
+
+    /// True when the index says more than plain parts in default order under btree: an
+    /// access method, an expression key, an operator class or ordering, `INCLUDE`
+    /// columns or `NULLS NOT DISTINCT` (what only PostgreSQL models may state).
+    pub fn is_elaborate(&self) -> bool {
+        self.method.is_some()
+            || self
+                .parts
+                .iter()
+                .any(|p| matches!(p, IndexPart::Expression(_)))
+            || !self.part_options.is_empty()
+            || !self.include.is_empty()
+            || self.nulls_not_distinct
+    }
+
     /// The plain column names of the key (expressions left out).
     pub fn column_names(&self) -> impl Iterator<Item = &str> {
         self.parts.iter().filter_map(|p| match p {

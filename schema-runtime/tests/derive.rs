@@ -161,6 +161,7 @@ fn table_attributes_and_doc_comment() {
                 columns: vec!["customer_id".into(), "created_at".into()],
                 unique: false,
                 predicate: None,
+                ..IndexDef::default()
             },
             IndexDef {
                 dialects: Vec::new(),
@@ -168,6 +169,7 @@ fn table_attributes_and_doc_comment() {
                 columns: vec!["status".into()],
                 unique: true,
                 predicate: Some("status = 'pending'".into()),
+                ..IndexDef::default()
             },
         ]
     );
@@ -487,6 +489,7 @@ fn every_model_is_registered_through_inventory() {
         names,
         [
             (None, "customer", "Customer"),
+            (None, "document", "Document"),
             (None, "order_line", "OrderLine"),
             (None, "shipment", "Shipment"),
             (Some("audit"), "audit_log", "AuditEntry"),
@@ -570,4 +573,39 @@ fn stated_names_and_table_level_foreign_keys_are_recorded() {
     let account = &t.columns[4];
     assert_eq!(account.fk_name.as_deref(), Some("fk_rails_7aab96f30e"));
     assert!(account.external);
+}
+
+/// A document searched by full text, with an index PostgreSQL alone can hold.
+#[derive(Table)]
+#[table(index(
+    name = "documents_search_idx",
+    parts("to_tsvector('english', body)", "title DESC"),
+    method = "gin",
+    include("id"),
+    dialects("postgresql")
+))]
+#[table(index(columns("slug"), unique, nulls_not_distinct, dialects("postgresql")))]
+pub struct Document {
+    #[column(primary_key)]
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    pub slug: Option<String>,
+}
+
+#[test]
+fn index_parts_methods_and_include_are_recorded() {
+    let t = Document::table_def();
+    assert_eq!(
+        t.indexes[0],
+        IndexDef {
+            name: Some("documents_search_idx".into()),
+            parts: vec!["to_tsvector('english', body)".into(), "title DESC".into()],
+            method: Some("gin".into()),
+            include: vec!["id".into()],
+            dialects: vec![schema_runtime::Dialect::Postgresql],
+            ..IndexDef::default()
+        }
+    );
+    assert!(t.indexes[1].nulls_not_distinct && t.indexes[1].unique);
 }

@@ -455,7 +455,9 @@ async fn normalisation_costs_the_same_for_ten_and_a_hundred_tables() {
                 unique: false,
                 predicate: Some("mood = 'meh'".into()),
                 method: None,
-                options: None,
+                part_options: Vec::new(),
+                include: Vec::new(),
+                nulls_not_distinct: false,
             });
             schema.tables.push(t);
         }

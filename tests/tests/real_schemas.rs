@@ -10,7 +10,7 @@ use migrator::compare::compare;
 use migrator::db::{Database, Wait};
 use migrator::filter::SchemaFilter;
 use migrator::render::render_groups_from;
-use schema_runtime::decl::{CheckDef, ColumnDef, ForeignKeyDef, TableDef};
+use schema_runtime::decl::{CheckDef, ColumnDef, ForeignKeyDef, IndexDef, TableDef};
 use schema_runtime::naming::NamingConvention;
 use schema_runtime::registry::{self, ConventionRegistration};
 use schema_runtime::schema::{ColumnType, ForeignKeyAction, Schema};
@@ -52,6 +52,11 @@ fn rails_models() -> Schema {
             ],
         )
         .index(index(&["name"]).unique())
+        .index(over(
+            "index_organizations_on_name_search",
+            &["to_tsvector('english', name)"],
+            |i| i.method = Some("gin".into()),
+        ))
         .check("on_name", "char_length(name) > 0"),
         table(
             "users",
@@ -65,9 +70,14 @@ fn rails_models() -> Schema {
             ],
         )
         .index(index(&["email"]).unique())
-        // Same name as the database's descending index: the model cannot say DESC, so
-        // that index is left as it is, not replaced by an ascending one.
-        .index(index(&["created_at"]).named("index_users_on_created_at")),
+        .index(over("index_users_on_lower_email", &["lower(email)"], |i| {
+            i.unique = true
+        }))
+        .index(over(
+            "index_users_on_created_at",
+            &["created_at DESC"],
+            |_| {},
+        )),
         table(
             "api_keys",
             vec![
@@ -87,9 +97,15 @@ fn rails_models() -> Schema {
             ],
         )
         .index(index(&["token"]).unique())
-        // The database's hash index has this index's conventional name: it is not
-        // replaced by a btree.
-        .index(index(&["uses"])),
+        .index(IndexDef {
+            method: Some("hash".into()),
+            ..index(&["uses"])
+        })
+        .index(over(
+            "index_api_keys_on_token_pattern",
+            &["token varchar_pattern_ops"],
+            |i| i.include = vec!["uses".into()],
+        )),
         table(
             "memberships",
             vec![
@@ -112,6 +128,17 @@ fn rails_models() -> Schema {
             ..composite_key("memberships", &["organization_id", "user_id"])
         }),
     ])
+}
+
+/// `index(name = .., parts(..))`, with whatever else `more` sets.
+fn over(name: &str, parts: &[&str], more: impl FnOnce(&mut IndexDef)) -> IndexDef {
+    let mut index = IndexDef {
+        name: Some(name.into()),
+        parts: parts.iter().map(|p| p.to_string()).collect(),
+        ..IndexDef::default()
+    };
+    more(&mut index);
+    index
 }
 
 /// `foreign_key(columns(..), references(table = .., columns(..)))` over the same columns
@@ -157,7 +184,15 @@ fn pg_default_defs() -> Vec<TableDef> {
                 col("email", ColumnType::Text).unique(),
                 col("country", ColumnType::Char { length: 2 }).default("'NL'"),
             ],
-        ),
+        )
+        .index(over(
+            "customers_email_trgm_idx",
+            &["email gin_trgm_ops"],
+            |i| i.method = Some("gin".into()),
+        ))
+        .index(over("customers_lower_idx", &["lower(email)"], |i| {
+            i.unique = true
+        })),
         table(
             "orders",
             vec![
@@ -176,6 +211,11 @@ fn pg_default_defs() -> Vec<TableDef> {
             ],
         )
         .index(index(&["placed_at"]).filter("total > 0"))
+        .index(over(
+            "orders_recent_idx",
+            &["placed_at DESC NULLS FIRST"],
+            |i| i.include = vec!["customer_id".into()],
+        ))
         .verbatim_check("orders_total_sane", "total < 1000000"),
         table(
             "order_lines",
@@ -194,8 +234,14 @@ fn pg_default_defs() -> Vec<TableDef> {
                 col("id", ColumnType::BigInt).pk(),
                 col("order_id", ColumnType::BigInt),
                 col("line", ColumnType::Integer),
+                col("tracking", ColumnType::Text).null(),
             ],
         )
+        .index(IndexDef {
+            unique: true,
+            nulls_not_distinct: true,
+            ..index(&["tracking"])
+        })
         .foreign_key(ForeignKeyDef {
             on_delete: Some(ForeignKeyAction::Cascade),
             initially_deferred: true,
@@ -237,19 +283,32 @@ async fn a_rails_schema_needs_no_renames_and_what_models_cannot_state_is_left_al
     let comparison = compare(&mut database, &models, &filter).await.unwrap();
     let ops: Vec<String> = comparison.ops.iter().map(|op| op.describe()).collect();
     assert!(ops.is_empty(), "{ops:#?}");
-    let unmanaged: Vec<String> = comparison.unmanaged.iter().map(|u| u.describe()).collect();
+    // Every index is stated, GIN, hash, expression, DESC, operator class and INCLUDE
+    // alike: nothing is left unmanaged.
+    assert!(
+        comparison.unmanaged.is_empty(),
+        "{:#?}",
+        comparison.unmanaged
+    );
+    // A model that says less than the database is drift, never a silent match.
+    let mut plain = rails_models();
+    let users = plain
+        .tables
+        .iter_mut()
+        .find(|t| t.name.name == "users")
+        .unwrap();
+    let created = users
+        .indexes
+        .iter_mut()
+        .find(|i| i.name == "index_users_on_created_at")
+        .unwrap();
+    created.part_options.clear();
+    let ops = ops_against(&mut database, &plain).await;
     assert_eq!(
-        unmanaged,
-        vec![
-            "index index_api_keys_on_token_pattern on api_keys (has token \
-             varchar_pattern_ops, INCLUDE (uses)): not managed, left as it is",
-            "index ix_api_keys_uses on api_keys (uses hash): not managed, left as it is",
-            "index index_organizations_on_name_search on organizations (uses gin): not \
-             managed, left as it is",
-            "index index_users_on_created_at on users (has created_at DESC): not managed, \
-             left as it is",
-            "index index_users_on_lower_email on users (is over an expression): not \
-             managed, left as it is",
+        ops,
+        [
+            "drop index index_users_on_created_at on users",
+            "create index index_users_on_created_at on users"
         ]
     );
 }

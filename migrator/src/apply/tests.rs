@@ -203,7 +203,9 @@ fn drift() -> Vec<Op> {
                 unique: false,
                 predicate: None,
                 method: None,
-                options: None,
+                part_options: Vec::new(),
+                include: Vec::new(),
+                nulls_not_distinct: false,
             },
         },
         Op::DropTable {

@@ -9,7 +9,6 @@ use schema_runtime::schema::{
 };
 
 use super::order::Plan;
-use super::unmanaged::index_reason;
 use super::walk::{Ctx, Effects};
 use crate::change::Op;
 
@@ -270,16 +269,8 @@ fn indexes(
     plan: &mut Plan,
     effects: &mut Effects,
 ) {
-    // What the models cannot state is left alone, and not created over.
-    let (from, left): (Vec<&Index>, Vec<&Index>) = existing
-        .indexes
-        .iter()
-        .partition(|i| index_reason(i).is_none());
-    let to: Vec<_> = wanted
-        .indexes
-        .iter()
-        .filter(|i| !left.iter().any(|l| l.name == i.name))
-        .collect();
+    let from: Vec<&Index> = existing.indexes.iter().collect();
+    let to: Vec<&Index> = wanted.indexes.iter().collect();
     let can_rename = ctx.options.hooks.renames_indexes();
     let adopts =
         |now: &Index, new: &Index| ctx.adopts(existing, wanted, "ix", &now.name, &new.name);
@@ -314,7 +305,9 @@ fn same_index(a: &Index, b: &Index) -> bool {
         && a.unique == b.unique
         && a.predicate == b.predicate
         && a.method == b.method
-        && a.options == b.options
+        && a.part_options == b.part_options
+        && a.include == b.include
+        && a.nulls_not_distinct == b.nulls_not_distinct
 }
 
 /// The column set a foreign key can point at through this index: a unique, total index on

@@ -87,7 +87,7 @@ use crate::change::Op;
 pub use expressions::Respelling;
 pub use hooks::DiffHooks;
 pub use options::DiffOptions;
-pub use unmanaged::{unmanaged, Unmanaged};
+pub use unmanaged::Unmanaged;
 // What the production replay (`crate::replay`) borrows, so that it applies a rename, a
 // column change or a key the way the diff predicts them. The tests' oracle borrows none of it.
 pub(crate) use columns::with_changes;

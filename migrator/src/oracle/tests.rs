@@ -51,7 +51,9 @@ fn index(index_name: &str, parts: Vec<IndexPart>) -> Index {
         unique: false,
         predicate: None,
         method: None,
-        options: None,
+        part_options: Vec::new(),
+        include: Vec::new(),
+        nulls_not_distinct: false,
     }
 }
 

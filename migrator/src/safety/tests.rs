@@ -147,7 +147,9 @@ mod verdicts {
                 unique,
                 predicate: None,
                 method: None,
-                options: None,
+                part_options: Vec::new(),
+                include: Vec::new(),
+                nulls_not_distinct: false,
             },
         }
     }
@@ -427,7 +429,9 @@ fn each_database_rates_what_it_carries_out_its_own_way() {
             unique,
             predicate: None,
             method: method.map(str::to_owned),
-            options: None,
+            part_options: Vec::new(),
+            include: Vec::new(),
+            nulls_not_distinct: false,
         },
     };
     let ops = vec![widen.clone(), index(false, None)];

@@ -41,6 +41,7 @@ pub fn table(table: &Table, all_fields_parsed: bool, errors: &mut Accumulator) {
         .chain(variants.clone().flat_map(|v| &v.indexes));
     for index in indexes {
         column_list(table, "index", &index.columns, errors);
+        column_list(table, "include", &index.include, errors);
     }
     let uniques = table
         .uniques

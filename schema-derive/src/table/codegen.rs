@@ -184,6 +184,10 @@ fn index(index: &Index) -> TokenStream {
     let columns = column_names(&index.columns);
     let unique = index.unique;
     let predicate = opt_string(&index.predicate);
+    let parts = strings(index.parts.iter().map(String::as_str));
+    let method = opt_string(&index.method);
+    let include = column_names(&index.include);
+    let nulls_not_distinct = index.nulls_not_distinct;
     let dialects = dialects(&index.dialects);
     quote! {
         ::schema_runtime::IndexDef {
@@ -191,6 +195,10 @@ fn index(index: &Index) -> TokenStream {
             columns: #columns,
             unique: #unique,
             predicate: #predicate,
+            parts: #parts,
+            method: #method,
+            include: #include,
+            nulls_not_distinct: #nulls_not_distinct,
             dialects: #dialects,
         }
     }

@@ -76,14 +76,19 @@ impl ListValue for KeyInput {
     const USAGE: &'static str = "primary_key(columns(\"order_id\", \"line\"))";
 }
 
-/// `index(name = "..", columns(..), unique, where = "..")`.
+/// `index(name = "..", columns(..) | parts(..), unique, where = "..", method = "..",
+/// include(..), nulls_not_distinct)`.
 #[derive(FromMeta)]
 pub struct IndexInput {
     pub name: Option<Arg<String>>,
     pub columns: Option<Item<ColumnList>>,
+    pub parts: Option<Item<ColumnList>>,
     pub unique: Word,
     #[darling(rename = "where")]
     pub predicate: Option<Arg<String>>,
+    pub method: Option<Arg<String>>,
+    pub include: Option<Item<ColumnList>>,
+    pub nulls_not_distinct: Word,
     pub dialects: Option<Item<DialectList>>,
 }
 

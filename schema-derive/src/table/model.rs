@@ -72,12 +72,16 @@ pub struct ForeignKey {
     pub dialects: Vec<DialectName>,
 }
 
-/// A table-level `index(...)`.
+/// A table-level `index(...)`: over `columns`, or over `parts` written as SQL.
 pub struct Index {
     pub name: Option<String>,
     pub columns: Vec<ColumnRef>,
+    pub parts: Vec<String>,
     pub unique: bool,
     pub predicate: Option<String>,
+    pub method: Option<String>,
+    pub include: Vec<ColumnRef>,
+    pub nulls_not_distinct: bool,
     pub dialects: Vec<DialectName>,
 }
 
@@ -511,17 +515,41 @@ fn index(item: Item<IndexInput>, errors: &mut Accumulator) -> Option<Index> {
     let IndexInput {
         name,
         columns,
+        parts,
         unique,
         predicate,
+        method,
+        include,
+        nulls_not_distinct,
         dialects: only,
     } = item.value;
     let name = non_empty(name, errors);
     let dialects = dialects(only, errors);
+    let method = non_empty(method, errors);
+    let include = include.map(|i| i.value.0).unwrap_or_default();
+    let (columns, parts) = match (columns, parts) {
+        (Some(_), Some(parts)) => {
+            errors.push(error_at(
+                parts.key,
+                "an index has `columns(...)` or `parts(...)`, not both; write every key part in `parts` when one of them needs SQL",
+            ));
+            return None;
+        }
+        (None, Some(parts)) => {
+            let written = column_list(Some(parts), item.key, "parts", errors)?;
+            (Vec::new(), written.into_iter().map(|p| p.name).collect())
+        }
+        (columns, None) => (column_list(columns, item.key, "index", errors)?, Vec::new()),
+    };
     Some(Index {
-        columns: column_list(columns, item.key, "index", errors)?,
+        columns,
+        parts,
         name,
         unique: unique.is_present(),
         predicate: predicate.map(|p| p.value),
+        method,
+        include,
+        nulls_not_distinct: nulls_not_distinct.is_present(),
         dialects,
     })
 }

@@ -600,6 +600,46 @@ pub enum ModelProblem {
         dialect: crate::dialect::Dialect,
     },
 
+    /// An `index(parts(..))` entry that is not a key part.
+    #[error("{model}: the index part `{part}` cannot be read: {why}")]
+    InvalidIndexPart {
+        /// The model.
+        model: ModelRef,
+        /// The part as written.
+        part: String,
+        /// What is wrong.
+        why: String,
+    },
+
+    /// An index over an expression without a name (there are no columns to name it by).
+    #[error(
+        "{model}: the index over ({}) has an expression key, so it needs a `name = \"..\"`",
+        .parts.join(", ")
+    )]
+    ExpressionIndexWithoutName {
+        /// The model.
+        model: ModelRef,
+        /// The parts as written.
+        parts: Vec<String>,
+    },
+
+    /// An index that says what only PostgreSQL can hold, on another database.
+    #[error(
+        "{model}: the index {name} {what}, which {dialect} cannot hold; keep it on \
+         PostgreSQL with `dialects(\"postgresql\")` and declare what {dialect} gets in a \
+         `{dialect}(index(..))` block"
+    )]
+    IndexUnsupported {
+        /// The model.
+        model: ModelRef,
+        /// The index.
+        name: String,
+        /// What it says (`uses gin`, `has INCLUDE columns`, ...).
+        what: String,
+        /// The database.
+        dialect: crate::dialect::Dialect,
+    },
+
     /// Two naming conventions for one models crate.
     #[error(
         "crate {krate} chooses its naming convention twice (in {first} and {second}); keep \

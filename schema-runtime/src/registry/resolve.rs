@@ -465,7 +465,9 @@ impl Resolver<'_, '_> {
                 unique: false,
                 predicate: None,
                 method: None,
-                options: None,
+                part_options: Vec::new(),
+                include: Vec::new(),
+                nulls_not_distinct: false,
             })
             .collect();
         for def in &self.def.indexes {
@@ -477,22 +479,86 @@ impl Resolver<'_, '_> {
     }
 
     /// A generated name is `ix_...` even for a unique index, so that it never collides with
-    /// the `uq_...` of a unique constraint on the same columns.
+    /// the `uq_...` of a unique constraint on the same columns. An index over an
+    /// expression has no name to generate: it must state one.
     fn table_index(&mut self, table: &Table, def: &IndexDef) -> Option<Index> {
-        let name = def
-            .name
-            .clone()
-            .unwrap_or_else(|| self.naming.index(self.table_name(), &def.columns));
         let explicit = def.name.as_deref();
-        self.check_column_list(table, ObjectKind::Index, &name, explicit, &def.columns)
-            .then(|| Index {
-                name,
-                parts: def.columns.iter().cloned().map(IndexPart::Column).collect(),
-                unique: def.unique,
-                predicate: def.predicate.clone(),
-                method: None,
-                options: None,
+        let (parts, part_options) = if def.parts.is_empty() {
+            let parts = def.columns.iter().cloned().map(IndexPart::Column).collect();
+            (parts, Vec::new())
+        } else {
+            self.index_parts(def)?
+        };
+        let columns: Vec<String> = parts
+            .iter()
+            .filter_map(|p| match p {
+                IndexPart::Column(c) => Some(c.clone()),
+                IndexPart::Expression(_) => None,
             })
+            .collect();
+        let name = match &def.name {
+            Some(name) => name.clone(),
+            None if columns.len() < parts.len() => {
+                self.report(ModelProblem::ExpressionIndexWithoutName {
+                    model: self.model.clone(),
+                    parts: def.parts.clone(),
+                });
+                return None;
+            }
+            None => self.naming.index(self.table_name(), &columns),
+        };
+        if !columns.is_empty() || def.parts.is_empty() {
+            let listed =
+                self.check_column_list(table, ObjectKind::Index, &name, explicit, &columns);
+            if !listed {
+                return None;
+            }
+        }
+        if !def.include.is_empty()
+            && !self.check_column_list(table, ObjectKind::Index, &name, explicit, &def.include)
+        {
+            return None;
+        }
+        Some(Index {
+            name,
+            parts,
+            unique: def.unique,
+            predicate: def.predicate.clone(),
+            method: def
+                .method
+                .as_deref()
+                .map(str::to_ascii_lowercase)
+                .filter(|m| m != "btree"),
+            part_options,
+            include: def.include.clone(),
+            nulls_not_distinct: def.nulls_not_distinct,
+        })
+    }
+
+    /// `parts(..)` read into key parts and their options (empty when no part has any).
+    fn index_parts(&mut self, def: &IndexDef) -> Option<(Vec<IndexPart>, Vec<String>)> {
+        let mut parts = Vec::new();
+        let mut options = Vec::new();
+        for text in &def.parts {
+            match super::parts::parse(text) {
+                Ok(part) => {
+                    parts.push(part.key);
+                    options.push(part.options);
+                }
+                Err(why) => {
+                    self.report(ModelProblem::InvalidIndexPart {
+                        model: self.model.clone(),
+                        part: text.clone(),
+                        why,
+                    });
+                    return None;
+                }
+            }
+        }
+        if options.iter().all(String::is_empty) {
+            options.clear();
+        }
+        Some((parts, options))
     }
 
     fn checks(&self) -> Vec<CheckConstraint> {

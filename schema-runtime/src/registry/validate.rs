@@ -218,3 +218,40 @@ pub(super) fn deferrable(
         }
     }
 }
+
+/// Indexes that say what only PostgreSQL can hold (an access method, an expression key, an
+/// operator class or ordering, `INCLUDE` columns, `NULLS NOT DISTINCT`) on another database.
+pub(super) fn elaborate_indexes(
+    resolved: &[Resolved],
+    dialect: Dialect,
+    problems: &mut Vec<ModelProblem>,
+) {
+    if dialect == Dialect::Postgresql {
+        return;
+    }
+    for r in resolved {
+        for index in r.table.indexes.iter().filter(|i| i.is_elaborate()) {
+            let what = if let Some(method) = &index.method {
+                format!("uses {method}")
+            } else if index
+                .parts
+                .iter()
+                .any(|p| matches!(p, crate::schema::IndexPart::Expression(_)))
+            {
+                "is over an expression".to_string()
+            } else if !index.part_options.is_empty() {
+                "states an operator class or ordering".to_string()
+            } else if !index.include.is_empty() {
+                "has INCLUDE columns".to_string()
+            } else {
+                "is NULLS NOT DISTINCT".to_string()
+            };
+            problems.push(ModelProblem::IndexUnsupported {
+                model: r.model.clone(),
+                name: index.name.clone(),
+                what,
+                dialect,
+            });
+        }
+    }
+}

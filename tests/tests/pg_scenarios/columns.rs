@@ -335,7 +335,9 @@ async fn rename_columns_named_in_checks_and_index_expressions() {
             unique: false,
             predicate: None,
             method: None,
-            options: None,
+            part_options: Vec::new(),
+            include: Vec::new(),
+            nulls_not_distinct: false,
         });
         schema
     };

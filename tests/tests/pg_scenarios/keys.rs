@@ -178,7 +178,9 @@ async fn expression_and_gin_indexes() {
         unique: true,
         predicate: None,
         method: None,
-        options: None,
+        part_options: Vec::new(),
+        include: Vec::new(),
+        nulls_not_distinct: false,
     });
     indexes.push(Index {
         name: "ix_accounts_tags".into(),
@@ -186,7 +188,9 @@ async fn expression_and_gin_indexes() {
         unique: false,
         predicate: None,
         method: Some("gin".into()),
-        options: None,
+        part_options: Vec::new(),
+        include: Vec::new(),
+        nulls_not_distinct: false,
     });
     indexes.push(Index {
         name: "ix_accounts_profile_plan".into(),
@@ -194,7 +198,9 @@ async fn expression_and_gin_indexes() {
         unique: false,
         predicate: Some("profile IS NOT NULL".into()),
         method: None,
-        options: None,
+        part_options: Vec::new(),
+        include: Vec::new(),
+        nulls_not_distinct: false,
     });
     scenario("expression_and_gin_indexes", a, b)
         .seed(TWO_ACCOUNTS)

@@ -4,3 +4,5 @@ CREATE TABLE billing.accounts (
     id bigint PRIMARY KEY,
     holder text NOT NULL
 );
+-- Extensions belong to the database, not to the models.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;

@@ -284,7 +284,9 @@ pub fn index_over(name: String, columns: &[&Column], plan: &IndexPlan) -> Option
             .collect(),
         predicate: None,
         method: None,
-        options: None,
+        part_options: Vec::new(),
+        include: Vec::new(),
+        nulls_not_distinct: false,
     })
 }
 

@@ -364,7 +364,9 @@ async fn read_indexes(
                 unique,
                 predicate: None,
                 method,
-                options: None,
+                part_options: Vec::new(),
+                include: Vec::new(),
+                nulls_not_distinct: false,
             }),
         }
     }

@@ -134,7 +134,9 @@ fn add_foreign_key_indexes(table: &mut Table) {
                 unique: false,
                 predicate: None,
                 method: None,
-                options: None,
+                part_options: Vec::new(),
+                include: Vec::new(),
+                nulls_not_distinct: false,
             });
         }
     }

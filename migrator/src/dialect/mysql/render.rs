@@ -700,7 +700,9 @@ mod tests {
                     unique: false,
                     predicate: None,
                     method: None,
-                    options: None,
+                    part_options: Vec::new(),
+                    include: Vec::new(),
+                    nulls_not_distinct: false,
                 },
             },
             Op::AddForeignKey {
@@ -798,7 +800,9 @@ mod tests {
                 unique: false,
                 predicate: Some("status = 'open'".into()),
                 method: None,
-                options: None,
+                part_options: Vec::new(),
+                include: Vec::new(),
+                nulls_not_distinct: false,
             },
         };
         let error = validate(&partial).unwrap_err().to_string();

@@ -171,7 +171,9 @@ pub(super) fn index(name: &str, columns: &[&str]) -> Index {
         unique: false,
         predicate: None,
         method: None,
-        options: None,
+        part_options: Vec::new(),
+        include: Vec::new(),
+        nulls_not_distinct: false,
     }
 }
 

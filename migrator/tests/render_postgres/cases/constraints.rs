@@ -23,7 +23,9 @@ fn index(name: &str, parts: Vec<IndexPart>) -> Index {
         unique: false,
         predicate: None,
         method: None,
-        options: None,
+        part_options: Vec::new(),
+        include: Vec::new(),
+        nulls_not_distinct: false,
     }
 }
 

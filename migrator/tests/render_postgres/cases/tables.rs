@@ -164,7 +164,9 @@ fn orders() -> schema_runtime::schema::Table {
         unique: false,
         predicate: None,
         method: None,
-        options: None,
+        part_options: Vec::new(),
+        include: Vec::new(),
+        nulls_not_distinct: false,
     }];
     orders
 }
@@ -271,7 +273,9 @@ fn long_names() -> Vec<Op> {
                 unique: false,
                 predicate: None,
                 method: None,
-                options: None,
+                part_options: Vec::new(),
+                include: Vec::new(),
+                nulls_not_distinct: false,
             },
         },
     ]

@@ -312,7 +312,9 @@ fn column_unique_and_index_get_generated_names() {
             unique: false,
             predicate: None,
             method: None,
-            options: None,
+            part_options: Vec::new(),
+            include: Vec::new(),
+            nulls_not_distinct: false,
         }]
     );
 }
@@ -375,6 +377,7 @@ fn table_level_indexes_keep_name_uniqueness_and_predicate() {
                 columns: vec!["reference".into()],
                 unique: true,
                 predicate: Some("deleted_at IS NULL".into()),
+                ..IndexDef::default()
             },
         ],
         ..model(

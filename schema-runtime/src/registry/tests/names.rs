@@ -1,6 +1,6 @@
 //! Names a model states (primary key, foreign key, verbatim check), naming conventions
-//! chosen per crate, table-level foreign keys (composite, deferrable) and external
-//! references.
+//! chosen per crate, table-level foreign keys (composite, deferrable), external
+//! references, and indexes over parts written as SQL.
 
 use super::{col, id, model, name, ok, problem, problems};
 use crate::decl::{CheckDef, ColumnDef, ForeignKeyDef, TableDef};
@@ -250,4 +250,102 @@ fn a_deferrable_key_is_refused_where_the_database_checks_keys_at_once() {
         "{error}"
     );
     assert!(crate::registry::build(vec![lines(), shipment(key)], Dialect::Sqlite).is_ok());
+}
+
+fn documents(index: crate::decl::IndexDef) -> TableDef {
+    TableDef {
+        indexes: vec![index],
+        ..model(
+            "Document",
+            "documents",
+            vec![
+                id(),
+                col("title", ColumnType::Text),
+                col("body", ColumnType::Text),
+            ],
+        )
+    }
+}
+
+#[test]
+fn index_parts_become_keys_with_their_options() {
+    let index = crate::decl::IndexDef {
+        name: Some("documents_search_idx".into()),
+        parts: vec![
+            "to_tsvector('english', body)".into(),
+            "title DESC NULLS FIRST".into(),
+        ],
+        method: Some("GIN".into()),
+        include: vec!["id".into()],
+        ..Default::default()
+    };
+    let schema = ok(vec![documents(index)]);
+    let index = &schema.table(&name("documents")).unwrap().indexes[0];
+    assert_eq!(
+        index.parts,
+        [
+            crate::schema::IndexPart::Expression("to_tsvector('english', body)".into()),
+            crate::schema::IndexPart::Column("title".into()),
+        ]
+    );
+    assert_eq!(index.part_options, ["", "DESC"]);
+    assert_eq!(index.method.as_deref(), Some("gin"));
+    assert_eq!(index.include, ["id"]);
+    // A stated name is not conventional.
+    let conventional = &schema.table(&name("documents")).unwrap().conventional_names;
+    assert!(!conventional.contains("documents_search_idx"));
+}
+
+#[test]
+fn index_parts_are_checked() {
+    let unnamed = crate::decl::IndexDef {
+        parts: vec!["lower(title)".into()],
+        ..Default::default()
+    };
+    let found = problem(vec![documents(unnamed)]);
+    assert!(
+        matches!(found, ModelProblem::ExpressionIndexWithoutName { .. }),
+        "{found:?}"
+    );
+    let bad = crate::decl::IndexDef {
+        name: Some("documents_bad_idx".into()),
+        parts: vec!["title + body".into()],
+        ..Default::default()
+    };
+    let message = problem(vec![documents(bad)]).to_string();
+    assert!(message.contains("index part `title + body`"), "{message}");
+    let missing = crate::decl::IndexDef {
+        name: Some("documents_cover_idx".into()),
+        parts: vec!["title DESC".into()],
+        include: vec!["summary".into()],
+        ..Default::default()
+    };
+    let found = problem(vec![documents(missing)]);
+    assert!(
+        matches!(&found, ModelProblem::UnknownColumn { column, .. } if column == "summary"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn what_only_postgresql_indexes_hold_is_refused_elsewhere() {
+    let gin = crate::decl::IndexDef {
+        name: Some("documents_body_idx".into()),
+        columns: vec!["body".into()],
+        method: Some("gin".into()),
+        ..Default::default()
+    };
+    for dialect in [Dialect::Mysql, Dialect::Sqlite] {
+        let error = crate::registry::build(vec![documents(gin.clone())], dialect).unwrap_err();
+        let text = error.to_string();
+        assert!(
+            text.contains("uses gin") && text.contains("dialects(\"postgresql\")"),
+            "{text}"
+        );
+    }
+    let only_there = crate::decl::IndexDef {
+        dialects: vec![Dialect::Postgresql],
+        ..gin
+    };
+    assert!(crate::registry::build(vec![documents(only_there)], Dialect::Sqlite).is_ok());
 }

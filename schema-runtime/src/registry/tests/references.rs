@@ -255,6 +255,7 @@ fn unique_columns_and_full_unique_indexes_can_be_referenced_but_partial_ones_can
             columns: vec!["code".into()],
             unique: true,
             predicate: predicate.map(str::to_string),
+            ..IndexDef::default()
         }],
         ..projects()
     };

@@ -153,6 +153,7 @@ fn users() -> TableDef {
                 unique: true,
                 predicate: Some("deactivated IS NULL".into()),
                 dialects: only(&[Dialect::Postgresql, Dialect::Sqlite]),
+                ..IndexDef::default()
             },
             IndexDef {
                 name: Some("ix_users_active_email".into()),

@@ -125,7 +125,11 @@ SELECT i.indrelid AS table_oid,
              FROM pg_catalog.generate_series(i.indnkeyatts::int + 1, i.indnatts::int) AS k
              JOIN pg_catalog.pg_attribute a
                ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
-             ORDER BY k) AS included
+             ORDER BY k) AS included,
+       -- The column exists from PostgreSQL 15 on; read through the row so that one
+       -- query serves every version.
+       COALESCE((pg_catalog.to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false)
+           AS nulls_not_distinct
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_catalog.pg_am am ON am.oid = ic.relam

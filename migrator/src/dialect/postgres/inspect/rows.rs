@@ -85,6 +85,8 @@ pub(crate) struct IndexRow {
     part_options: Vec<String>,
     /// `INCLUDE` columns.
     included: Vec<String>,
+    /// `NULLS NOT DISTINCT` (always false before PostgreSQL 15).
+    nulls_not_distinct: bool,
 }
 
 /// A constraint row, sorted into the schema model's kinds.
@@ -237,6 +239,7 @@ pub(crate) async fn load_indexes(
             part_text: row.try_get("part_text")?,
             part_options: row.try_get("part_options")?,
             included: row.try_get("included")?,
+            nulls_not_distinct: row.try_get("nulls_not_distinct")?,
         })
     })
 }
@@ -409,25 +412,14 @@ impl IndexRow {
             unique: self.is_unique,
             predicate: self.predicate.clone(),
             method: (self.method != "btree").then(|| self.method.clone()),
-            options: self.options(),
+            part_options: if self.part_options.iter().all(String::is_empty) {
+                Vec::new()
+            } else {
+                self.part_options.clone()
+            },
+            include: self.included.clone(),
+            nulls_not_distinct: self.nulls_not_distinct,
         }
-    }
-
-    /// What the index says beyond its parts, as PostgreSQL writes it: each part with a
-    /// non-default operator class or ordering (`name text_pattern_ops`, `created_at
-    /// DESC`), then `INCLUDE (..)`; `None` when there is nothing.
-    fn options(&self) -> Option<String> {
-        let mut said: Vec<String> = self
-            .part_text
-            .iter()
-            .zip(&self.part_options)
-            .filter(|(_, options)| !options.is_empty())
-            .map(|(part, options)| format!("{part} {options}"))
-            .collect();
-        if !self.included.is_empty() {
-            said.push(format!("INCLUDE ({})", self.included.join(", ")));
-        }
-        (!said.is_empty()).then(|| said.join(", "))
     }
 }
 

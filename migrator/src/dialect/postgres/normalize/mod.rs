@@ -152,6 +152,7 @@ fn apply(plan_index: usize, plan: &TablePlan, copy: &Table, table: &mut Table) {
                 if let Some(stored) = copy.indexes.iter().find(|i| i.name == object) {
                     let index = &mut table.indexes[index];
                     index.predicate = stored.predicate.clone();
+                    index.part_options.clone_from(&stored.part_options);
                     for (part, stored_part) in index.parts.iter_mut().zip(&stored.parts) {
                         if let (IndexPart::Expression(text), IndexPart::Expression(stored)) =
                             (part, stored_part)
@@ -238,7 +239,15 @@ fn slot_text(table: &Table, slot: Slot) -> String {
         Slot::Type { column } => table.columns[column].ty.describe(),
         Slot::Index { index } => {
             let index = &table.indexes[index];
-            let parts: Vec<String> = index.parts.iter().map(ToString::to_string).collect();
+            let parts: Vec<String> = index
+                .parts
+                .iter()
+                .enumerate()
+                .map(|(at, part)| match index.part_option(at) {
+                    "" => part.to_string(),
+                    options => format!("{part} {options}"),
+                })
+                .collect();
             match &index.predicate {
                 Some(predicate) => format!("({}) WHERE {predicate}", parts.join(", ")),
                 None => format!("({})", parts.join(", ")),

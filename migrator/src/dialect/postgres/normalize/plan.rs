@@ -85,6 +85,7 @@ fn slots(table: &Table) -> Vec<Slot> {
         .enumerate()
         .filter(|(_, i)| {
             i.predicate.is_some()
+                || !i.part_options.is_empty()
                 || i.parts
                     .iter()
                     .any(|p| matches!(p, IndexPart::Expression(_)))
@@ -152,7 +153,10 @@ fn slot_in_sync(existing: &Table, table: &Table, slot: Slot) -> bool {
         Slot::Index { index } => {
             let index = &table.indexes[index];
             existing.indexes.iter().any(|i| {
-                i.name == index.name && i.predicate == index.predicate && i.parts == index.parts
+                i.name == index.name
+                    && i.predicate == index.predicate
+                    && i.parts == index.parts
+                    && i.part_options == index.part_options
             })
         }
     }
@@ -193,7 +197,9 @@ mod tests {
             unique: false,
             predicate: Some("deleted_at IS NULL".into()),
             method: None,
-            options: None,
+            part_options: Vec::new(),
+            include: Vec::new(),
+            nulls_not_distinct: false,
         });
         table.indexes.push(Index {
             name: "ix_plain".into(),
@@ -201,7 +207,9 @@ mod tests {
             unique: false,
             predicate: None,
             method: None,
-            options: None,
+            part_options: Vec::new(),
+            include: Vec::new(),
+            nulls_not_distinct: false,
         });
         table
     }

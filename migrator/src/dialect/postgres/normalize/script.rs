@@ -247,9 +247,21 @@ fn slot_statement(
             let parts = index
                 .parts
                 .iter()
-                .map(|part| match part {
-                    IndexPart::Column(column) => Ok(quote_ident(column)),
-                    IndexPart::Expression(expression) => fragment(expression),
+                .enumerate()
+                .map(|(at, part)| {
+                    let key = match part {
+                        IndexPart::Column(column) => quote_ident(column),
+                        IndexPart::Expression(expression) => fragment(expression)?,
+                    };
+                    // Options are words (an operator class, an ordering): nothing a
+                    // fragment could hide, so anything else is refused.
+                    Ok(match index.part_option(at) {
+                        "" => key,
+                        options if options.split(' ').all(is_option_word) => {
+                            format!("{key} {options}")
+                        }
+                        options => fragment(&format!("{options})"))?,
+                    })
                 })
                 .collect::<Result<Vec<_>, _>>()?
                 .join(", ");
@@ -262,6 +274,14 @@ fn slot_statement(
         }
     };
     Ok(Some(sql))
+}
+
+/// A word of an index part's options: an identifier or a qualified one.
+fn is_option_word(word: &str) -> bool {
+    !word.is_empty()
+        && word
+            .split('.')
+            .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
 }
 
 /// The verbatim SQL of the custom types in a type (itself, or an array's element).
@@ -373,7 +393,9 @@ mod tests {
             unique: false,
             predicate: Some("status = 'paid' -- live ones".into()),
             method: None,
-            options: None,
+            part_options: Vec::new(),
+            include: Vec::new(),
+            nulls_not_distinct: false,
         });
         Schema {
             enums: vec![

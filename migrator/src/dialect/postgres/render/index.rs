@@ -7,7 +7,8 @@ use schema_runtime::schema::{Index, IndexPart, QualifiedName};
 use super::quote::{quote_ident, quote_in_namespace_of, quote_name};
 use crate::dialect::Statement;
 
-/// `CREATE [UNIQUE] INDEX "ix" ON "t" [USING method] ("a", (expr)) [WHERE predicate]`.
+/// `CREATE [UNIQUE] INDEX "ix" ON "t" [USING method] ("a" [opclass] [DESC], (expr))
+/// [INCLUDE (..)] [NULLS NOT DISTINCT] [WHERE predicate]`.
 pub fn create_index(table: &QualifiedName, index: &Index) -> Statement {
     let unique = if index.unique { "UNIQUE " } else { "" };
     let method = index
@@ -15,14 +16,33 @@ pub fn create_index(table: &QualifiedName, index: &Index) -> Statement {
         .as_deref()
         .map(|m| format!(" USING {}", access_method(m)))
         .unwrap_or_default();
-    let parts: Vec<String> = index.parts.iter().map(index_part).collect();
+    let parts: Vec<String> = index
+        .parts
+        .iter()
+        .enumerate()
+        .map(|(at, part)| match index.part_option(at) {
+            "" => index_part(part),
+            options => format!("{} {options}", index_part(part)),
+        })
+        .collect();
+    let include = if index.include.is_empty() {
+        String::new()
+    } else {
+        let columns: Vec<String> = index.include.iter().map(|c| quote_ident(c)).collect();
+        format!(" INCLUDE ({})", columns.join(", "))
+    };
+    let nulls = if index.nulls_not_distinct {
+        " NULLS NOT DISTINCT"
+    } else {
+        ""
+    };
     let predicate = index
         .predicate
         .as_deref()
         .map(|p| format!(" WHERE {p}"))
         .unwrap_or_default();
     Statement::new(format!(
-        "CREATE {unique}INDEX {} ON {}{method} ({}){predicate}",
+        "CREATE {unique}INDEX {} ON {}{method} ({}){include}{nulls}{predicate}",
         quote_ident(&index.name),
         quote_name(table),
         parts.join(", ")

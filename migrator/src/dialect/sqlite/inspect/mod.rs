@@ -237,7 +237,9 @@ fn read_indexes(tables: &mut Tables, rows: &[SqliteRow]) -> Result<(), sqlx::Err
                     unique,
                     predicate: parsed.predicate,
                     method: None,
-                    options: None,
+                    part_options: Vec::new(),
+                    include: Vec::new(),
+                    nulls_not_distinct: false,
                 });
             }
             _ => {}
