@@ -249,6 +249,8 @@ impl ColumnChanges {
     pub const COLLATION: Self = Self(1 << 4);
     /// The comment changed.
     pub const COMMENT: Self = Self(1 << 5);
+    /// The generation expression changed (or appeared, or went).
+    pub const GENERATED: Self = Self(1 << 6);
 
     /// Nothing changed.
     pub const fn empty() -> Self {
@@ -290,6 +292,9 @@ impl ColumnChanges {
         }
         if from.comment != to.comment {
             changes.insert(Self::COMMENT);
+        }
+        if from.generated != to.generated {
+            changes.insert(Self::GENERATED);
         }
         changes
     }
@@ -461,6 +466,7 @@ fn describe_changes(changes: ColumnChanges) -> String {
         (ColumnChanges::IDENTITY, "identity"),
         (ColumnChanges::COLLATION, "collation"),
         (ColumnChanges::COMMENT, "comment"),
+        (ColumnChanges::GENERATED, "generation expression"),
     ];
     names
         .iter()

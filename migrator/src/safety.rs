@@ -18,7 +18,7 @@ use std::collections::HashSet;
 use crate::change::{ColumnChanges, Op};
 use crate::diff::DiffHooks;
 pub use risk::{inserts_need, is_widening, Risk};
-use schema_runtime::schema::{ColumnType, QualifiedName};
+use schema_runtime::schema::{ColumnType, Identity, QualifiedName};
 
 /// The risk of one op on its own. Listings and autogeneration use [`verdicts`], which
 /// also knows the ops around it.
@@ -35,9 +35,12 @@ pub fn classify(op: &Op) -> Risk {
             let forbids_null = changes.contains(ColumnChanges::NULLABLE) && !to.nullable;
             // Inserts that leave the column out (the application's, every seed's) fail once
             // nothing numbers it: a guarantee goes.
+            // `ALWAYS` to `BY DEFAULT` lets explicit values in: a guarantee goes too.
             let drops_identity = changes.contains(ColumnChanges::IDENTITY)
                 && from.identity.is_some()
-                && to.identity.is_none();
+                && (to.identity.is_none()
+                    || (from.identity == Some(Identity::Always)
+                        && to.identity == Some(Identity::ByDefault)));
             if narrows || forbids_null {
                 Risk::DataDependent
             } else if drops_identity {
@@ -61,8 +64,11 @@ pub fn classify(op: &Op) -> Risk {
         Op::DropIndex { index, .. } if index.unique => Risk::Loosening,
         // `IF NOT EXISTS`, and nothing is in a new namespace yet.
         Op::CreateNamespace { .. } => Risk::Safe,
-        // A volatile default is computed row by row: the table is rewritten.
-        Op::AddColumn { column, .. } if column.default.as_deref().is_some_and(is_volatile) => {
+        // A volatile default, or a generation expression, is computed row by row: the
+        // table is rewritten.
+        Op::AddColumn { column, .. }
+            if column.generated.is_some() || column.default.as_deref().is_some_and(is_volatile) =>
+        {
             Risk::Blocking
         }
         Op::AddColumn { column, .. } if !column.nullable && column.default.is_none() => {

@@ -84,6 +84,37 @@ impl ArgValue for bool {
     }
 }
 
+/// `identity`, `identity = true | false`, or `identity = "always"` / `"by default"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdentityArg {
+    /// `true` / `false` (a bare `identity` is `true`): by default, or none.
+    On(bool),
+    /// `"always"`: `GENERATED ALWAYS AS IDENTITY`.
+    Always,
+}
+
+impl ArgValue for IdentityArg {
+    fn expected(key: &str) -> String {
+        format!("`{key}` takes `true`, `false`, \"always\" or \"by default\", like `{key} = \"always\"`")
+    }
+
+    fn from_word() -> Option<Self> {
+        Some(Self::On(true))
+    }
+
+    fn from_lit(lit: &Lit) -> Option<Self> {
+        match lit {
+            Lit::Bool(b) => Some(Self::On(b.value)),
+            Lit::Str(s) => match s.value().to_ascii_lowercase().replace('_', " ").as_str() {
+                "always" => Some(Self::Always),
+                "by default" => Some(Self::On(true)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
 /// A `key = value` argument with the spans of its key and of its value.
 #[derive(Clone, Debug)]
 pub struct Arg<T> {

@@ -100,6 +100,12 @@ pub struct ColumnDef {
     /// `identity = false` turns off the identity a lone integer key would get; `true` asks
     /// for it explicitly. `None` is the default rule.
     pub identity: Option<bool>,
+    /// `identity = "always"`: `GENERATED ALWAYS AS IDENTITY`, which refuses explicit
+    /// values; implies `identity`.
+    pub identity_always: bool,
+    /// `generated = "..."`: `GENERATED ALWAYS AS (expr) STORED`, the column computed by
+    /// the database from the others. PostgreSQL only.
+    pub generated: Option<String>,
     /// `default = "..."`: a server default written as SQL.
     pub default: Option<String>,
     /// `unique`.
@@ -140,6 +146,8 @@ impl ColumnDef {
             max_length: None,
             primary_key: false,
             identity: None,
+            identity_always: false,
+            generated: None,
             default: None,
             unique: false,
             index: false,

@@ -216,6 +216,10 @@ pub struct Column {
     /// A non-default collation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<String>,
+    /// `GENERATED ALWAYS AS (expr) STORED`: the expression the database computes the
+    /// column from (such a column has no default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated: Option<String>,
     /// The column comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -234,6 +238,7 @@ impl Column {
             default: None,
             identity: None,
             collation: None,
+            generated: None,
             comment: None,
             renamed_from: None,
         }

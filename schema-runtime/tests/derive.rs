@@ -490,6 +490,7 @@ fn every_model_is_registered_through_inventory() {
         [
             (None, "customer", "Customer"),
             (None, "document", "Document"),
+            (None, "event", "Event"),
             (None, "order_line", "OrderLine"),
             (None, "shipment", "Shipment"),
             (Some("audit"), "audit_log", "AuditEntry"),
@@ -608,4 +609,57 @@ fn index_parts_methods_and_include_are_recorded() {
         }
     );
     assert!(t.indexes[1].nulls_not_distinct && t.indexes[1].unique);
+}
+
+/// Numbered by the database only, with a second number that is not the key.
+#[derive(Table)]
+pub struct Event {
+    #[column(primary_key, identity = "always")]
+    pub id: i64,
+    #[column(identity)]
+    pub seq: i32,
+    #[column(identity = "by default")]
+    pub other: i64,
+    #[column(generated = "seq * 2")]
+    pub twice: Option<i64>,
+}
+
+#[test]
+fn identity_kinds_are_recorded() {
+    let t = Event::table_def();
+    let kinds: Vec<(Option<bool>, bool)> = t
+        .columns
+        .iter()
+        .map(|c| (c.identity, c.identity_always))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (Some(true), true),
+            (Some(true), false),
+            (Some(true), false),
+            (None, false)
+        ]
+    );
+    assert_eq!(t.columns[3].generated.as_deref(), Some("seq * 2"));
+    let schema = registry::build(vec![t], schema_runtime::Dialect::Postgresql).unwrap();
+    let identities: Vec<_> = schema.tables[0]
+        .columns
+        .iter()
+        .map(|c| c.identity)
+        .collect();
+    use schema_runtime::schema::Identity;
+    assert_eq!(
+        identities,
+        [
+            Some(Identity::Always),
+            Some(Identity::ByDefault),
+            Some(Identity::ByDefault),
+            None
+        ]
+    );
+    assert_eq!(
+        schema.tables[0].columns[3].generated.as_deref(),
+        Some("seq * 2")
+    );
 }

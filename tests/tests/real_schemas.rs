@@ -225,6 +225,11 @@ fn pg_default_defs() -> Vec<TableDef> {
                     .on_delete("cascade"),
                 col("line", ColumnType::Integer),
                 col("quantity", ColumnType::Integer).check("quantity > 0"),
+                col("unit_price", numeric(10, 2)).default("0"),
+                ColumnDef {
+                    generated: Some("quantity * unit_price".into()),
+                    ..col("amount", numeric(12, 2)).null()
+                },
             ],
         )
         .pk(&["order_id", "line"]),
@@ -248,6 +253,17 @@ fn pg_default_defs() -> Vec<TableDef> {
             deferrable: true,
             ..composite_key("order_lines", &["order_id", "line"])
         }),
+        table(
+            "events",
+            vec![
+                ColumnDef {
+                    identity_always: true,
+                    ..col("id", ColumnType::BigInt).pk()
+                },
+                col("seq", ColumnType::Integer).identity(true),
+                col("name", ColumnType::Text),
+            ],
+        ),
     ]
 }
 
@@ -481,4 +497,69 @@ async fn a_changed_deferral_is_drift() {
             "add foreign key fk_shipments_order_id_line_order_lines on shipments",
         ]
     );
+}
+
+/// `GENERATED ALWAYS` is compared: a model that says "by default" changes the identity,
+/// and dropping the identity altogether is rated a loosening, never safe.
+#[tokio::test]
+async fn an_identity_s_kind_is_compared() {
+    let (_db, mut database) = database_with(PG_DEFAULTS).await;
+    let mut defs = pg_default_defs();
+    defs[4].columns[0].identity_always = false;
+    defs[4].columns[1].identity = Some(false);
+    let models = models(defs);
+    let filter = SchemaFilter::default().with_declared_tables(&models);
+    let comparison = compare(&mut database, &models, &filter).await.unwrap();
+    let ops: Vec<String> = comparison.ops.iter().map(|op| op.describe()).collect();
+    assert_eq!(ops.len(), 2, "{ops:#?}");
+    assert!(ops.iter().all(|op| op.contains("events.")), "{ops:#?}");
+    let verdicts = migrator::safety::verdicts(&comparison.ops);
+    assert!(
+        verdicts
+            .iter()
+            .all(|v| v.risk != migrator::safety::Risk::Safe),
+        "{verdicts:#?}"
+    );
+}
+
+/// A generation expression is compared: one that goes is dropped in place (the values
+/// stay); a new one cannot be given in place, and rendering says what to write instead.
+#[tokio::test]
+async fn a_generation_expression_is_compared() {
+    let (_db, mut database) = database_with(PG_DEFAULTS).await;
+    let mut defs = pg_default_defs();
+    amount(&mut defs).generated = None;
+    let plain = models(defs);
+    let comparison = compare(&mut database, &plain, &SchemaFilter::default())
+        .await
+        .unwrap();
+    let groups =
+        render_groups_from(Dialect::Postgresql, &comparison.current, &comparison.ops).unwrap();
+    let sql: Vec<&str> = groups.iter().flatten().map(|s| s.sql.as_str()).collect();
+    assert_eq!(
+        sql,
+        [r#"ALTER TABLE "order_lines" ALTER COLUMN "amount" DROP EXPRESSION"#]
+    );
+
+    let mut defs = pg_default_defs();
+    amount(&mut defs).generated = Some("quantity * unit_price * 2".into());
+    let doubled = models(defs);
+    let comparison = compare(&mut database, &doubled, &SchemaFilter::default())
+        .await
+        .unwrap();
+    let error = render_groups_from(Dialect::Postgresql, &comparison.current, &comparison.ops)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("cannot give an existing column of order_lines a new generation"),
+        "{error}"
+    );
+}
+
+fn amount(defs: &mut [TableDef]) -> &mut ColumnDef {
+    defs[2]
+        .columns
+        .iter_mut()
+        .find(|c| c.name == "amount")
+        .unwrap()
 }

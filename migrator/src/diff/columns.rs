@@ -60,6 +60,7 @@ fn real_changes(ctx: &Ctx<'_>, changes: ColumnChanges) -> ColumnChanges {
         ColumnChanges::IDENTITY,
         ColumnChanges::COLLATION,
         ColumnChanges::COMMENT,
+        ColumnChanges::GENERATED,
     ] {
         let seen = bit != ColumnChanges::COMMENT || keeps_comments;
         if changes.contains(bit) && seen {
@@ -93,6 +94,9 @@ pub(crate) fn with_changes(from: &Column, to: &Column, changes: ColumnChanges) -
     }
     if changes.contains(ColumnChanges::COMMENT) {
         column.comment = to.comment.clone();
+    }
+    if changes.contains(ColumnChanges::GENERATED) {
+        column.generated = to.generated.clone();
     }
     column
 }

@@ -1,7 +1,7 @@
 //! Why an op has its risk, in a reviewer's words: the "why" of a [`super::Verdict`], which
 //! the job summary's table and `diff --format json` show.
 
-use schema_runtime::schema::{Column, QualifiedName};
+use schema_runtime::schema::{Column, Identity, QualifiedName};
 
 use super::risk::{inserts_need, is_widening, Risk};
 use crate::change::{ColumnChanges, Op};
@@ -37,6 +37,9 @@ pub(super) fn why(op: &Op, risk: Risk) -> String {
         } if risk != Risk::Safe => alter(from, to, *changes),
         Op::AddColumn { .. } if risk == Risk::DataDependent => {
             "adds a NOT NULL column without a default: fails if the table has rows".into()
+        }
+        Op::AddColumn { column, .. } if column.generated.is_some() => {
+            "computes the new generated column for every existing row: rewrites the table".into()
         }
         Op::AddColumn { column, .. } if column.identity.is_some() => {
             "numbers every existing row of the new identity column: rewrites the table".into()
@@ -129,6 +132,16 @@ fn alter(from: &Column, to: &Column, changes: ColumnChanges) -> String {
         why.push(
             "removes a guarantee: drops the identity, so inserts that leave the column out \
              fail from then on"
+                .into(),
+        );
+    }
+    if changes.contains(ColumnChanges::IDENTITY)
+        && from.identity == Some(Identity::Always)
+        && to.identity == Some(Identity::ByDefault)
+    {
+        why.push(
+            "removes a guarantee: the identity accepts explicit values from then on \
+             (GENERATED ALWAYS becomes BY DEFAULT)"
                 .into(),
         );
     }

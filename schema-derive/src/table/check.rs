@@ -1,6 +1,7 @@
 //! Checks across the fields of one struct: duplicate column names, the primary key declared
-//! in two places (or named with no key to name), `identity` off the key, and table-level
-//! lists naming columns that do not exist. Each problem becomes one error at the token to fix; all are reported together.
+//! in two places (or named with no key to name), and table-level lists naming columns
+//! that do not exist. (Identity off the key is PostgreSQL's, so the registry, which knows
+//! the database, decides.) Each problem becomes one error at the token to fix; all are reported together.
 
 use darling::error::Accumulator;
 
@@ -13,7 +14,6 @@ use crate::args::{error_at, ColumnRef};
 pub fn table(table: &Table, all_fields_parsed: bool, errors: &mut Accumulator) {
     duplicate_columns(&table.columns, errors);
     primary_key_declared_once(table, errors);
-    identity_on_key(table, errors);
     if !all_fields_parsed {
         return;
     }
@@ -95,28 +95,6 @@ fn primary_key_declared_once(table: &Table, errors: &mut Accumulator) {
                 span,
                 "`no_primary_key` says the table has no primary key, but one is declared; remove one of them",
             ));
-        }
-    }
-}
-
-fn identity_on_key(table: &Table, errors: &mut Accumulator) {
-    let in_table_key = |name: &str| {
-        table
-            .primary_key
-            .as_ref()
-            .is_some_and(|k| k.columns.iter().any(|c| c.name == name))
-    };
-    for column in &table.columns {
-        if let Some((_, span)) = column.identity {
-            if column.primary_key.is_none() && !in_table_key(&column.name) {
-                errors.push(error_at(
-                    span,
-                    format!(
-                        "`identity` applies only to a primary key column, and `{}` is not part of the primary key; add `primary_key` or remove `identity`",
-                        column.field
-                    ),
-                ));
-            }
         }
     }
 }

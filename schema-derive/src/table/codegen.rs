@@ -9,7 +9,7 @@ use syn::{ext::IdentExt, spanned::Spanned};
 use super::model::{
     Check, Column, ColumnVariant, ForeignKey, Index, ReferentialAction, Table, TableVariant, Unique,
 };
-use crate::args::{ColumnRef, DialectName};
+use crate::args::{ColumnRef, DialectName, IdentityArg};
 use crate::tokens::{opt_bool, opt_string, respan, string, strings, vec};
 
 /// The whole expansion, inside `const _: () = { ... };`.
@@ -84,8 +84,14 @@ fn column(column: &Column) -> TokenStream {
         None => quote!(::schema_runtime::__private::Option::None),
     };
     let primary_key = column.primary_key.is_some();
-    let identity = opt_bool(column.identity.map(|(value, _)| value));
+    let identity = opt_bool(
+        column
+            .identity
+            .map(|(value, _)| value != IdentityArg::On(false)),
+    );
+    let identity_always = matches!(column.identity, Some((IdentityArg::Always, _)));
     let default = opt_string(&column.default);
+    let generated = opt_string(&column.generated);
     let unique = column.unique;
     let index = column.index;
     let references = opt_string(&column.references);
@@ -108,7 +114,9 @@ fn column(column: &Column) -> TokenStream {
             max_length: #max_length,
             primary_key: #primary_key,
             identity: #identity,
+            identity_always: #identity_always,
             default: #default,
+            generated: #generated,
             unique: #unique,
             index: #index,
             references: #references,

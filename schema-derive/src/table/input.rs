@@ -4,7 +4,7 @@
 use darling::{FromDeriveInput, FromField, FromMeta};
 use syn::{Attribute, Ident, Type};
 
-use crate::args::{Arg, ColumnList, DialectList, Item, ListValue, Word};
+use crate::args::{Arg, ColumnList, DialectList, IdentityArg, Item, ListValue, Word};
 
 /// The struct-level `#[table(...)]` attributes (several may be written; they add up).
 #[derive(FromDeriveInput)]
@@ -161,11 +161,12 @@ pub struct ColumnInput {
     /// The `///` lines.
     pub attrs: Vec<Attribute>,
     pub primary_key: Word,
-    pub identity: Option<Arg<bool>>,
+    pub identity: Option<Arg<IdentityArg>>,
     pub name: Option<Arg<String>>,
     pub sql_type: Option<Arg<String>>,
     pub max_length: Option<Arg<u32>>,
     pub default: Option<Arg<String>>,
+    pub generated: Option<Arg<String>>,
     pub unique: Word,
     pub index: Word,
     pub references: Option<Arg<String>>,

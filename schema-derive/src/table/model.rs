@@ -10,7 +10,9 @@ use super::input::{
     CheckInput, ColumnInput, ColumnVariantInput, ForeignKeyInput, IndexInput, KeyInput, TableInput,
     TableVariantInput, TargetInput, UniqueInput,
 };
-use crate::args::{error_at, Arg, ColumnList, ColumnRef, DialectList, DialectName, Item, Word};
+use crate::args::{
+    error_at, Arg, ColumnList, ColumnRef, DialectList, DialectName, IdentityArg, Item, Word,
+};
 use crate::text::{doc_comment, snake_case};
 
 /// One struct, ready for the cross-field checks and code generation.
@@ -114,8 +116,9 @@ pub struct Column {
     /// The span of `primary_key`, when written.
     pub primary_key: Option<Span>,
     /// The value, with the span of the `identity` key.
-    pub identity: Option<(bool, Span)>,
+    pub identity: Option<(IdentityArg, Span)>,
     pub default: Option<String>,
+    pub generated: Option<String>,
     pub unique: bool,
     pub index: bool,
     pub references: Option<String>,
@@ -681,6 +684,7 @@ pub fn column(input: ColumnInput, errors: &mut Accumulator) -> Option<Column> {
         primary_key: input.primary_key.span(),
         identity: input.identity.map(|i| (i.value, i.key)),
         default: input.default.map(|d| d.value),
+        generated: non_empty(input.generated, errors),
         unique: input.unique.is_present(),
         index: input.index.is_present(),
         references,
@@ -723,6 +727,7 @@ fn reject_with_skip(input: &ColumnInput, errors: &mut Accumulator) {
         ("name", &input.name),
         ("sql_type", &input.sql_type),
         ("default", &input.default),
+        ("generated", &input.generated),
         ("references", &input.references),
         ("fk_name", &input.fk_name),
         ("on_delete", &input.on_delete),

@@ -369,28 +369,50 @@ pub enum ModelProblem {
         ty: ColumnType,
     },
 
-    /// `identity = true` on one column of a composite primary key.
+    /// `identity = true` on one column of a composite primary key, where the database
+    /// generates values only for a lone key.
     #[error(
         "{model}: column {column} has identity = true, but it is part of a composite primary \
-         key; identity applies only to a lone integer primary key"
+         key; on {dialect} identity applies only to a lone integer primary key (PostgreSQL \
+         has it on any integer column)"
     )]
     IdentityOnCompositeKey {
         /// The model.
         model: ModelRef,
         /// The column.
         column: String,
+        /// The database.
+        dialect: crate::dialect::Dialect,
     },
 
-    /// `identity = true` on a column outside the primary key.
+    /// `identity = true` on a column outside the primary key, where the database
+    /// generates values only for the key.
     #[error(
-        "{model}: column {column} has identity = true, but it is not the primary key; \
-         identity applies only to a lone integer primary key"
+        "{model}: column {column} has identity = true, but it is not the primary key; on \
+         {dialect} identity applies only to a lone integer primary key (PostgreSQL has it on \
+         any integer column)"
     )]
     IdentityOnNonKey {
         /// The model.
         model: ModelRef,
         /// The column.
         column: String,
+        /// The database.
+        dialect: crate::dialect::Dialect,
+    },
+
+    /// `identity = "always"` where the database cannot refuse explicit values.
+    #[error(
+        "{model}: column {column} has identity = \"always\", but {dialect} cannot refuse \
+         values written to an auto-increment column; use `identity = true` (by default) there"
+    )]
+    IdentityAlwaysUnsupported {
+        /// The model.
+        model: ModelRef,
+        /// The column.
+        column: String,
+        /// The database.
+        dialect: crate::dialect::Dialect,
     },
 
     /// An identity column that also has a default.
@@ -636,6 +658,38 @@ pub enum ModelProblem {
         name: String,
         /// What it says (`uses gin`, `has INCLUDE columns`, ...).
         what: String,
+        /// The database.
+        dialect: crate::dialect::Dialect,
+    },
+
+    /// A generated column with a default or an identity: its values come from the
+    /// expression only.
+    #[error(
+        "{model}: column {column} is generated from `{generated}` and also has {default}; \
+         a generated column takes its values from its expression only, so remove one"
+    )]
+    GeneratedWithDefault {
+        /// The model.
+        model: ModelRef,
+        /// The column.
+        column: String,
+        /// The generation expression.
+        generated: String,
+        /// The default (or "an identity").
+        default: String,
+    },
+
+    /// A generated column where only PostgreSQL's are supported.
+    #[error(
+        "{model}: column {column} is generated, which is supported on PostgreSQL only so \
+         far; give it a `{dialect}(sql_type = ..)` variant without `generated`, or leave the \
+         model on PostgreSQL"
+    )]
+    GeneratedUnsupported {
+        /// The model.
+        model: ModelRef,
+        /// The column.
+        column: String,
         /// The database.
         dialect: crate::dialect::Dialect,
     },

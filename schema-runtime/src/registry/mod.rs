@@ -123,6 +123,7 @@ pub fn build_with(
     references::resolve(&mut resolved, &naming, &mut problems);
     validate::deferrable(&resolved, dialect, &mut problems);
     validate::elaborate_indexes(&resolved, dialect, &mut problems);
+    validate::identities(&resolved, dialect, &mut problems);
     validate::duplicate_names(&resolved, &duplicates, &mut problems);
     validate::renames(&resolved, &mut problems);
     let enums = validate::enums(&resolved, &mut problems);

@@ -197,6 +197,14 @@ impl Resolver<'_, '_> {
             }
             seen.push(def);
             self.check_column_rename(def);
+            if let (Some(generated), Some(default)) = (&def.generated, &def.default) {
+                self.report(ModelProblem::GeneratedWithDefault {
+                    model: self.model.clone(),
+                    column: def.name.clone(),
+                    generated: generated.clone(),
+                    default: default.clone(),
+                });
+            }
             columns.push(Column {
                 name: def.name.clone(),
                 ty: self.column_type(def),
@@ -204,6 +212,7 @@ impl Resolver<'_, '_> {
                 default: def.default.clone(),
                 identity: None,
                 collation: None,
+                generated: def.generated.clone(),
                 comment: def.comment.clone(),
                 renamed_from: def.renamed_from.clone(),
             });
@@ -362,8 +371,8 @@ impl Resolver<'_, '_> {
     }
 
     /// A lone integer primary key is an identity column unless `identity = false`; an
-    /// explicit `identity = true` anywhere else is a mistake, since SQLite and MySQL can only
-    /// generate values for a single-column integer key.
+    /// explicit `identity = true` (or `"always"`) makes any integer column one. Where only
+    /// PostgreSQL can hold that (off the lone key, or `always`), the dialect check says so.
     fn apply_identity(&mut self, table: &mut Table) {
         let key: Vec<String> = table
             .primary_key
@@ -371,19 +380,32 @@ impl Resolver<'_, '_> {
             .map_or_else(Vec::new, |pk| pk.columns.clone());
         let defs = self.def;
         for (def, column) in defs.columns.iter().zip(table.columns.iter_mut()) {
+            let explicit = def.identity == Some(true) || def.identity_always;
             let wanted = match def.identity {
-                Some(false) => false,
-                None => key.len() == 1 && key[0] == column.name && column.ty.is_integer(),
-                Some(true) => match self.identity_misuse(column, &key) {
-                    Some(problem) => {
-                        self.report(problem);
-                        false
-                    }
-                    None => true,
-                },
+                Some(false) if !def.identity_always => false,
+                None if !explicit => {
+                    key.len() == 1 && key[0] == column.name && column.ty.is_integer()
+                }
+                _ if column.ty.is_integer() => true,
+                _ => {
+                    self.report(ModelProblem::IdentityOnNonInteger {
+                        model: self.model.clone(),
+                        column: column.name.clone(),
+                        ty: column.ty.clone(),
+                    });
+                    false
+                }
             };
             if !wanted {
                 continue;
+            }
+            if column.generated.is_some() {
+                self.report(ModelProblem::GeneratedWithDefault {
+                    model: self.model.clone(),
+                    column: column.name.clone(),
+                    generated: column.generated.clone().unwrap_or_default(),
+                    default: "an identity".into(),
+                });
             }
             if let Some(default) = &column.default {
                 self.report(ModelProblem::IdentityWithDefault {
@@ -392,32 +414,11 @@ impl Resolver<'_, '_> {
                     default: default.clone(),
                 });
             }
-            column.identity = Some(Identity::ByDefault);
-        }
-    }
-
-    /// Why an explicit `identity = true` cannot be honoured, if it cannot.
-    fn identity_misuse(&self, column: &Column, key: &[String]) -> Option<ModelProblem> {
-        let model = self.model.clone();
-        let name = column.name.clone();
-        if !column.ty.is_integer() {
-            Some(ModelProblem::IdentityOnNonInteger {
-                model,
-                column: name,
-                ty: column.ty.clone(),
-            })
-        } else if !key.contains(&column.name) {
-            Some(ModelProblem::IdentityOnNonKey {
-                model,
-                column: name,
-            })
-        } else if key.len() > 1 {
-            Some(ModelProblem::IdentityOnCompositeKey {
-                model,
-                column: name,
-            })
-        } else {
-            None
+            column.identity = Some(if def.identity_always {
+                Identity::Always
+            } else {
+                Identity::ByDefault
+            });
         }
     }
 

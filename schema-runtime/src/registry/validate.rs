@@ -255,3 +255,55 @@ pub(super) fn elaborate_indexes(
         }
     }
 }
+
+/// Identity and generated columns the database cannot hold: SQLite and MySQL generate
+/// values only for a lone integer key, and cannot refuse explicit ones (`always`); their
+/// generated columns are not supported yet.
+pub(super) fn identities(
+    resolved: &[Resolved],
+    dialect: Dialect,
+    problems: &mut Vec<ModelProblem>,
+) {
+    if dialect == Dialect::Postgresql {
+        return;
+    }
+    for r in resolved {
+        for column in r.table.columns.iter().filter(|c| c.generated.is_some()) {
+            problems.push(ModelProblem::GeneratedUnsupported {
+                model: r.model.clone(),
+                column: column.name.clone(),
+                dialect,
+            });
+        }
+        let key = r.table.primary_key.as_ref().map(|k| k.columns.as_slice());
+        for column in r.table.columns.iter().filter(|c| c.identity.is_some()) {
+            let (model, name) = (r.model.clone(), column.name.clone());
+            match key {
+                Some([only]) if *only == column.name => {}
+                Some(columns) if columns.contains(&column.name) => {
+                    problems.push(ModelProblem::IdentityOnCompositeKey {
+                        model,
+                        column: name,
+                        dialect,
+                    });
+                    continue;
+                }
+                _ => {
+                    problems.push(ModelProblem::IdentityOnNonKey {
+                        model,
+                        column: name,
+                        dialect,
+                    });
+                    continue;
+                }
+            }
+            if column.identity == Some(crate::schema::Identity::Always) {
+                problems.push(ModelProblem::IdentityAlwaysUnsupported {
+                    model,
+                    column: name,
+                    dialect,
+                });
+            }
+        }
+    }
+}

@@ -3,6 +3,7 @@
 
 use super::{col, id, model, ok, problem, problems};
 use crate::decl::{CheckDef, ColumnDef, IndexDef, TableDef, UniqueDef};
+use crate::dialect::Dialect;
 use crate::registry::{ModelProblem, ObjectKind};
 use crate::schema::{
     CheckConstraint, ColumnType, Identity, Index, IndexPart, PrimaryKey, Table, UniqueConstraint,
@@ -132,9 +133,12 @@ fn identity_true_on_a_non_integer_is_an_error() {
     ));
 }
 
+/// Off the lone key (a column of a composite key, or no key column at all) identity is
+/// PostgreSQL's: there it is an identity column, elsewhere a registry error naming the
+/// database. `always` likewise.
 #[test]
-fn identity_true_on_a_composite_key_is_an_error() {
-    let found = problem(vec![model(
+fn identity_off_the_lone_key_or_always_is_postgresql_s() {
+    let memberships = model(
         "Membership",
         "memberships",
         vec![
@@ -144,26 +148,63 @@ fn identity_true_on_a_composite_key_is_an_error() {
             },
             key("group_id", ColumnType::BigInt),
         ],
-    )]);
-    assert!(
-        matches!(found, ModelProblem::IdentityOnCompositeKey { column, .. } if column == "user_id")
     );
-}
-
-#[test]
-fn identity_true_outside_the_key_is_an_error() {
-    let found = problem(vec![model(
+    let tasks = model(
         "Task",
         "tasks",
         vec![
             id(),
             ColumnDef {
                 identity: Some(true),
+                identity_always: true,
                 ..col("position", ColumnType::Integer)
             },
         ],
-    )]);
-    assert!(matches!(found, ModelProblem::IdentityOnNonKey { column, .. } if column == "position"));
+    );
+    let schema = ok(vec![memberships.clone(), tasks.clone()]);
+    let identity = |table: &str, column: &str| {
+        let name = crate::schema::QualifiedName::new(table);
+        schema
+            .table(&name)
+            .unwrap()
+            .column(column)
+            .unwrap()
+            .identity
+    };
+    assert_eq!(
+        identity("memberships", "user_id"),
+        Some(Identity::ByDefault)
+    );
+    assert_eq!(identity("tasks", "position"), Some(Identity::Always));
+    assert_eq!(identity("tasks", "id"), Some(Identity::ByDefault));
+    for dialect in [Dialect::Mysql, Dialect::Sqlite] {
+        let found = crate::registry::build(vec![memberships.clone(), tasks.clone()], dialect)
+            .unwrap_err()
+            .problems;
+        assert!(
+            matches!(&found[..], [
+                ModelProblem::IdentityOnCompositeKey { column: a, .. },
+                ModelProblem::IdentityOnNonKey { column: b, .. },
+            ] if a == "user_id" && b == "position"),
+            "{found:#?}"
+        );
+    }
+    let always_key = model(
+        "Event",
+        "events",
+        vec![ColumnDef {
+            identity_always: true,
+            ..id()
+        }],
+    );
+    let found = crate::registry::build(vec![always_key], Dialect::Mysql).unwrap_err();
+    assert!(
+        matches!(
+            &found.problems[..],
+            [ModelProblem::IdentityAlwaysUnsupported { .. }]
+        ),
+        "{found}"
+    );
 }
 
 #[test]

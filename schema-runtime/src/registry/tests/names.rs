@@ -349,3 +349,41 @@ fn what_only_postgresql_indexes_hold_is_refused_elsewhere() {
     };
     assert!(crate::registry::build(vec![documents(only_there)], Dialect::Sqlite).is_ok());
 }
+
+#[test]
+fn a_generated_column_has_no_default_and_is_postgresql_s() {
+    let generated = ColumnDef {
+        generated: Some("length(title)".into()),
+        ..col("title_length", ColumnType::Integer)
+    };
+    let plain = || {
+        model(
+            "Document",
+            "documents",
+            vec![id(), col("title", ColumnType::Text)],
+        )
+    };
+    let mut ok_def = plain();
+    ok_def.columns.push(generated.clone());
+    let schema = ok(vec![ok_def.clone()]);
+    let column = schema.tables[0].column("title_length").unwrap();
+    assert_eq!(column.generated.as_deref(), Some("length(title)"));
+    let found = crate::registry::build(vec![ok_def], Dialect::Sqlite).unwrap_err();
+    assert!(
+        matches!(
+            &found.problems[..],
+            [ModelProblem::GeneratedUnsupported { .. }]
+        ),
+        "{found}"
+    );
+    let mut with_default = plain();
+    with_default.columns.push(ColumnDef {
+        default: Some("0".into()),
+        ..generated
+    });
+    let found = problem(vec![with_default]);
+    assert!(
+        matches!(found, ModelProblem::GeneratedWithDefault { .. }),
+        "{found:?}"
+    );
+}

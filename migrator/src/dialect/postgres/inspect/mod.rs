@@ -21,8 +21,8 @@
 //! - A foreign key reads `DEFERRABLE` and `INITIALLY DEFERRED` apart: a key that is
 //!   deferrable but initially immediate is checked at once unless `SET CONSTRAINTS` asks.
 //! - An index's sort order, operator classes and `INCLUDE` columns are read into its
-//!   `options`; exclusion constraints and generated columns are not reported yet (a
-//!   generated column is a plain column, with a warning in the log).
+//!   `part_options`, `include` and `nulls_not_distinct`; a stored generated column's
+//!   expression into `generated`. Exclusion constraints are not read yet.
 
 mod error;
 pub mod queries;
@@ -149,12 +149,13 @@ pub(crate) async fn fill_tables(
 ) -> Result<(), InspectError> {
     for row in rows::load_columns(conn, counter, oids).await? {
         if let Some(table) = tables.get_mut(&row.table_oid) {
-            if !row.generated.is_empty() {
+            if !row.generated.is_empty() && row.generated != "s" {
                 tracing::warn!(
                     table = %table.name,
                     column = %row.name,
-                    "generated column reported as a plain column: the schema model cannot \
-                     express generation expressions"
+                    kind = %row.generated,
+                    "a generated column of a kind this version does not know is reported \
+                     as a plain column"
                 );
             }
             table.columns.push(row.to_column());

@@ -42,6 +42,8 @@ SELECT a.attrelid AS table_oid,
            AS default_expr,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
+       CASE WHEN a.attgenerated = 's' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END
+           AS generation,
        CASE WHEN a.attcollation <> t.typcollation THEN
            CASE WHEN cn.nspname IN ('pg_catalog', 'public') THEN co.collname::text
                 ELSE cn.nspname || '.' || co.collname END

@@ -48,6 +48,8 @@ pub(crate) struct ColumnRow {
     pub default_expr: Option<String>,
     identity: String,
     pub generated: String,
+    /// The expression of a stored generated column.
+    generation: Option<String>,
     collation: Option<String>,
     comment: Option<String>,
     is_enum: bool,
@@ -180,6 +182,7 @@ pub(crate) async fn load_columns(
             default_expr: row.try_get("default_expr")?,
             identity: row.try_get("identity")?,
             generated: row.try_get("generated")?,
+            generation: row.try_get("generation")?,
             collation: row.try_get("collation")?,
             comment: row.try_get("comment")?,
             is_enum: row.try_get("is_enum")?,
@@ -271,8 +274,7 @@ impl ColumnRow {
     /// An identity column has no default (its sequence is implicit). A `serial` column is
     /// reported as what it is in the catalog, an integer with the default
     /// `nextval('..._seq'::regclass)`, and no identity: the diff decides what to make of it.
-    /// A generated column's expression is not a default, and the model cannot express
-    /// generation, so it is reported as a plain column.
+    /// A stored generated column has its expression in `generated`, not as a default.
     pub(crate) fn to_column(&self) -> Column {
         let identity = match self.identity.as_str() {
             "a" => Some(Identity::Always),
@@ -290,6 +292,7 @@ impl ColumnRow {
             },
             identity,
             collation: self.collation.clone(),
+            generated: self.generation.clone(),
             comment: self.comment.clone(),
             renamed_from: None,
         }

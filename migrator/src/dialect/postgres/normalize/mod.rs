@@ -143,6 +143,12 @@ fn apply(plan_index: usize, plan: &TablePlan, copy: &Table, table: &mut Table) {
                     column.ty = stored.ty.clone();
                 }
             }
+            Slot::Generated { column } => {
+                let column = &mut table.columns[column];
+                if let Some(stored) = copy.column(&column.name).and_then(|c| c.generated.clone()) {
+                    column.generated = Some(stored);
+                }
+            }
             Slot::Check { check } => {
                 if let Some(stored) = copy.checks.iter().find(|c| c.name == object) {
                     table.checks[check].expression = stored.expression.clone();
@@ -237,6 +243,7 @@ fn slot_text(table: &Table, slot: Slot) -> String {
         Slot::Default { column } => table.columns[column].default.clone().unwrap_or_default(),
         Slot::Check { check } => table.checks[check].expression.clone(),
         Slot::Type { column } => table.columns[column].ty.describe(),
+        Slot::Generated { column } => table.columns[column].generated.clone().unwrap_or_default(),
         Slot::Index { index } => {
             let index = &table.indexes[index];
             let parts: Vec<String> = index

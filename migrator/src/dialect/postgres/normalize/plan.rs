@@ -18,6 +18,8 @@ pub(crate) enum Slot {
     Check { check: usize },
     /// The predicate and expression parts of `indexes[index]`.
     Index { index: usize },
+    /// The generation expression of `columns[column]` (built with the scratch table).
+    Generated { column: usize },
     /// The type of `columns[column]`, when only the server knows how it reads back: a type
     /// the schema model keeps verbatim (`timestamptz(3)` reads back as
     /// `timestamp(3) with time zone`), or a numeric with a precision and no scale (stored
@@ -97,7 +99,18 @@ fn slots(table: &Table) -> Vec<Slot> {
         .enumerate()
         .filter(|(_, c)| type_needs_the_server(&c.ty))
         .map(|(column, _)| Slot::Type { column });
-    defaults.chain(checks).chain(indexes).chain(types).collect()
+    let generated = table
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.generated.is_some())
+        .map(|(column, _)| Slot::Generated { column });
+    defaults
+        .chain(checks)
+        .chain(indexes)
+        .chain(types)
+        .chain(generated)
+        .collect()
 }
 
 /// True for a type whose spelling in the schema model may differ from how PostgreSQL
@@ -149,6 +162,12 @@ fn slot_in_sync(existing: &Table, table: &Table, slot: Slot) -> bool {
             existing
                 .column(&column.name)
                 .is_some_and(|c| c.ty == column.ty)
+        }
+        Slot::Generated { column } => {
+            let column = &table.columns[column];
+            existing
+                .column(&column.name)
+                .is_some_and(|c| c.generated == column.generated)
         }
         Slot::Index { index } => {
             let index = &table.indexes[index];

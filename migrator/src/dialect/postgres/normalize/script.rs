@@ -59,6 +59,12 @@ pub(crate) fn describe_slot(table: &Table, slot: Slot) -> String {
         Slot::Check { check } => format!("check {}", table.checks[check].name),
         Slot::Index { index } => format!("index {}", table.indexes[index].name),
         Slot::Type { column } => format!("type of column {}", table.columns[column].name),
+        Slot::Generated { column } => {
+            format!(
+                "generation expression of column {}",
+                table.columns[column].name
+            )
+        }
     }
 }
 
@@ -189,6 +195,10 @@ fn create_table(plan: usize, table: &Table, enum_refs: &BTreeMap<QualifiedName, 
             if let Some(collation) = &column.collation {
                 sql.push_str(&format!(" COLLATE {}", quote_ident(collation)));
             }
+            if let Some(expression) = &column.generated {
+                // Checked as a fragment by its slot before the script is used.
+                sql.push_str(&format!(" GENERATED ALWAYS AS (\n{expression}\n) STORED"));
+            }
             sql
         })
         .collect::<Vec<_>>()
@@ -224,6 +234,17 @@ fn slot_statement(
         // text cannot end the statement it is pasted into.
         Slot::Type { column } => {
             custom_types(&table.columns[column].ty).try_for_each(|sql| fragment(sql).map(drop))?;
+            return Ok(None);
+        }
+        // Built with the scratch table (a column cannot become generated later); the
+        // expression is checked here, before `build` pastes it in.
+        Slot::Generated { column } => {
+            fragment(
+                table.columns[column]
+                    .generated
+                    .as_deref()
+                    .unwrap_or_default(),
+            )?;
             return Ok(None);
         }
         Slot::Default { column } => {

@@ -84,6 +84,11 @@ pub fn alter_column(
             }
         }
     }
+    // Only going is possible in place (a new or changed expression is refused before
+    // rendering, by `validate`): the column keeps its values and becomes a plain one.
+    if changes.contains(ColumnChanges::GENERATED) && to.generated.is_none() {
+        statements.push(alter("DROP EXPRESSION".into()));
+    }
     if changes.contains(ColumnChanges::COMMENT) {
         statements.push(comment_on_column(table, &to.name, to.comment.as_deref()));
     }

@@ -55,6 +55,9 @@ pub fn column_definition(column: &Column) -> String {
             identity_keywords(identity)
         ));
     }
+    if let Some(expression) = &column.generated {
+        sql.push_str(&format!(" GENERATED ALWAYS AS ({expression}) STORED"));
+    }
     if let Some(default) = &column.default {
         sql.push_str(&format!(" DEFAULT {default}"));
     }

@@ -1,7 +1,8 @@
 //! Checks an op's names before rendering. PostgreSQL silently truncates an identifier past
 //! 63 bytes (`NAMEDATALEN - 1`), so a longer model name would be created under a different
 //! name and show up as drift on every later comparison; an empty or NUL-containing name
-//! cannot be written at all. Better a clear error before any SQL is written.
+//! cannot be written at all. Better a clear error before any SQL is written. The same goes
+//! for a change PostgreSQL cannot make in place: a new generation expression.
 
 use schema_runtime::schema::{Column, ColumnType, QualifiedName, Table};
 
@@ -13,6 +14,23 @@ pub const MAX_IDENTIFIER_BYTES: usize = 63;
 
 /// Every name in `op` is non-empty, NUL-free and at most [`MAX_IDENTIFIER_BYTES`] long.
 pub fn validate(op: &Op) -> Result<(), RenderError> {
+    if let Op::AlterColumn {
+        to, changes, table, ..
+    } = op
+    {
+        if changes.contains(crate::change::ColumnChanges::GENERATED) && to.generated.is_some() {
+            return Err(RenderError::NotExpressible {
+                op: op.describe(),
+                dialect: schema_runtime::Dialect::Postgresql,
+                reason: format!(
+                    "PostgreSQL cannot give an existing column of {table} a new generation \
+                     expression in place; write a revision by hand that drops column {} and \
+                     adds it back generated (its values are computed again)",
+                    to.name
+                ),
+            });
+        }
+    }
     let mut names = Names::default();
     names.collect(op);
     for (kind, name) in names.0 {

@@ -2,10 +2,8 @@ use schema_runtime::Table;
 
 #[derive(Table)]
 pub struct Order {
-    #[column(primary_key)]
+    #[column(primary_key, identity = "sometimes")]
     pub id: i64,
-    #[column(identity)]
-    pub number: i64,
 }
 
 fn main() {}
