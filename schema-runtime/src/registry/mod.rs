@@ -122,8 +122,7 @@ pub fn build_with(
     let duplicates = validate::duplicate_tables(&resolved, &mut problems);
     references::resolve(&mut resolved, &naming, &mut problems);
     validate::deferrable(&resolved, dialect, &mut problems);
-    validate::elaborate_indexes(&resolved, dialect, &mut problems);
-    validate::identities(&resolved, dialect, &mut problems);
+    validate::postgresql_only(&resolved, dialect, &mut problems);
     validate::duplicate_names(&resolved, &duplicates, &mut problems);
     validate::renames(&resolved, &mut problems);
     let enums = validate::enums(&resolved, &mut problems);

@@ -219,9 +219,9 @@ pub(super) fn deferrable(
     }
 }
 
-/// Indexes that say what only PostgreSQL can hold (an access method, an expression key, an
-/// operator class or ordering, `INCLUDE` columns, `NULLS NOT DISTINCT`) on another database.
-pub(super) fn elaborate_indexes(
+/// What only PostgreSQL holds, on another database: elaborate indexes, identities off the
+/// lone key or `always`, generated columns.
+pub(super) fn postgresql_only(
     resolved: &[Resolved],
     dialect: Dialect,
     problems: &mut Vec<ModelProblem>,
@@ -230,80 +230,78 @@ pub(super) fn elaborate_indexes(
         return;
     }
     for r in resolved {
-        for index in r.table.indexes.iter().filter(|i| i.is_elaborate()) {
-            let what = if let Some(method) = &index.method {
-                format!("uses {method}")
-            } else if index
-                .parts
-                .iter()
-                .any(|p| matches!(p, crate::schema::IndexPart::Expression(_)))
-            {
-                "is over an expression".to_string()
-            } else if !index.part_options.is_empty() {
-                "states an operator class or ordering".to_string()
-            } else if !index.include.is_empty() {
-                "has INCLUDE columns".to_string()
-            } else {
-                "is NULLS NOT DISTINCT".to_string()
-            };
-            problems.push(ModelProblem::IndexUnsupported {
-                model: r.model.clone(),
-                name: index.name.clone(),
-                what,
-                dialect,
-            });
-        }
+        elaborate_indexes(r, dialect, problems);
+        identities(r, dialect, problems);
+    }
+}
+
+/// Indexes that say what only PostgreSQL can hold (an access method, an expression key, an
+/// operator class or ordering, `INCLUDE` columns, `NULLS NOT DISTINCT`) on another database.
+fn elaborate_indexes(r: &Resolved, dialect: Dialect, problems: &mut Vec<ModelProblem>) {
+    for index in r.table.indexes.iter().filter(|i| i.is_elaborate()) {
+        let what = if let Some(method) = &index.method {
+            format!("uses {method}")
+        } else if index
+            .parts
+            .iter()
+            .any(|p| matches!(p, crate::schema::IndexPart::Expression(_)))
+        {
+            "is over an expression".to_string()
+        } else if !index.part_options.is_empty() {
+            "states an operator class or ordering".to_string()
+        } else if !index.include.is_empty() {
+            "has INCLUDE columns".to_string()
+        } else {
+            "is NULLS NOT DISTINCT".to_string()
+        };
+        problems.push(ModelProblem::IndexUnsupported {
+            model: r.model.clone(),
+            name: index.name.clone(),
+            what,
+            dialect,
+        });
     }
 }
 
 /// Identity and generated columns the database cannot hold: SQLite and MySQL generate
 /// values only for a lone integer key, and cannot refuse explicit ones (`always`); their
 /// generated columns are not supported yet.
-pub(super) fn identities(
-    resolved: &[Resolved],
-    dialect: Dialect,
-    problems: &mut Vec<ModelProblem>,
-) {
-    if dialect == Dialect::Postgresql {
-        return;
+fn identities(r: &Resolved, dialect: Dialect, problems: &mut Vec<ModelProblem>) {
+    for column in r.table.columns.iter().filter(|c| c.generated.is_some()) {
+        problems.push(ModelProblem::GeneratedUnsupported {
+            model: r.model.clone(),
+            column: column.name.clone(),
+            dialect,
+        });
     }
-    for r in resolved {
-        for column in r.table.columns.iter().filter(|c| c.generated.is_some()) {
-            problems.push(ModelProblem::GeneratedUnsupported {
-                model: r.model.clone(),
-                column: column.name.clone(),
-                dialect,
-            });
-        }
-        let key = r.table.primary_key.as_ref().map(|k| k.columns.as_slice());
-        for column in r.table.columns.iter().filter(|c| c.identity.is_some()) {
-            let (model, name) = (r.model.clone(), column.name.clone());
-            match key {
-                Some([only]) if *only == column.name => {}
-                Some(columns) if columns.contains(&column.name) => {
-                    problems.push(ModelProblem::IdentityOnCompositeKey {
-                        model,
-                        column: name,
-                        dialect,
-                    });
-                    continue;
-                }
-                _ => {
-                    problems.push(ModelProblem::IdentityOnNonKey {
-                        model,
-                        column: name,
-                        dialect,
-                    });
-                    continue;
-                }
-            }
-            if column.identity == Some(crate::schema::Identity::Always) {
-                problems.push(ModelProblem::IdentityAlwaysUnsupported {
+    let key = r.table.primary_key.as_ref().map(|k| k.columns.as_slice());
+    for column in r.table.columns.iter().filter(|c| c.identity.is_some()) {
+        let (model, name) = (r.model.clone(), column.name.clone());
+        match key {
+            Some([only]) if *only == column.name => {}
+            Some(columns) if columns.contains(&column.name) => {
+                problems.push(ModelProblem::IdentityOnCompositeKey {
                     model,
                     column: name,
                     dialect,
                 });
+                continue;
             }
+            _ => {
+                problems.push(ModelProblem::IdentityOnNonKey {
+                    model,
+                    column: name,
+                    dialect,
+                });
+                continue;
+            }
+        }
+        if column.identity == Some(crate::schema::Identity::Always) {
+            problems.push(ModelProblem::IdentityAlwaysUnsupported {
+                model,
+                column: name,
+                dialect,
+            });
         }
     }
 }
