@@ -450,6 +450,19 @@ pub struct Table {
     /// the database's by what it is, whatever the database calls it.
     #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
     pub conventional_names: std::collections::BTreeSet<String>,
+    /// Exclusion constraints, sorted by name: read from the database, which the models
+    /// cannot state yet, so the comparison leaves them as they are and lists them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclusions: Vec<ExclusionConstraint>,
+}
+
+/// An `EXCLUDE` constraint (PostgreSQL), as the database defines it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExclusionConstraint {
+    /// The constraint name.
+    pub name: String,
+    /// Its definition as the database writes it (`EXCLUDE USING gist (room WITH =, ..)`).
+    pub definition: String,
 }
 
 impl Table {
@@ -466,6 +479,7 @@ impl Table {
             comment: None,
             renamed_from: None,
             conventional_names: std::collections::BTreeSet::new(),
+            exclusions: Vec::new(),
         }
     }
 
@@ -480,6 +494,7 @@ impl Table {
         self.uniques.sort_by(|a, b| a.name.cmp(&b.name));
         self.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
         self.checks.sort_by(|a, b| a.name.cmp(&b.name));
+        self.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
     }
 }
 

@@ -22,7 +22,8 @@
 //!   deferrable but initially immediate is checked at once unless `SET CONSTRAINTS` asks.
 //! - An index's sort order, operator classes and `INCLUDE` columns are read into its
 //!   `part_options`, `include` and `nulls_not_distinct`; a stored generated column's
-//!   expression into `generated`. Exclusion constraints are not read yet.
+//!   expression into `generated`. Exclusion constraints are read with their definition,
+//!   for the comparison to leave alone and list.
 
 mod error;
 pub mod queries;
@@ -171,6 +172,7 @@ pub(crate) async fn fill_tables(
             Constraint::Unique(unique) => table.uniques.push(unique),
             Constraint::Foreign(foreign_key) => table.foreign_keys.push(foreign_key),
             Constraint::Check(check) => table.checks.push(check),
+            Constraint::Exclusion(exclusion) => table.exclusions.push(exclusion),
         }
     }
     for row in rows::load_indexes(conn, counter, oids).await? {

@@ -86,12 +86,13 @@ SELECT c.conrelid AS table_oid,
        c.confupdtype::text AS on_update,
        c.condeferrable AS deferrable,
        c.condeferred AS deferred,
-       CASE WHEN c.contype = 'c' THEN pg_catalog.pg_get_constraintdef(c.oid) END AS definition
+       CASE WHEN c.contype IN ('c', 'x') THEN pg_catalog.pg_get_constraintdef(c.oid) END
+           AS definition
 FROM pg_catalog.pg_constraint c
 LEFT JOIN pg_catalog.pg_class r ON r.oid = c.confrelid
 LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace
 WHERE c.conrelid = ANY($1)
-  AND c.contype IN ('p', 'u', 'f', 'c')
+  AND c.contype IN ('p', 'u', 'f', 'c', 'x')
   AND c.conparentid = 0
 ORDER BY c.conrelid, c.conname
 "#;

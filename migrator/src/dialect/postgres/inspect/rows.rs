@@ -4,8 +4,8 @@
 //! expression with the same text.
 
 use schema_runtime::schema::{
-    CheckConstraint, Column, ColumnType, EnumType, ForeignKey, ForeignKeyAction, Identity, Index,
-    IndexPart, PrimaryKey, QualifiedName, UniqueConstraint,
+    CheckConstraint, Column, ColumnType, EnumType, ExclusionConstraint, ForeignKey,
+    ForeignKeyAction, Identity, Index, IndexPart, PrimaryKey, QualifiedName, UniqueConstraint,
 };
 use schema_runtime::types::parse_sql_type;
 use sqlx::postgres::types::Oid;
@@ -97,6 +97,7 @@ pub(crate) enum Constraint {
     Unique(UniqueConstraint),
     Foreign(ForeignKey),
     Check(CheckConstraint),
+    Exclusion(ExclusionConstraint),
 }
 
 async fn fetch<'q>(
@@ -340,6 +341,10 @@ impl ConstraintRow {
                 columns: self.columns.clone(),
             }),
             "f" => Constraint::Foreign(self.to_foreign_key()?),
+            "x" => Constraint::Exclusion(ExclusionConstraint {
+                name: self.name.clone(),
+                definition: self.definition.clone().unwrap_or_default(),
+            }),
             _ => Constraint::Check(CheckConstraint {
                 name: self.name.clone(),
                 expression: check_expression(self.definition.as_deref().unwrap_or_default()),
