@@ -527,6 +527,7 @@ mod tests {
             check: schema_runtime::schema::CheckConstraint {
                 name: "ck_users_age".into(),
                 expression: "age >= 0".into(),
+                not_valid: false,
             },
         }];
         let text = markdown(

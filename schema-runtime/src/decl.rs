@@ -212,6 +212,9 @@ pub struct CheckDef {
     pub expression: String,
     /// `verbatim`: `name` is the constraint's name as it is, no convention applied.
     pub verbatim: bool,
+    /// `not_valid`: the check is added `NOT VALID`, leaving rows already there unchecked.
+    /// PostgreSQL only.
+    pub not_valid: bool,
     /// `dialects(..)`: the dialects the check exists on; every one when empty.
     pub dialects: Vec<Dialect>,
 }
@@ -240,6 +243,9 @@ pub struct ForeignKeyDef {
     /// `external`: the referenced table is not one of the models; it is looked up in the
     /// database instead.
     pub external: bool,
+    /// `not_valid`: the key is added `NOT VALID`, leaving rows already there unchecked.
+    /// PostgreSQL only.
+    pub not_valid: bool,
     /// `dialects(..)`: the dialects the key exists on; every one when empty.
     pub dialects: Vec<Dialect>,
 }

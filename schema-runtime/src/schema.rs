@@ -406,6 +406,9 @@ pub struct ForeignKey {
     /// Only a deferrable key is.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub initially_deferred: bool,
+    /// `NOT VALID`: rows that were there when the key was added are not checked.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_valid: bool,
 }
 
 /// A CHECK constraint.
@@ -415,6 +418,9 @@ pub struct CheckConstraint {
     pub name: String,
     /// The boolean SQL expression.
     pub expression: String,
+    /// `NOT VALID`: rows that were there when the check was added are not checked.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_valid: bool,
 }
 
 /// A table with everything that hangs off it.

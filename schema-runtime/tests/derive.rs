@@ -196,12 +196,14 @@ fn table_attributes_and_doc_comment() {
                 name: "total_non_negative".into(),
                 expression: "total >= 0".into(),
                 verbatim: false,
+                not_valid: false,
             },
             CheckDef {
                 dialects: Vec::new(),
                 name: "note_short".into(),
                 expression: "length(note) < 500".into(),
                 verbatim: false,
+                not_valid: false,
             },
         ]
     );
@@ -504,7 +506,7 @@ fn every_model_is_registered_through_inventory() {
 /// A shipment line as a database another tool built names it.
 #[derive(Table)]
 #[table(primary_key(name = "shipments_pkey"))]
-#[table(check(name = "chk_rails_0a1b2c", expr = "line > 0", verbatim))]
+#[table(check(name = "chk_rails_0a1b2c", expr = "line > 0", verbatim, not_valid))]
 #[table(foreign_key(
     name = "shipments_order_line_fkey",
     columns("order_id", "line"),
@@ -517,7 +519,8 @@ fn every_model_is_registered_through_inventory() {
     columns("carrier_id"),
     references(table = "logistics.carriers", columns("id")),
     deferrable,
-    external
+    external,
+    not_valid
 ))]
 pub struct Shipment {
     #[column(primary_key)]
@@ -538,7 +541,7 @@ fn stated_names_and_table_level_foreign_keys_are_recorded() {
     let t = Shipment::table_def();
     assert_eq!(t.primary_key, None);
     assert_eq!(t.primary_key_name.as_deref(), Some("shipments_pkey"));
-    assert!(t.checks[0].verbatim);
+    assert!(t.checks[0].verbatim && t.checks[0].not_valid);
     assert_eq!(
         t.foreign_keys,
         vec![
@@ -551,6 +554,7 @@ fn stated_names_and_table_level_foreign_keys_are_recorded() {
                 on_update: None,
                 deferrable: true,
                 initially_deferred: true,
+                not_valid: false,
                 external: false,
                 dialects: vec![
                     schema_runtime::Dialect::Postgresql,
@@ -566,6 +570,7 @@ fn stated_names_and_table_level_foreign_keys_are_recorded() {
                 on_update: None,
                 deferrable: true,
                 initially_deferred: false,
+                not_valid: true,
                 external: true,
                 dialects: Vec::new(),
             },

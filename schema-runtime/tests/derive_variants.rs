@@ -68,6 +68,7 @@ fn the_derive_records_every_variant() {
             name: "action_format".into(),
             expression: "action GLOB '[a-z]*.[a-z]*'".into(),
             verbatim: false,
+            not_valid: false,
             dialects: Vec::new(),
         }]
     );

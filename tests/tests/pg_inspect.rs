@@ -448,6 +448,7 @@ async fn normalisation_costs_the_same_for_ten_and_a_hundred_tables() {
             t.checks.push(CheckConstraint {
                 name: format!("ck_t{i}"),
                 expression: "name <> ''".into(),
+                not_valid: false,
             });
             t.indexes.push(Index {
                 name: format!("ix_t{i}"),
@@ -553,6 +554,7 @@ async fn new_enum_types_and_values_normalise_like_the_real_ones() {
     t.checks.push(CheckConstraint {
         name: "refunds_are_urgent".into(),
         expression: "s <> 'refunded' OR p = 'high' OR l = 'critical'".into(),
+        not_valid: false,
     });
     target.tables.push(t);
     target.sort();
@@ -655,6 +657,7 @@ async fn a_rejected_expression_names_the_model_table_and_column() {
     target.tables[0].checks.push(CheckConstraint {
         name: "positive".into(),
         expression: "amout > 0".into(),
+        not_valid: false,
     });
     let error = normalize_target(&mut conn, &Schema::default(), &mut target)
         .await

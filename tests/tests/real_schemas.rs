@@ -156,6 +156,7 @@ fn composite_key(target: &str, columns: &[&str]) -> ForeignKeyDef {
 trait KeysExt {
     fn foreign_key(self, key: ForeignKeyDef) -> Self;
     fn verbatim_check(self, name: &str, expression: &str) -> Self;
+    fn check_not_valid(self, name: &str, expression: &str) -> Self;
 }
 
 impl KeysExt for TableDef {
@@ -163,11 +164,22 @@ impl KeysExt for TableDef {
         self.foreign_keys.push(key);
         self
     }
+    fn check_not_valid(mut self, name: &str, expression: &str) -> Self {
+        self.checks.push(CheckDef {
+            name: name.into(),
+            expression: expression.into(),
+            verbatim: true,
+            not_valid: true,
+            dialects: Vec::new(),
+        });
+        self
+    }
     fn verbatim_check(mut self, name: &str, expression: &str) -> Self {
         self.checks.push(CheckDef {
             name: name.into(),
             expression: expression.into(),
             verbatim: true,
+            not_valid: false,
             dialects: Vec::new(),
         });
         self
@@ -250,6 +262,7 @@ fn pg_default_defs() -> Vec<TableDef> {
         .foreign_key(ForeignKeyDef {
             on_delete: Some(ForeignKeyAction::Cascade),
             initially_deferred: true,
+            not_valid: false,
             deferrable: true,
             ..composite_key("order_lines", &["order_id", "line"])
         }),
@@ -263,14 +276,23 @@ fn pg_default_defs() -> Vec<TableDef> {
                 col("seq", ColumnType::Integer).identity(true),
                 col("name", ColumnType::Text),
             ],
-        ),
+        )
+        .check_not_valid("events_name_short", "char_length(name) < 200"),
         table(
             "reservations",
             vec![
                 col("id", ColumnType::BigInt).pk(),
                 col("during", ColumnType::Text).sql_type("tstzrange"),
+                col("event_id", ColumnType::BigInt).null(),
             ],
-        ),
+        )
+        .foreign_key(ForeignKeyDef {
+            columns: vec!["event_id".into()],
+            referenced_table: "events".into(),
+            referenced_columns: vec!["id".into()],
+            not_valid: true,
+            ..ForeignKeyDef::default()
+        }),
     ]
 }
 
@@ -496,6 +518,7 @@ async fn a_database_built_from_the_models_dumps_like_the_original() {
     }
     let (want, got) = (schema_dump(original.url()), schema_dump(fresh.url()));
     assert!(want.contains("shipments_order_id_line_fkey"), "{want}");
+    assert_eq!(want.matches("NOT VALID").count(), 2, "{want}");
     assert_eq!(got, want);
 }
 
@@ -601,4 +624,21 @@ fn amount(defs: &mut [TableDef]) -> &mut ColumnDef {
         .iter_mut()
         .find(|c| c.name == "amount")
         .unwrap()
+}
+
+/// `NOT VALID` is compared: a model that says the check is valid is drift.
+#[tokio::test]
+async fn not_valid_is_compared() {
+    let (_db, mut database) = database_with(PG_DEFAULTS).await;
+    let mut defs = pg_default_defs();
+    let events = defs.iter_mut().find(|d| d.name == "events").unwrap();
+    events.checks[0].not_valid = false;
+    let ops = ops_against(&mut database, &models(defs)).await;
+    assert_eq!(
+        ops,
+        [
+            "drop check constraint events_name_short on events",
+            "add check constraint events_name_short on events"
+        ]
+    );
 }

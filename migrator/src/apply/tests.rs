@@ -551,6 +551,7 @@ fn parent_and_child() -> schema_runtime::schema::Schema {
         on_update: ForeignKeyAction::NoAction,
         deferrable: false,
         initially_deferred: false,
+        not_valid: false,
     });
     schema_runtime::schema::Schema {
         enums: Vec::new(),

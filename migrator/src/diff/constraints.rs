@@ -239,7 +239,7 @@ fn checks(ctx: &Ctx<'_>, existing: &Table, wanted: &Table, plan: &mut Plan) {
     let m = match_named(
         &from,
         &to,
-        |a, b| a.expression == b.expression,
+        |a, b| a.expression == b.expression && a.not_valid == b.not_valid,
         can_rename,
         adopts,
     );
@@ -367,6 +367,7 @@ fn same_foreign_key(a: &ForeignKey, b: &ForeignKey) -> bool {
         && a.on_update == b.on_update
         && a.deferrable == b.deferrable
         && a.initially_deferred == b.initially_deferred
+        && a.not_valid == b.not_valid
 }
 
 fn rename_constraint(table: &Table, from: &str, to: &str) -> Op {

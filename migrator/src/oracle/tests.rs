@@ -41,6 +41,7 @@ fn fk(key: &str, column: &str, to: &str, to_column: &str) -> ForeignKey {
         on_update: ForeignKeyAction::NoAction,
         deferrable: false,
         initially_deferred: false,
+        not_valid: false,
     }
 }
 
@@ -142,6 +143,7 @@ fn a_column_named_in_a_check_or_an_index_expression_stays() {
     start.tables[1].checks.push(CheckConstraint {
         name: "ck_orders".into(),
         expression: "(\"id\" > 0)".into(),
+        not_valid: false,
     });
     let drop = Op::DropColumn {
         table: name("orders"),
@@ -153,6 +155,7 @@ fn a_column_named_in_a_check_or_an_index_expression_stays() {
         check: CheckConstraint {
             name: "ck_total".into(),
             expression: "total > 0 IS NOT UNKNOWN".into(),
+            not_valid: false,
         },
     };
     assert!(refusal(&start, &[unknown]).contains("names column total"));

@@ -101,6 +101,7 @@ fn keys_foreign_keys_and_checks_are_probed_in_each_dialect() {
                 on_update: ForeignKeyAction::NoAction,
                 deferrable: false,
                 initially_deferred: false,
+                not_valid: false,
             },
         },
         Op::AddCheck {
@@ -108,6 +109,7 @@ fn keys_foreign_keys_and_checks_are_probed_in_each_dialect() {
             check: CheckConstraint {
                 name: "ck_orders_qty".into(),
                 expression: "qty > 0".into(),
+                not_valid: false,
             },
         },
     ];

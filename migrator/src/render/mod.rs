@@ -84,6 +84,7 @@ mod tests {
             check: CheckConstraint {
                 name: "ck_t_x".into(),
                 expression: "x > 0".into(),
+                not_valid: false,
             },
         };
         assert!(matches!(

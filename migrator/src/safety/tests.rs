@@ -82,6 +82,7 @@ fn ops_on_a_table_created_in_the_same_plan_are_safe() {
             on_update: ForeignKeyAction::NoAction,
             deferrable: false,
             initially_deferred: false,
+            not_valid: false,
         },
     };
     let ops = [fk("new"), Op::CreateTable { table }, fk("new"), fk("old")];
@@ -164,6 +165,7 @@ mod verdicts {
             on_update: ForeignKeyAction::NoAction,
             deferrable: false,
             initially_deferred: false,
+            not_valid: false,
         }
     }
 
@@ -271,6 +273,7 @@ mod verdicts {
                     check: CheckConstraint {
                         name: "ck_users_age".into(),
                         expression: "age >= 0".into(),
+                        not_valid: false,
                     },
                 },
                 Risk::Loosening,

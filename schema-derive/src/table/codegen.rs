@@ -229,12 +229,14 @@ fn check(check: &Check) -> TokenStream {
     let name = string(&check.name);
     let expression = string(&check.expression);
     let verbatim = check.verbatim;
+    let not_valid = check.not_valid;
     let dialects = dialects(&check.dialects);
     quote! {
         ::schema_runtime::CheckDef {
             name: #name,
             expression: #expression,
             verbatim: #verbatim,
+            not_valid: #not_valid,
             dialects: #dialects,
         }
     }
@@ -250,6 +252,7 @@ fn foreign_key(key: &ForeignKey) -> TokenStream {
     let deferrable = key.deferrable;
     let initially_deferred = key.initially_deferred;
     let external = key.external;
+    let not_valid = key.not_valid;
     let dialects = dialects(&key.dialects);
     quote! {
         ::schema_runtime::ForeignKeyDef {
@@ -262,6 +265,7 @@ fn foreign_key(key: &ForeignKey) -> TokenStream {
             deferrable: #deferrable,
             initially_deferred: #initially_deferred,
             external: #external,
+            not_valid: #not_valid,
             dialects: #dialects,
         }
     }

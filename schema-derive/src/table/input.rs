@@ -114,6 +114,7 @@ pub struct CheckInput {
     pub name: Option<Arg<String>>,
     pub expr: Option<Arg<String>>,
     pub verbatim: Word,
+    pub not_valid: Word,
     pub dialects: Option<Item<DialectList>>,
 }
 
@@ -133,6 +134,7 @@ pub struct ForeignKeyInput {
     pub deferrable: Word,
     pub initially_deferred: Word,
     pub external: Word,
+    pub not_valid: Word,
     pub dialects: Option<Item<DialectList>>,
 }
 

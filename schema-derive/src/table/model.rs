@@ -71,6 +71,7 @@ pub struct ForeignKey {
     pub deferrable: bool,
     pub initially_deferred: bool,
     pub external: bool,
+    pub not_valid: bool,
     pub dialects: Vec<DialectName>,
 }
 
@@ -99,6 +100,7 @@ pub struct Check {
     pub name: String,
     pub expression: String,
     pub verbatim: bool,
+    pub not_valid: bool,
     pub dialects: Vec<DialectName>,
 }
 
@@ -420,6 +422,7 @@ fn foreign_key(item: Item<ForeignKeyInput>, errors: &mut Accumulator) -> Option<
         deferrable,
         initially_deferred,
         external,
+        not_valid,
         dialects: only,
     } = item.value;
     let name = non_empty(name, errors);
@@ -469,6 +472,7 @@ fn foreign_key(item: Item<ForeignKeyInput>, errors: &mut Accumulator) -> Option<
         deferrable: deferrable.is_present() || initially_deferred.is_present(),
         initially_deferred: initially_deferred.is_present(),
         external: external.is_present(),
+        not_valid: not_valid.is_present(),
         dialects,
     })
 }
@@ -573,6 +577,7 @@ fn check(item: Item<CheckInput>, errors: &mut Accumulator) -> Option<Check> {
         name,
         expr,
         verbatim,
+        not_valid,
         dialects: only,
     } = item.value;
     let dialects = dialects(only, errors);
@@ -581,6 +586,7 @@ fn check(item: Item<CheckInput>, errors: &mut Accumulator) -> Option<Check> {
             name: non_empty(Some(name), errors)?,
             expression: expr.value,
             verbatim: verbatim.is_present(),
+            not_valid: not_valid.is_present(),
             dialects,
         }),
         (Some(_), Some(expr)) => {

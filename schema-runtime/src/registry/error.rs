@@ -694,6 +694,22 @@ pub enum ModelProblem {
         dialect: crate::dialect::Dialect,
     },
 
+    /// A `NOT VALID` constraint where only PostgreSQL has them.
+    #[error(
+        "{model}: the {kind} {name} is not_valid, which only PostgreSQL has; limit it with \
+         `dialects(\"postgresql\")` or drop `not_valid` for {dialect}"
+    )]
+    NotValidUnsupported {
+        /// The model.
+        model: ModelRef,
+        /// `check` or `foreign key`.
+        kind: ObjectKind,
+        /// The constraint.
+        name: String,
+        /// The database.
+        dialect: crate::dialect::Dialect,
+    },
+
     /// Two naming conventions for one models crate.
     #[error(
         "crate {krate} chooses its naming convention twice (in {first} and {second}); keep \

@@ -91,6 +91,7 @@ fn foreign_key(
         on_update: reference.on_update,
         deferrable: reference.deferrable,
         initially_deferred: reference.initially_deferred,
+        not_valid: reference.not_valid,
     })
 }
 

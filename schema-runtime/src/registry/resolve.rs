@@ -49,6 +49,8 @@ pub(super) struct PendingReference {
     pub deferrable: bool,
     /// `initially_deferred`.
     pub initially_deferred: bool,
+    /// `not_valid`.
+    pub not_valid: bool,
     /// `external`: the referenced table is looked up in the database, not the models.
     pub external: bool,
 }
@@ -567,6 +569,7 @@ impl Resolver<'_, '_> {
             c.check.as_ref().map(|expression| CheckConstraint {
                 name: self.naming.check(self.table_name(), &c.name),
                 expression: expression.clone(),
+                not_valid: false,
             })
         });
         let table_checks = self.def.checks.iter().map(|c| CheckConstraint {
@@ -576,6 +579,7 @@ impl Resolver<'_, '_> {
                 self.naming.check(self.table_name(), &c.name)
             },
             expression: c.expression.clone(),
+            not_valid: c.not_valid,
         });
         column_checks.chain(table_checks).collect()
     }
@@ -598,6 +602,7 @@ impl Resolver<'_, '_> {
                     name: def.fk_name.clone(),
                     deferrable: false,
                     initially_deferred: false,
+                    not_valid: false,
                     external: def.external,
                 }),
                 None => self.report(ModelProblem::InvalidReference {
@@ -673,6 +678,7 @@ impl Resolver<'_, '_> {
             name: def.name.clone(),
             deferrable: def.deferrable || def.initially_deferred,
             initially_deferred: def.initially_deferred,
+            not_valid: def.not_valid,
             external: def.external,
         })
     }

@@ -220,7 +220,7 @@ pub(super) fn deferrable(
 }
 
 /// What only PostgreSQL holds, on another database: elaborate indexes, identities off the
-/// lone key or `always`, generated columns.
+/// lone key or `always`, generated columns, `NOT VALID` constraints.
 pub(super) fn postgresql_only(
     resolved: &[Resolved],
     dialect: Dialect,
@@ -232,6 +232,19 @@ pub(super) fn postgresql_only(
     for r in resolved {
         elaborate_indexes(r, dialect, problems);
         identities(r, dialect, problems);
+        let checks = r.table.checks.iter().filter(|c| c.not_valid);
+        let keys = r.table.foreign_keys.iter().filter(|k| k.not_valid);
+        let named = checks
+            .map(|c| (ObjectKind::Check, &c.name))
+            .chain(keys.map(|k| (ObjectKind::ForeignKey, &k.name)));
+        for (kind, name) in named {
+            problems.push(ModelProblem::NotValidUnsupported {
+                model: r.model.clone(),
+                kind,
+                name: name.clone(),
+                dialect,
+            });
+        }
     }
 }
 

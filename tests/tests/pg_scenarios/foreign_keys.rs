@@ -210,6 +210,7 @@ async fn composite_deferrable_foreign_key() {
         on_update: ForeignKeyAction::NoAction,
         deferrable: true,
         initially_deferred: true,
+        not_valid: false,
     });
     scenario("composite_deferrable_foreign_key", a, b)
         .seed(

@@ -80,6 +80,7 @@ impl TableDefExt for TableDef {
             name: name.into(),
             expression: expression.into(),
             verbatim: false,
+            not_valid: false,
         });
         self
     }

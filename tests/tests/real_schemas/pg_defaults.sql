@@ -53,3 +53,8 @@ CREATE TABLE reservations (
     during tstzrange NOT NULL,
     EXCLUDE USING gist (during WITH &&)
 );
+-- Constraints added NOT VALID to a table that already had rows: old rows are not checked.
+ALTER TABLE events ADD CONSTRAINT events_name_short CHECK (char_length(name) < 200) NOT VALID;
+ALTER TABLE reservations ADD COLUMN event_id bigint;
+ALTER TABLE reservations ADD CONSTRAINT reservations_event_id_fkey FOREIGN KEY (event_id)
+    REFERENCES events (id) NOT VALID;

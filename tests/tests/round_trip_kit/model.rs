@@ -306,6 +306,7 @@ pub fn foreign_key(
         on_update: ForeignKeyAction::NoAction,
         deferrable: false,
         initially_deferred: false,
+        not_valid: false,
     }
 }
 
@@ -386,6 +387,7 @@ fn add_members(table: &mut Table, plan: &TablePlan) {
         table.checks.push(CheckConstraint {
             name: format!("ck_{name}_{}", column.name),
             expression: expression.clone(),
+            not_valid: false,
         });
     }
 }

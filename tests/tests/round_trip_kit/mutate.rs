@@ -454,6 +454,7 @@ impl Work {
                 let check = CheckConstraint {
                     name,
                     expression: expression.clone(),
+                    not_valid: false,
                 };
                 w.table.checks.push(check);
             }

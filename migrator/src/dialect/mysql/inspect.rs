@@ -402,6 +402,7 @@ async fn read_foreign_keys(
                     on_update: action(&name, &update)?,
                     deferrable: false,
                     initially_deferred: false,
+                    not_valid: false,
                 })
             }
         };
@@ -444,7 +445,11 @@ async fn read_checks(
         if is_json_column_check(table, &name, &expression) {
             continue;
         }
-        table.checks.push(CheckConstraint { name, expression });
+        table.checks.push(CheckConstraint {
+            name,
+            expression,
+            not_valid: false,
+        });
     }
     Ok(())
 }

@@ -716,6 +716,7 @@ mod tests {
                     on_update: ForeignKeyAction::NoAction,
                     deferrable: false,
                     initially_deferred: false,
+                    not_valid: false,
                 },
             },
             Op::AddColumn {

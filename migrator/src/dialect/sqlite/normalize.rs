@@ -85,6 +85,7 @@ fn lower_enum(table: &str, column: &mut Column, enums: &[EnumType]) -> Option<Ch
     Some(CheckConstraint {
         name: enum_check_name(table, &column.name),
         expression: format!("{} IN ({})", quote_ident(&column.name), list.join(", ")),
+        not_valid: false,
     })
 }
 

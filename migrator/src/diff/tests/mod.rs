@@ -134,6 +134,7 @@ impl TableExt for Table {
         self.checks.push(CheckConstraint {
             name: name.into(),
             expression: expression.into(),
+            not_valid: false,
         });
         self
     }
@@ -187,6 +188,7 @@ pub(super) fn fk(name: &str, columns: &[&str], to: &str, to_columns: &[&str]) ->
         on_update: ForeignKeyAction::NoAction,
         deferrable: false,
         initially_deferred: false,
+        not_valid: false,
     }
 }
 

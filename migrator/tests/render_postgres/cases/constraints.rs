@@ -212,6 +212,7 @@ fn foreign_keys_and_checks() -> Vec<Case> {
                 check: CheckConstraint {
                     name: "ck_orders_status_known".into(),
                     expression: r#""Status" <> 'it''s unknown'"#.into(),
+                    not_valid: false,
                 },
             }],
         },
@@ -224,6 +225,7 @@ fn foreign_keys_and_checks() -> Vec<Case> {
                 check: CheckConstraint {
                     name: "ck_orders_total_non_negative".into(),
                     expression: "total >= (0)::numeric".into(),
+                    not_valid: false,
                 },
             }],
         },
@@ -242,6 +244,7 @@ fn foreign_key_actions() -> Vec<Op> {
         ForeignKey {
             deferrable: true,
             initially_deferred: true,
+            not_valid: false,
             ..fk_to_customers("fk_refs_f", "f", NoAction, SetNull)
         },
         ForeignKey {
@@ -253,6 +256,7 @@ fn foreign_key_actions() -> Vec<Op> {
             on_update: NoAction,
             deferrable: false,
             initially_deferred: false,
+            not_valid: false,
         },
     ];
     fks.into_iter()

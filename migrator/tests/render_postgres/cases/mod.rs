@@ -162,5 +162,6 @@ fn fk_to_customers(
         on_update,
         deferrable: false,
         initially_deferred: false,
+        not_valid: false,
     }
 }

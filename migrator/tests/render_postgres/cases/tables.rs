@@ -150,6 +150,7 @@ fn orders() -> schema_runtime::schema::Table {
     orders.checks = vec![CheckConstraint {
         name: "ck_orders_total_non_negative".into(),
         expression: "total >= 0".into(),
+        not_valid: false,
     }];
     orders.comment = Some("A customer order.".into());
     orders.foreign_keys = vec![fk_to_customers(
@@ -252,6 +253,7 @@ fn quoting() -> schema_runtime::schema::Table {
     order.checks = vec![CheckConstraint {
         name: "ck \"odd\"".into(),
         expression: "\"select\" <> ''".into(),
+        not_valid: false,
     }];
     order.comment = Some("Reserved words & \"quotes\"".into());
     order
@@ -308,6 +310,7 @@ fn dropped_orders() -> schema_runtime::schema::Table {
     orders.checks = vec![CheckConstraint {
         name: "ck_orders_total_non_negative".into(),
         expression: "total >= (0)::numeric".into(),
+        not_valid: false,
     }];
     orders.comment = Some("Orders".into());
     orders

@@ -526,6 +526,7 @@ fn checks_are_named_after_their_column_or_their_name() {
             name: "total_non_negative".into(),
             expression: "total >= 0".into(),
             verbatim: false,
+            not_valid: false,
         }],
         ..model(
             "Order",
@@ -546,10 +547,12 @@ fn checks_are_named_after_their_column_or_their_name() {
             CheckConstraint {
                 name: "ck_orders_quantity".into(),
                 expression: "quantity > 0".into(),
+                not_valid: false,
             },
             CheckConstraint {
                 name: "ck_orders_total_non_negative".into(),
                 expression: "total >= 0".into(),
+                not_valid: false,
             },
         ]
     );

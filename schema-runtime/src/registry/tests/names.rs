@@ -53,6 +53,7 @@ fn a_composite_deferrable_key_is_resolved_and_named_by_the_convention() {
         // In the other order than the key: any order of the key's columns is a key.
         referenced_columns: vec!["order_id".into(), "line".into()],
         initially_deferred: true,
+        not_valid: false,
         on_delete: Some(ForeignKeyAction::Cascade),
         ..composite(&[])
     };
@@ -140,12 +141,14 @@ fn stated_names_are_used_verbatim_and_are_not_conventional() {
                 name: "chk_rails_4c2f0d9a1b".into(),
                 expression: "total >= 0".into(),
                 verbatim: true,
+                not_valid: false,
                 dialects: Vec::new(),
             },
             CheckDef {
                 name: "small".into(),
                 expression: "total < 100".into(),
                 verbatim: false,
+                not_valid: false,
                 dialects: Vec::new(),
             },
         ],
@@ -385,5 +388,28 @@ fn a_generated_column_has_no_default_and_is_postgresql_s() {
     assert!(
         matches!(found, ModelProblem::GeneratedWithDefault { .. }),
         "{found:?}"
+    );
+}
+
+#[test]
+fn not_valid_is_postgresql_s() {
+    let def = TableDef {
+        checks: vec![CheckDef {
+            name: "positive".into(),
+            expression: "id > 0".into(),
+            not_valid: true,
+            ..CheckDef::default()
+        }],
+        ..model("Order", "orders", vec![id()])
+    };
+    let schema = ok(vec![def.clone()]);
+    assert!(schema.tables[0].checks[0].not_valid);
+    let found = crate::registry::build(vec![def], Dialect::Sqlite).unwrap_err();
+    assert!(
+        matches!(
+            &found.problems[..],
+            [ModelProblem::NotValidUnsupported { .. }]
+        ),
+        "{found}"
     );
 }

@@ -61,6 +61,7 @@ fn a_reference_becomes_a_named_foreign_key() {
             on_update: ForeignKeyAction::NoAction,
             deferrable: false,
             initially_deferred: false,
+            not_valid: false,
         }]
     );
 }

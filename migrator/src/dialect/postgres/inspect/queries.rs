@@ -86,6 +86,7 @@ SELECT c.conrelid AS table_oid,
        c.confupdtype::text AS on_update,
        c.condeferrable AS deferrable,
        c.condeferred AS deferred,
+       c.convalidated AS validated,
        CASE WHEN c.contype IN ('c', 'x') THEN pg_catalog.pg_get_constraintdef(c.oid) END
            AS definition
 FROM pg_catalog.pg_constraint c

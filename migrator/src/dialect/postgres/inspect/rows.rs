@@ -71,6 +71,7 @@ pub(crate) struct ConstraintRow {
     on_update: String,
     deferrable: bool,
     deferred: bool,
+    validated: bool,
     definition: Option<String>,
 }
 
@@ -217,6 +218,7 @@ pub(crate) async fn load_constraints(
             on_update: row.try_get("on_update")?,
             deferrable: row.try_get("deferrable")?,
             deferred: row.try_get("deferred")?,
+            validated: row.try_get("validated")?,
             definition: row.try_get("definition")?,
         })
     })
@@ -348,6 +350,7 @@ impl ConstraintRow {
             _ => Constraint::Check(CheckConstraint {
                 name: self.name.clone(),
                 expression: check_expression(self.definition.as_deref().unwrap_or_default()),
+                not_valid: !self.validated,
             }),
         };
         Ok(constraint)
@@ -367,6 +370,7 @@ impl ConstraintRow {
             on_update: self.action(&self.on_update)?,
             deferrable: self.deferrable,
             initially_deferred: self.deferrable && self.deferred,
+            not_valid: !self.validated,
         })
     }
 

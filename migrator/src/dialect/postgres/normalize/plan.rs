@@ -209,6 +209,7 @@ mod tests {
         table.checks.push(CheckConstraint {
             name: "total_non_negative".into(),
             expression: "(total >= (0)::numeric)".into(),
+            not_valid: false,
         });
         table.indexes.push(Index {
             name: "ix_live".into(),

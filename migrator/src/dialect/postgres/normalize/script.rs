@@ -404,6 +404,7 @@ mod tests {
         orders.checks.push(CheckConstraint {
             name: "status_known".into(),
             expression: "status <> 'lost'".into(),
+            not_valid: false,
         });
         orders.indexes.push(Index {
             name: "ix_orders_name".into(),

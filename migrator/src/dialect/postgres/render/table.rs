@@ -18,7 +18,15 @@ pub fn create_table(table: &Table) -> Vec<Statement> {
         lines.push(primary_key_clause(key));
     }
     lines.extend(table.uniques.iter().map(unique_clause));
-    lines.extend(table.checks.iter().map(check_clause));
+    // A check stated NOT VALID is added after the table: inside CREATE TABLE the server
+    // would validate it (there are no rows) and read it back as valid.
+    lines.extend(
+        table
+            .checks
+            .iter()
+            .filter(|c| !c.not_valid)
+            .map(check_clause),
+    );
     let body = lines
         .iter()
         .map(|line| format!("    {line}"))
@@ -28,6 +36,13 @@ pub fn create_table(table: &Table) -> Vec<Statement> {
         "CREATE TABLE {} (\n{body}\n)",
         quote_name(&table.name)
     ))];
+    statements.extend(
+        table
+            .checks
+            .iter()
+            .filter(|c| c.not_valid)
+            .map(|c| add_constraint(&table.name, check_clause(c))),
+    );
     if let Some(comment) = &table.comment {
         statements.push(comment_on_table(&table.name, Some(comment)));
     }
@@ -99,12 +114,13 @@ pub fn unique_clause(unique: &UniqueConstraint) -> String {
     )
 }
 
-/// `CONSTRAINT "ck" CHECK (expr)`; the expression is SQL and stays verbatim.
+/// `CONSTRAINT "ck" CHECK (expr) [NOT VALID]`; the expression is SQL and stays verbatim.
 pub fn check_clause(check: &CheckConstraint) -> String {
     format!(
-        "CONSTRAINT {} CHECK ({})",
+        "CONSTRAINT {} CHECK ({}){}",
         quote_ident(&check.name),
-        check.expression
+        check.expression,
+        if check.not_valid { " NOT VALID" } else { "" }
     )
 }
 
@@ -128,6 +144,9 @@ pub fn foreign_key_clause(fk: &ForeignKey) -> String {
         (true, true) => sql.push_str(" DEFERRABLE INITIALLY DEFERRED"),
         (true, false) => sql.push_str(" DEFERRABLE INITIALLY IMMEDIATE"),
         (false, _) => {}
+    }
+    if fk.not_valid {
+        sql.push_str(" NOT VALID");
     }
     sql
 }

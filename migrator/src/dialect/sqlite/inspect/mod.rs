@@ -166,6 +166,7 @@ fn read_columns(rows: &[SqliteRow], filter: &SchemaFilter) -> Result<Tables, sql
                     .clone()
                     .unwrap_or_else(|| format!("ck_{table_name}_{}", n + 1)),
                 expression: expression.clone(),
+                not_valid: false,
             })
             .collect();
     }
@@ -271,6 +272,7 @@ fn read_foreign_keys(tables: &mut Tables, rows: &[SqliteRow]) -> Result<(), sqlx
             on_update: ForeignKeyAction::parse(&on_update).unwrap_or_default(),
             deferrable: false,
             initially_deferred: false,
+            not_valid: false,
         });
         fk.columns.push(column);
         fk.referenced_columns

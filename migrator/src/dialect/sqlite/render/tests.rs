@@ -47,6 +47,7 @@ fn check(expression: &str) -> Op {
         check: CheckConstraint {
             name: "ck_t_amount".into(),
             expression: expression.into(),
+            not_valid: false,
         },
     }
 }
@@ -99,6 +100,7 @@ fn ops() -> Vec<Op> {
                 on_update: ForeignKeyAction::NoAction,
                 deferrable: false,
                 initially_deferred: false,
+                not_valid: false,
             },
         },
     ]
