@@ -195,6 +195,9 @@ fn pg_default_defs() -> Vec<TableDef> {
                 col("id", ColumnType::BigInt).pk(),
                 col("email", ColumnType::Text).unique(),
                 col("country", ColumnType::Char { length: 2 }).default("'NL'"),
+                col("billing_email", ColumnType::Text)
+                    .null()
+                    .sql_type("email_address"),
             ],
         )
         .index(over(
