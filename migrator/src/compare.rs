@@ -3,6 +3,8 @@
 //! connection for comparison; `diff`, `check`, autogenerate and the smart migrator all
 //! call [`compare`].
 
+use std::collections::BTreeSet;
+
 use schema_runtime::schema::{QualifiedName, Schema};
 
 use crate::change::Op;
@@ -61,10 +63,8 @@ pub async fn compare(
     db.normalize(&current, &mut target).await?;
     let mut unmanaged = Vec::new();
     for reference in &external {
-        if let (Some(table), None) = (
-            current.table(&reference.table),
-            target.table(&reference.table),
-        ) {
+        // Read above; no model declares it (that is what makes it external).
+        if let Some(table) = current.table(&reference.table) {
             target.tables.push(table.clone());
             unmanaged.push(Unmanaged {
                 table: reference.table.clone(),
@@ -102,11 +102,13 @@ struct ExternalReference {
 
 /// The external references of `target`, each table once (the first key that names it).
 fn external_references(target: &Schema) -> Vec<ExternalReference> {
-    let mut found: Vec<ExternalReference> = Vec::new();
+    let declared: BTreeSet<&QualifiedName> = target.tables.iter().map(|t| &t.name).collect();
+    let mut seen = BTreeSet::new();
+    let mut found = Vec::new();
     for table in &target.tables {
         for key in &table.foreign_keys {
             let referenced = &key.referenced_table;
-            if target.table(referenced).is_none() && !found.iter().any(|e| &e.table == referenced) {
+            if !declared.contains(referenced) && seen.insert(referenced) {
                 found.push(ExternalReference {
                     table: referenced.clone(),
                     foreign_key: key.name.clone(),

@@ -352,6 +352,14 @@ impl Index {
         self.part_options.get(at).map_or("", String::as_str)
     }
 
+    /// Each key part with its options (`""` for none), in order.
+    pub fn parts_with_options(&self) -> impl Iterator<Item = (&IndexPart, &str)> {
+        self.parts
+            .iter()
+            .enumerate()
+            .map(|(at, part)| (part, self.part_option(at)))
+    }
+
     /// True when the index says more than plain parts in default order under btree: an
     /// access method, an expression key, an operator class or ordering, `INCLUDE`
     /// columns or `NULLS NOT DISTINCT` (what only PostgreSQL models may state).

@@ -236,13 +236,7 @@ fn checks(ctx: &Ctx<'_>, existing: &Table, wanted: &Table, plan: &mut Plan) {
     let adopts = |now: &CheckConstraint, new: &CheckConstraint| {
         ctx.adopts(existing, wanted, "ck", &now.name, &new.name)
     };
-    let m = match_named(
-        &from,
-        &to,
-        |a, b| a.expression == b.expression && a.not_valid == b.not_valid,
-        can_rename,
-        adopts,
-    );
+    let m = match_named(&from, &to, same_check, can_rename, adopts);
     let original_table = ctx.original(existing);
     for check in m.drops {
         plan.drop_keys.push(Op::DropCheck {
@@ -300,14 +294,26 @@ fn indexes(
     }
 }
 
+/// Everything but the name; spelled out field by field, so that a field added to
+/// [`Index`] cannot be left out of the comparison unnoticed.
 fn same_index(a: &Index, b: &Index) -> bool {
-    a.parts == b.parts
-        && a.unique == b.unique
-        && a.predicate == b.predicate
-        && a.method == b.method
-        && a.part_options == b.part_options
-        && a.include == b.include
-        && a.nulls_not_distinct == b.nulls_not_distinct
+    let Index {
+        name: _,
+        parts,
+        unique,
+        predicate,
+        method,
+        part_options,
+        include,
+        nulls_not_distinct,
+    } = a;
+    *parts == b.parts
+        && *unique == b.unique
+        && *predicate == b.predicate
+        && *method == b.method
+        && *part_options == b.part_options
+        && *include == b.include
+        && *nulls_not_distinct == b.nulls_not_distinct
 }
 
 /// The column set a foreign key can point at through this index: a unique, total index on
@@ -359,15 +365,37 @@ pub(super) fn foreign_keys(
     }
 }
 
+/// Everything but the name, spelled out as [`same_index`] is.
+fn same_check(a: &CheckConstraint, b: &CheckConstraint) -> bool {
+    let CheckConstraint {
+        name: _,
+        expression,
+        not_valid,
+    } = a;
+    *expression == b.expression && *not_valid == b.not_valid
+}
+
+/// Everything but the name, spelled out as [`same_index`] is.
 fn same_foreign_key(a: &ForeignKey, b: &ForeignKey) -> bool {
-    a.columns == b.columns
-        && a.referenced_table == b.referenced_table
-        && a.referenced_columns == b.referenced_columns
-        && a.on_delete == b.on_delete
-        && a.on_update == b.on_update
-        && a.deferrable == b.deferrable
-        && a.initially_deferred == b.initially_deferred
-        && a.not_valid == b.not_valid
+    let ForeignKey {
+        name: _,
+        columns,
+        referenced_table,
+        referenced_columns,
+        on_delete,
+        on_update,
+        deferrable,
+        initially_deferred,
+        not_valid,
+    } = a;
+    *columns == b.columns
+        && *referenced_table == b.referenced_table
+        && *referenced_columns == b.referenced_columns
+        && *on_delete == b.on_delete
+        && *on_update == b.on_update
+        && *deferrable == b.deferrable
+        && *initially_deferred == b.initially_deferred
+        && *not_valid == b.not_valid
 }
 
 fn rename_constraint(table: &Table, from: &str, to: &str) -> Op {

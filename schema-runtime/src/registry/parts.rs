@@ -60,20 +60,10 @@ pub(super) fn parse(text: &str) -> Result<Part, String> {
             Some(which == "FIRST")
         }
         (None, _) => None,
-        _ => {
-            return Err(format!(
-                "`{}` is out of place; an index part is `key [operator class] [ASC | DESC] \
-                 [NULLS FIRST | NULLS LAST]`",
-                rest[at..].join(" ")
-            ))
-        }
+        _ => return Err(out_of_place(&rest[at..])),
     };
     if at < rest.len() {
-        return Err(format!(
-            "`{}` is out of place; an index part is `key [operator class] [ASC | DESC] \
-             [NULLS FIRST | NULLS LAST]`",
-            rest[at..].join(" ")
-        ));
+        return Err(out_of_place(&rest[at..]));
     }
     // NULLS LAST goes with ASC and NULLS FIRST with DESC by default.
     match (descending, nulls_first) {
@@ -86,6 +76,14 @@ pub(super) fn parse(text: &str) -> Result<Part, String> {
         key,
         options: options.join(" "),
     })
+}
+
+fn out_of_place(words: &[&str]) -> String {
+    format!(
+        "`{}` is out of place; an index part is `key [operator class] [ASC | DESC] \
+         [NULLS FIRST | NULLS LAST]`",
+        words.join(" ")
+    )
 }
 
 /// Splits at whitespace outside parentheses and quotes.

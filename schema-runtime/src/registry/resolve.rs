@@ -586,11 +586,13 @@ impl Resolver<'_, '_> {
 
     fn references(&mut self, table: &Table) -> Vec<PendingReference> {
         let mut pending = Vec::new();
-        for (def, column) in self.def.columns.iter().zip(&table.columns) {
-            self.check_actions(def, column);
+        for def in &self.def.columns {
+            self.check_actions(def);
             let Some(written) = &def.references else {
                 continue;
             };
+            let actions = (def.on_delete, def.on_update);
+            self.check_set_null(table, std::slice::from_ref(&def.name), actions);
             match parse_reference(written) {
                 Some((target, referenced_column)) => pending.push(PendingReference {
                     columns: vec![def.name.clone()],
@@ -614,6 +616,8 @@ impl Resolver<'_, '_> {
         }
         for def in &self.def.foreign_keys {
             if let Some(reference) = self.table_foreign_key(table, def) {
+                let actions = (def.on_delete, def.on_update);
+                self.check_set_null(table, &reference.columns, actions);
                 pending.push(reference);
             }
         }
@@ -654,20 +658,6 @@ impl Resolver<'_, '_> {
             });
             return None;
         }
-        for (action, value) in [("on_delete", def.on_delete), ("on_update", def.on_update)] {
-            if value != Some(ForeignKeyAction::SetNull) {
-                continue;
-            }
-            for name in &def.columns {
-                if table.column(name).is_some_and(|c| !c.nullable) {
-                    self.report(ModelProblem::SetNullOnNotNullColumn {
-                        model: self.model.clone(),
-                        column: name.clone(),
-                        action,
-                    });
-                }
-            }
-        }
         Some(PendingReference {
             columns: def.columns.clone(),
             written,
@@ -683,23 +673,38 @@ impl Resolver<'_, '_> {
         })
     }
 
-    fn check_actions(&mut self, def: &ColumnDef, column: &Column) {
+    fn check_actions(&mut self, def: &ColumnDef) {
         for (action, value) in [("on_delete", def.on_delete), ("on_update", def.on_update)] {
-            let Some(value) = value else {
-                continue;
-            };
-            if def.references.is_none() {
+            if value.is_some() && def.references.is_none() {
                 self.report(ModelProblem::ActionWithoutReference {
                     model: self.model.clone(),
                     column: def.name.clone(),
                     action,
                 });
-            } else if value == ForeignKeyAction::SetNull && !column.nullable {
-                self.report(ModelProblem::SetNullOnNotNullColumn {
-                    model: self.model.clone(),
-                    column: def.name.clone(),
-                    action,
-                });
+            }
+        }
+    }
+
+    /// `set null` needs every referencing column to hold NULL, whichever way the key is
+    /// written.
+    fn check_set_null(
+        &mut self,
+        table: &Table,
+        columns: &[String],
+        (on_delete, on_update): (Option<ForeignKeyAction>, Option<ForeignKeyAction>),
+    ) {
+        for (action, value) in [("on_delete", on_delete), ("on_update", on_update)] {
+            if value != Some(ForeignKeyAction::SetNull) {
+                continue;
+            }
+            for name in columns {
+                if table.column(name).is_some_and(|c| !c.nullable) {
+                    self.report(ModelProblem::SetNullOnNotNullColumn {
+                        model: self.model.clone(),
+                        column: name.clone(),
+                        action,
+                    });
+                }
             }
         }
     }

@@ -247,10 +247,8 @@ fn slot_text(table: &Table, slot: Slot) -> String {
         Slot::Index { index } => {
             let index = &table.indexes[index];
             let parts: Vec<String> = index
-                .parts
-                .iter()
-                .enumerate()
-                .map(|(at, part)| match index.part_option(at) {
+                .parts_with_options()
+                .map(|(part, options)| match options {
                     "" => part.to_string(),
                     options => format!("{part} {options}"),
                 })

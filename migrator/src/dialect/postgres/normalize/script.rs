@@ -266,23 +266,28 @@ fn slot_statement(
                 return Ok(None);
             }
             let parts = index
-                .parts
-                .iter()
-                .enumerate()
-                .map(|(at, part)| {
+                .parts_with_options()
+                .map(|(part, options)| {
                     let key = match part {
                         IndexPart::Column(column) => quote_ident(column),
                         IndexPart::Expression(expression) => fragment(expression)?,
                     };
                     // Options are words (an operator class, an ordering): nothing a
                     // fragment could hide, so anything else is refused.
-                    Ok(match index.part_option(at) {
-                        "" => key,
+                    match options {
+                        "" => Ok(key),
                         options if options.split(' ').all(is_option_word) => {
-                            format!("{key} {options}")
+                            Ok(format!("{key} {options}"))
                         }
-                        options => fragment(&format!("{options})"))?,
-                    })
+                        options => Err(InspectError::UnsafeExpression {
+                            table: table.name.clone(),
+                            what: describe_slot(table, slot),
+                            expression: options.to_string(),
+                            reason: "an index part's options are words: an operator class \
+                                     and an ordering"
+                                .to_string(),
+                        }),
+                    }
                 })
                 .collect::<Result<Vec<_>, _>>()?
                 .join(", ");

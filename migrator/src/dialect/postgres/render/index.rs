@@ -17,10 +17,8 @@ pub fn create_index(table: &QualifiedName, index: &Index) -> Statement {
         .map(|m| format!(" USING {}", access_method(m)))
         .unwrap_or_default();
     let parts: Vec<String> = index
-        .parts
-        .iter()
-        .enumerate()
-        .map(|(at, part)| match index.part_option(at) {
+        .parts_with_options()
+        .map(|(part, options)| match options {
             "" => index_part(part),
             options => format!("{} {options}", index_part(part)),
         })
