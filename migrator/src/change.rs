@@ -4,8 +4,8 @@
 //! reverse can be built without looking at a database.
 
 use schema_runtime::schema::{
-    CheckConstraint, Column, EnumType, ForeignKey, Index, PrimaryKey, QualifiedName, Table,
-    UniqueConstraint,
+    CheckConstraint, Column, EnumType, ExclusionConstraint, ForeignKey, Index, PrimaryKey,
+    QualifiedName, Table, UniqueConstraint,
 };
 use serde::Serialize;
 
@@ -220,6 +220,20 @@ pub enum Op {
         /// The constraint, whole, for the reverse.
         check: CheckConstraint,
     },
+    /// `ALTER TABLE ... ADD CONSTRAINT ... EXCLUDE` (PostgreSQL).
+    AddExclusion {
+        /// The table.
+        table: QualifiedName,
+        /// The constraint.
+        exclusion: ExclusionConstraint,
+    },
+    /// `ALTER TABLE ... DROP CONSTRAINT` of an exclusion constraint.
+    DropExclusion {
+        /// The table.
+        table: QualifiedName,
+        /// The constraint, whole, for the reverse.
+        exclusion: ExclusionConstraint,
+    },
 }
 
 /// A column that uses an enum type, as carried by [`Op::ReplaceEnumValues`].
@@ -380,6 +394,8 @@ impl Op {
             Op::DropForeignKey { table, foreign_key } => Op::AddForeignKey { table, foreign_key },
             Op::AddCheck { table, check } => Op::DropCheck { table, check },
             Op::DropCheck { table, check } => Op::AddCheck { table, check },
+            Op::AddExclusion { table, exclusion } => Op::DropExclusion { table, exclusion },
+            Op::DropExclusion { table, exclusion } => Op::AddExclusion { table, exclusion },
         };
         Some(op)
     }
@@ -453,6 +469,12 @@ impl Op {
             }
             Op::DropCheck { table, check } => {
                 format!("drop check constraint {} on {table}", check.name)
+            }
+            Op::AddExclusion { table, exclusion } => {
+                format!("add exclusion constraint {} on {table}", exclusion.name)
+            }
+            Op::DropExclusion { table, exclusion } => {
+                format!("drop exclusion constraint {} on {table}", exclusion.name)
             }
         }
     }

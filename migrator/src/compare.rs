@@ -22,8 +22,7 @@ pub struct Comparison {
     /// The ops that turn `current` into `target`, in applicable order.
     pub ops: Vec<Op>,
     /// What the database holds that the models do not manage (a table they reference as
-    /// external, an exclusion constraint): left as it is by every op, and listed so that a
-    /// reviewer knows.
+    /// external): left as it is by every op, and listed so that a reviewer knows.
     pub unmanaged: Vec<Unmanaged>,
 }
 
@@ -73,14 +72,6 @@ pub async fn compare(
                 why: format!("referenced as external by {}", reference.foreign_key),
             });
         }
-    }
-    for table in &current.tables {
-        unmanaged.extend(table.exclusions.iter().map(|exclusion| Unmanaged {
-            table: table.name.clone(),
-            kind: "exclusion constraint",
-            name: exclusion.name.clone(),
-            why: exclusion.definition.clone(),
-        }));
     }
     target.sort();
     let ops = diff(&current, &target, &DiffOptions::new(dialect));

@@ -51,16 +51,18 @@ pub fn classify(op: &Op) -> Risk {
                 Risk::Safe
             }
         }
-        Op::AddUnique { .. } | Op::AddPrimaryKey { .. } | Op::AddCheck { .. } => {
-            Risk::DataDependent
-        }
+        Op::AddUnique { .. }
+        | Op::AddPrimaryKey { .. }
+        | Op::AddCheck { .. }
+        | Op::AddExclusion { .. } => Risk::DataDependent,
         Op::AddForeignKey { .. } => Risk::DataDependent,
         Op::CreateIndex { index, .. } if index.unique => Risk::DataDependent,
         Op::CreateIndex { .. } => Risk::Blocking,
         Op::DropUnique { .. }
         | Op::DropPrimaryKey { .. }
         | Op::DropForeignKey { .. }
-        | Op::DropCheck { .. } => Risk::Loosening,
+        | Op::DropCheck { .. }
+        | Op::DropExclusion { .. } => Risk::Loosening,
         Op::DropIndex { index, .. } if index.unique => Risk::Loosening,
         // `IF NOT EXISTS`, and nothing is in a new namespace yet.
         Op::CreateNamespace { .. } => Risk::Safe,
@@ -241,6 +243,7 @@ fn part_of_drop<'a>(op: &'a Op, dropped: &HashSet<&QualifiedName>) -> Option<&'a
         Op::DropIndex { table, .. }
         | Op::DropUnique { table, .. }
         | Op::DropCheck { table, .. }
+        | Op::DropExclusion { table, .. }
         | Op::DropPrimaryKey { table, .. } => (table, None),
         _ => return None,
     };
@@ -310,6 +313,7 @@ fn dropped_from(op: &Op) -> Option<&QualifiedName> {
         | Op::DropPrimaryKey { table, .. }
         | Op::DropForeignKey { table, .. }
         | Op::DropCheck { table, .. }
+        | Op::DropExclusion { table, .. }
         | Op::DropIndex { table, .. } => Some(table),
         _ => None,
     }
@@ -321,6 +325,7 @@ fn added_to(op: &Op) -> Option<&QualifiedName> {
         | Op::AddPrimaryKey { table, .. }
         | Op::AddForeignKey { table, .. }
         | Op::AddCheck { table, .. }
+        | Op::AddExclusion { table, .. }
         | Op::CreateIndex { table, .. } => Some(table),
         _ => None,
     }
@@ -343,6 +348,9 @@ fn restores(drop: &Op, add: &Op, columns: &Renames<'_>) -> bool {
         }
         (Op::DropCheck { check: a, .. }, Op::AddCheck { check: b, .. }) => {
             a.name == b.name || a.expression == b.expression
+        }
+        (Op::DropExclusion { exclusion: a, .. }, Op::AddExclusion { exclusion: b, .. }) => {
+            a.name == b.name || a.definition == b.definition
         }
         (Op::DropIndex { index: a, .. }, Op::CreateIndex { index: b, .. }) => {
             let parts = |index: &schema_runtime::schema::Index| -> Option<Vec<String>> {
@@ -374,7 +382,8 @@ fn builds_on(op: &Op) -> Option<&QualifiedName> {
         | Op::CreateIndex { table, .. }
         | Op::AddUnique { table, .. }
         | Op::AddForeignKey { table, .. }
-        | Op::AddCheck { table, .. } => Some(table),
+        | Op::AddCheck { table, .. }
+        | Op::AddExclusion { table, .. } => Some(table),
         _ => None,
     }
 }

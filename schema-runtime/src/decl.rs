@@ -34,6 +34,8 @@ pub struct TableDef {
     pub uniques: Vec<UniqueDef>,
     /// Table-level `check(...)` declarations.
     pub checks: Vec<CheckDef>,
+    /// Table-level `exclude(...)` declarations (PostgreSQL).
+    pub exclusions: Vec<ExclusionDef>,
     /// `#[table(no_primary_key)]`: the table deliberately has no primary key.
     pub no_primary_key: bool,
     /// `#[table(sqlite(name = "..", schema = ".."))]` and the like: where the table lives on
@@ -76,6 +78,8 @@ pub struct ColumnVariant {
     pub default: Option<String>,
     /// The column's CHECK there.
     pub check: Option<String>,
+    /// The column's collation there (`utf8mb4_bin` on MySQL where PostgreSQL has `C`).
+    pub collation: Option<String>,
 }
 
 /// One field that is a column, as declared.
@@ -125,6 +129,9 @@ pub struct ColumnDef {
     pub on_update: Option<ForeignKeyAction>,
     /// `check = "..."`: a CHECK on this column.
     pub check: Option<String>,
+    /// `collation = "..."`: the column's collation, as the database names it (`C`,
+    /// `und-x-icu`, `utf8mb4_bin`, `NOCASE`); the database's default when `None`.
+    pub collation: Option<String>,
     /// The column comment (the derive defaults it to the field's doc comment).
     pub comment: Option<String>,
     /// `renamed_from = "..."`.
@@ -157,6 +164,7 @@ impl ColumnDef {
             on_delete: None,
             on_update: None,
             check: None,
+            collation: None,
             comment: None,
             renamed_from: None,
             variants: Vec::new(),
@@ -217,6 +225,47 @@ pub struct CheckDef {
     pub not_valid: bool,
     /// `dialects(..)`: the dialects the check exists on; every one when empty.
     pub dialects: Vec<Dialect>,
+}
+
+/// A table-level `exclude(...)`: an exclusion constraint (PostgreSQL), which refuses two
+/// rows whose elements all compare true under their operators (two bookings of one room
+/// whose periods overlap).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExclusionDef {
+    /// The constraint's name, verbatim.
+    pub name: String,
+    /// The index access method (`using = "gist"`); `gist` when `None`.
+    pub method: Option<String>,
+    /// The elements, each `<column or (expression)> WITH <operator>` as SQL.
+    pub elements: Vec<String>,
+    /// `where = ".."`: only rows for which this holds are compared.
+    pub predicate: Option<String>,
+    /// `deferrable`: the check may be put off to the end of the transaction.
+    pub deferrable: bool,
+    /// `initially_deferred`: the check is put off unless `SET CONSTRAINTS` says otherwise
+    /// (implies `deferrable`).
+    pub initially_deferred: bool,
+    /// `dialects(..)`: the dialects the constraint exists on; every one when empty.
+    pub dialects: Vec<Dialect>,
+}
+
+impl ExclusionDef {
+    /// The definition as `ALTER TABLE .. ADD CONSTRAINT name` takes it:
+    /// `EXCLUDE USING gist (room WITH =, during WITH &&) WHERE (..) DEFERRABLE`.
+    pub fn definition(&self) -> String {
+        let method = self.method.as_deref().unwrap_or("gist");
+        let mut sql = format!("EXCLUDE USING {method} ({})", self.elements.join(", "));
+        if let Some(predicate) = &self.predicate {
+            sql.push_str(&format!(" WHERE ({predicate})"));
+        }
+        if self.deferrable || self.initially_deferred {
+            sql.push_str(" DEFERRABLE");
+        }
+        if self.initially_deferred {
+            sql.push_str(" INITIALLY DEFERRED");
+        }
+        sql
+    }
 }
 
 /// A table-level `foreign_key(...)`: a key of one or more columns, which may be deferrable

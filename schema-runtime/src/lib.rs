@@ -39,7 +39,8 @@ pub mod schema;
 pub mod types;
 
 pub use decl::{
-    CheckDef, ColumnDef, ColumnVariant, ForeignKeyDef, IndexDef, TableDef, TableVariant, UniqueDef,
+    CheckDef, ColumnDef, ColumnVariant, ExclusionDef, ForeignKeyDef, IndexDef, TableDef,
+    TableVariant, UniqueDef,
 };
 pub use dialect::Dialect;
 pub use registry::{Model, ModelProblem, RegistryError};

@@ -464,8 +464,7 @@ pub struct Table {
     /// the database's by what it is, whatever the database calls it.
     #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
     pub conventional_names: std::collections::BTreeSet<String>,
-    /// Exclusion constraints, sorted by name: read from the database, which the models
-    /// cannot state yet, so the comparison leaves them as they are and lists them.
+    /// Exclusion constraints (PostgreSQL), sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclusions: Vec<ExclusionConstraint>,
 }
@@ -475,7 +474,8 @@ pub struct Table {
 pub struct ExclusionConstraint {
     /// The constraint name.
     pub name: String,
-    /// Its definition as the database writes it (`EXCLUDE USING gist (room WITH =, ..)`).
+    /// Its definition as the database writes it (`EXCLUDE USING gist (room WITH =, ..)`),
+    /// deferrability included; a model's is normalised to that spelling by the server.
     pub definition: String,
 }
 

@@ -490,6 +490,7 @@ fn every_model_is_registered_through_inventory() {
     assert_eq!(
         names,
         [
+            (None, "booking", "Booking"),
             (None, "customer", "Customer"),
             (None, "document", "Document"),
             (None, "event", "Event"),
@@ -667,4 +668,53 @@ fn identity_kinds_are_recorded() {
         schema.tables[0].columns[3].generated.as_deref(),
         Some("seq * 2")
     );
+}
+
+/// Two bookings of one room may not overlap; room codes sort byte by byte.
+#[derive(Table)]
+#[table(exclude(
+    name = "no_double_booking",
+    elements("room_id WITH =", "during WITH &&"),
+    where = "not cancelled",
+    deferrable
+))]
+#[table(exclude(
+    name = "one_code_per_period",
+    using = "spgist",
+    elements("during WITH &&")
+))]
+pub struct Booking {
+    #[column(primary_key)]
+    pub id: i64,
+    pub room_id: i32,
+    #[column(sql_type = "tstzrange")]
+    pub during: String,
+    pub cancelled: bool,
+    #[column(collation = "C", mysql(collation = "utf8mb4_bin"))]
+    pub code: String,
+}
+
+#[test]
+fn exclusion_constraints_and_collations_are_recorded() {
+    let t = Booking::table_def();
+    assert_eq!(
+        t.exclusions[0],
+        schema_runtime::ExclusionDef {
+            name: "no_double_booking".into(),
+            elements: vec!["room_id WITH =".into(), "during WITH &&".into()],
+            predicate: Some("not cancelled".into()),
+            deferrable: true,
+            ..schema_runtime::ExclusionDef::default()
+        }
+    );
+    assert_eq!(t.exclusions[1].method.as_deref(), Some("spgist"));
+    let code = &t.columns[4];
+    assert_eq!(code.collation.as_deref(), Some("C"));
+    assert_eq!(code.variants[0].collation.as_deref(), Some("utf8mb4_bin"));
+    let schema = registry::build(vec![t], schema_runtime::Dialect::Postgresql).unwrap();
+    assert_eq!(
+        schema.tables[0].exclusions[0].definition,
+        "EXCLUDE USING gist (room_id WITH =, during WITH &&) WHERE (not cancelled) DEFERRABLE"
+    );
+    assert_eq!(schema.tables[0].columns[4].collation.as_deref(), Some("C"));
 }

@@ -90,12 +90,14 @@ fn the_derive_records_every_variant() {
                 sql_type: Some("json".into()),
                 default: Some("('[]')".into()),
                 check: None,
+                collation: None,
             },
             ColumnVariant {
                 dialect: Dialect::Sqlite,
                 sql_type: Some("json".into()),
                 default: Some("'[]'".into()),
                 check: Some("json_valid(tags)".into()),
+                collation: None,
             },
         ]
     );

@@ -10,7 +10,7 @@ use migrator::compare::compare;
 use migrator::db::{Database, Wait};
 use migrator::filter::SchemaFilter;
 use migrator::render::render_groups_from;
-use schema_runtime::decl::{CheckDef, ColumnDef, ForeignKeyDef, IndexDef, TableDef};
+use schema_runtime::decl::{CheckDef, ColumnDef, ExclusionDef, ForeignKeyDef, IndexDef, TableDef};
 use schema_runtime::naming::NamingConvention;
 use schema_runtime::registry::{self, ConventionRegistration};
 use schema_runtime::schema::{ColumnType, ForeignKeyAction, Schema};
@@ -157,11 +157,16 @@ trait KeysExt {
     fn foreign_key(self, key: ForeignKeyDef) -> Self;
     fn verbatim_check(self, name: &str, expression: &str) -> Self;
     fn check_not_valid(self, name: &str, expression: &str) -> Self;
+    fn exclude(self, exclusion: ExclusionDef) -> Self;
 }
 
 impl KeysExt for TableDef {
     fn foreign_key(mut self, key: ForeignKeyDef) -> Self {
         self.foreign_keys.push(key);
+        self
+    }
+    fn exclude(mut self, exclusion: ExclusionDef) -> Self {
+        self.exclusions.push(exclusion);
         self
     }
     fn check_not_valid(mut self, name: &str, expression: &str) -> Self {
@@ -194,7 +199,10 @@ fn pg_default_defs() -> Vec<TableDef> {
             vec![
                 col("id", ColumnType::BigInt).pk(),
                 col("email", ColumnType::Text).unique(),
-                col("country", ColumnType::Char { length: 2 }).default("'NL'"),
+                ColumnDef {
+                    collation: Some("C".into()),
+                    ..col("country", ColumnType::Char { length: 2 }).default("'NL'")
+                },
                 col("billing_email", ColumnType::Text)
                     .null()
                     .sql_type("email_address"),
@@ -285,10 +293,18 @@ fn pg_default_defs() -> Vec<TableDef> {
             "reservations",
             vec![
                 col("id", ColumnType::BigInt).pk(),
+                col("room_id", ColumnType::Integer),
                 col("during", ColumnType::Text).sql_type("tstzrange"),
+                col("cancelled", ColumnType::Boolean).default("false"),
                 col("event_id", ColumnType::BigInt).null(),
             ],
         )
+        .exclude(ExclusionDef {
+            name: "reservations_room_id_during_excl".into(),
+            elements: vec!["room_id WITH =".into(), "during WITH &&".into()],
+            predicate: Some("not cancelled".into()),
+            ..ExclusionDef::default()
+        })
         .foreign_key(ForeignKeyDef {
             columns: vec!["event_id".into()],
             referenced_table: "events".into(),
@@ -372,12 +388,8 @@ async fn a_schema_named_by_postgresql_needs_no_renames() {
     let unmanaged: Vec<String> = comparison.unmanaged.iter().map(|u| u.describe()).collect();
     assert_eq!(
         unmanaged,
-        [
-            "table billing.accounts (referenced as external by \
-             fk_orders_account_id_accounts): not managed, left as it is",
-            "exclusion constraint reservations_during_excl on reservations (EXCLUDE USING \
-             gist (during WITH &&)): not managed, left as it is",
-        ]
+        ["table billing.accounts (referenced as external by \
+             fk_orders_account_id_accounts): not managed, left as it is",]
     );
 }
 
@@ -405,6 +417,53 @@ async fn a_change_to_an_adopted_schema_is_only_that_change() {
         ],
         "{ops:#?}"
     );
+}
+
+/// An exclusion constraint is compared in full (elements, method, predicate): a model that
+/// drops the predicate rebuilds it, one that stops declaring it drops it, and a renamed one
+/// is renamed in place.
+#[tokio::test]
+async fn an_exclusion_constraint_is_compared_in_full() {
+    let (_db, mut database) = database_with(PG_DEFAULTS).await;
+    let reservations = |defs: &mut Vec<TableDef>| -> usize {
+        defs.iter()
+            .position(|t| t.name == "reservations")
+            .expect("the reservations model")
+    };
+    let mut defs = pg_default_defs();
+    let at = reservations(&mut defs);
+    defs[at].exclusions[0].predicate = None;
+    let ops = ops_against(&mut database, &models(defs)).await;
+    assert_eq!(
+        ops,
+        [
+            "drop exclusion constraint reservations_room_id_during_excl on reservations",
+            "add exclusion constraint reservations_room_id_during_excl on reservations",
+        ]
+    );
+
+    let mut defs = pg_default_defs();
+    let at = reservations(&mut defs);
+    defs[at].exclusions[0].name = "no_double_booking".into();
+    let ops = ops_against(&mut database, &models(defs)).await;
+    assert_eq!(
+        ops,
+        ["rename constraint reservations_room_id_during_excl to no_double_booking on reservations"]
+    );
+
+    let mut defs = pg_default_defs();
+    let at = reservations(&mut defs);
+    defs[at].exclusions.clear();
+    let schema = models(defs);
+    let filter = SchemaFilter::default().with_declared_tables(&schema);
+    let comparison = compare(&mut database, &schema, &filter).await.unwrap();
+    let ops: Vec<String> = comparison.ops.iter().map(|op| op.describe()).collect();
+    assert_eq!(
+        ops,
+        ["drop exclusion constraint reservations_room_id_during_excl on reservations"]
+    );
+    let verdicts = migrator::safety::verdicts(&comparison.ops);
+    assert_eq!(verdicts[0].risk, migrator::safety::Risk::Loosening);
 }
 
 /// `--include` scopes enum types too: checking a part of a database leaves the enum types
@@ -500,28 +559,10 @@ async fn a_database_built_from_the_models_dumps_like_the_original() {
     let (fresh, mut built) = database_with("SELECT 1").await;
     build_from_models(&mut built, &models).await;
     assert!(ops_against(&mut built, &models).await.is_empty());
-    // What the models do not manage comes from a hand-written revision, as it would.
-    let unmanaged = compare(&mut database, &models, &SchemaFilter::default())
-        .await
-        .unwrap()
-        .unmanaged;
-    let exclusions: Vec<_> = unmanaged
-        .iter()
-        .filter(|u| u.kind == "exclusion constraint")
-        .collect();
-    assert_eq!(exclusions.len(), 1, "{unmanaged:#?}");
-    for u in exclusions {
-        built
-            .execute(&format!(
-                "ALTER TABLE {} ADD CONSTRAINT {} {}",
-                u.table, u.name, u.why
-            ))
-            .await
-            .unwrap();
-    }
     let (want, got) = (schema_dump(original.url()), schema_dump(fresh.url()));
     assert!(want.contains("shipments_order_id_line_fkey"), "{want}");
     assert_eq!(want.matches("NOT VALID").count(), 2, "{want}");
+    assert!(want.contains("EXCLUDE USING gist"), "{want}");
     assert_eq!(got, want);
 }
 

@@ -120,7 +120,8 @@ fn table_of(op: &mut Op) -> Option<&mut QualifiedName> {
         | Op::DropIndex { table, .. }
         | Op::DropUnique { table, .. }
         | Op::DropForeignKey { table, .. }
-        | Op::DropCheck { table, .. } => Some(table),
+        | Op::DropCheck { table, .. }
+        | Op::DropExclusion { table, .. } => Some(table),
         _ => None,
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use schema_runtime::schema::{
-    CheckConstraint, ForeignKey, Index, IndexPart, Table, UniqueConstraint,
+    CheckConstraint, ExclusionConstraint, ForeignKey, Index, IndexPart, Table, UniqueConstraint,
 };
 
 use super::order::Plan;
@@ -24,6 +24,12 @@ impl Named for UniqueConstraint {
 }
 
 impl Named for CheckConstraint {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Named for ExclusionConstraint {
     fn name(&self) -> &str {
         &self.name
     }
@@ -126,7 +132,8 @@ fn original<'a, T: Named>(list: &'a [T], fallback: &'a T) -> &'a T {
         .unwrap_or(fallback)
 }
 
-/// Adds the primary key, unique, check and index ops of one kept table to the plan.
+/// Adds the primary key, unique, check, exclusion and index ops of one kept table to the
+/// plan.
 pub(super) fn keys(
     ctx: &Ctx<'_>,
     existing: &Table,
@@ -137,6 +144,7 @@ pub(super) fn keys(
     primary_key(ctx, existing, wanted, plan, effects);
     uniques(ctx, existing, wanted, plan, effects);
     checks(ctx, existing, wanted, plan);
+    exclusions(ctx, existing, wanted, plan);
     indexes(ctx, existing, wanted, plan, effects);
 }
 
@@ -252,6 +260,32 @@ fn checks(ctx: &Ctx<'_>, existing: &Table, wanted: &Table, plan: &mut Plan) {
         plan.add_keys.push(Op::AddCheck {
             table: wanted.name.clone(),
             check: check.clone(),
+        });
+    }
+}
+
+/// Exclusion constraints are always named by the model, so a name is never adopted.
+fn exclusions(ctx: &Ctx<'_>, existing: &Table, wanted: &Table, plan: &mut Plan) {
+    let from: Vec<_> = existing.exclusions.iter().collect();
+    let to: Vec<_> = wanted.exclusions.iter().collect();
+    let can_rename = ctx.options.hooks.renames_constraints();
+    let same = |a: &ExclusionConstraint, b: &ExclusionConstraint| a.definition == b.definition;
+    let m = match_named(&from, &to, same, can_rename, |_, _| false);
+    let original_table = ctx.original(existing);
+    for exclusion in m.drops {
+        plan.drop_keys.push(Op::DropExclusion {
+            table: original_table.name.clone(),
+            exclusion: original(&original_table.exclusions, exclusion).clone(),
+        });
+    }
+    for (from, to) in m.renames {
+        plan.renames
+            .push(rename_constraint(wanted, &from.name, &to.name));
+    }
+    for exclusion in m.adds {
+        plan.add_keys.push(Op::AddExclusion {
+            table: wanted.name.clone(),
+            exclusion: exclusion.clone(),
         });
     }
 }

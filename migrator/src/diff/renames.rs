@@ -179,6 +179,9 @@ pub(crate) fn rename_column(
         for check in &mut table.checks {
             rewrite(&mut check.expression);
         }
+        for exclusion in &mut table.exclusions {
+            rewrite(&mut exclusion.definition);
+        }
         for index in &mut table.indexes {
             for part in &mut index.parts {
                 match part {

@@ -1,6 +1,5 @@
 //! What the comparison leaves alone and says so: a table the models reference as
-//! `external`, which is read from the database but never changed, and an exclusion
-//! constraint, which the models cannot state yet.
+//! `external`, which is read from the database but never changed.
 
 use schema_runtime::schema::QualifiedName;
 use serde::Serialize;
@@ -10,12 +9,11 @@ use serde::Serialize;
 pub struct Unmanaged {
     /// The table it belongs to.
     pub table: QualifiedName,
-    /// What it is: `table` for a table the models reference as external, or
-    /// `exclusion constraint`.
+    /// What it is: `table` for a table the models reference as external.
     pub kind: &'static str,
     /// Its name in the database.
     pub name: String,
-    /// Why it is not managed, or what it is (an exclusion constraint's definition).
+    /// Why it is not managed.
     pub why: String,
 }
 

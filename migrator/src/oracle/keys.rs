@@ -6,8 +6,8 @@
 use std::collections::BTreeSet;
 
 use schema_runtime::schema::{
-    CheckConstraint, ColumnType, ForeignKey, Index, IndexPart, PrimaryKey, QualifiedName, Table,
-    UniqueConstraint,
+    CheckConstraint, ColumnType, ExclusionConstraint, ForeignKey, Index, IndexPart, PrimaryKey,
+    QualifiedName, Table, UniqueConstraint,
 };
 
 use super::tables::{column_of, index_names};
@@ -104,6 +104,7 @@ impl Database {
         let taken = t.primary_key.iter().any(|pk| pk.name == name)
             || t.uniques.iter().any(|u| u.name == name)
             || t.checks.iter().any(|c| c.name == name)
+            || t.exclusions.iter().any(|e| e.name == name)
             || t.foreign_keys.iter().any(|fk| fk.name == name);
         if taken {
             return Err(format!(
@@ -232,6 +233,39 @@ impl Database {
         Ok(())
     }
 
+    /// Also an index of the namespace, as a unique is.
+    pub(super) fn add_exclusion(
+        &mut self,
+        name: &QualifiedName,
+        exclusion: &ExclusionConstraint,
+    ) -> Verdict {
+        self.claim_constraint_name(name, &exclusion.name)?;
+        self.claim_index_name(name, &exclusion.name)?;
+        self.table_mut(name)?.exclusions.push(exclusion.clone());
+        Ok(())
+    }
+
+    pub(super) fn drop_exclusion(
+        &mut self,
+        name: &QualifiedName,
+        exclusion: &ExclusionConstraint,
+    ) -> Verdict {
+        let what = format!("exclusion constraint {}", exclusion.name);
+        let now = self
+            .table(name)?
+            .exclusions
+            .iter()
+            .find(|e| e.name == exclusion.name)
+            .ok_or_else(|| format!("table {name} has no {what}"))?;
+        if now != exclusion {
+            return Err(described_otherwise(&what));
+        }
+        self.table_mut(name)?
+            .exclusions
+            .retain(|e| e.name != exclusion.name);
+        Ok(())
+    }
+
     pub(super) fn create_index(&mut self, name: &QualifiedName, index: &Index) -> Verdict {
         let what = format!("index {}", index.name);
         let table = self.table(name)?;
@@ -299,7 +333,8 @@ impl Database {
     ) -> Verdict {
         let table = self.table(name)?;
         let indexed = table.primary_key.iter().any(|pk| pk.name == from)
-            || table.uniques.iter().any(|u| u.name == from);
+            || table.uniques.iter().any(|u| u.name == from)
+            || table.exclusions.iter().any(|e| e.name == from);
         let plain = table.checks.iter().any(|c| c.name == from)
             || table.foreign_keys.iter().any(|fk| fk.name == from);
         if !indexed && !plain {
@@ -316,6 +351,7 @@ impl Database {
             .map(|pk| &mut pk.name)
             .chain(table.uniques.iter_mut().map(|u| &mut u.name))
             .chain(table.checks.iter_mut().map(|c| &mut c.name))
+            .chain(table.exclusions.iter_mut().map(|e| &mut e.name))
             .chain(table.foreign_keys.iter_mut().map(|fk| &mut fk.name));
         for held in names.filter(|n| n.as_str() == from) {
             *held = to.to_owned();

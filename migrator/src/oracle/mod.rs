@@ -116,6 +116,7 @@ fn sort(schema: &mut Schema) {
 fn sort_members(table: &mut Table) {
     table.uniques.sort_by(|a, b| a.name.cmp(&b.name));
     table.checks.sort_by(|a, b| a.name.cmp(&b.name));
+    table.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
     table.indexes.sort_by(|a, b| a.name.cmp(&b.name));
     table.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
 }
@@ -249,6 +250,8 @@ impl Database {
             Op::DropForeignKey { table, foreign_key } => self.drop_foreign_key(table, foreign_key),
             Op::AddCheck { table, check } => self.add_check(table, check),
             Op::DropCheck { table, check } => self.drop_check(table, check),
+            Op::AddExclusion { table, exclusion } => self.add_exclusion(table, exclusion),
+            Op::DropExclusion { table, exclusion } => self.drop_exclusion(table, exclusion),
         }
     }
 }

@@ -172,7 +172,8 @@ impl Database {
         Ok(())
     }
 
-    /// `CREATE TABLE` with the columns, primary key, uniques and checks; the table's indexes
+    /// `CREATE TABLE` with the columns, primary key, uniques, checks and exclusion
+    /// constraints; the table's indexes
     /// and foreign keys are not part of the op.
     pub(super) fn create_table(&mut self, table: &Table) -> Verdict {
         let name = &table.name;
@@ -195,6 +196,9 @@ impl Database {
         }
         for check in &table.checks {
             self.add_check(name, check)?;
+        }
+        for exclusion in &table.exclusions {
+            self.add_exclusion(name, exclusion)?;
         }
         Ok(())
     }
@@ -344,6 +348,13 @@ impl Database {
         {
             return Some(format!("check constraint {}", check.name));
         }
+        if let Some(exclusion) = table
+            .exclusions
+            .iter()
+            .find(|e| sql::mentions(&e.definition, column))
+        {
+            return Some(format!("exclusion constraint {}", exclusion.name));
+        }
         let indexed = |part: &IndexPart| match part {
             IndexPart::Column(c) => c == column,
             IndexPart::Expression(text) => sql::mentions(text, column),
@@ -395,6 +406,9 @@ impl Database {
         let respell = |text: &mut String| *text = sql::respell(text, from, to);
         for check in &mut table.checks {
             respell(&mut check.expression);
+        }
+        for exclusion in &mut table.exclusions {
+            respell(&mut exclusion.definition);
         }
         for index in &mut table.indexes {
             for part in &mut index.parts {
@@ -470,5 +484,9 @@ pub(super) fn index_names(table: &Table) -> Vec<String> {
     let keys = table.primary_key.iter().map(|pk| pk.name.clone());
     let uniques = table.uniques.iter().map(|u| u.name.clone());
     let indexes = table.indexes.iter().map(|i| i.name.clone());
-    keys.chain(uniques).chain(indexes).collect()
+    let exclusions = table.exclusions.iter().map(|e| e.name.clone());
+    keys.chain(uniques)
+        .chain(indexes)
+        .chain(exclusions)
+        .collect()
 }

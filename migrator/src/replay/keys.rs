@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 
 use schema_runtime::schema::{
-    CheckConstraint, ForeignKey, Index, IndexPart, PrimaryKey, QualifiedName, Schema, Table,
-    UniqueConstraint,
+    CheckConstraint, ExclusionConstraint, ForeignKey, Index, IndexPart, PrimaryKey, QualifiedName,
+    Schema, Table, UniqueConstraint,
 };
 
 use super::lookup::{column, table, table_mut};
@@ -17,7 +17,8 @@ fn claim_constraint_name(table: &Table, name: &str) -> Result<(), Problem> {
     let taken = table.primary_key.iter().any(|pk| pk.name == name)
         || table.uniques.iter().any(|u| u.name == name)
         || table.foreign_keys.iter().any(|fk| fk.name == name)
-        || table.checks.iter().any(|c| c.name == name);
+        || table.checks.iter().any(|c| c.name == name)
+        || table.exclusions.iter().any(|e| e.name == name);
     if taken {
         return Err(Problem::NameTaken {
             name: name.to_owned(),
@@ -36,7 +37,8 @@ fn claim_index_name(
     for table in schema.tables.iter().filter(|t| &t.name.schema == namespace) {
         let taken = table.primary_key.iter().any(|pk| pk.name == name)
             || table.uniques.iter().any(|u| u.name == name)
-            || table.indexes.iter().any(|i| i.name == name);
+            || table.indexes.iter().any(|i| i.name == name)
+            || table.exclusions.iter().any(|e| e.name == name);
         if taken {
             return Err(Problem::NameTaken {
                 name: name.to_owned(),
@@ -271,6 +273,37 @@ pub(super) fn drop_check(
     Ok(())
 }
 
+/// An exclusion constraint is a constraint and, like a unique, the index behind it.
+pub(super) fn add_exclusion(
+    schema: &mut Schema,
+    name: &QualifiedName,
+    exclusion: &ExclusionConstraint,
+) -> Result<(), Problem> {
+    claim_constraint_name(table(schema, name)?, &exclusion.name)?;
+    claim_index_name(schema, &name.schema, &exclusion.name)?;
+    table_mut(schema, name)?.exclusions.push(exclusion.clone());
+    Ok(())
+}
+
+pub(super) fn drop_exclusion(
+    schema: &mut Schema,
+    name: &QualifiedName,
+    exclusion: &ExclusionConstraint,
+) -> Result<(), Problem> {
+    let now = table(schema, name)?
+        .exclusions
+        .iter()
+        .find(|e| e.name == exclusion.name)
+        .ok_or_else(|| no_member(name, "exclusion constraint", &exclusion.name))?;
+    if now != exclusion {
+        return Err(stale("exclusion constraint", &exclusion.name, name));
+    }
+    table_mut(schema, name)?
+        .exclusions
+        .retain(|e| e.name != exclusion.name);
+    Ok(())
+}
+
 pub(super) fn create_index(
     schema: &mut Schema,
     name: &QualifiedName,
@@ -341,7 +374,8 @@ pub(super) fn rename_constraint(
 ) -> Result<(), Problem> {
     let table = table(schema, name)?;
     let indexed = table.primary_key.iter().any(|pk| pk.name == from)
-        || table.uniques.iter().any(|u| u.name == from);
+        || table.uniques.iter().any(|u| u.name == from)
+        || table.exclusions.iter().any(|e| e.name == from);
     let other = table.foreign_keys.iter().any(|fk| fk.name == from)
         || table.checks.iter().any(|c| c.name == from);
     if !indexed && !other {
@@ -367,6 +401,10 @@ pub(super) fn rename_constraint(
         .iter_mut()
         .for_each(|fk| rename(&mut fk.name));
     table.checks.iter_mut().for_each(|c| rename(&mut c.name));
+    table
+        .exclusions
+        .iter_mut()
+        .for_each(|e| rename(&mut e.name));
     Ok(())
 }
 

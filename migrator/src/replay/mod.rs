@@ -118,5 +118,7 @@ fn apply(schema: &mut Schema, op: &Op, respelling: Respelling) -> Result<(), Pro
         }
         Op::AddCheck { table, check } => keys::add_check(schema, table, check),
         Op::DropCheck { table, check } => keys::drop_check(schema, table, check),
+        Op::AddExclusion { table, exclusion } => keys::add_exclusion(schema, table, exclusion),
+        Op::DropExclusion { table, exclusion } => keys::drop_exclusion(schema, table, exclusion),
     }
 }

@@ -140,8 +140,8 @@ pub(super) fn set_enum_comment(
     Ok(())
 }
 
-/// Creates the table with its columns, primary key, uniques and checks; like the
-/// renderers, it leaves out the table's indexes and foreign keys.
+/// Creates the table with its columns, primary key, uniques, checks and exclusion
+/// constraints; like the renderers, it leaves out the table's indexes and foreign keys.
 pub(super) fn create_table(schema: &mut Schema, table: &Table) -> Result<(), Problem> {
     if schema.table(&table.name).is_some() {
         return Err(Problem::TableExists(table.name.clone()));
@@ -164,6 +164,7 @@ pub(super) fn create_table(schema: &mut Schema, table: &Table) -> Result<(), Pro
     empty.primary_key = None;
     empty.uniques.clear();
     empty.checks.clear();
+    empty.exclusions.clear();
     schema.tables.push(empty);
     let name = bare.name.clone();
     let result = (|| {
@@ -175,6 +176,9 @@ pub(super) fn create_table(schema: &mut Schema, table: &Table) -> Result<(), Pro
         }
         for check in &bare.checks {
             keys::add_check(schema, &name, check)?;
+        }
+        for exclusion in &bare.exclusions {
+            keys::add_exclusion(schema, &name, exclusion)?;
         }
         Ok(())
     })();

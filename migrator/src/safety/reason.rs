@@ -56,6 +56,9 @@ pub(super) fn why(op: &Op, risk: Risk) -> String {
         }
         Op::AddPrimaryKey { .. } => "adds a primary key: fails on NULLs or duplicates".into(),
         Op::AddCheck { .. } => "adds a check: fails if an existing row violates it".into(),
+        Op::AddExclusion { .. } => {
+            "adds an exclusion constraint: fails if two existing rows conflict".into()
+        }
         Op::AddForeignKey { .. } => {
             "adds a foreign key: fails if a row references a missing key".into()
         }
@@ -84,6 +87,10 @@ fn loosening(op: &Op) -> Option<String> {
         Op::DropCheck { check, .. } => format!(
             "removes a guarantee: from then on rows may break `{}`",
             check.expression
+        ),
+        Op::DropExclusion { exclusion, .. } => format!(
+            "removes a guarantee: from then on rows may conflict under `{}`",
+            exclusion.definition
         ),
         _ => return None,
     })

@@ -7,7 +7,8 @@ use quote::{quote, quote_spanned, ToTokens};
 use syn::{ext::IdentExt, spanned::Spanned};
 
 use super::model::{
-    Check, Column, ColumnVariant, ForeignKey, Index, ReferentialAction, Table, TableVariant, Unique,
+    Check, Column, ColumnVariant, Exclusion, ForeignKey, Index, ReferentialAction, Table,
+    TableVariant, Unique,
 };
 use crate::args::{ColumnRef, DialectName, IdentityArg};
 use crate::tokens::{opt_bool, opt_string, respan, string, strings, vec};
@@ -33,6 +34,7 @@ pub fn table(table: &Table) -> TokenStream {
     let uniques = vec(table.uniques.iter().map(unique));
     let checks = vec(table.checks.iter().map(check));
     let foreign_keys = vec(table.foreign_keys.iter().map(foreign_key));
+    let exclusions = vec(table.exclusions.iter().map(exclusion));
     let no_primary_key = table.no_primary_key.is_some();
     let variants = vec(table.variants.iter().map(table_variant));
     let assertions = table.columns.iter().map(|c| assertions(table, c));
@@ -55,6 +57,7 @@ pub fn table(table: &Table) -> TokenStream {
                         indexes: #indexes,
                         uniques: #uniques,
                         checks: #checks,
+                        exclusions: #exclusions,
                         no_primary_key: #no_primary_key,
                         variants: #variants,
                     }
@@ -100,6 +103,7 @@ fn column(column: &Column) -> TokenStream {
     let on_delete = action(column.on_delete);
     let on_update = action(column.on_update);
     let check = opt_string(&column.check);
+    let collation = opt_string(&column.collation);
     let comment = opt_string(&column.comment);
     let renamed_from = opt_string(&column.renamed_from);
     let variants = vec(column.variants.iter().map(column_variant));
@@ -125,6 +129,7 @@ fn column(column: &Column) -> TokenStream {
             on_delete: #on_delete,
             on_update: #on_update,
             check: #check,
+            collation: #collation,
             comment: #comment,
             renamed_from: #renamed_from,
             variants: #variants,
@@ -165,12 +170,14 @@ fn column_variant(variant: &ColumnVariant) -> TokenStream {
     let sql_type = opt_string(&variant.sql_type);
     let default = opt_string(&variant.default);
     let check = opt_string(&variant.check);
+    let collation = opt_string(&variant.collation);
     quote! {
         ::schema_runtime::ColumnVariant {
             dialect: #dialect,
             sql_type: #sql_type,
             default: #default,
             check: #check,
+            collation: #collation,
         }
     }
 }
@@ -237,6 +244,27 @@ fn check(check: &Check) -> TokenStream {
             expression: #expression,
             verbatim: #verbatim,
             not_valid: #not_valid,
+            dialects: #dialects,
+        }
+    }
+}
+
+fn exclusion(exclusion: &Exclusion) -> TokenStream {
+    let name = string(&exclusion.name);
+    let method = opt_string(&exclusion.method);
+    let elements = strings(exclusion.elements.iter().map(String::as_str));
+    let predicate = opt_string(&exclusion.predicate);
+    let deferrable = exclusion.deferrable;
+    let initially_deferred = exclusion.initially_deferred;
+    let dialects = dialects(&exclusion.dialects);
+    quote! {
+        ::schema_runtime::ExclusionDef {
+            name: #name,
+            method: #method,
+            elements: #elements,
+            predicate: #predicate,
+            deferrable: #deferrable,
+            initially_deferred: #initially_deferred,
             dialects: #dialects,
         }
     }

@@ -25,6 +25,8 @@ pub struct TableInput {
     pub check: Vec<Item<CheckInput>>,
     #[darling(multiple)]
     pub foreign_key: Vec<Item<ForeignKeyInput>>,
+    #[darling(multiple)]
+    pub exclude: Vec<Item<ExcludeInput>>,
     pub no_primary_key: Word,
     /// Dialect blocks; several for one dialect add up, as `#[table]` attributes do.
     #[darling(multiple)]
@@ -59,6 +61,7 @@ pub struct ColumnVariantInput {
     pub sql_type: Option<Arg<String>>,
     pub default: Option<Arg<String>>,
     pub check: Option<Arg<String>>,
+    pub collation: Option<Arg<String>>,
 }
 
 impl ListValue for ColumnVariantInput {
@@ -122,6 +125,25 @@ impl ListValue for CheckInput {
     const USAGE: &'static str = "check(name = \"total_non_negative\", expr = \"total >= 0\")";
 }
 
+/// `exclude(name = "..", using = "gist", elements(..), where = "..", deferrable,
+/// initially_deferred)`.
+#[derive(FromMeta)]
+pub struct ExcludeInput {
+    pub name: Option<Arg<String>>,
+    pub using: Option<Arg<String>>,
+    pub elements: Option<Item<ColumnList>>,
+    #[darling(rename = "where")]
+    pub predicate: Option<Arg<String>>,
+    pub deferrable: Word,
+    pub initially_deferred: Word,
+    pub dialects: Option<Item<DialectList>>,
+}
+
+impl ListValue for ExcludeInput {
+    const USAGE: &'static str =
+        "exclude(name = \"no_double_booking\", elements(\"room_id WITH =\", \"during WITH &&\"))";
+}
+
 /// `foreign_key(name = "..", columns(..), references(table = "..", columns(..)),
 /// on_delete = "..", on_update = "..", deferrable, initially_deferred, external)`.
 #[derive(FromMeta)]
@@ -177,6 +199,7 @@ pub struct ColumnInput {
     pub on_delete: Option<Arg<String>>,
     pub on_update: Option<Arg<String>>,
     pub check: Option<Arg<String>>,
+    pub collation: Option<Arg<String>>,
     pub comment: Option<Arg<String>>,
     pub renamed_from: Option<Arg<String>>,
     pub skip: Word,

@@ -7,8 +7,8 @@ use proc_macro2::Span;
 use syn::{ext::IdentExt, Ident, Type};
 
 use super::input::{
-    CheckInput, ColumnInput, ColumnVariantInput, ForeignKeyInput, IndexInput, KeyInput, TableInput,
-    TableVariantInput, TargetInput, UniqueInput,
+    CheckInput, ColumnInput, ColumnVariantInput, ExcludeInput, ForeignKeyInput, IndexInput,
+    KeyInput, TableInput, TableVariantInput, TargetInput, UniqueInput,
 };
 use crate::args::{
     error_at, Arg, ColumnList, ColumnRef, DialectList, DialectName, IdentityArg, Item, Word,
@@ -30,6 +30,7 @@ pub struct Table {
     pub uniques: Vec<Unique>,
     pub checks: Vec<Check>,
     pub foreign_keys: Vec<ForeignKey>,
+    pub exclusions: Vec<Exclusion>,
     pub no_primary_key: Option<Span>,
     pub variants: Vec<TableVariant>,
 }
@@ -50,6 +51,7 @@ pub struct ColumnVariant {
     pub sql_type: Option<String>,
     pub default: Option<String>,
     pub check: Option<String>,
+    pub collation: Option<String>,
 }
 
 /// A table-level `primary_key(name = "..", columns(...))`. Without columns it names the
@@ -104,6 +106,17 @@ pub struct Check {
     pub dialects: Vec<DialectName>,
 }
 
+/// A table-level `exclude(...)`.
+pub struct Exclusion {
+    pub name: String,
+    pub method: Option<String>,
+    pub elements: Vec<String>,
+    pub predicate: Option<String>,
+    pub deferrable: bool,
+    pub initially_deferred: bool,
+    pub dialects: Vec<DialectName>,
+}
+
 /// One field that is a column.
 pub struct Column {
     /// The field name without `r#`.
@@ -129,6 +142,7 @@ pub struct Column {
     pub on_delete: Option<ReferentialAction>,
     pub on_update: Option<ReferentialAction>,
     pub check: Option<String>,
+    pub collation: Option<String>,
     pub comment: Option<String>,
     pub renamed_from: Option<String>,
     pub variants: Vec<ColumnVariant>,
@@ -224,6 +238,11 @@ pub fn table(
             .into_iter()
             .filter_map(|item| foreign_key(item, errors))
             .collect(),
+        exclusions: input
+            .exclude
+            .into_iter()
+            .filter_map(|item| exclusion(item, errors))
+            .collect(),
         no_primary_key: input.no_primary_key.span(),
         variants,
     }
@@ -307,11 +326,12 @@ fn column_variant(
         sql_type,
         default,
         check,
+        collation,
     } = item.value;
-    if sql_type.is_none() && default.is_none() && check.is_none() {
+    if sql_type.is_none() && default.is_none() && check.is_none() && collation.is_none() {
         errors.push(error_at(
             item.key,
-            "this variant changes nothing; give the column's `sql_type`, `default` or `check` on this dialect, like `sqlite(sql_type = \"json\")`",
+            "this variant changes nothing; give the column's `sql_type`, `default`, `check` or `collation` on this dialect, like `sqlite(sql_type = \"json\")`",
         ));
         return None;
     }
@@ -320,6 +340,7 @@ fn column_variant(
         sql_type: non_empty(sql_type, errors),
         default: default.map(|d| d.value),
         check: check.map(|c| c.value),
+        collation: non_empty(collation, errors),
     })
 }
 
@@ -613,6 +634,73 @@ fn check(item: Item<CheckInput>, errors: &mut Accumulator) -> Option<Check> {
     }
 }
 
+fn exclusion(item: Item<ExcludeInput>, errors: &mut Accumulator) -> Option<Exclusion> {
+    const EXAMPLE: &str =
+        "`exclude(name = \"no_double_booking\", elements(\"room_id WITH =\", \"during WITH &&\"))`";
+    let ExcludeInput {
+        name,
+        using,
+        elements,
+        predicate,
+        deferrable,
+        initially_deferred,
+        dialects: only,
+    } = item.value;
+    let dialects = dialects(only, errors);
+    let method = non_empty(using, errors);
+    let predicate = non_empty(predicate, errors);
+    let Some(name) = name else {
+        errors.push(error_at(
+            item.key,
+            format!("this exclusion constraint has no `name`; write one, like {EXAMPLE}"),
+        ));
+        return None;
+    };
+    let name = non_empty(Some(name), errors)?;
+    let elements = match elements {
+        Some(list) if !list.value.0.is_empty() => list.value.0,
+        _ => {
+            errors.push(error_at(
+                item.key,
+                format!("this exclusion constraint has no `elements(...)`; list what it compares, like {EXAMPLE}"),
+            ));
+            return None;
+        }
+    };
+    let mut written = Vec::new();
+    for element in elements {
+        if has_with(&element.name) {
+            written.push(element.name);
+        } else {
+            errors.push(error_at(
+                element.span,
+                "an element is a column or a parenthesised expression, `WITH` and the operator that must not hold between two rows, like \"during WITH &&\"",
+            ));
+        }
+    }
+    if written.is_empty() {
+        return None;
+    }
+    Some(Exclusion {
+        name,
+        method,
+        elements: written,
+        predicate,
+        deferrable: deferrable.is_present(),
+        initially_deferred: initially_deferred.is_present(),
+        dialects,
+    })
+}
+
+/// True when `element` has a `WITH` keyword between a key and an operator.
+fn has_with(element: &str) -> bool {
+    let words: Vec<&str> = element.split_whitespace().collect();
+    words.len() >= 3
+        && words[1..words.len() - 1]
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case("with"))
+}
+
 /// Builds one field's column, or `None` for a skipped field (or one whose attributes are wrong).
 pub fn column(input: ColumnInput, errors: &mut Accumulator) -> Option<Column> {
     let ident = input.ident.clone()?;
@@ -699,6 +787,7 @@ pub fn column(input: ColumnInput, errors: &mut Accumulator) -> Option<Column> {
         on_delete,
         on_update,
         check: input.check.map(|c| c.value),
+        collation: non_empty(input.collation, errors),
         comment: comment(input.comment, &input.attrs),
         renamed_from: non_empty(input.renamed_from, errors),
         variants,
@@ -739,6 +828,7 @@ fn reject_with_skip(input: &ColumnInput, errors: &mut Accumulator) {
         ("on_delete", &input.on_delete),
         ("on_update", &input.on_update),
         ("check", &input.check),
+        ("collation", &input.collation),
         ("comment", &input.comment),
         ("renamed_from", &input.renamed_from),
     ];

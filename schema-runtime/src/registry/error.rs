@@ -54,6 +54,8 @@ pub enum ObjectKind {
     ForeignKey,
     /// A CHECK constraint.
     Check,
+    /// An EXCLUDE constraint.
+    Exclusion,
     /// An enum type.
     EnumType,
 }
@@ -68,6 +70,7 @@ impl fmt::Display for ObjectKind {
             ObjectKind::Unique => "unique constraint",
             ObjectKind::Index => "index",
             ObjectKind::ForeignKey => "foreign key",
+            ObjectKind::Exclusion => "exclusion constraint",
             ObjectKind::Check => "check constraint",
             ObjectKind::EnumType => "enum type",
         })
@@ -690,6 +693,33 @@ pub enum ModelProblem {
         model: ModelRef,
         /// The column.
         column: String,
+        /// The database.
+        dialect: crate::dialect::Dialect,
+    },
+
+    /// An exclusion constraint with nothing to compare.
+    #[error(
+        "{model}: the exclusion constraint {name} has no elements; list them, like \
+         `elements(\"room_id WITH =\", \"during WITH &&\")`"
+    )]
+    ExclusionWithoutElements {
+        /// The model.
+        model: ModelRef,
+        /// The constraint.
+        name: String,
+    },
+
+    /// An exclusion constraint where only PostgreSQL has them.
+    #[error(
+        "{model}: the exclusion constraint {name} exists on PostgreSQL only; limit it with \
+         `dialects(\"postgresql\")` and, if {dialect} needs a guarantee, declare what it \
+         can hold (a unique, a check)"
+    )]
+    ExclusionUnsupported {
+        /// The model.
+        model: ModelRef,
+        /// The constraint.
+        name: String,
         /// The database.
         dialect: crate::dialect::Dialect,
     },

@@ -9,8 +9,8 @@ use super::error::{ModelProblem, ModelRef, ObjectKind};
 use crate::decl::{ColumnDef, ForeignKeyDef, IndexDef, TableDef, UniqueDef};
 use crate::naming::{NamingConvention, MAX_IDENTIFIER_BYTES};
 use crate::schema::{
-    CheckConstraint, Column, ColumnType, EnumType, ForeignKeyAction, Identity, Index, IndexPart,
-    PrimaryKey, QualifiedName, Table, UniqueConstraint,
+    CheckConstraint, Column, ColumnType, EnumType, ExclusionConstraint, ForeignKeyAction, Identity,
+    Index, IndexPart, PrimaryKey, QualifiedName, Table, UniqueConstraint,
 };
 use crate::types::parse_sql_type;
 
@@ -96,6 +96,7 @@ pub(super) fn table(
     table.uniques = resolver.uniques(&table);
     table.indexes = resolver.indexes(&table);
     table.checks = resolver.checks();
+    table.exclusions = resolver.exclusions();
     table.conventional_names = conventional_names(def, &table);
     let references = resolver.references(&table);
     let enums = enums_in_use(def, &table);
@@ -149,6 +150,9 @@ impl Resolver<'_, '_> {
         }
         for check in def.checks.iter().filter(|c| c.verbatim) {
             self.check_length(ObjectKind::Check, &check.name);
+        }
+        for exclusion in &def.exclusions {
+            self.check_length(ObjectKind::Exclusion, &exclusion.name);
         }
         let stated_keys = def.foreign_keys.iter().filter_map(|k| k.name.as_deref());
         let column_keys = def.columns.iter().filter_map(|c| c.fk_name.as_deref());
@@ -213,7 +217,7 @@ impl Resolver<'_, '_> {
                 nullable: def.nullable,
                 default: def.default.clone(),
                 identity: None,
-                collation: None,
+                collation: def.collation.clone(),
                 generated: def.generated.clone(),
                 comment: def.comment.clone(),
                 renamed_from: def.renamed_from.clone(),
@@ -582,6 +586,26 @@ impl Resolver<'_, '_> {
             not_valid: c.not_valid,
         });
         column_checks.chain(table_checks).collect()
+    }
+
+    /// The exclusion constraints, each with its definition assembled; one without elements
+    /// is reported (the derive refuses it first).
+    fn exclusions(&mut self) -> Vec<ExclusionConstraint> {
+        let mut exclusions = Vec::new();
+        for def in &self.def.exclusions {
+            if def.elements.is_empty() {
+                self.problems.push(ModelProblem::ExclusionWithoutElements {
+                    model: self.model.clone(),
+                    name: def.name.clone(),
+                });
+                continue;
+            }
+            exclusions.push(ExclusionConstraint {
+                name: def.name.clone(),
+                definition: def.definition(),
+            });
+        }
+        exclusions
     }
 
     fn references(&mut self, table: &Table) -> Vec<PendingReference> {

@@ -86,6 +86,12 @@ fn member_names(r: &Resolved) -> Vec<(ObjectKind, &str)> {
             .map(|f| (ObjectKind::ForeignKey, &*f.name)),
     );
     names.extend(table.checks.iter().map(|c| (ObjectKind::Check, &*c.name)));
+    names.extend(
+        table
+            .exclusions
+            .iter()
+            .map(|e| (ObjectKind::Exclusion, &*e.name)),
+    );
     names
 }
 
@@ -220,7 +226,7 @@ pub(super) fn deferrable(
 }
 
 /// What only PostgreSQL holds, on another database: elaborate indexes, identities off the
-/// lone key or `always`, generated columns, `NOT VALID` constraints.
+/// lone key or `always`, generated columns, `NOT VALID` and exclusion constraints.
 pub(super) fn postgresql_only(
     resolved: &[Resolved],
     dialect: Dialect,
@@ -237,6 +243,13 @@ pub(super) fn postgresql_only(
         let named = checks
             .map(|c| (ObjectKind::Check, &c.name))
             .chain(keys.map(|k| (ObjectKind::ForeignKey, &k.name)));
+        for exclusion in &r.table.exclusions {
+            problems.push(ModelProblem::ExclusionUnsupported {
+                model: r.model.clone(),
+                name: exclusion.name.clone(),
+                dialect,
+            });
+        }
         for (kind, name) in named {
             problems.push(ModelProblem::NotValidUnsupported {
                 model: r.model.clone(),

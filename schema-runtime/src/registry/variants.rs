@@ -57,6 +57,7 @@ fn table(mut def: TableDef, dialect: Dialect) -> (TableDef, Option<Place>) {
     def.indexes.retain(|i| kept(&i.dialects));
     def.uniques.retain(|u| kept(&u.dialects));
     def.checks.retain(|c| kept(&c.dialects));
+    def.exclusions.retain(|e| kept(&e.dialects));
     def.foreign_keys.retain(|k| kept(&k.dialects));
     let mut from = None;
     if let Some(variant) = variants.into_iter().find(|v| v.dialect == dialect) {
@@ -92,6 +93,9 @@ fn table(mut def: TableDef, dialect: Dialect) -> (TableDef, Option<Place>) {
     for key in &mut def.foreign_keys {
         key.dialects.clear();
     }
+    for exclusion in &mut def.exclusions {
+        exclusion.dialects.clear();
+    }
     for column in &mut def.columns {
         self::column(column, dialect);
     }
@@ -112,6 +116,9 @@ fn column(column: &mut ColumnDef, dialect: Dialect) {
     }
     if let Some(check) = variant.check {
         column.check = Some(check);
+    }
+    if let Some(collation) = variant.collation {
+        column.collation = Some(collation);
     }
 }
 

@@ -63,10 +63,14 @@ fn problem(op: &Op) -> Option<String> {
         Op::RenameConstraint { .. } => {
             Some("MySQL cannot rename a constraint in place; drop it and add it again".into())
         }
+        Op::AddExclusion { exclusion, .. } | Op::DropExclusion { exclusion, .. } => {
+            Some(no_exclusions(&exclusion.name))
+        }
         Op::CreateTable { table } => table
-            .columns
-            .iter()
-            .find_map(column_problem)
+            .exclusions
+            .first()
+            .map(|e| no_exclusions(&e.name))
+            .or_else(|| table.columns.iter().find_map(column_problem))
             .or_else(|| table.indexes.iter().find_map(index_problem))
             .or_else(|| table.foreign_keys.iter().find_map(foreign_key_problem))
             .or_else(|| unindexable_key(table)),
@@ -103,6 +107,10 @@ fn namespace_of(op: &Op) -> Option<&str> {
         _ => Vec::new(),
     };
     names.into_iter().find_map(|n| n.schema.as_deref())
+}
+
+fn no_exclusions(name: &str) -> String {
+    format!("MySQL has no exclusion constraints (`{name}`); keep it on PostgreSQL")
 }
 
 fn column_problem(column: &Column) -> Option<String> {
@@ -324,7 +332,9 @@ pub fn render_op(op: &Op, flavour: Flavour) -> Vec<Statement> {
             format!("RENAME INDEX {} TO {}", quote_ident(from), quote_ident(to)),
         )],
         // Refused by `validate`; nothing is written if it is ever reached.
-        Op::RenameConstraint { .. } => Vec::new(),
+        Op::RenameConstraint { .. } | Op::AddExclusion { .. } | Op::DropExclusion { .. } => {
+            Vec::new()
+        }
         Op::AddUnique { table, unique } => {
             vec![alter(table, format!("ADD {}", unique_clause(unique)))]
         }

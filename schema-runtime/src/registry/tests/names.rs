@@ -3,7 +3,7 @@
 //! references, and indexes over parts written as SQL.
 
 use super::{col, id, model, name, ok, problem, problems};
-use crate::decl::{CheckDef, ColumnDef, ForeignKeyDef, TableDef};
+use crate::decl::{CheckDef, ColumnDef, ExclusionDef, ForeignKeyDef, TableDef};
 use crate::dialect::Dialect;
 use crate::naming::NamingConvention;
 use crate::registry::{build_with, ConventionRegistration, ModelProblem};
@@ -412,4 +412,68 @@ fn not_valid_is_postgresql_s() {
         ),
         "{found}"
     );
+}
+
+fn bookings(exclusion: ExclusionDef) -> TableDef {
+    TableDef {
+        exclusions: vec![exclusion],
+        ..model(
+            "Booking",
+            "bookings",
+            vec![
+                id(),
+                col("room_id", ColumnType::Integer),
+                col("during", ColumnType::Text),
+            ],
+        )
+    }
+}
+
+#[test]
+fn an_exclusion_constraint_is_assembled_from_its_parts_and_refused_off_postgresql() {
+    let def = bookings(ExclusionDef {
+        name: "no_double_booking".into(),
+        elements: vec!["room_id WITH =".into(), "during WITH &&".into()],
+        predicate: Some("room_id > 0".into()),
+        initially_deferred: true,
+        ..ExclusionDef::default()
+    });
+    let schema = ok(vec![def.clone()]);
+    let exclusion = &schema.tables[0].exclusions[0];
+    assert_eq!(exclusion.name, "no_double_booking");
+    assert_eq!(
+        exclusion.definition,
+        "EXCLUDE USING gist (room_id WITH =, during WITH &&) WHERE (room_id > 0) \
+         DEFERRABLE INITIALLY DEFERRED"
+    );
+    let spgist = ExclusionDef {
+        method: Some("spgist".into()),
+        ..def.exclusions[0].clone()
+    };
+    assert!(spgist.definition().starts_with("EXCLUDE USING spgist ("));
+    for dialect in [Dialect::Mysql, Dialect::Sqlite] {
+        let found = crate::registry::build(vec![def.clone()], dialect).unwrap_err();
+        assert!(
+            matches!(
+                &found.problems[..],
+                [ModelProblem::ExclusionUnsupported { name, .. }] if name == "no_double_booking"
+            ),
+            "{found}"
+        );
+    }
+    // Limited to PostgreSQL, the model is fine elsewhere.
+    let mut limited = def.clone();
+    limited.exclusions[0].dialects = vec![Dialect::Postgresql];
+    let schema = crate::registry::build(vec![limited], Dialect::Mysql).unwrap();
+    assert!(schema.tables[0].exclusions.is_empty());
+    // Its name is a member's name like any other.
+    let mut clash = def;
+    clash.indexes.push(crate::decl::IndexDef {
+        name: Some("no_double_booking".into()),
+        columns: vec!["room_id".into()],
+        ..Default::default()
+    });
+    assert!(problems(vec![clash])
+        .iter()
+        .any(|p| matches!(p, ModelProblem::DuplicateName { .. })),);
 }

@@ -22,12 +22,14 @@ fn projects() -> TableDef {
                 sql_type: Some("json".into()),
                 default: Some("'[]'".into()),
                 check: Some("json_array_length(labels) < 10".into()),
+                collation: None,
             },
             ColumnVariant {
                 dialect: Dialect::Mysql,
                 sql_type: None,
                 default: Some("('[]')".into()),
                 check: None,
+                collation: None,
             },
         ],
         ..col(
@@ -44,7 +46,9 @@ fn projects() -> TableDef {
             sql_type: Some("text".into()),
             default: None,
             check: None,
+            collation: Some("NOCASE".into()),
         }],
+        collation: Some("C".into()),
         ..col("code", ColumnType::Text)
     };
     model("Project", "projects", vec![id(), labels, code])
@@ -61,24 +65,34 @@ fn a_column_variant_replaces_only_what_it_names_and_only_on_its_dialect() {
             column.ty.clone(),
             column.default.clone(),
             checks,
-            code.ty.describe(),
+            format!(
+                "{}{}",
+                code.ty.describe(),
+                code.collation
+                    .as_deref()
+                    .map(|c| format!(" collate {c}"))
+                    .unwrap_or_default()
+            ),
         )
     };
     let (ty, default, checks, code) = column(&on(Dialect::Postgresql, vec![projects()]));
     assert_eq!(ty.describe(), "text[]");
-    assert_eq!(code, "varchar(10)");
+    assert_eq!(code, "varchar(10) collate C");
     assert_eq!(default.as_deref(), Some("'{}'"));
     assert_eq!(checks, ["cardinality(labels) < 10"]);
 
     let (ty, default, checks, code) = column(&on(Dialect::Sqlite, vec![projects()]));
     assert_eq!(ty, ColumnType::Json);
-    assert_eq!(code, "text", "a variant's type replaces max_length too");
+    assert_eq!(
+        code, "text collate NOCASE",
+        "a variant's type replaces max_length too, its collation the declared one"
+    );
     assert_eq!(default.as_deref(), Some("'[]'"));
     assert_eq!(checks, ["json_array_length(labels) < 10"]);
 
     let (ty, default, checks, code) = column(&on(Dialect::Mysql, vec![projects()]));
     assert_eq!(ty.describe(), "text[]", "no sql_type in the MySQL variant");
-    assert_eq!(code, "varchar(10)");
+    assert_eq!(code, "varchar(10) collate C");
     assert_eq!(default.as_deref(), Some("('[]')"));
     assert_eq!(checks, ["cardinality(labels) < 10"]);
 }

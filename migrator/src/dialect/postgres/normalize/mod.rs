@@ -154,6 +154,11 @@ fn apply(plan_index: usize, plan: &TablePlan, copy: &Table, table: &mut Table) {
                     table.checks[check].expression = stored.expression.clone();
                 }
             }
+            Slot::Exclusion { exclusion } => {
+                if let Some(stored) = copy.exclusions.iter().find(|e| e.name == object) {
+                    table.exclusions[exclusion].definition = stored.definition.clone();
+                }
+            }
             Slot::Index { index } => {
                 if let Some(stored) = copy.indexes.iter().find(|i| i.name == object) {
                     let index = &mut table.indexes[index];
@@ -242,6 +247,7 @@ fn slot_text(table: &Table, slot: Slot) -> String {
     match slot {
         Slot::Default { column } => table.columns[column].default.clone().unwrap_or_default(),
         Slot::Check { check } => table.checks[check].expression.clone(),
+        Slot::Exclusion { exclusion } => table.exclusions[exclusion].definition.clone(),
         Slot::Type { column } => table.columns[column].ty.describe(),
         Slot::Generated { column } => table.columns[column].generated.clone().unwrap_or_default(),
         Slot::Index { index } => {

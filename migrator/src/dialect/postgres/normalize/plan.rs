@@ -1,5 +1,6 @@
 //! Deciding what to normalise, without a connection: the model tables that have
-//! expressions (column defaults, checks, partial-index predicates, index expressions) or
+//! expressions (column defaults, checks, partial-index predicates, index expressions,
+//! exclusion constraints) or
 //! column types the database has not already spelled the same way.
 //!
 //! The unit is the table: a table is skipped when the current database has it with the
@@ -20,6 +21,8 @@ pub(crate) enum Slot {
     Index { index: usize },
     /// The generation expression of `columns[column]` (built with the scratch table).
     Generated { column: usize },
+    /// The definition of `exclusions[exclusion]`: its elements, predicate and method.
+    Exclusion { exclusion: usize },
     /// The type of `columns[column]`, when only the server knows how it reads back: a type
     /// the schema model keeps verbatim (`timestamptz(3)` reads back as
     /// `timestamp(3) with time zone`), or a numeric with a precision and no scale (stored
@@ -105,11 +108,13 @@ fn slots(table: &Table) -> Vec<Slot> {
         .enumerate()
         .filter(|(_, c)| c.generated.is_some())
         .map(|(column, _)| Slot::Generated { column });
+    let exclusions = (0..table.exclusions.len()).map(|exclusion| Slot::Exclusion { exclusion });
     defaults
         .chain(checks)
         .chain(indexes)
         .chain(types)
         .chain(generated)
+        .chain(exclusions)
         .collect()
 }
 
@@ -168,6 +173,13 @@ fn slot_in_sync(existing: &Table, table: &Table, slot: Slot) -> bool {
             existing
                 .column(&column.name)
                 .is_some_and(|c| c.generated == column.generated)
+        }
+        Slot::Exclusion { exclusion } => {
+            let exclusion = &table.exclusions[exclusion];
+            existing
+                .exclusions
+                .iter()
+                .any(|e| e.name == exclusion.name && e.definition == exclusion.definition)
         }
         Slot::Index { index } => {
             let index = &table.indexes[index];

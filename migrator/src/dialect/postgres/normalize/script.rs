@@ -65,6 +65,9 @@ pub(crate) fn describe_slot(table: &Table, slot: Slot) -> String {
                 table.columns[column].name
             )
         }
+        Slot::Exclusion { exclusion } => {
+            format!("exclusion constraint {}", table.exclusions[exclusion].name)
+        }
     }
 }
 
@@ -260,6 +263,12 @@ fn slot_statement(
             "ALTER TABLE {scratch} ADD CONSTRAINT {object} CHECK {}",
             fragment(&table.checks[check].expression)?
         ),
+        // The definition is a clause, not an expression: checked as a fragment, pasted bare.
+        Slot::Exclusion { exclusion } => {
+            let definition = &table.exclusions[exclusion].definition;
+            fragment(definition)?;
+            format!("ALTER TABLE {scratch} ADD CONSTRAINT {object} {definition}")
+        }
         Slot::Index { index } => {
             let index = &table.indexes[index];
             if index.parts.is_empty() {

@@ -96,6 +96,15 @@ pub fn render_op(op: &Op) -> Vec<Statement> {
             vec![table::add_constraint(table, table::check_clause(check))]
         }
         Op::DropCheck { table, check } => vec![table::drop_constraint(table, &check.name)],
+        Op::AddExclusion { table, exclusion } => {
+            vec![table::add_constraint(
+                table,
+                table::exclusion_clause(exclusion),
+            )]
+        }
+        Op::DropExclusion { table, exclusion } => {
+            vec![table::drop_constraint(table, &exclusion.name)]
+        }
     }
 }
 

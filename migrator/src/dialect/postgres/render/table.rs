@@ -2,8 +2,8 @@
 //! and the `COMMENT ON` statements that accompany them.
 
 use schema_runtime::schema::{
-    CheckConstraint, Column, ForeignKey, ForeignKeyAction, Identity, PrimaryKey, QualifiedName,
-    Table, UniqueConstraint,
+    CheckConstraint, Column, ExclusionConstraint, ForeignKey, ForeignKeyAction, Identity,
+    PrimaryKey, QualifiedName, Table, UniqueConstraint,
 };
 
 use super::quote::{quote_ident, quote_name, quote_optional_literal};
@@ -27,6 +27,7 @@ pub fn create_table(table: &Table) -> Vec<Statement> {
             .filter(|c| !c.not_valid)
             .map(check_clause),
     );
+    lines.extend(table.exclusions.iter().map(exclusion_clause));
     let body = lines
         .iter()
         .map(|line| format!("    {line}"))
@@ -121,6 +122,15 @@ pub fn check_clause(check: &CheckConstraint) -> String {
         quote_ident(&check.name),
         check.expression,
         if check.not_valid { " NOT VALID" } else { "" }
+    )
+}
+
+/// `CONSTRAINT "name" EXCLUDE USING gist (..) [WHERE (..)] [DEFERRABLE ..]`.
+pub fn exclusion_clause(exclusion: &ExclusionConstraint) -> String {
+    format!(
+        "CONSTRAINT {} {}",
+        quote_ident(&exclusion.name),
+        exclusion.definition
     )
 }
 

@@ -103,6 +103,9 @@ impl<'a> Names<'a> {
         for check in &table.checks {
             self.push("constraint", &check.name);
         }
+        for exclusion in &table.exclusions {
+            self.push("constraint", &exclusion.name);
+        }
     }
 
     fn collect(&mut self, op: &'a Op) {
@@ -199,6 +202,10 @@ impl<'a> Names<'a> {
             Op::AddCheck { table, check } | Op::DropCheck { table, check } => {
                 self.qualified("table", table);
                 self.push("constraint", &check.name);
+            }
+            Op::AddExclusion { table, exclusion } | Op::DropExclusion { table, exclusion } => {
+                self.qualified("table", table);
+                self.push("constraint", &exclusion.name);
             }
         }
     }

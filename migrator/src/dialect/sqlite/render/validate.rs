@@ -1,5 +1,5 @@
 //! What SQLite cannot express, refused before any SQL is written: arrays, namespaces other
-//! than `main`, and names that are empty or hold a NUL.
+//! than `main`, exclusion constraints, and names that are empty or hold a NUL.
 
 use schema_runtime::schema::{Column, ColumnType, QualifiedName, Table};
 
@@ -20,6 +20,9 @@ fn problem(op: &Op) -> Result<(), String> {
     match op {
         Op::CreateNamespace { name } => Err(namespace_error(name, name)),
         Op::CreateTable { table } | Op::DropTable { table } => check_table(table),
+        Op::AddExclusion { exclusion, .. } | Op::DropExclusion { exclusion, .. } => {
+            Err(no_exclusions(&exclusion.name))
+        }
         Op::RenameTable { from, to } => {
             check_name(from)?;
             check_name(to)
@@ -40,8 +43,15 @@ fn problem(op: &Op) -> Result<(), String> {
     }
 }
 
+fn no_exclusions(name: &str) -> String {
+    format!("SQLite has no exclusion constraints (`{name}`); keep it on PostgreSQL")
+}
+
 fn check_table(table: &Table) -> Result<(), String> {
     check_name(&table.name)?;
+    if let Some(exclusion) = table.exclusions.first() {
+        return Err(no_exclusions(&exclusion.name));
+    }
     table
         .columns
         .iter()
