@@ -220,6 +220,18 @@ pub enum Op {
         /// The constraint, whole, for the reverse.
         check: CheckConstraint,
     },
+    /// A table whose partitioning differs (PostgreSQL): partitioned by another key, no
+    /// longer partitioned, or partitioned from now on. No database changes that in place,
+    /// so every renderer refuses it with the revision to write by hand; it is an op so
+    /// that the comparison reports it as drift.
+    SetPartitioning {
+        /// The table.
+        table: QualifiedName,
+        /// The partition key as it is (`None`: an ordinary table).
+        from: Option<String>,
+        /// The partition key as it should be.
+        to: Option<String>,
+    },
     /// `ALTER TABLE ... ADD CONSTRAINT ... EXCLUDE` (PostgreSQL).
     AddExclusion {
         /// The table.
@@ -394,6 +406,11 @@ impl Op {
             Op::DropForeignKey { table, foreign_key } => Op::AddForeignKey { table, foreign_key },
             Op::AddCheck { table, check } => Op::DropCheck { table, check },
             Op::DropCheck { table, check } => Op::AddCheck { table, check },
+            Op::SetPartitioning { table, from, to } => Op::SetPartitioning {
+                table,
+                from: to,
+                to: from,
+            },
             Op::AddExclusion { table, exclusion } => Op::DropExclusion { table, exclusion },
             Op::DropExclusion { table, exclusion } => Op::AddExclusion { table, exclusion },
         };
@@ -469,6 +486,14 @@ impl Op {
             }
             Op::DropCheck { table, check } => {
                 format!("drop check constraint {} on {table}", check.name)
+            }
+            Op::SetPartitioning { table, from, to } => {
+                let key = |k: &Option<String>| k.clone().unwrap_or_else(|| "none".into());
+                format!(
+                    "change partitioning of table {table} ({} -> {})",
+                    key(from),
+                    key(to)
+                )
             }
             Op::AddExclusion { table, exclusion } => {
                 format!("add exclusion constraint {} on {table}", exclusion.name)

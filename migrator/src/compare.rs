@@ -22,7 +22,8 @@ pub struct Comparison {
     /// The ops that turn `current` into `target`, in applicable order.
     pub ops: Vec<Op>,
     /// What the database holds that the models do not manage (a table they reference as
-    /// external): left as it is by every op, and listed so that a reviewer knows.
+    /// external, the partitions of a partitioned table): left as it is by every op, and
+    /// listed so that a reviewer knows.
     pub unmanaged: Vec<Unmanaged>,
 }
 
@@ -72,6 +73,18 @@ pub async fn compare(
                 why: format!("referenced as external by {}", reference.foreign_key),
             });
         }
+    }
+    for table in &current.tables {
+        // Listed only where the models keep the parent: a table they drop goes whole.
+        if target.table(&table.name).is_none() {
+            continue;
+        }
+        unmanaged.extend(table.partitions.iter().map(|partition| Unmanaged {
+            table: table.name.clone(),
+            kind: "partition",
+            name: partition.name.to_string(),
+            why: partition.bound.clone(),
+        }));
     }
     target.sort();
     let ops = diff(&current, &target, &DiffOptions::new(dialect));

@@ -28,6 +28,8 @@ pub fn classify(op: &Op) -> Risk {
         // Removing values is a drop; a pure reorder converts every using column in place.
         Op::ReplaceEnumValues { .. } if op.is_drop() => Risk::Destructive,
         Op::ReplaceEnumValues { .. } => Risk::Blocking,
+        // Never rendered: a hand-written revision copies every row into a new table.
+        Op::SetPartitioning { .. } => Risk::Blocking,
         Op::AlterColumn {
             from, to, changes, ..
         } => {

@@ -36,6 +36,8 @@ pub struct TableDef {
     pub checks: Vec<CheckDef>,
     /// Table-level `exclude(...)` declarations (PostgreSQL).
     pub exclusions: Vec<ExclusionDef>,
+    /// `#[table(partition_by = "RANGE (taken_at)")]`: a partitioned table (PostgreSQL).
+    pub partition_by: Option<String>,
     /// `#[table(no_primary_key)]`: the table deliberately has no primary key.
     pub no_primary_key: bool,
     /// `#[table(sqlite(name = "..", schema = ".."))]` and the like: where the table lives on

@@ -467,6 +467,24 @@ pub struct Table {
     /// Exclusion constraints (PostgreSQL), sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclusions: Vec<ExclusionConstraint>,
+    /// How the table is partitioned (PostgreSQL), as `pg_get_partkeydef` writes it:
+    /// `RANGE (taken_at)`, `LIST (region)`, `HASH (id)`. `None`: an ordinary table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_by: Option<String>,
+    /// The partitions a partitioned table has in the database, sorted by name. Read, never
+    /// changed: partitions come and go with the data (a scheduled job, `pg_partman`), so
+    /// the models declare the parent and a revision or a job manages its partitions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partitions: Vec<Partition>,
+}
+
+/// One partition of a partitioned table, as the database holds it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Partition {
+    /// The partition, a table of its own.
+    pub name: QualifiedName,
+    /// Its bound, as the database writes it (`FOR VALUES FROM ('2026-01-01') TO (..)`).
+    pub bound: String,
 }
 
 /// An `EXCLUDE` constraint (PostgreSQL), as the database defines it.
@@ -494,6 +512,8 @@ impl Table {
             renamed_from: None,
             conventional_names: std::collections::BTreeSet::new(),
             exclusions: Vec::new(),
+            partition_by: None,
+            partitions: Vec::new(),
         }
     }
 
@@ -509,6 +529,7 @@ impl Table {
         self.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
         self.checks.sort_by(|a, b| a.name.cmp(&b.name));
         self.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
+        self.partitions.sort_by(|a, b| a.name.cmp(&b.name));
     }
 }
 

@@ -495,6 +495,7 @@ fn every_model_is_registered_through_inventory() {
             (None, "document", "Document"),
             (None, "event", "Event"),
             (None, "order_line", "OrderLine"),
+            (None, "reading", "Reading"),
             (None, "shipment", "Shipment"),
             (Some("audit"), "audit_log", "AuditEntry"),
             (Some("public"), "orders", "Order"),
@@ -717,4 +718,34 @@ fn exclusion_constraints_and_collations_are_recorded() {
         "EXCLUDE USING gist (room_id WITH =, during WITH &&) WHERE (not cancelled) DEFERRABLE"
     );
     assert_eq!(schema.tables[0].columns[4].collation.as_deref(), Some("C"));
+}
+
+/// Readings by month: the parent only, its partitions are made by a scheduled job.
+#[derive(Table)]
+#[table(
+    partition_by = "RANGE (taken_at)",
+    primary_key(columns("id", "taken_at"))
+)]
+pub struct Reading {
+    pub id: i64,
+    #[column(sql_type = "timestamptz")]
+    pub taken_at: String,
+}
+
+#[test]
+fn a_partition_key_is_recorded_and_refused_off_postgresql() {
+    let t = Reading::table_def();
+    assert_eq!(t.partition_by.as_deref(), Some("RANGE (taken_at)"));
+    let schema = registry::build(vec![t.clone()], schema_runtime::Dialect::Postgresql).unwrap();
+    assert_eq!(
+        schema.tables[0].partition_by.as_deref(),
+        Some("RANGE (taken_at)")
+    );
+    let error = registry::build(vec![t], schema_runtime::Dialect::Mysql)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("partitioned by RANGE (taken_at), which is supported on PostgreSQL only"),
+        "{error}"
+    );
 }

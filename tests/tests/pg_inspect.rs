@@ -248,8 +248,9 @@ async fn the_query_count_does_not_grow_with_the_tables() {
         && t.foreign_keys.len() == 1
         && t.indexes.len() == 1));
     assert_eq!(small_stats, large_stats);
-    // begin, search_path, tables, columns, constraints, indexes, enums, rollback
-    assert_eq!(large_stats.queries, 8);
+    // begin, search_path, tables, columns, constraints, indexes, partitions, enums,
+    // rollback
+    assert_eq!(large_stats.queries, 9);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -5,6 +5,10 @@
 //! models state no constraint names, so the naming convention gives them; the comparison
 //! matches each with the database's member of the same structure, whatever that is called,
 //! and reports no drift: nothing to rename. A model change then yields only that change.
+//! The hand-written schema also holds a partitioned table with its partitions, an
+//! exclusion constraint and a domain; a third spreads an application over two namespaces.
+//! Each reaches zero drift, a development run changes nothing, and a database built from
+//! the models dumps (`pg_dump --schema-only`) like the original.
 
 use migrator::compare::compare;
 use migrator::db::{Database, Wait};
@@ -26,6 +30,7 @@ use models::{col, index, models, numeric, table, ColumnDefExt, IndexDefExt, Tabl
 const RAILS: &str = include_str!("real_schemas/rails.sql");
 const PG_DEFAULTS: &str = include_str!("real_schemas/pg_defaults.sql");
 const EXTERNAL: &str = include_str!("real_schemas/external.sql");
+const NAMESPACES: &str = include_str!("real_schemas/namespaces.sql");
 
 fn varchar() -> ColumnType {
     ColumnType::Varchar { length: None }
@@ -312,6 +317,20 @@ fn pg_default_defs() -> Vec<TableDef> {
             not_valid: true,
             ..ForeignKeyDef::default()
         }),
+        TableDef {
+            // Lower case on purpose: the server reads the key back as `RANGE (taken_at)`.
+            partition_by: Some("range (taken_at)".into()),
+            ..table(
+                "measurements",
+                vec![
+                    col("id", ColumnType::BigInt),
+                    col("taken_at", ColumnType::TimestampTz),
+                    col("reading", numeric(10, 2)),
+                ],
+            )
+            .pk(&["id", "taken_at"])
+            .index(index(&["taken_at"]))
+        },
     ]
 }
 
@@ -388,8 +407,14 @@ async fn a_schema_named_by_postgresql_needs_no_renames() {
     let unmanaged: Vec<String> = comparison.unmanaged.iter().map(|u| u.describe()).collect();
     assert_eq!(
         unmanaged,
-        ["table billing.accounts (referenced as external by \
-             fk_orders_account_id_accounts): not managed, left as it is",]
+        [
+            "table billing.accounts (referenced as external by \
+             fk_orders_account_id_accounts): not managed, left as it is",
+            "partition measurements_2026_11 of measurements (FOR VALUES FROM ('2026-11-01 \
+             00:00:00+00') TO ('2026-12-01 00:00:00+00')): not managed, left as it is",
+            "partition measurements_2026_12 of measurements (FOR VALUES FROM ('2026-12-01 \
+             00:00:00+00') TO ('2027-01-01 00:00:00+00')): not managed, left as it is",
+        ]
     );
 }
 
@@ -466,6 +491,46 @@ async fn an_exclusion_constraint_is_compared_in_full() {
     assert_eq!(verdicts[0].risk, migrator::safety::Risk::Loosening);
 }
 
+/// The partition key is compared: a model that forgets it, or states another, is drift,
+/// which no revision is generated for (PostgreSQL cannot repartition in place) and the
+/// message says which revision to write. The partitions are listed, never touched.
+#[tokio::test]
+async fn a_partition_key_is_compared_and_never_changed_by_a_generated_revision() {
+    let (_db, mut database) = database_with(PG_DEFAULTS).await;
+    let measurements = |defs: &mut Vec<TableDef>| -> usize {
+        defs.iter()
+            .position(|t| t.name == "measurements")
+            .expect("the measurements model")
+    };
+    for (key, change) in [
+        (None, "RANGE (taken_at) -> none"),
+        (Some("HASH (id)"), "RANGE (taken_at) -> HASH (id)"),
+    ] {
+        let mut defs = pg_default_defs();
+        let at = measurements(&mut defs);
+        defs[at].partition_by = key.map(str::to_owned);
+        let schema = models(defs);
+        let comparison = compare(&mut database, &schema, &SchemaFilter::default())
+            .await
+            .unwrap();
+        let ops: Vec<String> = comparison.ops.iter().map(|op| op.describe()).collect();
+        assert_eq!(
+            ops,
+            [format!(
+                "change partitioning of table measurements ({change})"
+            )]
+        );
+        let error = render_groups_from(Dialect::Postgresql, &comparison.current, &comparison.ops)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("PostgreSQL cannot change how an existing table is partitioned")
+                && error.contains("copies the rows of measurements"),
+            "{error}"
+        );
+    }
+}
+
 /// `--include` scopes enum types too: checking a part of a database leaves the enum types
 /// of the other tables alone instead of proposing to drop them.
 #[tokio::test]
@@ -529,8 +594,19 @@ async fn build_from_models(database: &mut Database, models: &Schema) {
 /// `pg_dump --schema-only` of the database, without its comments and settings: what a
 /// reviewer compares.
 fn schema_dump(url: &str) -> String {
+    dump(url, &[])
+}
+
+/// [`schema_dump`] without the migrator's own history tables.
+fn schema_dump_without_history(url: &str) -> String {
+    dump(url, &["--exclude-table=public.dgs_*"])
+}
+
+fn dump(url: &str, extra: &[&str]) -> String {
     let out = std::process::Command::new("pg_dump")
-        .args(["--schema-only", "--no-owner", "--no-privileges", url])
+        .args(["--schema-only", "--no-owner", "--no-privileges"])
+        .args(extra)
+        .arg(url)
         .output()
         .unwrap();
     assert!(
@@ -559,10 +635,27 @@ async fn a_database_built_from_the_models_dumps_like_the_original() {
     let (fresh, mut built) = database_with("SELECT 1").await;
     build_from_models(&mut built, &models).await;
     assert!(ops_against(&mut built, &models).await.is_empty());
+    // The partitions are the scheduled job's, which makes them as it did on the original.
+    let unmanaged = compare(&mut database, &models, &SchemaFilter::default())
+        .await
+        .unwrap()
+        .unmanaged;
+    let partitions: Vec<_> = unmanaged.iter().filter(|u| u.kind == "partition").collect();
+    assert_eq!(partitions.len(), 2, "{unmanaged:#?}");
+    for u in partitions {
+        built
+            .execute(&format!(
+                "CREATE TABLE {} PARTITION OF {} {}",
+                u.name, u.table, u.why
+            ))
+            .await
+            .unwrap();
+    }
     let (want, got) = (schema_dump(original.url()), schema_dump(fresh.url()));
     assert!(want.contains("shipments_order_id_line_fkey"), "{want}");
     assert_eq!(want.matches("NOT VALID").count(), 2, "{want}");
     assert!(want.contains("EXCLUDE USING gist"), "{want}");
+    assert!(want.contains("PARTITION BY RANGE (taken_at)"), "{want}");
     assert_eq!(got, want);
 }
 
@@ -685,4 +778,113 @@ async fn not_valid_is_compared() {
             "add check constraint events_name_short on events"
         ]
     );
+}
+
+/// The models of `namespaces.sql`, under PostgreSQL's naming convention.
+fn namespace_defs() -> Vec<TableDef> {
+    let plan = models::enum_type("app.plan", &["free", "team", "enterprise"]);
+    let action = models::enum_type("audit.action", &["insert", "update", "delete"]);
+    vec![
+        table(
+            "app.accounts",
+            vec![
+                col("id", ColumnType::BigInt).pk(),
+                col("name", ColumnType::Text).unique(),
+                models::enum_col("plan", &plan).default("'free'"),
+            ],
+        ),
+        table(
+            "app.events",
+            vec![
+                col("id", ColumnType::BigInt).pk(),
+                col("account_id", ColumnType::BigInt)
+                    .refs("app.accounts.id")
+                    .on_delete("cascade")
+                    .index(),
+                col("kind", ColumnType::Text),
+            ],
+        ),
+        table(
+            "audit.events",
+            vec![
+                col("id", ColumnType::BigInt).pk(),
+                col("account_id", ColumnType::BigInt)
+                    .null()
+                    .refs("app.accounts.id")
+                    .on_delete("set null")
+                    .index(),
+                models::enum_col("action", &action),
+                col("at", ColumnType::TimestampTz).default("now()"),
+            ],
+        )
+        .verbatim_check("events_check", "action <> 'delete' OR account_id IS NULL")
+        .comment("Every change, kept for seven years."),
+    ]
+}
+
+/// What `migrate` with no subcommand does in development (compare, generate, apply) finds
+/// the database in sync with the models, writes no revision and changes nothing.
+async fn development_run_changes_nothing(db: &TestDb, models: &Schema) {
+    use migrator::workflow::{self, EnvConfig, Outcome};
+    let before = schema_dump_without_history(db.url());
+    let dir = tempfile::tempdir().unwrap();
+    let url = db.url().to_string();
+    let options = EnvConfig::from_lookup(|name| (name == "DATABASE_URL").then(|| url.clone()))
+        .unwrap()
+        .options("real_schemas", &dir.path().join("migrations"))
+        .unwrap();
+    let report = workflow::run(models, &options, &mut |_| {}).await.unwrap();
+    assert_eq!(report.outcome, Outcome::InSync);
+    let versions = dir.path().join("migrations").join("versions");
+    let written = std::fs::read_dir(&versions)
+        .map(|entries| entries.count())
+        .unwrap_or(0);
+    assert_eq!(
+        written,
+        0,
+        "a revision was written in {}",
+        versions.display()
+    );
+    assert_eq!(schema_dump_without_history(db.url()), before);
+}
+
+/// Two namespaces with a table name in both, an enum type in each and keys across them:
+/// zero drift, a development run that changes nothing, and a database built from the
+/// models that dumps like the original.
+#[tokio::test]
+async fn an_application_over_several_namespaces_reaches_zero_drift_and_rebuilds_alike() {
+    let (original, mut database) = database_with(NAMESPACES).await;
+    let models = pg_convention_models(namespace_defs());
+    let comparison = compare(&mut database, &models, &SchemaFilter::default())
+        .await
+        .unwrap();
+    assert!(comparison.ops.is_empty(), "{:#?}", comparison.ops);
+    assert!(
+        comparison.unmanaged.is_empty(),
+        "{:#?}",
+        comparison.unmanaged
+    );
+    development_run_changes_nothing(&original, &models).await;
+
+    let (fresh, mut built) = database_with("SELECT 1").await;
+    build_from_models(&mut built, &models).await;
+    assert!(ops_against(&mut built, &models).await.is_empty());
+    let (want, got) = (
+        schema_dump_without_history(original.url()),
+        schema_dump_without_history(fresh.url()),
+    );
+    assert_eq!(want.matches("events_account_id_idx").count(), 2, "{want}");
+    assert_eq!(got, want);
+}
+
+/// The hand-written and the Rails schema too: a development run finds each in sync and
+/// leaves it alone, the partitioned table, the exclusion constraint, the external
+/// reference and Rails' own tables included.
+#[tokio::test]
+async fn a_development_run_on_an_adopted_schema_changes_nothing() {
+    let (db, _database) = database_with(PG_DEFAULTS).await;
+    development_run_changes_nothing(&db, &pg_default_models()).await;
+    // Rails' own tables (`schema_migrations`, `ar_internal_metadata`) are left out.
+    let (db, _database) = database_with(RAILS).await;
+    development_run_changes_nothing(&db, &rails_models()).await;
 }

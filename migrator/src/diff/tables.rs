@@ -33,6 +33,7 @@ pub(super) fn diff(
                 columns::diff(&ctx, existing, wanted, plan, &mut effects);
                 constraints::keys(&ctx, existing, wanted, plan, &mut effects);
                 comment(&ctx, existing, wanted, plan);
+                partitioning(existing, wanted, plan);
             }
             None => create(wanted, plan),
         }
@@ -84,6 +85,18 @@ fn drop(ctx: &Ctx<'_>, existing: &Table, plan: &mut Plan) {
         });
     }
     plan.drop_tables.push(existing.clone());
+}
+
+/// Another partition key, or partitioning that comes or goes: drift, which no renderer
+/// writes (see [`Op::SetPartitioning`]). The partitions themselves are not compared.
+fn partitioning(existing: &Table, wanted: &Table, plan: &mut Plan) {
+    if existing.partition_by != wanted.partition_by {
+        plan.alter_columns.push(Op::SetPartitioning {
+            table: wanted.name.clone(),
+            from: existing.partition_by.clone(),
+            to: wanted.partition_by.clone(),
+        });
+    }
 }
 
 fn comment(ctx: &Ctx<'_>, existing: &Table, wanted: &Table, plan: &mut Plan) {

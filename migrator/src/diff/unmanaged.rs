@@ -1,5 +1,6 @@
 //! What the comparison leaves alone and says so: a table the models reference as
-//! `external`, which is read from the database but never changed.
+//! `external`, which is read from the database but never changed, and the partitions of
+//! a partitioned table, which come and go with the data.
 
 use schema_runtime::schema::QualifiedName;
 use serde::Serialize;
@@ -9,11 +10,12 @@ use serde::Serialize;
 pub struct Unmanaged {
     /// The table it belongs to.
     pub table: QualifiedName,
-    /// What it is: `table` for a table the models reference as external.
+    /// What it is: `table` for a table the models reference as external, `partition`
+    /// for a partition of a table the models declare.
     pub kind: &'static str,
     /// Its name in the database.
     pub name: String,
-    /// Why it is not managed.
+    /// Why it is not managed, or what it is (a partition's bound).
     pub why: String,
 }
 
@@ -27,8 +29,9 @@ impl Unmanaged {
                 self.table, self.why
             );
         }
+        let of = if self.kind == "partition" { "of" } else { "on" };
         format!(
-            "{} {} on {} ({}): not managed, left as it is",
+            "{} {} {of} {} ({}): not managed, left as it is",
             self.kind, self.name, self.table, self.why
         )
     }

@@ -250,6 +250,14 @@ impl Database {
             Op::DropForeignKey { table, foreign_key } => self.drop_foreign_key(table, foreign_key),
             Op::AddCheck { table, check } => self.add_check(table, check),
             Op::DropCheck { table, check } => self.drop_check(table, check),
+            Op::SetPartitioning { table, from, to } => {
+                let t = self.table_mut(table)?;
+                if &t.partition_by != from {
+                    return Err(described_otherwise(format!("the partitioning of {table}")));
+                }
+                t.partition_by = to.clone();
+                Ok(())
+            }
             Op::AddExclusion { table, exclusion } => self.add_exclusion(table, exclusion),
             Op::DropExclusion { table, exclusion } => self.drop_exclusion(table, exclusion),
         }

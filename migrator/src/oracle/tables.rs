@@ -180,6 +180,7 @@ impl Database {
         self.claim_table_name(name)?;
         let mut created = Table::new(name.clone());
         created.comment = table.comment.clone();
+        created.partition_by = table.partition_by.clone();
         for column in &table.columns {
             if created.column(&column.name).is_some() {
                 return Err(format!("table {name} lists column {} twice", column.name));

@@ -118,6 +118,9 @@ fn apply(schema: &mut Schema, op: &Op, respelling: Respelling) -> Result<(), Pro
         }
         Op::AddCheck { table, check } => keys::add_check(schema, table, check),
         Op::DropCheck { table, check } => keys::drop_check(schema, table, check),
+        Op::SetPartitioning { table, from, to } => {
+            objects::set_partitioning(schema, table, from, to)
+        }
         Op::AddExclusion { table, exclusion } => keys::add_exclusion(schema, table, exclusion),
         Op::DropExclusion { table, exclusion } => keys::drop_exclusion(schema, table, exclusion),
     }

@@ -133,10 +133,23 @@ pub(super) fn set_enum_comment(
     to: &Option<String>,
 ) -> Result<(), Problem> {
     let enum_type = enum_mut(schema, name)?;
-    if &enum_type.comment != from {
-        return Err(stale(format!("the comment of enum type {name}")));
+    swap_setting(&mut enum_type.comment, from, to, || {
+        format!("the comment of enum type {name}")
+    })
+}
+
+/// Sets `slot` from `from` to `to`, refusing an op whose `from` is not what the schema
+/// holds (`what` names the setting).
+fn swap_setting(
+    slot: &mut Option<String>,
+    from: &Option<String>,
+    to: &Option<String>,
+    what: impl FnOnce() -> String,
+) -> Result<(), Problem> {
+    if slot != from {
+        return Err(stale(what()));
     }
-    enum_type.comment = to.clone();
+    slot.clone_from(to);
     Ok(())
 }
 
@@ -236,11 +249,21 @@ pub(super) fn set_table_comment(
     to: &Option<String>,
 ) -> Result<(), Problem> {
     let table = table_mut(schema, name)?;
-    if &table.comment != from {
-        return Err(stale(format!("the comment of table {name}")));
-    }
-    table.comment = to.clone();
-    Ok(())
+    swap_setting(&mut table.comment, from, to, || {
+        format!("the comment of table {name}")
+    })
+}
+
+pub(super) fn set_partitioning(
+    schema: &mut Schema,
+    name: &QualifiedName,
+    from: &Option<String>,
+    to: &Option<String>,
+) -> Result<(), Problem> {
+    let table = table_mut(schema, name)?;
+    swap_setting(&mut table.partition_by, from, to, || {
+        format!("the partitioning of table {name}")
+    })
 }
 
 pub(super) fn add_column(

@@ -56,6 +56,9 @@ pub(super) fn why(op: &Op, risk: Risk) -> String {
         }
         Op::AddPrimaryKey { .. } => "adds a primary key: fails on NULLs or duplicates".into(),
         Op::AddCheck { .. } => "adds a check: fails if an existing row violates it".into(),
+        Op::SetPartitioning { .. } => {
+            "changes the partitioning: the rows move to a new table, written by hand".into()
+        }
         Op::AddExclusion { .. } => {
             "adds an exclusion constraint: fails if two existing rows conflict".into()
         }

@@ -21,6 +21,7 @@ pub fn table(table: &Table) -> TokenStream {
     let schema = opt_string(&table.schema);
     let comment = opt_string(&table.comment);
     let renamed_from = opt_string(&table.renamed_from);
+    let partition_by = opt_string(&table.partition_by);
     let columns = vec(table.columns.iter().map(column));
     let primary_key_name = opt_string(&table.primary_key.as_ref().and_then(|k| k.name.clone()));
     let primary_key = match table.primary_key.as_ref().filter(|k| !k.columns.is_empty()) {
@@ -58,6 +59,7 @@ pub fn table(table: &Table) -> TokenStream {
                         uniques: #uniques,
                         checks: #checks,
                         exclusions: #exclusions,
+                        partition_by: #partition_by,
                         no_primary_key: #no_primary_key,
                         variants: #variants,
                     }

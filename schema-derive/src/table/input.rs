@@ -16,6 +16,7 @@ pub struct TableInput {
     pub schema: Option<Arg<String>>,
     pub comment: Option<Arg<String>>,
     pub renamed_from: Option<Arg<String>>,
+    pub partition_by: Option<Arg<String>>,
     pub primary_key: Option<Item<KeyInput>>,
     #[darling(multiple)]
     pub index: Vec<Item<IndexInput>>,

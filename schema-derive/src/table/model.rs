@@ -31,6 +31,7 @@ pub struct Table {
     pub checks: Vec<Check>,
     pub foreign_keys: Vec<ForeignKey>,
     pub exclusions: Vec<Exclusion>,
+    pub partition_by: Option<String>,
     pub no_primary_key: Option<Span>,
     pub variants: Vec<TableVariant>,
 }
@@ -215,6 +216,7 @@ pub fn table(
         schema: non_empty(input.schema, errors),
         comment: comment(input.comment, &input.attrs),
         renamed_from: non_empty(input.renamed_from, errors),
+        partition_by: non_empty(input.partition_by, errors),
         columns,
         skipped,
         primary_key,

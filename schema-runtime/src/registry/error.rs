@@ -709,6 +709,20 @@ pub enum ModelProblem {
         name: String,
     },
 
+    /// A partitioned table where only PostgreSQL's partitioning is supported.
+    #[error(
+        "{model}: the table is partitioned by {key}, which is supported on PostgreSQL only \
+         so far; keep the model on PostgreSQL"
+    )]
+    PartitioningUnsupported {
+        /// The model.
+        model: ModelRef,
+        /// The partition key as written.
+        key: String,
+        /// The database.
+        dialect: crate::dialect::Dialect,
+    },
+
     /// An exclusion constraint where only PostgreSQL has them.
     #[error(
         "{model}: the exclusion constraint {name} exists on PostgreSQL only; limit it with \

@@ -97,6 +97,7 @@ pub(super) fn table(
     table.indexes = resolver.indexes(&table);
     table.checks = resolver.checks();
     table.exclusions = resolver.exclusions();
+    table.partition_by = def.partition_by.clone();
     table.conventional_names = conventional_names(def, &table);
     let references = resolver.references(&table);
     let enums = enums_in_use(def, &table);

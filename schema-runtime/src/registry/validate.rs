@@ -226,7 +226,8 @@ pub(super) fn deferrable(
 }
 
 /// What only PostgreSQL holds, on another database: elaborate indexes, identities off the
-/// lone key or `always`, generated columns, `NOT VALID` and exclusion constraints.
+/// lone key or `always`, generated columns, `NOT VALID` and exclusion constraints,
+/// partitioning.
 pub(super) fn postgresql_only(
     resolved: &[Resolved],
     dialect: Dialect,
@@ -243,6 +244,13 @@ pub(super) fn postgresql_only(
         let named = checks
             .map(|c| (ObjectKind::Check, &c.name))
             .chain(keys.map(|k| (ObjectKind::ForeignKey, &k.name)));
+        if let Some(key) = &r.table.partition_by {
+            problems.push(ModelProblem::PartitioningUnsupported {
+                model: r.model.clone(),
+                key: key.clone(),
+                dialect,
+            });
+        }
         for exclusion in &r.table.exclusions {
             problems.push(ModelProblem::ExclusionUnsupported {
                 model: r.model.clone(),

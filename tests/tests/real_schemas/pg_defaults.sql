@@ -61,3 +61,16 @@ ALTER TABLE events ADD CONSTRAINT events_name_short CHECK (char_length(name) < 2
 ALTER TABLE reservations ADD COLUMN event_id bigint;
 ALTER TABLE reservations ADD CONSTRAINT reservations_event_id_fkey FOREIGN KEY (event_id)
     REFERENCES events (id) NOT VALID;
+-- A table partitioned by month, with the partitions a scheduled job made: the models
+-- declare the parent and its key; the partitions are the job's.
+CREATE TABLE measurements (
+    id bigint NOT NULL,
+    taken_at timestamp with time zone NOT NULL,
+    reading numeric(10,2) NOT NULL,
+    PRIMARY KEY (id, taken_at)
+) PARTITION BY RANGE (taken_at);
+CREATE INDEX ON measurements (taken_at);
+CREATE TABLE measurements_2026_11 PARTITION OF measurements
+    FOR VALUES FROM ('2026-11-01 00:00:00+00') TO ('2026-12-01 00:00:00+00');
+CREATE TABLE measurements_2026_12 PARTITION OF measurements
+    FOR VALUES FROM ('2026-12-01 00:00:00+00') TO ('2027-01-01 00:00:00+00');

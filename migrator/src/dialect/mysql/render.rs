@@ -66,6 +66,10 @@ fn problem(op: &Op) -> Option<String> {
         Op::AddExclusion { exclusion, .. } | Op::DropExclusion { exclusion, .. } => {
             Some(no_exclusions(&exclusion.name))
         }
+        Op::SetPartitioning { table, .. } => Some(no_partitioning(table)),
+        Op::CreateTable { table } if table.partition_by.is_some() => {
+            Some(no_partitioning(&table.name))
+        }
         Op::CreateTable { table } => table
             .exclusions
             .first()
@@ -107,6 +111,10 @@ fn namespace_of(op: &Op) -> Option<&str> {
         _ => Vec::new(),
     };
     names.into_iter().find_map(|n| n.schema.as_deref())
+}
+
+fn no_partitioning(table: &QualifiedName) -> String {
+    format!("partitioning (table {table}) is supported on PostgreSQL only so far")
 }
 
 fn no_exclusions(name: &str) -> String {
@@ -332,9 +340,10 @@ pub fn render_op(op: &Op, flavour: Flavour) -> Vec<Statement> {
             format!("RENAME INDEX {} TO {}", quote_ident(from), quote_ident(to)),
         )],
         // Refused by `validate`; nothing is written if it is ever reached.
-        Op::RenameConstraint { .. } | Op::AddExclusion { .. } | Op::DropExclusion { .. } => {
-            Vec::new()
-        }
+        Op::RenameConstraint { .. }
+        | Op::AddExclusion { .. }
+        | Op::DropExclusion { .. }
+        | Op::SetPartitioning { .. } => Vec::new(),
         Op::AddUnique { table, unique } => {
             vec![alter(table, format!("ADD {}", unique_clause(unique)))]
         }

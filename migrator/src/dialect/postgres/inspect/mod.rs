@@ -5,8 +5,10 @@
 //! managed table, see [`queries`]), whatever the size of the database, inside one
 //! transaction that pins `search_path` to `public` so deparsed expressions are spelled the
 //! same way on every run and by [`normalize`](super::normalize). Views, materialized views,
-//! sequences, functions, triggers, partitions, extension-owned objects, system namespaces
-//! and the tables the filter excludes are never read.
+//! sequences, functions, triggers, extension-owned objects, system namespaces and the
+//! tables the filter excludes are never read; a partitioned table is read with its
+//! partition key and the names and bounds of its partitions (which are not read as
+//! tables of their own).
 //!
 //! Decisions worth knowing:
 //! - `search_path` is pinned to `public` (transaction-local) for every read, whatever the
@@ -22,8 +24,7 @@
 //!   deferrable but initially immediate is checked at once unless `SET CONSTRAINTS` asks.
 //! - An index's sort order, operator classes and `INCLUDE` columns are read into its
 //!   `part_options`, `include` and `nulls_not_distinct`; a stored generated column's
-//!   expression into `generated`. Exclusion constraints are read with their definition,
-//!   for the comparison to leave alone and list.
+//!   expression into `generated`. Exclusion constraints are read with their definition.
 
 mod error;
 pub mod queries;
@@ -126,11 +127,17 @@ async fn read_schema(
         .map(|row| {
             let mut table = Table::new(qualified(&row.namespace, &row.name));
             table.comment = row.comment;
+            table.partition_by = row.partition_by;
             (row.oid, table)
         })
         .collect();
     let oids: Vec<Oid> = tables.keys().copied().collect();
     fill_tables(conn, counter, &oids, &mut tables).await?;
+    for (parent, partition) in rows::load_partitions(conn, counter, &oids).await? {
+        if let Some(table) = tables.get_mut(&parent) {
+            table.partitions.push(partition);
+        }
+    }
     let enums = rows::load_enums(conn, counter, namespaces).await?;
     let mut schema = Schema {
         enums,

@@ -11,12 +11,14 @@
 pub const SET_SEARCH_PATH: &str = "SELECT pg_catalog.set_config('search_path', 'public', true)";
 
 /// Ordinary and partitioned tables (not partitions, not extension members) of the
-/// namespaces in `$1`. System namespaces are refused even if a filter names them.
+/// namespaces in `$1`, a partitioned one with its partition key. System namespaces are
+/// refused even if a filter names them.
 pub const TABLES: &str = r#"
 SELECT c.oid AS table_oid,
        n.nspname::text AS namespace,
        c.relname::text AS name,
-       pg_catalog.obj_description(c.oid, 'pg_class') AS comment
+       pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
+       CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_by
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY($1)
@@ -145,6 +147,21 @@ WHERE i.indrelid = ANY($1)
 ORDER BY i.indrelid, ic.relname
 "#;
 
+/// The partitions of the tables in `$1`, with their bounds: read to be listed, never
+/// compared (partitions come and go with the data).
+pub const PARTITIONS: &str = r#"
+SELECT i.inhparent AS table_oid,
+       n.nspname::text AS namespace,
+       c.relname::text AS name,
+       pg_catalog.pg_get_expr(c.relpartbound, c.oid) AS bound
+FROM pg_catalog.pg_inherits i
+JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE i.inhparent = ANY($1)
+  AND c.relispartition
+ORDER BY i.inhparent, n.nspname, c.relname
+"#;
+
 /// Enum types of the namespaces in `$1` with their labels in `enumsortorder` order.
 pub const ENUMS: &str = r#"
 SELECT n.nspname::text AS namespace,
@@ -167,10 +184,11 @@ ORDER BY n.nspname, t.typname
 /// The scratch tables normalisation made in this session's temporary namespace (named
 /// `dgs_norm_<n>`; the caller's own temporary tables, if any, are not read).
 pub const SCRATCH_TABLES: &str = r#"
-SELECT c.oid AS table_oid, c.relname::text AS name
+SELECT c.oid AS table_oid, c.relname::text AS name,
+       CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_by
 FROM pg_catalog.pg_class c
 WHERE c.relnamespace = pg_catalog.pg_my_temp_schema()
-  AND c.relkind = 'r'
+  AND c.relkind IN ('r', 'p')
   AND c.relname LIKE 'dgs\_norm\_%'
 ORDER BY c.relname
 "#;

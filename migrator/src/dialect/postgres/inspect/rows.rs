@@ -5,7 +5,8 @@
 
 use schema_runtime::schema::{
     CheckConstraint, Column, ColumnType, EnumType, ExclusionConstraint, ForeignKey,
-    ForeignKeyAction, Identity, Index, IndexPart, PrimaryKey, QualifiedName, UniqueConstraint,
+    ForeignKeyAction, Identity, Index, IndexPart, Partition, PrimaryKey, QualifiedName,
+    UniqueConstraint,
 };
 use schema_runtime::types::parse_sql_type;
 use sqlx::postgres::types::Oid;
@@ -37,6 +38,7 @@ pub(crate) struct TableRow {
     pub namespace: String,
     pub name: String,
     pub comment: Option<String>,
+    pub partition_by: Option<String>,
 }
 
 /// One row of [`queries::COLUMNS`].
@@ -143,15 +145,39 @@ pub(crate) async fn load_tables(
             namespace: row.try_get("namespace")?,
             name: row.try_get("name")?,
             comment: row.try_get("comment")?,
+            partition_by: row.try_get("partition_by")?,
         })
     })
 }
 
-/// This session's scratch tables (normalisation), as `(oid, name)`.
+/// The partitions of the given tables, as `(parent oid, partition)`.
+pub(crate) async fn load_partitions(
+    conn: &mut PgConnection,
+    counter: &mut QueryCounter,
+    tables: &[Oid],
+) -> Result<Vec<(Oid, Partition)>, InspectError> {
+    let rows = fetch(conn, counter, "partitions", queries::PARTITIONS, |q| {
+        q.bind(tables)
+    })
+    .await?;
+    decode("partitions", rows, |row| {
+        let namespace: String = row.try_get("namespace")?;
+        let name: String = row.try_get("name")?;
+        Ok((
+            row.try_get("table_oid")?,
+            Partition {
+                name: qualified(&namespace, &name),
+                bound: row.try_get("bound")?,
+            },
+        ))
+    })
+}
+
+/// This session's scratch tables (normalisation), as `(oid, name, partition key)`.
 pub(crate) async fn load_scratch_tables(
     conn: &mut PgConnection,
     counter: &mut QueryCounter,
-) -> Result<Vec<(Oid, String)>, InspectError> {
+) -> Result<Vec<(Oid, String, Option<String>)>, InspectError> {
     let rows = fetch(
         conn,
         counter,
@@ -161,7 +187,11 @@ pub(crate) async fn load_scratch_tables(
     )
     .await?;
     decode("scratch tables", rows, |row| {
-        Ok((row.try_get("table_oid")?, row.try_get("name")?))
+        Ok((
+            row.try_get("table_oid")?,
+            row.try_get("name")?,
+            row.try_get("partition_by")?,
+        ))
     })
 }
 

@@ -70,7 +70,13 @@ pub async fn normalize_target(
     };
     for (plan_index, plan) in plans.iter().enumerate() {
         if let Some(copy) = scratch.get(&scratch_table(plan_index)) {
-            apply(plan_index, plan, copy, &mut target.tables[plan.table]);
+            apply(
+                plan_index,
+                plan,
+                copy,
+                &scratch,
+                &mut target.tables[plan.table],
+            );
         }
     }
     let stats = NormalizeStats {
@@ -114,10 +120,14 @@ async fn read_scratch(
     counter: &mut QueryCounter,
 ) -> Result<HashMap<String, Table>, InspectError> {
     let scratch = rows::load_scratch_tables(conn, counter).await?;
-    let oids: Vec<Oid> = scratch.iter().map(|(oid, _)| *oid).collect();
+    let oids: Vec<Oid> = scratch.iter().map(|(oid, _, _)| *oid).collect();
     let mut tables: HashMap<Oid, Table> = scratch
-        .iter()
-        .map(|(oid, name)| (*oid, Table::new(rows::qualified("public", name))))
+        .into_iter()
+        .map(|(oid, name, partition_by)| {
+            let mut table = Table::new(rows::qualified("public", &name));
+            table.partition_by = partition_by;
+            (oid, table)
+        })
         .collect();
     fill_tables(conn, counter, &oids, &mut tables).await?;
     Ok(tables
@@ -126,11 +136,23 @@ async fn read_scratch(
         .collect())
 }
 
-/// Copies the deparsed texts of one scratch table into its model table.
-fn apply(plan_index: usize, plan: &TablePlan, copy: &Table, table: &mut Table) {
+/// Copies the deparsed texts of one scratch table (and of the partitioned copy made for
+/// its partition key, among `scratch`) into its model table.
+fn apply(
+    plan_index: usize,
+    plan: &TablePlan,
+    copy: &Table,
+    scratch: &HashMap<String, Table>,
+    table: &mut Table,
+) {
     for (slot_index, slot) in plan.slots.iter().enumerate() {
         let object = scratch_object(plan_index, slot_index);
         match *slot {
+            Slot::Partitioning => {
+                if let Some(stored) = scratch.get(&object).and_then(|t| t.partition_by.clone()) {
+                    table.partition_by = Some(stored);
+                }
+            }
             Slot::Default { column } => {
                 let column = &mut table.columns[column];
                 if let Some(stored) = copy.column(&column.name).and_then(|c| c.default.clone()) {
@@ -248,6 +270,7 @@ fn slot_text(table: &Table, slot: Slot) -> String {
         Slot::Default { column } => table.columns[column].default.clone().unwrap_or_default(),
         Slot::Check { check } => table.checks[check].expression.clone(),
         Slot::Exclusion { exclusion } => table.exclusions[exclusion].definition.clone(),
+        Slot::Partitioning => table.partition_by.clone().unwrap_or_default(),
         Slot::Type { column } => table.columns[column].ty.describe(),
         Slot::Generated { column } => table.columns[column].generated.clone().unwrap_or_default(),
         Slot::Index { index } => {

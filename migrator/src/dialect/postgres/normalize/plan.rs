@@ -23,6 +23,10 @@ pub(crate) enum Slot {
     Generated { column: usize },
     /// The definition of `exclusions[exclusion]`: its elements, predicate and method.
     Exclusion { exclusion: usize },
+    /// The partition key, stored on a partitioned copy of the scratch table (a table is
+    /// partitioned when it is created, and the copy keeps the scratch table itself plain,
+    /// since a partitioned table refuses some of the other slots).
+    Partitioning,
     /// The type of `columns[column]`, when only the server knows how it reads back: a type
     /// the schema model keeps verbatim (`timestamptz(3)` reads back as
     /// `timestamp(3) with time zone`), or a numeric with a precision and no scale (stored
@@ -109,12 +113,14 @@ fn slots(table: &Table) -> Vec<Slot> {
         .filter(|(_, c)| c.generated.is_some())
         .map(|(column, _)| Slot::Generated { column });
     let exclusions = (0..table.exclusions.len()).map(|exclusion| Slot::Exclusion { exclusion });
+    let partitioning = table.partition_by.iter().map(|_| Slot::Partitioning);
     defaults
         .chain(checks)
         .chain(indexes)
         .chain(types)
         .chain(generated)
         .chain(exclusions)
+        .chain(partitioning)
         .collect()
 }
 
@@ -174,6 +180,7 @@ fn slot_in_sync(existing: &Table, table: &Table, slot: Slot) -> bool {
                 .column(&column.name)
                 .is_some_and(|c| c.generated == column.generated)
         }
+        Slot::Partitioning => existing.partition_by == table.partition_by,
         Slot::Exclusion { exclusion } => {
             let exclusion = &table.exclusions[exclusion];
             existing

@@ -68,6 +68,7 @@ pub(crate) fn describe_slot(table: &Table, slot: Slot) -> String {
         Slot::Exclusion { exclusion } => {
             format!("exclusion constraint {}", table.exclusions[exclusion].name)
         }
+        Slot::Partitioning => "partition key".to_string(),
     }
 }
 
@@ -263,6 +264,13 @@ fn slot_statement(
             "ALTER TABLE {scratch} ADD CONSTRAINT {object} CHECK {}",
             fragment(&table.checks[check].expression)?
         ),
+        // A partitioned copy of the scratch table's columns (plain ones: LIKE copies no
+        // generation expression) holds the key.
+        Slot::Partitioning => {
+            let key = table.partition_by.as_deref().unwrap_or_default();
+            fragment(key)?;
+            format!("CREATE TEMPORARY TABLE {object} (LIKE {scratch}) PARTITION BY {key}")
+        }
         // The definition is a clause, not an expression: checked as a fragment, pasted bare.
         Slot::Exclusion { exclusion } => {
             let definition = &table.exclusions[exclusion].definition;

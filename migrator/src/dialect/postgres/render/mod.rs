@@ -96,6 +96,8 @@ pub fn render_op(op: &Op) -> Vec<Statement> {
             vec![table::add_constraint(table, table::check_clause(check))]
         }
         Op::DropCheck { table, check } => vec![table::drop_constraint(table, &check.name)],
+        // Refused by `validate`; nothing is written if it is ever reached.
+        Op::SetPartitioning { .. } => Vec::new(),
         Op::AddExclusion { table, exclusion } => {
             vec![table::add_constraint(
                 table,

@@ -33,8 +33,13 @@ pub fn create_table(table: &Table) -> Vec<Statement> {
         .map(|line| format!("    {line}"))
         .collect::<Vec<_>>()
         .join(",\n");
+    let partitioning = table
+        .partition_by
+        .as_ref()
+        .map(|key| format!(" PARTITION BY {key}"))
+        .unwrap_or_default();
     let mut statements = vec![Statement::new(format!(
-        "CREATE TABLE {} (\n{body}\n)",
+        "CREATE TABLE {} (\n{body}\n){partitioning}",
         quote_name(&table.name)
     ))];
     statements.extend(

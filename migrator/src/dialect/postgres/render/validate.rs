@@ -2,7 +2,8 @@
 //! 63 bytes (`NAMEDATALEN - 1`), so a longer model name would be created under a different
 //! name and show up as drift on every later comparison; an empty or NUL-containing name
 //! cannot be written at all. Better a clear error before any SQL is written. The same goes
-//! for a change PostgreSQL cannot make in place: a new generation expression.
+//! for a change PostgreSQL cannot make in place: a new generation expression, another
+//! partitioning.
 
 use schema_runtime::schema::{Column, ColumnType, QualifiedName, Table};
 
@@ -30,6 +31,21 @@ pub fn validate(op: &Op) -> Result<(), RenderError> {
                 ),
             });
         }
+    }
+    if let Op::SetPartitioning { table, to, .. } = op {
+        let wanted = match to {
+            Some(key) => format!("partitioned by {key}"),
+            None => "as an ordinary table".to_string(),
+        };
+        return Err(RenderError::NotExpressible {
+            op: op.describe(),
+            dialect: schema_runtime::Dialect::Postgresql,
+            reason: format!(
+                "PostgreSQL cannot change how an existing table is partitioned; write a \
+                 revision by hand that creates the table anew {wanted}, copies the rows of \
+                 {table} into it and swaps the names"
+            ),
+        });
     }
     let mut names = Names::default();
     names.collect(op);
@@ -203,6 +219,7 @@ impl<'a> Names<'a> {
                 self.qualified("table", table);
                 self.push("constraint", &check.name);
             }
+            Op::SetPartitioning { table, .. } => self.qualified("table", table),
             Op::AddExclusion { table, exclusion } | Op::DropExclusion { table, exclusion } => {
                 self.qualified("table", table);
                 self.push("constraint", &exclusion.name);

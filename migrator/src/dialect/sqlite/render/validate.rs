@@ -1,5 +1,6 @@
 //! What SQLite cannot express, refused before any SQL is written: arrays, namespaces other
-//! than `main`, exclusion constraints, and names that are empty or hold a NUL.
+//! than `main`, exclusion constraints, partitioning, and names that are empty or hold a
+//! NUL.
 
 use schema_runtime::schema::{Column, ColumnType, QualifiedName, Table};
 
@@ -23,6 +24,7 @@ fn problem(op: &Op) -> Result<(), String> {
         Op::AddExclusion { exclusion, .. } | Op::DropExclusion { exclusion, .. } => {
             Err(no_exclusions(&exclusion.name))
         }
+        Op::SetPartitioning { table, .. } => Err(no_partitioning(table)),
         Op::RenameTable { from, to } => {
             check_name(from)?;
             check_name(to)
@@ -43,6 +45,10 @@ fn problem(op: &Op) -> Result<(), String> {
     }
 }
 
+fn no_partitioning(table: &QualifiedName) -> String {
+    format!("SQLite has no partitioned tables (table {table})")
+}
+
 fn no_exclusions(name: &str) -> String {
     format!("SQLite has no exclusion constraints (`{name}`); keep it on PostgreSQL")
 }
@@ -51,6 +57,9 @@ fn check_table(table: &Table) -> Result<(), String> {
     check_name(&table.name)?;
     if let Some(exclusion) = table.exclusions.first() {
         return Err(no_exclusions(&exclusion.name));
+    }
+    if table.partition_by.is_some() {
+        return Err(no_partitioning(&table.name));
     }
     table
         .columns
