@@ -220,6 +220,16 @@ pub enum Op {
         /// The constraint, whole, for the reverse.
         check: CheckConstraint,
     },
+    /// `ALTER TABLE ... VALIDATE CONSTRAINT` (PostgreSQL): a check or foreign key added
+    /// `NOT VALID` that the models now say is valid. The rows already there are checked
+    /// under a lock that lets reads and writes go on, where a drop and add would block
+    /// them; no database marks a constraint unvalidated again, so it has no reverse.
+    ValidateConstraint {
+        /// The table.
+        table: QualifiedName,
+        /// The constraint, as it is before (`not_valid`), for the probe of its rows.
+        constraint: Validated,
+    },
     /// A table whose partitioning differs (PostgreSQL): partitioned by another key, no
     /// longer partitioned, or partitioned from now on. No database changes that in place,
     /// so every renderer refuses it with the revision to write by hand; it is an op so
@@ -246,6 +256,32 @@ pub enum Op {
         /// The constraint, whole, for the reverse.
         exclusion: ExclusionConstraint,
     },
+}
+
+/// The constraint [`Op::ValidateConstraint`] validates.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Validated {
+    /// A check.
+    Check {
+        /// The check, as it is (`not_valid`).
+        check: CheckConstraint,
+    },
+    /// A foreign key.
+    ForeignKey {
+        /// The key, as it is (`not_valid`).
+        foreign_key: ForeignKey,
+    },
+}
+
+impl Validated {
+    /// The constraint's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Validated::Check { check } => &check.name,
+            Validated::ForeignKey { foreign_key } => &foreign_key.name,
+        }
+    }
 }
 
 /// A column that uses an enum type, as carried by [`Op::ReplaceEnumValues`].
@@ -343,7 +379,7 @@ impl Op {
             Op::CreateNamespace { .. } => return None,
             Op::CreateEnum { enum_type } => Op::DropEnum { enum_type },
             Op::DropEnum { enum_type } => Op::CreateEnum { enum_type },
-            Op::AddEnumValue { .. } => return None,
+            Op::AddEnumValue { .. } | Op::ValidateConstraint { .. } => return None,
             Op::ReplaceEnumValues {
                 name,
                 from,
@@ -486,6 +522,9 @@ impl Op {
             }
             Op::DropCheck { table, check } => {
                 format!("drop check constraint {} on {table}", check.name)
+            }
+            Op::ValidateConstraint { table, constraint } => {
+                format!("validate constraint {} on {table}", constraint.name())
             }
             Op::SetPartitioning { table, from, to } => {
                 let key = |k: &Option<String>| k.clone().unwrap_or_else(|| "none".into());

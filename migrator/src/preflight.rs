@@ -16,7 +16,7 @@ use std::fmt;
 use schema_runtime::schema::{ColumnType, QualifiedName, Schema};
 use serde::Serialize;
 
-use crate::change::{ColumnChanges, Op};
+use crate::change::{ColumnChanges, Op, Validated};
 use crate::db::{Database, DbError};
 use crate::dialect::Dialect;
 use crate::safety::is_widening;
@@ -196,13 +196,21 @@ fn probe(q: &Quoter, current: &Schema, op: &Op) -> Option<Probe> {
         Op::AddForeignKey { foreign_key, .. } if foreign_key.columns.iter().all(|c| has(c)) => {
             orphans(q, current, &t, foreign_key)
         }
-        Op::AddCheck { check, .. } => (
+        Op::AddCheck { check, .. }
+        | Op::ValidateConstraint {
+            constraint: Validated::Check { check },
+            ..
+        } => (
             Finding::Violations {
                 check: check.name.clone(),
                 expression: check.expression.clone(),
             },
             format!("SELECT COUNT(*) FROM {t} WHERE NOT ({})", check.expression),
         ),
+        Op::ValidateConstraint {
+            constraint: Validated::ForeignKey { foreign_key },
+            ..
+        } if foreign_key.columns.iter().all(|c| has(c)) => orphans(q, current, &t, foreign_key),
         _ => return None,
     };
     Some(Probe {
@@ -362,7 +370,8 @@ fn op_table(op: &Op) -> Option<&QualifiedName> {
         | Op::AddPrimaryKey { table, .. }
         | Op::CreateIndex { table, .. }
         | Op::AddForeignKey { table, .. }
-        | Op::AddCheck { table, .. } => Some(table),
+        | Op::AddCheck { table, .. }
+        | Op::ValidateConstraint { table, .. } => Some(table),
         _ => None,
     }
 }

@@ -28,6 +28,8 @@ pub fn classify(op: &Op) -> Risk {
         // Removing values is a drop; a pure reorder converts every using column in place.
         Op::ReplaceEnumValues { .. } if op.is_drop() => Risk::Destructive,
         Op::ReplaceEnumValues { .. } => Risk::Blocking,
+        // Fails if a row already there breaks the constraint; the table stays writable.
+        Op::ValidateConstraint { .. } => Risk::DataDependent,
         // Never rendered: a hand-written revision copies every row into a new table.
         Op::SetPartitioning { .. } => Risk::Blocking,
         Op::AlterColumn {
@@ -48,6 +50,9 @@ pub fn classify(op: &Op) -> Risk {
             } else if drops_identity {
                 Risk::Loosening
             } else if changes.contains(ColumnChanges::TYPE) && !keeps_storage(&from.ty, &to.ty) {
+                Risk::Blocking
+            } else if changes.contains(ColumnChanges::GENERATED) && to.generated.is_some() {
+                // A new expression is computed for every row: the table is rewritten.
                 Risk::Blocking
             } else {
                 Risk::Safe

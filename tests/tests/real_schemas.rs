@@ -767,15 +767,55 @@ fn amount(defs: &mut [TableDef]) -> &mut ColumnDef {
 #[tokio::test]
 async fn not_valid_is_compared() {
     let (_db, mut database) = database_with(PG_DEFAULTS).await;
+    // The models now say the check and the key are valid: validated in place (the rows
+    // are checked while the table stays writable), never dropped and added.
     let mut defs = pg_default_defs();
     let events = defs.iter_mut().find(|d| d.name == "events").unwrap();
     events.checks[0].not_valid = false;
-    let ops = ops_against(&mut database, &models(defs)).await;
+    let reservations = defs.iter_mut().find(|d| d.name == "reservations").unwrap();
+    reservations.foreign_keys[0].not_valid = false;
+    let valid = models(defs);
+    let comparison = compare(&mut database, &valid, &SchemaFilter::default())
+        .await
+        .unwrap();
+    let ops: Vec<String> = comparison.ops.iter().map(|op| op.describe()).collect();
     assert_eq!(
         ops,
         [
+            "validate constraint events_name_short on events",
+            "validate constraint reservations_event_id_fkey on reservations",
+        ]
+    );
+    let probes =
+        migrator::preflight::probes(Dialect::Postgresql, &comparison.current, &comparison.ops);
+    assert!(
+        probes[0].sql.contains("WHERE NOT (") && probes.len() == 2,
+        "{probes:#?}"
+    );
+    let groups =
+        render_groups_from(Dialect::Postgresql, &comparison.current, &comparison.ops).unwrap();
+    let sql: Vec<&str> = groups.iter().flatten().map(|s| s.sql.as_str()).collect();
+    assert_eq!(
+        sql,
+        [
+            r#"ALTER TABLE "events" VALIDATE CONSTRAINT "events_name_short""#,
+            r#"ALTER TABLE "reservations" VALIDATE CONSTRAINT "reservations_event_id_fkey""#,
+        ]
+    );
+    for statement in &sql {
+        database.execute(statement).await.unwrap();
+    }
+    assert!(ops_against(&mut database, &valid).await.is_empty());
+    // The other way a constraint can only be dropped and added back NOT VALID (the key
+    // then under the convention's name: it is a new constraint).
+    let ops = ops_against(&mut database, &pg_default_models()).await;
+    assert_eq!(
+        ops,
+        [
+            "drop foreign key reservations_event_id_fkey on reservations",
             "drop check constraint events_name_short on events",
-            "add check constraint events_name_short on events"
+            "add check constraint events_name_short on events",
+            "add foreign key fk_reservations_event_id_events on reservations",
         ]
     );
 }

@@ -10,7 +10,7 @@ use schema_runtime::schema::{
 
 use super::order::Plan;
 use super::walk::{Ctx, Effects};
-use crate::change::Op;
+use crate::change::{Op, Validated};
 
 /// A table member with a name of its own.
 trait Named {
@@ -52,6 +52,9 @@ struct Matched<'a, T> {
     drops: Vec<&'a T>,
     adds: Vec<&'a T>,
     renames: Vec<(&'a T, &'a T)>,
+    /// Every (current, target) pair kept: same name, adopted or renamed, with the name the
+    /// member has once the renames ran.
+    kept: Vec<(&'a T, &'a T, &'a str)>,
 }
 
 /// Matches members by name. A target member whose name the convention gave and that the
@@ -98,6 +101,15 @@ fn match_named<'a, T: Named>(
             }
         }
     }
+    let mut kept: Vec<(&'a T, &'a T, &'a str)> = Vec::new();
+    for &wanted in to {
+        if let Some(now) = find(from, name(wanted)).filter(|now| same(now, wanted)) {
+            kept.push((now, wanted, name(wanted)));
+        } else if let Some(&(now, _)) = paired.iter().find(|(_, a)| name(a) == name(wanted)) {
+            let renamed = renames.iter().any(|(_, a)| name(a) == name(wanted));
+            kept.push((now, wanted, if renamed { name(wanted) } else { name(now) }));
+        }
+    }
     let paired_from = |m: &T| paired.iter().any(|(r, _)| name(r) == name(m));
     let paired_to = |m: &T| paired.iter().any(|(_, a)| name(a) == name(m));
     let drops = from
@@ -120,6 +132,7 @@ fn match_named<'a, T: Named>(
         drops,
         adds,
         renames,
+        kept,
     }
 }
 
@@ -244,7 +257,30 @@ fn checks(ctx: &Ctx<'_>, existing: &Table, wanted: &Table, plan: &mut Plan) {
     let adopts = |now: &CheckConstraint, new: &CheckConstraint| {
         ctx.adopts(existing, wanted, "ck", &now.name, &new.name)
     };
-    let m = match_named(&from, &to, same_check, can_rename, adopts);
+    let same = |now: &CheckConstraint, new: &CheckConstraint| {
+        same_check(now, new)
+            || (validates(now.not_valid, new.not_valid)
+                && same_check(
+                    now,
+                    &CheckConstraint {
+                        not_valid: true,
+                        ..new.clone()
+                    },
+                ))
+    };
+    let m = match_named(&from, &to, same, can_rename, adopts);
+    for &(now, new, name) in &m.kept {
+        if validates(now.not_valid, new.not_valid) {
+            let check = CheckConstraint {
+                name: name.to_owned(),
+                ..now.clone()
+            };
+            plan.add_keys.push(Op::ValidateConstraint {
+                table: wanted.name.clone(),
+                constraint: Validated::Check { check },
+            });
+        }
+    }
     let original_table = ctx.original(existing);
     for check in m.drops {
         plan.drop_keys.push(Op::DropCheck {
@@ -379,7 +415,30 @@ pub(super) fn foreign_keys(
     let adopts = |now: &ForeignKey, new: &ForeignKey| {
         ctx.adopts(existing, wanted, "fk", &now.name, &new.name)
     };
-    let m = match_named(&kept, &to, same_foreign_key, can_rename, adopts);
+    let same = |now: &ForeignKey, new: &ForeignKey| {
+        same_foreign_key(now, new)
+            || (validates(now.not_valid, new.not_valid)
+                && same_foreign_key(
+                    now,
+                    &ForeignKey {
+                        not_valid: true,
+                        ..new.clone()
+                    },
+                ))
+    };
+    let m = match_named(&kept, &to, same, can_rename, adopts);
+    for &(now, new, name) in &m.kept {
+        if validates(now.not_valid, new.not_valid) {
+            let foreign_key = ForeignKey {
+                name: name.to_owned(),
+                ..now.clone()
+            };
+            plan.add_foreign_keys.push(Op::ValidateConstraint {
+                table: wanted.name.clone(),
+                constraint: Validated::ForeignKey { foreign_key },
+            });
+        }
+    }
     let original_table = ctx.original(existing);
     for fk in broken.into_iter().chain(m.drops) {
         plan.drop_foreign_keys.push(Op::DropForeignKey {
@@ -397,6 +456,12 @@ pub(super) fn foreign_keys(
             foreign_key: fk.clone(),
         });
     }
+}
+
+/// True when a constraint the database holds `NOT VALID` is one the models want valid:
+/// validated in place, never dropped and added.
+fn validates(now_not_valid: bool, wanted_not_valid: bool) -> bool {
+    now_not_valid && !wanted_not_valid
 }
 
 /// Everything but the name, spelled out as [`same_index`] is.

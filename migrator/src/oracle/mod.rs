@@ -250,6 +250,31 @@ impl Database {
             Op::DropForeignKey { table, foreign_key } => self.drop_foreign_key(table, foreign_key),
             Op::AddCheck { table, check } => self.add_check(table, check),
             Op::DropCheck { table, check } => self.drop_check(table, check),
+            Op::ValidateConstraint { table, constraint } => {
+                let t = self.table_mut(table)?;
+                let flag = match constraint {
+                    crate::change::Validated::Check { check } => t
+                        .checks
+                        .iter_mut()
+                        .find(|c| *c == check)
+                        .map(|c| &mut c.not_valid),
+                    crate::change::Validated::ForeignKey { foreign_key } => t
+                        .foreign_keys
+                        .iter_mut()
+                        .find(|k| *k == foreign_key)
+                        .map(|k| &mut k.not_valid),
+                };
+                match flag {
+                    Some(flag) if *flag => {
+                        *flag = false;
+                        Ok(())
+                    }
+                    _ => Err(format!(
+                        "table {table} has no unvalidated constraint {} as the op describes it",
+                        constraint.name()
+                    )),
+                }
+            }
             Op::SetPartitioning { table, from, to } => {
                 let t = self.table_mut(table)?;
                 if &t.partition_by != from {

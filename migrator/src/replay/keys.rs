@@ -10,6 +10,7 @@ use schema_runtime::schema::{
 
 use super::lookup::{column, table, table_mut};
 use super::problem::Problem;
+use crate::change::Validated;
 use crate::diff::key_columns;
 
 /// Constraint names are unique per table (PostgreSQL's `pg_constraint` rule).
@@ -271,6 +272,34 @@ pub(super) fn drop_check(
         .checks
         .retain(|c| c.name != check.name);
     Ok(())
+}
+
+/// The check or foreign key, as the op describes it, becomes valid.
+pub(super) fn validate_constraint(
+    schema: &mut Schema,
+    name: &QualifiedName,
+    constraint: &Validated,
+) -> Result<(), Problem> {
+    let table = table_mut(schema, name)?;
+    let flag = match constraint {
+        Validated::Check { check } => table
+            .checks
+            .iter_mut()
+            .find(|c| *c == check)
+            .map(|c| &mut c.not_valid),
+        Validated::ForeignKey { foreign_key } => table
+            .foreign_keys
+            .iter_mut()
+            .find(|k| *k == foreign_key)
+            .map(|k| &mut k.not_valid),
+    };
+    match flag {
+        Some(flag) if *flag => {
+            *flag = false;
+            Ok(())
+        }
+        _ => Err(stale("constraint", constraint.name(), name)),
+    }
 }
 
 /// An exclusion constraint is a constraint and, like a unique, the index behind it.

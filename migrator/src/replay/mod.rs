@@ -118,6 +118,9 @@ fn apply(schema: &mut Schema, op: &Op, respelling: Respelling) -> Result<(), Pro
         }
         Op::AddCheck { table, check } => keys::add_check(schema, table, check),
         Op::DropCheck { table, check } => keys::drop_check(schema, table, check),
+        Op::ValidateConstraint { table, constraint } => {
+            keys::validate_constraint(schema, table, constraint)
+        }
         Op::SetPartitioning { table, from, to } => {
             objects::set_partitioning(schema, table, from, to)
         }

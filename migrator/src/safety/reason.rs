@@ -56,6 +56,9 @@ pub(super) fn why(op: &Op, risk: Risk) -> String {
         }
         Op::AddPrimaryKey { .. } => "adds a primary key: fails on NULLs or duplicates".into(),
         Op::AddCheck { .. } => "adds a check: fails if an existing row violates it".into(),
+        Op::ValidateConstraint { .. } => {
+            "validates a NOT VALID constraint: fails if a row already there breaks it".into()
+        }
         Op::SetPartitioning { .. } => {
             "changes the partitioning: the rows move to a new table, written by hand".into()
         }
@@ -136,6 +139,9 @@ fn alter(from: &Column, to: &Column, changes: ColumnChanges) -> String {
     }
     if changes.contains(ColumnChanges::NULLABLE) && !to.nullable {
         why.push("sets NOT NULL on an existing column: fails if a row holds NULL".into());
+    }
+    if changes.contains(ColumnChanges::GENERATED) && to.generated.is_some() {
+        why.push("computes the new generation expression for every row: rewrites the table".into());
     }
     if changes.contains(ColumnChanges::IDENTITY) && from.identity.is_some() && to.identity.is_none()
     {

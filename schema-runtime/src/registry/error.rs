@@ -682,13 +682,12 @@ pub enum ModelProblem {
         default: String,
     },
 
-    /// A generated column where only PostgreSQL's are supported.
+    /// A NOT NULL generated column where generated columns admit NULL (MySQL, MariaDB).
     #[error(
-        "{model}: column {column} is generated, which is supported on PostgreSQL only so \
-         far; give it a `{dialect}(sql_type = ..)` variant without `generated`, or leave the \
-         model on PostgreSQL"
+        "{model}: column {column} is generated and NOT NULL, but {dialect}'s generated \
+         columns admit NULL; make the field an `Option<..>`"
     )]
-    GeneratedUnsupported {
+    GeneratedNotNull {
         /// The model.
         model: ModelRef,
         /// The column.

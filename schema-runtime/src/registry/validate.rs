@@ -271,22 +271,33 @@ pub(super) fn postgresql_only(
 
 /// Indexes that say what only PostgreSQL can hold (an access method, an expression key, an
 /// operator class or ordering, `INCLUDE` columns, `NULLS NOT DISTINCT`) on another database.
+///
+/// Each database holds part of it: SQLite indexes expressions and descending keys, MySQL
+/// (MariaDB 10.8 and later, MySQL 8) descending keys.
 fn elaborate_indexes(r: &Resolved, dialect: Dialect, problems: &mut Vec<ModelProblem>) {
-    for index in r.table.indexes.iter().filter(|i| i.is_elaborate()) {
+    let expressions = dialect == Dialect::Sqlite;
+    for index in r.table.indexes.iter() {
         let what = if let Some(method) = &index.method {
             format!("uses {method}")
-        } else if index
-            .parts
-            .iter()
-            .any(|p| matches!(p, crate::schema::IndexPart::Expression(_)))
+        } else if !expressions
+            && index
+                .parts
+                .iter()
+                .any(|p| matches!(p, crate::schema::IndexPart::Expression(_)))
         {
             "is over an expression".to_string()
-        } else if !index.part_options.is_empty() {
-            "states an operator class or ordering".to_string()
+        } else if index
+            .part_options
+            .iter()
+            .any(|o| !o.is_empty() && o != "DESC")
+        {
+            "states an operator class or an ordering other than DESC".to_string()
         } else if !index.include.is_empty() {
             "has INCLUDE columns".to_string()
-        } else {
+        } else if index.nulls_not_distinct {
             "is NULLS NOT DISTINCT".to_string()
+        } else {
+            continue;
         };
         problems.push(ModelProblem::IndexUnsupported {
             model: r.model.clone(),
@@ -298,11 +309,16 @@ fn elaborate_indexes(r: &Resolved, dialect: Dialect, problems: &mut Vec<ModelPro
 }
 
 /// Identity and generated columns the database cannot hold: SQLite and MySQL generate
-/// values only for a lone integer key, and cannot refuse explicit ones (`always`); their
-/// generated columns are not supported yet.
+/// values only for a lone integer key, and cannot refuse explicit ones (`always`); MySQL's
+/// generated columns admit NULL.
 fn identities(r: &Resolved, dialect: Dialect, problems: &mut Vec<ModelProblem>) {
-    for column in r.table.columns.iter().filter(|c| c.generated.is_some()) {
-        problems.push(ModelProblem::GeneratedUnsupported {
+    let generated = r
+        .table
+        .columns
+        .iter()
+        .filter(|c| c.generated.is_some() && !c.nullable && dialect == Dialect::Mysql);
+    for column in generated {
+        problems.push(ModelProblem::GeneratedNotNull {
             model: r.model.clone(),
             column: column.name.clone(),
             dialect,

@@ -476,3 +476,98 @@ async fn a_timestamp_column_from_another_tool_becomes_datetime() {
     .run()
     .await;
 }
+
+/// MariaDB (10.8 and later) keeps a descending key part, and reads it back.
+#[tokio::test]
+async fn a_descending_index_reads_back() {
+    let a = models(vec![items(vec![col("qty", Integer)])]);
+    let b = models(vec![items(vec![col("qty", Integer)]).index(
+        schema_runtime::IndexDef {
+            name: Some("ix_items_recent".into()),
+            parts: vec!["qty DESC".into(), "name".into()],
+            ..schema_runtime::IndexDef::default()
+        },
+    )]);
+    let outcome = scenario("a_descending_index_reads_back", a, b)
+        .seed("INSERT INTO items (name, qty) VALUES ('one', 1);")
+        .rows("SELECT name FROM items", &["one"])
+        .run()
+        .await;
+    assert!(
+        outcome.up.contains("(`qty` DESC, `name`)"),
+        "{}",
+        outcome.up
+    );
+}
+
+/// A stored generated column: added to a table with rows, computed for them, read back
+/// (MariaDB rewrites the expression as `` `quantity` * `unit_price` ``), and dropped.
+#[tokio::test]
+async fn a_stored_generated_column_is_computed_for_the_rows_there() {
+    let a = models(vec![items(vec![
+        col("quantity", Integer),
+        col("unit_price", Integer),
+    ])]);
+    let total = schema_runtime::ColumnDef {
+        generated: Some("quantity * unit_price".into()),
+        ..col("total", BigInt).null()
+    };
+    let b = models(vec![items(vec![
+        col("quantity", Integer),
+        col("unit_price", Integer),
+        total,
+    ])]);
+    let outcome = scenario(
+        "a_stored_generated_column_is_computed_for_the_rows_there",
+        a,
+        b,
+    )
+    .seed("INSERT INTO items (name, quantity, unit_price) VALUES ('one', 3, 7);")
+    .rows("SELECT name FROM items", &["one"])
+    .run()
+    .await;
+    assert!(
+        outcome
+            .up
+            .contains("`total` bigint GENERATED ALWAYS AS (quantity * unit_price) STORED"),
+        "{}",
+        outcome.up
+    );
+}
+
+/// A generation expression changes in place (`MODIFY COLUMN` recomputes every row), and
+/// a column that stops being generated keeps its values.
+#[tokio::test]
+async fn a_generation_expression_changes_and_goes_in_place() {
+    let lines = |generated: Option<&str>| {
+        let total = schema_runtime::ColumnDef {
+            generated: generated.map(str::to_owned),
+            ..col("total", BigInt).null()
+        };
+        models(vec![items(vec![
+            col("quantity", Integer),
+            col("unit_price", Integer),
+            total,
+        ])])
+    };
+    let seed = "INSERT INTO items (name, quantity, unit_price) VALUES ('one', 3, 7);";
+    scenario(
+        "a_generation_expression_changes_in_place",
+        lines(Some("quantity * unit_price")),
+        lines(Some("quantity + unit_price")),
+    )
+    .seed(seed)
+    .rows_after_up("SELECT total FROM items", &["10"])
+    .rows_after_down("SELECT total FROM items", &["21"])
+    .run()
+    .await;
+    scenario(
+        "a_generation_expression_goes_in_place",
+        lines(Some("quantity * unit_price")),
+        lines(None),
+    )
+    .seed(seed)
+    .rows("SELECT total FROM items", &["21"])
+    .run()
+    .await;
+}

@@ -117,3 +117,26 @@ async fn rebuilding_a_parent_keeps_cascading_children() {
     .run()
     .await;
 }
+
+/// SQLite indexes expressions and descending keys, and reads both back.
+#[tokio::test]
+async fn expression_and_descending_indexes_in_place() {
+    let a = models(vec![items(vec![col("qty", Integer)])]);
+    let b = models(vec![items(vec![col("qty", Integer)]).index(
+        schema_runtime::IndexDef {
+            name: Some("ix_items_lower_name".into()),
+            parts: vec!["lower(name)".into(), "qty DESC".into()],
+            ..schema_runtime::IndexDef::default()
+        },
+    )]);
+    let outcome = scenario("expression_and_descending_indexes_in_place", a, b)
+        .seed("INSERT INTO items (name, qty) VALUES ('One', 1);")
+        .rows("SELECT name FROM items WHERE lower(name) = 'one'", &["One"])
+        .run()
+        .await;
+    assert!(
+        outcome.up.contains(r#"((lower(name)), "qty" DESC)"#),
+        "{}",
+        outcome.up
+    );
+}

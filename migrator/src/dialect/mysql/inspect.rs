@@ -77,6 +77,7 @@ SELECT CAST(TABLE_NAME AS CHAR) AS table_name,
        CAST(IS_NULLABLE AS CHAR) AS is_nullable,
        CAST(COLUMN_DEFAULT AS CHAR) AS column_default,
        CAST(EXTRA AS CHAR) AS extra,
+       CAST(GENERATION_EXPRESSION AS CHAR) AS generation_expression,
        CAST(COLLATION_NAME AS CHAR) AS collation_name,
        CAST(COLUMN_COMMENT AS CHAR) AS column_comment
 FROM information_schema.COLUMNS
@@ -89,7 +90,8 @@ SELECT CAST(TABLE_NAME AS CHAR) AS table_name,
        CAST(NON_UNIQUE AS SIGNED) AS non_unique,
        CAST(COLUMN_NAME AS CHAR) AS column_name,
        CAST(SUB_PART AS SIGNED) AS sub_part,
-       CAST(INDEX_TYPE AS CHAR) AS index_type
+       CAST(INDEX_TYPE AS CHAR) AS index_type,
+       CAST(COLLATION AS CHAR) AS ordering
 FROM information_schema.STATISTICS
 WHERE TABLE_SCHEMA = DATABASE()
 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
@@ -217,9 +219,19 @@ async fn read_columns(
         let collation: Option<String> = get(&row, Q, "collation_name")?;
         let comment: Option<String> = get(&row, Q, "column_comment")?;
         let is_nullable: String = get(&row, Q, "is_nullable")?;
+        // `STORED GENERATED` or `VIRTUAL GENERATED` (MySQL 8's `DEFAULT_GENERATED` is an
+        // expression default, not a generated column).
+        let generated = if extra.contains("stored generated") || extra.contains("virtual generated")
+        {
+            get::<Option<String>>(&row, Q, "generation_expression")?
+                .map(|e| super::normalize::canonical_expression(&e))
+        } else {
+            None
+        };
         table.columns.push(Column {
             nullable: is_nullable.eq_ignore_ascii_case("YES"),
-            default,
+            default: default.filter(|_| generated.is_none()),
+            generated,
             identity: extra
                 .contains("auto_increment")
                 .then_some(Identity::ByDefault),
@@ -314,8 +326,9 @@ async fn read_indexes(
     tables: &mut BTreeMap<String, (Table, String)>,
 ) -> Result<(), InspectError> {
     const Q: &str = "statistics";
-    // (table, index) -> (unique, method, parts), in key order.
-    let mut found: BTreeMap<(String, String), (bool, String, Vec<IndexPart>)> = BTreeMap::new();
+    // (table, index) -> (unique, method, parts with their options), in key order.
+    type Entry = (bool, String, Vec<(IndexPart, String)>);
+    let mut found: BTreeMap<(String, String), Entry> = BTreeMap::new();
     for row in fetch(conn, Q, STATISTICS).await? {
         let table: String = get(&row, Q, "table_name")?;
         if !tables.contains_key(&table) {
@@ -326,6 +339,13 @@ async fn read_indexes(
         let column: Option<String> = get(&row, Q, "column_name")?;
         let sub_part: Option<i64> = get(&row, Q, "sub_part")?;
         let method: Option<String> = get(&row, Q, "index_type")?;
+        // `D` for a descending key part (MariaDB 10.8 and MySQL 8 keep it).
+        let ordering: Option<String> = get(&row, Q, "ordering")?;
+        let options = if ordering.as_deref() == Some("D") {
+            "DESC"
+        } else {
+            ""
+        };
         let part = match (column, sub_part) {
             (Some(column), None) => IndexPart::Column(column),
             (Some(column), Some(length)) => IndexPart::Expression(format!("`{column}`({length})")),
@@ -335,9 +355,13 @@ async fn read_indexes(
             .entry((table, index))
             .or_insert_with(|| (non_unique == 0, method.unwrap_or_default(), Vec::new()))
             .2
-            .push(part);
+            .push((part, options.to_string()));
     }
-    for ((table_name, name), (unique, method, parts)) in found {
+    for ((table_name, name), (unique, method, keyed)) in found {
+        let (parts, mut part_options): (Vec<IndexPart>, Vec<String>) = keyed.into_iter().unzip();
+        if part_options.iter().all(String::is_empty) {
+            part_options.clear();
+        }
         let Some((table, _)) = tables.get_mut(&table_name) else {
             continue;
         };
@@ -351,11 +375,12 @@ async fn read_indexes(
                 .collect()
         };
         let method = (!method.eq_ignore_ascii_case("BTREE")).then(|| method.to_ascii_lowercase());
-        match (name.as_str(), unique, columns(), &method) {
-            ("PRIMARY", _, Some(columns), None) => {
+        let plain = method.is_none() && part_options.is_empty();
+        match (name.as_str(), unique, columns(), plain) {
+            ("PRIMARY", _, Some(columns), true) => {
                 table.primary_key = Some(PrimaryKey { name, columns });
             }
-            (_, true, Some(columns), None) => {
+            (_, true, Some(columns), true) => {
                 table.uniques.push(UniqueConstraint { name, columns })
             }
             _ => table.indexes.push(Index {
@@ -364,7 +389,7 @@ async fn read_indexes(
                 unique,
                 predicate: None,
                 method,
-                part_options: Vec::new(),
+                part_options,
                 include: Vec::new(),
                 nulls_not_distinct: false,
             }),

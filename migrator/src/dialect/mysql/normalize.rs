@@ -52,6 +52,7 @@ fn normalize_column(column: &mut Column, enums: &BTreeMap<QualifiedName, Vec<Str
         .default
         .as_deref()
         .map(|d| canonical_default(d, &column.ty));
+    column.generated = column.generated.as_deref().map(canonical_expression);
 }
 
 fn mysql_type(ty: &ColumnType, enums: &BTreeMap<QualifiedName, Vec<String>>) -> ColumnType {

@@ -67,6 +67,9 @@ fn problem(op: &Op) -> Option<String> {
             Some(no_exclusions(&exclusion.name))
         }
         Op::SetPartitioning { table, .. } => Some(no_partitioning(table)),
+        Op::ValidateConstraint { .. } => {
+            Some("MySQL has no NOT VALID constraints to validate".into())
+        }
         Op::CreateTable { table } if table.partition_by.is_some() => {
             Some(no_partitioning(&table.name))
         }
@@ -132,6 +135,12 @@ fn column_problem(column: &Column) -> Option<String> {
         schema_runtime::schema::ColumnType::Array { element } => element.as_ref(),
         other => other,
     };
+    if column.generated.is_some() && !column.nullable {
+        return Some(format!(
+            "column {} is generated and NOT NULL, but MySQL's generated columns admit NULL",
+            column.name
+        ));
+    }
     unsupported(&column.ty)
         .or_else(|| unsupported(ty))
         .map(|why| format!("column {} is {}: {why}", column.name, column.ty))
@@ -281,6 +290,16 @@ fn index_problem(index: &Index) -> Option<String> {
             index.name
         ));
     }
+    if let Some(options) = index
+        .part_options
+        .iter()
+        .find(|o| !o.is_empty() && o.as_str() != "DESC")
+    {
+        return Some(format!(
+            "index {} states `{options}` on a key part, and MySQL keeps only `DESC`",
+            index.name
+        ));
+    }
     None
 }
 
@@ -343,7 +362,8 @@ pub fn render_op(op: &Op, flavour: Flavour) -> Vec<Statement> {
         Op::RenameConstraint { .. }
         | Op::AddExclusion { .. }
         | Op::DropExclusion { .. }
-        | Op::SetPartitioning { .. } => Vec::new(),
+        | Op::SetPartitioning { .. }
+        | Op::ValidateConstraint { .. } => Vec::new(),
         Op::AddUnique { table, unique } => {
             vec![alter(table, format!("ADD {}", unique_clause(unique)))]
         }
@@ -480,6 +500,14 @@ pub fn column_definition(column: &Column, flavour: Flavour) -> String {
     if let Some(collation) = &column.collation {
         sql.push_str(&format!(" COLLATE {}", quote_ident(collation)));
     }
+    // MariaDB takes no NULL, NOT NULL or DEFAULT on a generated column (it is nullable).
+    if let Some(expression) = &column.generated {
+        sql.push_str(&format!(" GENERATED ALWAYS AS ({expression}) STORED"));
+        if let Some(comment) = &column.comment {
+            sql.push_str(&format!(" COMMENT {}", quote_literal(comment)));
+        }
+        return sql;
+    }
     sql.push_str(if column.nullable {
         " NULL"
     } else {
@@ -592,11 +620,16 @@ fn foreign_key_clause(key: &ForeignKey) -> String {
 
 fn create_index(table: &QualifiedName, index: &Index) -> Statement {
     let parts: Vec<String> = index
-        .parts
-        .iter()
-        .map(|p| match p {
-            IndexPart::Column(c) => quote_ident(c),
-            IndexPart::Expression(e) => format!("({e})"),
+        .parts_with_options()
+        .map(|(part, options)| {
+            let key = match part {
+                IndexPart::Column(c) => quote_ident(c),
+                IndexPart::Expression(e) => format!("({e})"),
+            };
+            match options {
+                "" => key,
+                options => format!("{key} {options}"),
+            }
         })
         .collect();
     ddl(format!(

@@ -28,20 +28,38 @@ use crate::revision::RevisionId;
 pub struct Postgres {
     /// The lowest `server_version_num` this driver writes for.
     since: u32,
+    /// Whether the server knows `NULLS NOT DISTINCT` (15 and later). The registered
+    /// driver writes it: an offline script is for whatever server the models ask for.
+    nulls_not_distinct: bool,
 }
 
-/// PostgreSQL 12 and later: the registered driver.
-pub static POSTGRES: Postgres = Postgres { since: 120_000 };
+/// PostgreSQL 12 and later: the registered driver, and a live server from 15 on.
+pub static POSTGRES: Postgres = Postgres {
+    since: 120_000,
+    nulls_not_distinct: true,
+};
+
+/// A live PostgreSQL 12 to 14: as [`POSTGRES`], but an index `NULLS NOT DISTINCT` is
+/// refused before anything runs instead of failing on the server halfway.
+pub static POSTGRES_12_TO_14: Postgres = Postgres {
+    since: 120_000,
+    nulls_not_distinct: false,
+};
 
 /// PostgreSQL before 12, where `ALTER TYPE ... ADD VALUE` cannot run inside a transaction
 /// block: a revision that adds an enum value is written `-- transactional: false`.
-pub static POSTGRES_BEFORE_12: Postgres = Postgres { since: 0 };
+pub static POSTGRES_BEFORE_12: Postgres = Postgres {
+    since: 0,
+    nulls_not_distinct: false,
+};
 
 impl Postgres {
     /// The driver for a server reporting `server_version_num` (`150004` for 15.4).
     pub fn for_version(server_version_num: u32) -> &'static Postgres {
-        if server_version_num >= POSTGRES.since {
+        if server_version_num >= 150_000 {
             &POSTGRES
+        } else if server_version_num >= POSTGRES_12_TO_14.since {
+            &POSTGRES_12_TO_14
         } else {
             &POSTGRES_BEFORE_12
         }
@@ -73,6 +91,20 @@ impl Renderer for Postgres {
     }
 
     fn validate(&self, op: &Op) -> Result<(), RenderError> {
+        if let Op::CreateIndex { index, table } = op {
+            if index.nulls_not_distinct && !self.nulls_not_distinct {
+                return Err(RenderError::NotExpressible {
+                    dialect: crate::Dialect::Postgresql,
+                    op: op.describe(),
+                    reason: format!(
+                        "index {} on {table} is NULLS NOT DISTINCT, which PostgreSQL knows \
+                         from 15 on; this server is older. Upgrade it, or declare the index \
+                         without nulls_not_distinct",
+                        index.name
+                    ),
+                });
+            }
+        }
         super::render::validate(op)
     }
 
@@ -280,11 +312,40 @@ mod tests {
     #[test]
     fn the_server_version_picks_the_driver() {
         assert!(std::ptr::eq(Postgres::for_version(150_004), &POSTGRES));
-        assert!(std::ptr::eq(Postgres::for_version(120_000), &POSTGRES));
+        assert!(std::ptr::eq(
+            Postgres::for_version(140_011),
+            &POSTGRES_12_TO_14
+        ));
+        assert!(std::ptr::eq(
+            Postgres::for_version(120_000),
+            &POSTGRES_12_TO_14
+        ));
         assert!(std::ptr::eq(
             Postgres::for_version(110_022),
             &POSTGRES_BEFORE_12
         ));
+    }
+
+    #[test]
+    fn before_15_an_index_nulls_not_distinct_is_refused_before_anything_runs() {
+        let op = Op::CreateIndex {
+            table: QualifiedName::new("shipments"),
+            index: schema_runtime::schema::Index {
+                name: "shipments_tracking_key".into(),
+                parts: vec![schema_runtime::schema::IndexPart::Column("tracking".into())],
+                unique: true,
+                predicate: None,
+                method: None,
+                part_options: Vec::new(),
+                include: Vec::new(),
+                nulls_not_distinct: true,
+            },
+        };
+        assert!(POSTGRES.validate(&op).is_ok());
+        for old in [&POSTGRES_12_TO_14, &POSTGRES_BEFORE_12] {
+            let error = old.validate(&op).unwrap_err().to_string();
+            assert!(error.contains("knows from 15 on"), "{error}");
+        }
     }
 
     #[test]

@@ -35,7 +35,8 @@ pub fn needs_rebuild(schema: &Schema, op: &Op) -> bool {
 /// `ALTER TABLE ... ADD COLUMN` takes no key, and no default that is an expression or a
 /// `CURRENT_*` keyword; a NOT NULL column needs a default that is not NULL.
 fn can_add_column(column: &Column) -> bool {
-    if column.identity.is_some() {
+    // `ADD COLUMN` takes a VIRTUAL generated column only; a STORED one needs the rebuild.
+    if column.identity.is_some() || column.generated.is_some() {
         return false;
     }
     match &column.default {

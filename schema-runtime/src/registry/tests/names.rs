@@ -353,8 +353,35 @@ fn what_only_postgresql_indexes_hold_is_refused_elsewhere() {
     assert!(crate::registry::build(vec![documents(only_there)], Dialect::Sqlite).is_ok());
 }
 
+/// What each database holds of an elaborate index: SQLite expressions and descending
+/// keys, MySQL descending keys; NULLS LAST and operator classes only PostgreSQL.
 #[test]
-fn a_generated_column_has_no_default_and_is_postgresql_s() {
+fn expression_and_descending_keys_are_refused_only_where_the_database_lacks_them() {
+    let parts = |parts: &[&str]| crate::decl::IndexDef {
+        name: Some("documents_title_idx".into()),
+        parts: parts.iter().map(|p| p.to_string()).collect(),
+        ..Default::default()
+    };
+    let build = |index, dialect| crate::registry::build(vec![documents(index)], dialect).map(drop);
+    assert!(build(parts(&["lower(title)", "id DESC"]), Dialect::Sqlite).is_ok());
+    assert!(build(parts(&["title DESC", "id"]), Dialect::Mysql).is_ok());
+    let text = build(parts(&["lower(title)"]), Dialect::Mysql)
+        .unwrap_err()
+        .to_string();
+    assert!(text.contains("is over an expression"), "{text}");
+    for dialect in [Dialect::Mysql, Dialect::Sqlite] {
+        let text = build(parts(&["title DESC NULLS LAST"]), dialect)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.contains("an ordering other than DESC"),
+            "{dialect}: {text}"
+        );
+    }
+}
+
+#[test]
+fn a_generated_column_has_no_default_and_admits_null_on_mysql() {
     let generated = ColumnDef {
         generated: Some("length(title)".into()),
         ..col("title_length", ColumnType::Integer)
@@ -371,14 +398,15 @@ fn a_generated_column_has_no_default_and_is_postgresql_s() {
     let schema = ok(vec![ok_def.clone()]);
     let column = schema.tables[0].column("title_length").unwrap();
     assert_eq!(column.generated.as_deref(), Some("length(title)"));
-    let found = crate::registry::build(vec![ok_def], Dialect::Sqlite).unwrap_err();
+    assert!(crate::registry::build(vec![ok_def.clone()], Dialect::Sqlite).is_ok());
+    let found = crate::registry::build(vec![ok_def.clone()], Dialect::Mysql).unwrap_err();
     assert!(
-        matches!(
-            &found.problems[..],
-            [ModelProblem::GeneratedUnsupported { .. }]
-        ),
+        matches!(&found.problems[..], [ModelProblem::GeneratedNotNull { .. }]),
         "{found}"
     );
+    // Nullable, MySQL holds it.
+    ok_def.columns[2].nullable = true;
+    assert!(crate::registry::build(vec![ok_def], Dialect::Mysql).is_ok());
     let mut with_default = plain();
     with_default.columns.push(ColumnDef {
         default: Some("0".into()),

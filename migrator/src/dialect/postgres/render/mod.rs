@@ -96,6 +96,11 @@ pub fn render_op(op: &Op) -> Vec<Statement> {
             vec![table::add_constraint(table, table::check_clause(check))]
         }
         Op::DropCheck { table, check } => vec![table::drop_constraint(table, &check.name)],
+        Op::ValidateConstraint { table, constraint } => vec![Statement::new(format!(
+            "ALTER TABLE {} VALIDATE CONSTRAINT {}",
+            quote_name(table),
+            quote_ident(constraint.name())
+        ))],
         // Refused by `validate`; nothing is written if it is ever reached.
         Op::SetPartitioning { .. } => Vec::new(),
         Op::AddExclusion { table, exclusion } => {
@@ -128,6 +133,11 @@ fn irreversible(op: &Op) -> String {
             "irreversible: schema {} is kept, since it may hold objects the models do not \
              manage; drop it by hand once it is empty",
             quote::escape_controls(&quote_ident(name))
+        ),
+        Op::ValidateConstraint { constraint, .. } => format!(
+            "irreversible: constraint {} stays validated (the rows were checked; nothing \
+             marks it NOT VALID again short of dropping it and adding it back NOT VALID)",
+            quote::escape_controls(&quote_ident(constraint.name()))
         ),
         other => format!("irreversible: {}", other.describe()),
     }

@@ -220,6 +220,10 @@ impl<'a> Names<'a> {
                 self.push("constraint", &check.name);
             }
             Op::SetPartitioning { table, .. } => self.qualified("table", table),
+            Op::ValidateConstraint { table, constraint } => {
+                self.qualified("table", table);
+                self.push("constraint", constraint.name());
+            }
             Op::AddExclusion { table, exclusion } | Op::DropExclusion { table, exclusion } => {
                 self.qualified("table", table);
                 self.push("constraint", &exclusion.name);

@@ -49,7 +49,8 @@ pub fn columns_query() -> String {
 pub fn indexes_query() -> String {
     format!(
         "SELECT m.name AS table_name, il.name AS index_name, il.\"unique\" AS is_unique, \
-         il.origin, x.seqno, x.name AS column_name, s.sql AS index_sql \
+         il.origin, x.seqno, x.name AS column_name, x.\"desc\" AS descending, \
+         s.sql AS index_sql \
          FROM sqlite_schema AS m JOIN pragma_index_list(m.name) AS il \
          JOIN pragma_index_xinfo(il.name) AS x \
          LEFT JOIN sqlite_schema AS s ON s.type = 'index' AND s.name = il.name \
@@ -103,6 +104,7 @@ fn read_columns(rows: &[SqliteRow], filter: &SchemaFilter) -> Result<Tables, sql
         if !filter.manages_table(&QualifiedName::new(table_name.clone())) {
             continue;
         }
+        // 1: a virtual table's hidden column; 2 and 3: generated, virtual and stored.
         let hidden: i64 = row.try_get("hidden")?;
         if hidden == 1 {
             continue;
@@ -157,6 +159,11 @@ fn read_columns(rows: &[SqliteRow], filter: &SchemaFilter) -> Result<Tables, sql
                 c.collation = Some(collation.clone());
             }
         }
+        for (column, expression) in &clauses.generated {
+            if let Some(c) = table.columns.iter_mut().find(|c| &c.name == column) {
+                c.generated = Some(expression.clone());
+            }
+        }
         table.checks = clauses
             .checks
             .iter()
@@ -174,8 +181,8 @@ fn read_columns(rows: &[SqliteRow], filter: &SchemaFilter) -> Result<Tables, sql
 }
 
 fn read_indexes(tables: &mut Tables, rows: &[SqliteRow]) -> Result<(), sqlx::Error> {
-    // (table, index) -> (unique, origin, sql, column names by position)
-    type Entry = (bool, String, Option<String>, Vec<Option<String>>);
+    // (table, index) -> (unique, origin, sql, (column name, descending) by position)
+    type Entry = (bool, String, Option<String>, Vec<(Option<String>, bool)>);
     let mut found: BTreeMap<(String, String), Entry> = BTreeMap::new();
     for row in rows {
         let table: String = row.try_get("table_name")?;
@@ -187,11 +194,12 @@ fn read_indexes(tables: &mut Tables, rows: &[SqliteRow]) -> Result<(), sqlx::Err
         let origin: String = row.try_get("origin")?;
         let sql: Option<String> = row.try_get("index_sql")?;
         let column: Option<String> = row.try_get("column_name")?;
+        let descending: i64 = row.try_get("descending")?;
         found
             .entry((table, index))
             .or_insert_with(|| (unique != 0, origin, sql, Vec::new()))
             .3
-            .push(column);
+            .push((column, descending != 0));
     }
     for ((table_name, index_name), (unique, origin, sql, columns)) in found {
         let Some((table, clauses)) = tables.get_mut(&table_name) else {
@@ -199,7 +207,7 @@ fn read_indexes(tables: &mut Tables, rows: &[SqliteRow]) -> Result<(), sqlx::Err
         };
         match origin.as_str() {
             "u" => {
-                let columns: Vec<String> = columns.into_iter().flatten().collect();
+                let columns: Vec<String> = columns.into_iter().filter_map(|(c, _)| c).collect();
                 // SQLite backs identical UNIQUE clauses with one index; the table as
                 // written still has each of them, and a rebuild writes each back.
                 let mut names: Vec<String> = clauses
@@ -218,16 +226,23 @@ fn read_indexes(tables: &mut Tables, rows: &[SqliteRow]) -> Result<(), sqlx::Err
             }
             "c" => {
                 let parsed = parse::index_clauses(sql.as_deref().unwrap_or_default());
+                let mut part_options: Vec<String> = columns
+                    .iter()
+                    .map(|(_, descending)| if *descending { "DESC" } else { "" }.to_string())
+                    .collect();
+                if part_options.iter().all(String::is_empty) {
+                    part_options.clear();
+                }
                 let parts = columns
                     .into_iter()
                     .enumerate()
-                    .map(|(n, column)| match column {
+                    .map(|(n, (column, _))| match column {
                         Some(c) => IndexPart::Column(c),
                         None => IndexPart::Expression(
                             parsed
                                 .parts
                                 .get(n)
-                                .map(|p| parse::strip_parentheses(p))
+                                .map(|p| parse::key_expression(p))
                                 .unwrap_or_default(),
                         ),
                     })
@@ -238,7 +253,7 @@ fn read_indexes(tables: &mut Tables, rows: &[SqliteRow]) -> Result<(), sqlx::Err
                     unique,
                     predicate: parsed.predicate,
                     method: None,
-                    part_options: Vec::new(),
+                    part_options,
                     include: Vec::new(),
                     nulls_not_distinct: false,
                 });

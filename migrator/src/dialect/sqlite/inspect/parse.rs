@@ -189,6 +189,9 @@ pub struct TableClauses {
     pub foreign_keys: Vec<(Option<String>, Vec<String>, Deferral)>,
     /// Column collations: column and collation name (no pragma reports them).
     pub collations: Vec<(String, String)>,
+    /// Generated columns: column and expression as written (`pragma_table_xinfo` says
+    /// which columns are generated, not how).
+    pub generated: Vec<(String, String)>,
 }
 
 /// The clauses of a `CREATE TABLE` statement, table constraints and column constraints
@@ -265,6 +268,16 @@ fn read_constraints(sql: &str, item: &[Token], column: Option<&str>, out: &mut T
             let deferred = deferred(item, next, end, &text);
             out.foreign_keys.push((name.take(), columns, deferred));
             i = end;
+        } else if is(i, "AS")
+            && column.is_some()
+            && item.get(i + 1).is_some_and(|t| t.kind == Kind::Open)
+        {
+            let close = matching_close(item, i + 1).unwrap_or(item.len() - 1);
+            let expr = sql[item[i + 1].end..item[close].start].trim().to_owned();
+            if let Some(column) = column {
+                out.generated.push((column.to_owned(), expr));
+            }
+            i = close + 1;
         } else if is(i, "COLLATE") && column.is_some() {
             if let (Some(column), Some(name)) = (column, item.get(i + 1)) {
                 out.collations
@@ -380,6 +393,25 @@ pub fn index_clauses(sql: &str) -> IndexClauses {
     clauses
 }
 
+/// The expression of an index key part as `CREATE INDEX` lists it, without its ordering
+/// (`ASC`, `DESC`, which `pragma_index_xinfo` reports) and without the parentheses the
+/// renderer wraps it in: `(lower(email)) DESC` is `lower(email)`.
+pub fn key_expression(part: &str) -> String {
+    let tokens = tokenize(part);
+    let ordered = tokens.len() > 1
+        && tokens.last().is_some_and(|t| {
+            t.kind == Kind::Word
+                && (part[t.start..t.end].eq_ignore_ascii_case("DESC")
+                    || part[t.start..t.end].eq_ignore_ascii_case("ASC"))
+        });
+    let end = if ordered {
+        tokens[tokens.len() - 2].end
+    } else {
+        part.len()
+    };
+    strip_parentheses(&part[..end])
+}
+
 /// An expression key part without the parentheses the renderer wraps it in.
 pub fn strip_parentheses(part: &str) -> String {
     let tokens = tokenize(part);
@@ -397,6 +429,29 @@ pub fn strip_parentheses(part: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generated_columns_are_read_with_their_expression() {
+        let clauses = table_clauses(
+            "CREATE TABLE t (a INT DEFAULT (CAST(1 AS INT)), \
+             b INT GENERATED ALWAYS AS (a * (a + 1)) STORED NOT NULL, c AS (a || 'x'))",
+        );
+        assert_eq!(
+            clauses.generated,
+            [
+                ("b".to_owned(), "a * (a + 1)".to_owned()),
+                ("c".to_owned(), "a || 'x'".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_key_expression_is_read_without_its_ordering_and_parentheses() {
+        assert_eq!(key_expression("(lower(email)) DESC"), "lower(email)");
+        assert_eq!(key_expression("lower(email) asc"), "lower(email)");
+        assert_eq!(key_expression("(a + b)"), "a + b");
+        assert_eq!(key_expression("\"desc\""), "\"desc\"");
+    }
 
     #[test]
     fn named_table_constraints_are_read_with_their_quoting() {

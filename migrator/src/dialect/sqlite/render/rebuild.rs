@@ -20,8 +20,8 @@
 //! `foreign_key_check` is the procedure's step 10; the migrator's executor treats a row it
 //! returns as an error, so a rebuild that breaks a reference rolls back.
 //!
-//! Columns are copied by name: those in both the old and the new definition. A new column
-//! gets its default; a column whose new definition is NOT NULL fails the copy on a NULL row,
+//! Columns are copied by name: those in both the old and the new definition, except
+//! generated ones, which the new table computes. A new column gets its default; a column whose new definition is NOT NULL fails the copy on a NULL row,
 //! as `ALTER COLUMN ... SET NOT NULL` would elsewhere.
 
 use schema_runtime::schema::{Index, IndexPart, QualifiedName, Table};
@@ -34,10 +34,16 @@ use crate::dialect::Statement;
 pub fn rebuild(before: &Table, after: &Table) -> Vec<Statement> {
     let temp = quote_ident(&format!("_new_{}", after.name.name));
     let name = quote_name(&after.name);
+    // A generated column is computed by the new table, and cannot be written.
     let common: Vec<String> = after
         .columns
         .iter()
-        .filter(|c| before.column(&c.name).is_some())
+        .filter(|c| c.generated.is_none())
+        .filter(|c| {
+            before
+                .column(&c.name)
+                .is_some_and(|b| b.generated.is_none())
+        })
         .map(|c| quote_ident(&c.name))
         .collect();
     let mut statements = vec![
@@ -67,11 +73,16 @@ pub fn rebuild(before: &Table, after: &Table) -> Vec<Statement> {
 /// `CREATE [UNIQUE] INDEX "ix" ON "t" ("a", (expr)) [WHERE predicate]`.
 pub fn create_index(table: &QualifiedName, index: &Index) -> String {
     let parts: Vec<String> = index
-        .parts
-        .iter()
-        .map(|part| match part {
-            IndexPart::Column(c) => quote_ident(c),
-            IndexPart::Expression(e) => format!("({e})"),
+        .parts_with_options()
+        .map(|(part, options)| {
+            let key = match part {
+                IndexPart::Column(c) => quote_ident(c),
+                IndexPart::Expression(e) => format!("({e})"),
+            };
+            match options {
+                "" => key,
+                options => format!("{key} {options}"),
+            }
         })
         .collect();
     let mut sql = format!(

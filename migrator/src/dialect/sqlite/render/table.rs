@@ -31,7 +31,7 @@ pub fn create_table(table: &Table, foreign_keys: &[ForeignKey]) -> String {
     create_table_sql(table, &quote_name(&table.name), foreign_keys)
 }
 
-/// `"name" TYPE [COLLATE c] [DEFAULT d] [NOT NULL]`. An identity column is declared
+/// `"name" TYPE [COLLATE c] [DEFAULT d] [GENERATED ALWAYS AS (e) STORED] [NOT NULL]`. An identity column is declared
 /// `INTEGER`, which with a one-column primary key makes it SQLite's rowid alias.
 pub fn column_definition(column: &Column) -> String {
     let ty = if column.identity.is_some() {
@@ -45,6 +45,9 @@ pub fn column_definition(column: &Column) -> String {
     }
     if let Some(default) = &column.default {
         sql.push_str(&format!(" DEFAULT {}", default_sql(default)));
+    }
+    if let Some(expression) = &column.generated {
+        sql.push_str(&format!(" GENERATED ALWAYS AS ({expression}) STORED"));
     }
     if !column.nullable {
         sql.push_str(" NOT NULL");

@@ -25,6 +25,9 @@ fn problem(op: &Op) -> Result<(), String> {
             Err(no_exclusions(&exclusion.name))
         }
         Op::SetPartitioning { table, .. } => Err(no_partitioning(table)),
+        Op::ValidateConstraint { .. } => {
+            Err("SQLite has no NOT VALID constraints to validate".into())
+        }
         Op::RenameTable { from, to } => {
             check_name(from)?;
             check_name(to)
