@@ -360,6 +360,23 @@ impl Index {
             .map(|(at, part)| (part, self.part_option(at)))
     }
 
+    /// Each key part as `CREATE INDEX` lists it: a column as `quote` spells it or an
+    /// expression in parentheses, followed by its options (`"email" DESC`, `(lower(a))`).
+    pub fn key_sql(&self, quote: impl Fn(&str) -> String) -> Vec<String> {
+        self.parts_with_options()
+            .map(|(part, options)| {
+                let key = match part {
+                    IndexPart::Column(column) => quote(column),
+                    IndexPart::Expression(expression) => format!("({expression})"),
+                };
+                match options {
+                    "" => key,
+                    options => format!("{key} {options}"),
+                }
+            })
+            .collect()
+    }
+
     /// True when the index says more than plain parts in default order under btree: an
     /// access method, an expression key, an operator class or ordering, `INCLUDE`
     /// columns or `NULLS NOT DISTINCT` (what only PostgreSQL models may state).

@@ -619,19 +619,7 @@ fn foreign_key_clause(key: &ForeignKey) -> String {
 }
 
 fn create_index(table: &QualifiedName, index: &Index) -> Statement {
-    let parts: Vec<String> = index
-        .parts_with_options()
-        .map(|(part, options)| {
-            let key = match part {
-                IndexPart::Column(c) => quote_ident(c),
-                IndexPart::Expression(e) => format!("({e})"),
-            };
-            match options {
-                "" => key,
-                options => format!("{key} {options}"),
-            }
-        })
-        .collect();
+    let parts = index.key_sql(quote_ident);
     ddl(format!(
         "CREATE {}INDEX {} ON {} ({})",
         if index.unique { "UNIQUE " } else { "" },

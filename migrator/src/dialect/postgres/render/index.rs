@@ -2,7 +2,7 @@
 //! table's namespace, so statements that name an index on its own qualify it with the
 //! table's schema.
 
-use schema_runtime::schema::{Index, IndexPart, QualifiedName};
+use schema_runtime::schema::{Index, QualifiedName};
 
 use super::quote::{quote_ident, quote_in_namespace_of, quote_name};
 use crate::dialect::Statement;
@@ -16,13 +16,7 @@ pub fn create_index(table: &QualifiedName, index: &Index) -> Statement {
         .as_deref()
         .map(|m| format!(" USING {}", access_method(m)))
         .unwrap_or_default();
-    let parts: Vec<String> = index
-        .parts_with_options()
-        .map(|(part, options)| match options {
-            "" => index_part(part),
-            options => format!("{} {options}", index_part(part)),
-        })
-        .collect();
+    let parts = index.key_sql(quote_ident);
     let include = if index.include.is_empty() {
         String::new()
     } else {
@@ -59,15 +53,6 @@ pub fn rename_index(table: &QualifiedName, from: &str, to: &str) -> Statement {
         quote_in_namespace_of(table, from),
         quote_ident(to)
     ))
-}
-
-/// A column is quoted; an expression is SQL, kept verbatim inside the parentheses
-/// PostgreSQL requires around an expression key.
-fn index_part(part: &IndexPart) -> String {
-    match part {
-        IndexPart::Column(column) => quote_ident(column),
-        IndexPart::Expression(expression) => format!("({expression})"),
-    }
 }
 
 /// Built-in access methods (`gin`, `btree`) read best bare, as everyone writes them; any

@@ -24,7 +24,7 @@
 //! generated ones, which the new table computes. A new column gets its default; a column whose new definition is NOT NULL fails the copy on a NULL row,
 //! as `ALTER COLUMN ... SET NOT NULL` would elsewhere.
 
-use schema_runtime::schema::{Index, IndexPart, QualifiedName, Table};
+use schema_runtime::schema::{Index, QualifiedName, Table};
 
 use super::table::create_table_sql;
 use crate::dialect::sqlite::quote::{quote_ident, quote_name};
@@ -72,19 +72,7 @@ pub fn rebuild(before: &Table, after: &Table) -> Vec<Statement> {
 
 /// `CREATE [UNIQUE] INDEX "ix" ON "t" ("a", (expr)) [WHERE predicate]`.
 pub fn create_index(table: &QualifiedName, index: &Index) -> String {
-    let parts: Vec<String> = index
-        .parts_with_options()
-        .map(|(part, options)| {
-            let key = match part {
-                IndexPart::Column(c) => quote_ident(c),
-                IndexPart::Expression(e) => format!("({e})"),
-            };
-            match options {
-                "" => key,
-                options => format!("{key} {options}"),
-            }
-        })
-        .collect();
+    let parts = index.key_sql(quote_ident);
     let mut sql = format!(
         "CREATE {}INDEX {} ON {} ({})",
         if index.unique { "UNIQUE " } else { "" },
