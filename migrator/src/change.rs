@@ -346,7 +346,7 @@ impl ColumnChanges {
         if from.default != to.default {
             changes.insert(Self::DEFAULT);
         }
-        if from.identity != to.identity {
+        if from.identity != to.identity || from.identity_sequence != to.identity_sequence {
             changes.insert(Self::IDENTITY);
         }
         if from.collation != to.collation {

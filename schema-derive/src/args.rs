@@ -39,6 +39,11 @@ pub trait ArgValue: Sized {
 
     /// The value of `key = <lit>`, if the literal has the right type.
     fn from_lit(lit: &Lit) -> Option<Self>;
+
+    /// The value of `key = <expr>`: a literal, unless the type reads more.
+    fn from_expr(expr: &Expr) -> Option<Self> {
+        literal(expr).and_then(Self::from_lit)
+    }
 }
 
 impl ArgValue for String {
@@ -63,6 +68,30 @@ impl ArgValue for u32 {
         match lit {
             Lit::Int(n) => n.base10_parse().ok(),
             _ => None,
+        }
+    }
+}
+
+impl ArgValue for i64 {
+    fn expected(key: &str) -> String {
+        format!("`{key}` takes a whole number, like `{key} = 1000` or `{key} = -1`")
+    }
+
+    fn from_lit(lit: &Lit) -> Option<Self> {
+        match lit {
+            Lit::Int(n) => n.base10_parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// A negative number is the literal behind a `-`.
+    fn from_expr(expr: &Expr) -> Option<Self> {
+        match expr {
+            Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Neg(_)) => {
+                <Self as ArgValue>::from_expr(&unary.expr).and_then(i64::checked_neg)
+            }
+            Expr::Group(group) => <Self as ArgValue>::from_expr(&group.expr),
+            _ => literal(expr).and_then(Self::from_lit),
         }
     }
 }
@@ -147,8 +176,7 @@ impl<T: ArgValue> FromMeta for Arg<T> {
                     span: key,
                 })
                 .ok_or_else(|| error_at(key, T::expected(&name))),
-            Meta::NameValue(nv) => literal(&nv.value)
-                .and_then(T::from_lit)
+            Meta::NameValue(nv) => T::from_expr(&nv.value)
                 .map(|value| Arg {
                     value,
                     key,

@@ -109,6 +109,10 @@ pub struct ColumnDef {
     /// `identity = "always"`: `GENERATED ALWAYS AS IDENTITY`, which refuses explicit
     /// values; implies `identity`.
     pub identity_always: bool,
+    /// `identity_start = N`: the identity's first value (1 when `None`). PostgreSQL only.
+    pub identity_start: Option<i64>,
+    /// `identity_increment = N`: the identity's step (1 when `None`). PostgreSQL only.
+    pub identity_increment: Option<i64>,
     /// `generated = "..."`: `GENERATED ALWAYS AS (expr) STORED`, the column computed by
     /// the database from the others. PostgreSQL only.
     pub generated: Option<String>,
@@ -156,6 +160,8 @@ impl ColumnDef {
             primary_key: false,
             identity: None,
             identity_always: false,
+            identity_start: None,
+            identity_increment: None,
             generated: None,
             default: None,
             unique: false,

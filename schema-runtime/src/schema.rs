@@ -197,6 +197,22 @@ pub enum Identity {
     Always,
 }
 
+/// The sequence options of an identity column that differ from the defaults.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentitySequence {
+    /// `START WITH`: the first value.
+    pub start: i64,
+    /// `INCREMENT BY`: the step.
+    pub increment: i64,
+}
+
+impl IdentitySequence {
+    /// The options, or `None` for PostgreSQL's defaults (start at 1, count by 1).
+    pub fn of(start: i64, increment: i64) -> Option<Self> {
+        (start != 1 || increment != 1).then_some(Self { start, increment })
+    }
+}
+
 /// One column of a table.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Column {
@@ -213,6 +229,9 @@ pub struct Column {
     /// Identity generation, if the column is an identity column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
+    /// The identity's sequence where it does not start at 1 and count by 1 (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_sequence: Option<IdentitySequence>,
     /// A non-default collation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<String>,
@@ -237,6 +256,7 @@ impl Column {
             nullable: false,
             default: None,
             identity: None,
+            identity_sequence: None,
             collation: None,
             generated: None,
             comment: None,

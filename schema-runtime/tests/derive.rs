@@ -497,6 +497,7 @@ fn every_model_is_registered_through_inventory() {
             (None, "order_line", "OrderLine"),
             (None, "reading", "Reading"),
             (None, "shipment", "Shipment"),
+            (None, "ticket", "Ticket"),
             (Some("audit"), "audit_log", "AuditEntry"),
             (Some("public"), "orders", "Order"),
         ]
@@ -746,6 +747,35 @@ fn a_partition_key_is_recorded_and_refused_off_postgresql() {
         .to_string();
     assert!(
         error.contains("partitioned by RANGE (taken_at), which is supported on PostgreSQL only"),
+        "{error}"
+    );
+}
+
+/// Tickets count down from 100 000.
+#[derive(Table)]
+pub struct Ticket {
+    #[column(primary_key, identity_start = 100_000, identity_increment = -1)]
+    pub id: i64,
+}
+
+#[test]
+fn identity_sequence_options_are_recorded_negative_ones_too() {
+    let t = Ticket::table_def();
+    assert_eq!(t.columns[0].identity_start, Some(100_000));
+    assert_eq!(t.columns[0].identity_increment, Some(-1));
+    let schema = registry::build(vec![t.clone()], schema_runtime::Dialect::Postgresql).unwrap();
+    assert_eq!(
+        schema.tables[0].columns[0].identity_sequence,
+        Some(schema_runtime::schema::IdentitySequence {
+            start: 100_000,
+            increment: -1
+        })
+    );
+    let error = registry::build(vec![t], schema_runtime::Dialect::Sqlite)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("only PostgreSQL's identities take"),
         "{error}"
     );
 }

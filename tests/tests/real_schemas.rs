@@ -220,7 +220,12 @@ fn pg_default_defs() -> Vec<TableDef> {
         ))
         .index(over("customers_lower_idx", &["lower(email)"], |i| {
             i.unique = true
-        })),
+        }))
+        .index(over(
+            "customers_email_bytes_idx",
+            &["email collate \"C\" desc"],
+            |_| {},
+        )),
         table(
             "orders",
             vec![
@@ -289,7 +294,11 @@ fn pg_default_defs() -> Vec<TableDef> {
                     identity_always: true,
                     ..col("id", ColumnType::BigInt).pk()
                 },
-                col("seq", ColumnType::Integer).identity(true),
+                ColumnDef {
+                    identity_start: Some(1000),
+                    identity_increment: Some(10),
+                    ..col("seq", ColumnType::Integer)
+                },
                 col("name", ColumnType::Text),
             ],
         )
@@ -706,6 +715,8 @@ async fn an_identity_s_kind_is_compared() {
     let mut defs = pg_default_defs();
     defs[4].columns[0].identity_always = false;
     defs[4].columns[1].identity = Some(false);
+    defs[4].columns[1].identity_start = None;
+    defs[4].columns[1].identity_increment = None;
     let models = models(defs);
     let filter = SchemaFilter::default().with_declared_tables(&models);
     let comparison = compare(&mut database, &models, &filter).await.unwrap();
@@ -719,6 +730,55 @@ async fn an_identity_s_kind_is_compared() {
             .all(|v| v.risk != migrator::safety::Risk::Safe),
         "{verdicts:#?}"
     );
+}
+
+/// A key part's collation is compared: an index over `email COLLATE "C"` is not one over
+/// `email`.
+#[tokio::test]
+async fn an_index_part_s_collation_is_compared() {
+    let (_db, mut database) = database_with(PG_DEFAULTS).await;
+    let mut defs = pg_default_defs();
+    let bytes = defs[0]
+        .indexes
+        .iter_mut()
+        .find(|i| i.name.as_deref() == Some("customers_email_bytes_idx"))
+        .expect("the collated index");
+    bytes.parts = vec!["email DESC".into()];
+    let ops = ops_against(&mut database, &models(defs)).await;
+    assert_eq!(
+        ops,
+        [
+            "drop index customers_email_bytes_idx on customers",
+            "create index customers_email_bytes_idx on customers"
+        ]
+    );
+}
+
+/// An identity's start and step are compared and changed in place; the next value stays.
+#[tokio::test]
+async fn an_identity_s_start_and_step_are_compared() {
+    let (_db, mut database) = database_with(PG_DEFAULTS).await;
+    let mut defs = pg_default_defs();
+    defs[4].columns[1].identity_increment = Some(5);
+    let models = models(defs);
+    let comparison = compare(&mut database, &models, &SchemaFilter::default())
+        .await
+        .unwrap();
+    let ops: Vec<String> = comparison.ops.iter().map(|op| op.describe()).collect();
+    assert_eq!(ops, ["alter column events.seq (identity)"]);
+    let groups =
+        render_groups_from(Dialect::Postgresql, &comparison.current, &comparison.ops).unwrap();
+    let sql: Vec<&str> = groups.iter().flatten().map(|s| s.sql.as_str()).collect();
+    assert_eq!(
+        sql,
+        [r#"ALTER TABLE "events" ALTER COLUMN "seq" SET START WITH 1000 SET INCREMENT BY 5"#]
+    );
+    for statement in &sql {
+        database.execute(statement).await.unwrap();
+    }
+    assert!(ops_against(&mut database, &models).await.is_empty());
+    let verdicts = migrator::safety::verdicts(&comparison.ops);
+    assert_eq!(verdicts[0].risk, migrator::safety::Risk::Safe);
 }
 
 /// A generation expression is compared: one that goes is dropped in place (the values

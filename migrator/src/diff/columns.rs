@@ -88,6 +88,7 @@ pub(crate) fn with_changes(from: &Column, to: &Column, changes: ColumnChanges) -
     }
     if changes.contains(ColumnChanges::IDENTITY) {
         column.identity = to.identity;
+        column.identity_sequence = to.identity_sequence;
     }
     if changes.contains(ColumnChanges::COLLATION) {
         column.collation = to.collation.clone();

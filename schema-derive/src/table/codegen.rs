@@ -95,6 +95,12 @@ fn column(column: &Column) -> TokenStream {
             .map(|(value, _)| value != IdentityArg::On(false)),
     );
     let identity_always = matches!(column.identity, Some((IdentityArg::Always, _)));
+    let opt_i64 = |value: Option<i64>| match value {
+        Some(value) => quote!(::schema_runtime::__private::Option::Some(#value)),
+        None => quote!(::schema_runtime::__private::Option::None),
+    };
+    let identity_start = opt_i64(column.identity_start);
+    let identity_increment = opt_i64(column.identity_increment);
     let default = opt_string(&column.default);
     let generated = opt_string(&column.generated);
     let unique = column.unique;
@@ -121,6 +127,8 @@ fn column(column: &Column) -> TokenStream {
             primary_key: #primary_key,
             identity: #identity,
             identity_always: #identity_always,
+            identity_start: #identity_start,
+            identity_increment: #identity_increment,
             default: #default,
             generated: #generated,
             unique: #unique,

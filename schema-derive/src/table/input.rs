@@ -187,6 +187,8 @@ pub struct ColumnInput {
     pub attrs: Vec<Attribute>,
     pub primary_key: Word,
     pub identity: Option<Arg<IdentityArg>>,
+    pub identity_start: Option<Arg<i64>>,
+    pub identity_increment: Option<Arg<i64>>,
     pub name: Option<Arg<String>>,
     pub sql_type: Option<Arg<String>>,
     pub max_length: Option<Arg<u32>>,

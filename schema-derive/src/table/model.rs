@@ -133,6 +133,8 @@ pub struct Column {
     pub primary_key: Option<Span>,
     /// The value, with the span of the `identity` key.
     pub identity: Option<(IdentityArg, Span)>,
+    pub identity_start: Option<i64>,
+    pub identity_increment: Option<i64>,
     pub default: Option<String>,
     pub generated: Option<String>,
     pub unique: bool,
@@ -779,6 +781,8 @@ pub fn column(input: ColumnInput, errors: &mut Accumulator) -> Option<Column> {
         max_length: input.max_length.map(|m| (m.value, m.key)),
         primary_key: input.primary_key.span(),
         identity: input.identity.map(|i| (i.value, i.key)),
+        identity_start: input.identity_start.as_ref().map(|a| a.value),
+        identity_increment: input.identity_increment.as_ref().map(|a| a.value),
         default: input.default.map(|d| d.value),
         generated: non_empty(input.generated, errors),
         unique: input.unique.is_present(),
@@ -810,6 +814,18 @@ fn reject_with_skip(input: &ColumnInput, errors: &mut Accumulator) {
         .collect();
     keys.extend(input.identity.as_ref().map(|a| ("identity", a.key)));
     keys.extend(input.max_length.as_ref().map(|a| ("max_length", a.key)));
+    keys.extend(
+        input
+            .identity_start
+            .as_ref()
+            .map(|a| ("identity_start", a.key)),
+    );
+    keys.extend(
+        input
+            .identity_increment
+            .as_ref()
+            .map(|a| ("identity_increment", a.key)),
+    );
     let variants = [
         ("postgresql", &input.postgresql),
         ("mysql", &input.mysql),

@@ -682,6 +682,41 @@ pub enum ModelProblem {
         default: String,
     },
 
+    /// `identity_start` or `identity_increment` on a column that is no identity.
+    #[error(
+        "{model}: column {column} has identity_start or identity_increment but is not an \
+         identity column (`identity = false`); drop the options or the `false`"
+    )]
+    SequenceOptionsWithoutIdentity {
+        /// The model.
+        model: ModelRef,
+        /// The column.
+        column: String,
+    },
+
+    /// An identity that would never move.
+    #[error("{model}: column {column} has identity_increment = 0; a sequence must move")]
+    IdentityIncrementZero {
+        /// The model.
+        model: ModelRef,
+        /// The column.
+        column: String,
+    },
+
+    /// Identity sequence options where only PostgreSQL's identities take them.
+    #[error(
+        "{model}: column {column} states identity_start or identity_increment, which only \
+         PostgreSQL's identities take; leave them out on {dialect}"
+    )]
+    SequenceOptionsUnsupported {
+        /// The model.
+        model: ModelRef,
+        /// The column.
+        column: String,
+        /// The database.
+        dialect: crate::dialect::Dialect,
+    },
+
     /// A NOT NULL generated column where generated columns admit NULL (MySQL, MariaDB).
     #[error(
         "{model}: column {column} is generated and NOT NULL, but {dialect}'s generated \

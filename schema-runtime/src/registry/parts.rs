@@ -1,5 +1,6 @@
 //! The key parts of `index(parts(..))`, read from the SQL a model writes for each: the key
-//! (a column, or an expression) and what follows it (an operator class, `ASC`/`DESC`,
+//! (a column, or an expression) and what follows it (a collation, an operator class,
+//! `ASC`/`DESC`,
 //! `NULLS FIRST`/`LAST`), with the ordering in the short form PostgreSQL reports, so that
 //! `created_at DESC NULLS FIRST` and `created_at DESC` are one index.
 
@@ -28,19 +29,34 @@ pub(super) fn parse(text: &str) -> Result<Part, String> {
     let words: Vec<String> = rest.iter().map(|w| w.to_ascii_uppercase()).collect();
     let mut at = 0;
     let mut options = Vec::new();
-    if let Some(word) = rest.first() {
-        if !matches!(words[0].as_str(), "ASC" | "DESC" | "NULLS") {
+    if words.first().is_some_and(|w| w == "COLLATE") {
+        let name = rest
+            .get(1)
+            .filter(|n| {
+                n.split('.')
+                    .all(|p| is_identifier(p) || quoted_identifier(p).is_some())
+            })
+            .ok_or_else(|| "`COLLATE` needs a collation name, like `COLLATE \"C\"`".to_string())?;
+        if matches!(key, IndexPart::Expression(_)) {
+            return Err(
+                "a collation is stated on a column part only; write it inside the \
+                        expression, like `(lower(name) COLLATE \"C\")`"
+                    .into(),
+            );
+        }
+        options.push(format!("COLLATE {name}"));
+        at = 2;
+    }
+    if let Some(word) = rest.get(at) {
+        if !matches!(words[at].as_str(), "ASC" | "DESC" | "NULLS") {
             if !word.split('.').all(is_identifier) {
                 return Err(format!(
                     "`{word}` is neither an operator class nor an ordering; write an \
                      expression in parentheses, like `(a + b) DESC`"
                 ));
             }
-            if words[0] == "COLLATE" {
-                return Err("a collation in an index part cannot be stated yet".into());
-            }
             options.push((*word).to_string());
-            at = 1;
+            at += 1;
         }
     }
     let descending = match words.get(at).map(String::as_str) {
@@ -209,6 +225,10 @@ mod tests {
             read("((a) + (b))"),
             (expression("(a) + (b)"), String::new())
         );
+        assert_eq!(
+            read("name COLLATE \"C\" text_pattern_ops DESC"),
+            (column("name"), "COLLATE \"C\" text_pattern_ops DESC".into())
+        );
     }
 
     #[test]
@@ -220,7 +240,8 @@ mod tests {
             ("a text_ops DESC x", "`x` is out of place"),
             ("lower(a", "open"),
             ("a)", "never opened"),
-            ("a COLLATE \"C\"", "collation"),
+            ("lower(a) COLLATE \"C\"", "on a column part only"),
+            ("a COLLATE", "needs a collation name"),
             ("", "empty"),
         ] {
             let error = parse(text).unwrap_err();

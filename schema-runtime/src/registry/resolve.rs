@@ -10,7 +10,7 @@ use crate::decl::{ColumnDef, ForeignKeyDef, IndexDef, TableDef, UniqueDef};
 use crate::naming::{NamingConvention, MAX_IDENTIFIER_BYTES};
 use crate::schema::{
     CheckConstraint, Column, ColumnType, EnumType, ExclusionConstraint, ForeignKeyAction, Identity,
-    Index, IndexPart, PrimaryKey, QualifiedName, Table, UniqueConstraint,
+    IdentitySequence, Index, IndexPart, PrimaryKey, QualifiedName, Table, UniqueConstraint,
 };
 use crate::types::parse_sql_type;
 
@@ -218,6 +218,7 @@ impl Resolver<'_, '_> {
                 nullable: def.nullable,
                 default: def.default.clone(),
                 identity: None,
+                identity_sequence: None,
                 collation: def.collation.clone(),
                 generated: def.generated.clone(),
                 comment: def.comment.clone(),
@@ -387,7 +388,8 @@ impl Resolver<'_, '_> {
             .map_or_else(Vec::new, |pk| pk.columns.clone());
         let defs = self.def;
         for (def, column) in defs.columns.iter().zip(table.columns.iter_mut()) {
-            let explicit = def.identity == Some(true) || def.identity_always;
+            let options = def.identity_start.is_some() || def.identity_increment.is_some();
+            let explicit = def.identity == Some(true) || def.identity_always || options;
             let wanted = match def.identity {
                 Some(false) if !def.identity_always => false,
                 None if !explicit => {
@@ -404,8 +406,24 @@ impl Resolver<'_, '_> {
                 }
             };
             if !wanted {
+                if options {
+                    self.report(ModelProblem::SequenceOptionsWithoutIdentity {
+                        model: self.model.clone(),
+                        column: column.name.clone(),
+                    });
+                }
                 continue;
             }
+            if def.identity_increment == Some(0) {
+                self.report(ModelProblem::IdentityIncrementZero {
+                    model: self.model.clone(),
+                    column: column.name.clone(),
+                });
+            }
+            column.identity_sequence = IdentitySequence::of(
+                def.identity_start.unwrap_or(1),
+                def.identity_increment.unwrap_or(1),
+            );
             if column.generated.is_some() {
                 self.report(ModelProblem::GeneratedWithDefault {
                     model: self.model.clone(),

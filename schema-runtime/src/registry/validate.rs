@@ -317,6 +317,18 @@ fn identities(r: &Resolved, dialect: Dialect, problems: &mut Vec<ModelProblem>) 
         .columns
         .iter()
         .filter(|c| c.generated.is_some() && !c.nullable && dialect == Dialect::Mysql);
+    for column in r
+        .table
+        .columns
+        .iter()
+        .filter(|c| c.identity_sequence.is_some())
+    {
+        problems.push(ModelProblem::SequenceOptionsUnsupported {
+            model: r.model.clone(),
+            column: column.name.clone(),
+            dialect,
+        });
+    }
     for column in generated {
         problems.push(ModelProblem::GeneratedNotNull {
             model: r.model.clone(),

@@ -505,3 +505,51 @@ fn an_exclusion_constraint_is_assembled_from_its_parts_and_refused_off_postgresq
         .iter()
         .any(|p| matches!(p, ModelProblem::DuplicateName { .. })),);
 }
+
+#[test]
+fn identity_sequence_options_need_an_identity_that_moves() {
+    let with = |identity: Option<bool>, start: Option<i64>, increment: Option<i64>| {
+        model(
+            "Ticket",
+            "tickets",
+            vec![ColumnDef {
+                identity,
+                identity_start: start,
+                identity_increment: increment,
+                ..col("id", ColumnType::BigInt)
+            }],
+        )
+    };
+    // The options alone make the column an identity; the defaults are no options.
+    let schema = ok(vec![TableDef {
+        no_primary_key: true,
+        ..with(None, Some(7), None)
+    }]);
+    let column = &schema.tables[0].columns[0];
+    assert!(column.identity.is_some());
+    assert_eq!(
+        column.identity_sequence.map(|s| (s.start, s.increment)),
+        Some((7, 1))
+    );
+    let schema = ok(vec![TableDef {
+        no_primary_key: true,
+        ..with(Some(true), Some(1), Some(1))
+    }]);
+    assert_eq!(schema.tables[0].columns[0].identity_sequence, None);
+    let off = problem(vec![TableDef {
+        no_primary_key: true,
+        ..with(Some(false), Some(7), None)
+    }]);
+    assert!(
+        matches!(off, ModelProblem::SequenceOptionsWithoutIdentity { .. }),
+        "{off:?}"
+    );
+    let still = problem(vec![TableDef {
+        no_primary_key: true,
+        ..with(Some(true), None, Some(0))
+    }]);
+    assert!(
+        matches!(still, ModelProblem::IdentityIncrementZero { .. }),
+        "{still:?}"
+    );
+}

@@ -43,6 +43,15 @@ SELECT a.attrelid AS table_oid,
        CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END
            AS default_expr,
        a.attidentity::text AS identity,
+       -- Only for an identity column: its sequence's start and step.
+       CASE WHEN a.attidentity <> '' THEN
+           (SELECT ARRAY[s.seqstart, s.seqincrement]
+            FROM pg_catalog.pg_depend sd
+            JOIN pg_catalog.pg_sequence s ON s.seqrelid = sd.objid
+            WHERE sd.refclassid = 'pg_catalog.pg_class'::regclass
+              AND sd.refobjid = a.attrelid AND sd.refobjsubid = a.attnum
+              AND sd.classid = 'pg_catalog.pg_class'::regclass AND sd.deptype = 'i')
+       END AS identity_sequence,
        a.attgenerated::text AS generated,
        CASE WHEN a.attgenerated = 's' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END
            AS generation,
@@ -119,6 +128,14 @@ SELECT i.indrelid AS table_oid,
              FROM pg_catalog.generate_series(1, i.indnkeyatts::int) AS k
              ORDER BY k) AS part_text,
        ARRAY(SELECT pg_catalog.concat_ws(' ',
+                        -- A column part's collation where it is not the column's own.
+                        CASE WHEN i.indcollation[k - 1] <> 0
+                                  AND i.indcollation[k - 1] <> ka.attcollation THEN
+                             'COLLATE ' || CASE WHEN kcn.nspname IN ('pg_catalog', 'public')
+                                 THEN pg_catalog.quote_ident(kc.collname)
+                                 ELSE pg_catalog.quote_ident(kcn.nspname) || '.'
+                                      || pg_catalog.quote_ident(kc.collname) END
+                        END,
                         CASE WHEN NOT opc.opcdefault THEN opc.opcname::text END,
                         CASE i.indoption[k - 1]::int & 3
                              WHEN 1 THEN 'DESC NULLS LAST'
@@ -126,6 +143,10 @@ SELECT i.indrelid AS table_oid,
                              WHEN 2 THEN 'NULLS FIRST' END)
              FROM pg_catalog.generate_series(1, i.indnkeyatts::int) AS k
              LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = i.indclass[k - 1]
+             LEFT JOIN pg_catalog.pg_attribute ka
+               ON ka.attrelid = i.indrelid AND ka.attnum = i.indkey[k - 1]
+             LEFT JOIN pg_catalog.pg_collation kc ON kc.oid = i.indcollation[k - 1]
+             LEFT JOIN pg_catalog.pg_namespace kcn ON kcn.oid = kc.collnamespace
              ORDER BY k) AS part_options,
        ARRAY(SELECT a.attname::text
              FROM pg_catalog.generate_series(i.indnkeyatts::int + 1, i.indnatts::int) AS k

@@ -5,8 +5,8 @@
 
 use schema_runtime::schema::{
     CheckConstraint, Column, ColumnType, EnumType, ExclusionConstraint, ForeignKey,
-    ForeignKeyAction, Identity, Index, IndexPart, Partition, PrimaryKey, QualifiedName,
-    UniqueConstraint,
+    ForeignKeyAction, Identity, IdentitySequence, Index, IndexPart, Partition, PrimaryKey,
+    QualifiedName, UniqueConstraint,
 };
 use schema_runtime::types::parse_sql_type;
 use sqlx::postgres::types::Oid;
@@ -49,6 +49,8 @@ pub(crate) struct ColumnRow {
     not_null: bool,
     pub default_expr: Option<String>,
     identity: String,
+    /// `[start, increment]` of an identity column's sequence.
+    identity_sequence: Option<Vec<i64>>,
     pub generated: String,
     /// The expression of a stored generated column.
     generation: Option<String>,
@@ -213,6 +215,7 @@ pub(crate) async fn load_columns(
             not_null: row.try_get("not_null")?,
             default_expr: row.try_get("default_expr")?,
             identity: row.try_get("identity")?,
+            identity_sequence: row.try_get("identity_sequence")?,
             generated: row.try_get("generated")?,
             generation: row.try_get("generation")?,
             collation: row.try_get("collation")?,
@@ -324,6 +327,12 @@ impl ColumnRow {
                 self.default_expr.clone()
             },
             identity,
+            identity_sequence: match self.identity_sequence.as_deref() {
+                Some([start, increment]) if identity.is_some() => {
+                    IdentitySequence::of(*start, *increment)
+                }
+                _ => None,
+            },
             collation: self.collation.clone(),
             generated: self.generation.clone(),
             comment: self.comment.clone(),

@@ -300,8 +300,8 @@ fn slot_statement(
                             table: table.name.clone(),
                             what: describe_slot(table, slot),
                             expression: options.to_string(),
-                            reason: "an index part's options are words: an operator class \
-                                     and an ordering"
+                            reason: "an index part's options are words: a collation, an \
+                                     operator class and an ordering"
                                 .to_string(),
                         }),
                     }
@@ -319,12 +319,14 @@ fn slot_statement(
     Ok(Some(sql))
 }
 
-/// A word of an index part's options: an identifier or a qualified one.
+/// A word of an index part's options: an identifier or a qualified one, each part bare or
+/// double-quoted (a collation, `"C"`), nothing that could end the statement.
 fn is_option_word(word: &str) -> bool {
-    !word.is_empty()
-        && word
-            .split('.')
-            .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    let plain = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let quoted = |w: &str| {
+        w.len() > 2 && w.starts_with('"') && w.ends_with('"') && !w[1..w.len() - 1].contains('"')
+    };
+    !word.is_empty() && word.split('.').all(|w| plain(w) || quoted(w))
 }
 
 /// The verbatim SQL of the custom types in a type (itself, or an array's element).

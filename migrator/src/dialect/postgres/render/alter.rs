@@ -18,7 +18,7 @@
 use schema_runtime::schema::{Column, QualifiedName};
 
 use super::quote::{quote_ident, quote_literal, quote_name};
-use super::table::{comment_on_column, identity_keywords};
+use super::table::{comment_on_column, identity_keywords, sequence_options};
 use super::types::{needs_using, render_type, using_cast};
 use crate::change::ColumnChanges;
 use crate::dialect::Statement;
@@ -76,11 +76,24 @@ pub fn alter_column(
     if changes.contains(ColumnChanges::IDENTITY) {
         if let Some(identity) = to.identity {
             let keywords = identity_keywords(identity);
-            if from.identity.is_some() {
-                statements.push(alter(format!("SET GENERATED {keywords}")));
+            let start = to.identity_sequence.map_or(1, |s| s.start);
+            if from.identity.is_none() {
+                statements.push(alter(format!(
+                    "ADD GENERATED {keywords} AS IDENTITY{}",
+                    sequence_options(to.identity_sequence)
+                )));
+                statements.push(identity_past_existing_values(table, &to.name, start));
             } else {
-                statements.push(alter(format!("ADD GENERATED {keywords} AS IDENTITY")));
-                statements.push(identity_past_existing_values(table, &to.name));
+                if from.identity != to.identity {
+                    statements.push(alter(format!("SET GENERATED {keywords}")));
+                }
+                if from.identity_sequence != to.identity_sequence {
+                    // The next value stays where it is: START WITH is where a RESTART goes.
+                    let increment = to.identity_sequence.map_or(1, |s| s.increment);
+                    statements.push(alter(format!(
+                        "SET START WITH {start} SET INCREMENT BY {increment}"
+                    )));
+                }
             }
         }
     }
@@ -98,13 +111,17 @@ pub fn alter_column(
 /// Moves a new identity's sequence past the values the column already holds (to 1 on an
 /// empty table; `GREATEST` ignores the NULL `MAX` of no rows and keeps negative keys from
 /// asking for a value below the sequence's minimum).
-fn identity_past_existing_values(table: &QualifiedName, column: &str) -> Statement {
+fn identity_past_existing_values(table: &QualifiedName, column: &str, start: i64) -> Statement {
     // The table argument is parsed like SQL (so it is quoted); the column one is taken as is.
+    let next = if start == 1 {
+        format!("GREATEST(MAX({}), 0) + 1", quote_ident(column))
+    } else {
+        format!("GREATEST(MAX({}) + 1, {start})", quote_ident(column))
+    };
     Statement::new(format!(
-        "SELECT setval(pg_get_serial_sequence({}, {}), GREATEST(MAX({}), 0) + 1, false) FROM {}",
+        "SELECT setval(pg_get_serial_sequence({}, {}), {next}, false) FROM {}",
         quote_literal(&quote_name(table)),
         quote_literal(column),
-        quote_ident(column),
         quote_name(table)
     ))
 }

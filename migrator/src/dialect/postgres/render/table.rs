@@ -3,7 +3,7 @@
 
 use schema_runtime::schema::{
     CheckConstraint, Column, ExclusionConstraint, ForeignKey, ForeignKeyAction, Identity,
-    PrimaryKey, QualifiedName, Table, UniqueConstraint,
+    IdentitySequence, PrimaryKey, QualifiedName, Table, UniqueConstraint,
 };
 
 use super::quote::{quote_ident, quote_name, quote_optional_literal};
@@ -72,8 +72,9 @@ pub fn column_definition(column: &Column) -> String {
     }
     if let Some(identity) = column.identity {
         sql.push_str(&format!(
-            " GENERATED {} AS IDENTITY",
-            identity_keywords(identity)
+            " GENERATED {} AS IDENTITY{}",
+            identity_keywords(identity),
+            sequence_options(column.identity_sequence)
         ));
     }
     if let Some(expression) = &column.generated {
@@ -89,6 +90,16 @@ pub fn column_definition(column: &Column) -> String {
 }
 
 /// `BY DEFAULT` or `ALWAYS`.
+/// ` (START WITH n INCREMENT BY m)` for an identity whose sequence is not the default.
+pub fn sequence_options(sequence: Option<IdentitySequence>) -> String {
+    match sequence {
+        Some(IdentitySequence { start, increment }) => {
+            format!(" (START WITH {start} INCREMENT BY {increment})")
+        }
+        None => String::new(),
+    }
+}
+
 pub fn identity_keywords(identity: Identity) -> &'static str {
     match identity {
         Identity::ByDefault => "BY DEFAULT",
