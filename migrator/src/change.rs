@@ -346,7 +346,10 @@ impl ColumnChanges {
         if from.default != to.default {
             changes.insert(Self::DEFAULT);
         }
-        if from.identity != to.identity || from.identity_sequence != to.identity_sequence {
+        if from.identity != to.identity
+            || from.identity_sequence != to.identity_sequence
+            || from.autoincrement != to.autoincrement
+        {
             changes.insert(Self::IDENTITY);
         }
         if from.collation != to.collation {

@@ -82,6 +82,8 @@ pub struct ColumnVariant {
     pub check: Option<String>,
     /// The column's collation there (`utf8mb4_bin` on MySQL where PostgreSQL has `C`).
     pub collation: Option<String>,
+    /// `sqlite(autoincrement)`: SQLite's `AUTOINCREMENT` on the identity key.
+    pub autoincrement: bool,
 }
 
 /// One field that is a column, as declared.
@@ -113,6 +115,8 @@ pub struct ColumnDef {
     pub identity_start: Option<i64>,
     /// `identity_increment = N`: the identity's step (1 when `None`). PostgreSQL only.
     pub identity_increment: Option<i64>,
+    /// SQLite's `AUTOINCREMENT` (set by `sqlite(autoincrement)`): ids are never reused.
+    pub autoincrement: bool,
     /// `generated = "..."`: `GENERATED ALWAYS AS (expr) STORED`, the column computed by
     /// the database from the others. PostgreSQL only.
     pub generated: Option<String>,
@@ -162,6 +166,7 @@ impl ColumnDef {
             identity_always: false,
             identity_start: None,
             identity_increment: None,
+            autoincrement: false,
             generated: None,
             default: None,
             unique: false,

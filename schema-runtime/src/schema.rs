@@ -232,6 +232,10 @@ pub struct Column {
     /// The identity's sequence where it does not start at 1 and count by 1 (PostgreSQL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_sequence: Option<IdentitySequence>,
+    /// SQLite's `AUTOINCREMENT` on the rowid key: a deleted largest id is never handed
+    /// out again (without it SQLite may reuse it). What Django and Rails write there.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub autoincrement: bool,
     /// A non-default collation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<String>,
@@ -257,6 +261,7 @@ impl Column {
             default: None,
             identity: None,
             identity_sequence: None,
+            autoincrement: false,
             collation: None,
             generated: None,
             comment: None,

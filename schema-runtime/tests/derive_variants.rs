@@ -42,7 +42,7 @@ pub struct Event {
 /// Points at the moved table with its declared name.
 #[derive(Table)]
 pub struct EventNote {
-    #[column(primary_key)]
+    #[column(primary_key, sqlite(autoincrement))]
     pub id: i64,
     #[column(references = "audit.events.id", on_delete = "cascade")]
     pub event_id: i64,
@@ -91,6 +91,7 @@ fn the_derive_records_every_variant() {
                 default: Some("('[]')".into()),
                 check: None,
                 collation: None,
+                autoincrement: false,
             },
             ColumnVariant {
                 dialect: Dialect::Sqlite,
@@ -98,6 +99,7 @@ fn the_derive_records_every_variant() {
                 default: Some("'[]'".into()),
                 check: Some("json_valid(tags)".into()),
                 collation: None,
+                autoincrement: false,
             },
         ]
     );
@@ -193,4 +195,17 @@ fn references_follow_a_moved_table() {
         notes.foreign_keys[0].referenced_table,
         QualifiedName::parse("audit.events")
     );
+}
+
+#[test]
+fn sqlite_autoincrement_is_recorded_and_applied_there_only() {
+    let def = EventNote::table_def();
+    assert!(def.columns[0].variants[0].autoincrement);
+    let note = |dialect: Dialect| {
+        schema(dialect)
+            .table(&QualifiedName::new("event_note"))
+            .map(|t| t.columns[0].autoincrement)
+    };
+    assert_eq!(note(Dialect::Sqlite), Some(true));
+    assert_eq!(note(Dialect::Postgresql), Some(false));
 }

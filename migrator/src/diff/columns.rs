@@ -89,6 +89,7 @@ pub(crate) fn with_changes(from: &Column, to: &Column, changes: ColumnChanges) -
     if changes.contains(ColumnChanges::IDENTITY) {
         column.identity = to.identity;
         column.identity_sequence = to.identity_sequence;
+        column.autoincrement = to.autoincrement;
     }
     if changes.contains(ColumnChanges::COLLATION) {
         column.collation = to.collation.clone();

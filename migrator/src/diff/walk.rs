@@ -27,7 +27,8 @@ impl Ctx<'_> {
     /// is the target member `new` of `wanted` under another name, to be left as it is:
     /// the model did not state `new` (the naming convention gave it), and `now` is not a
     /// name the convention gave either (`<prefix>_<table>...` for the table as it is
-    /// now). The database's own names (`orders_pkey`, `fk_rails_0a1b2c`) are kept; the
+    /// now), unless the inspector made `now` up for a constraint the database keeps
+    /// unnamed (it lists those in the current table's `conventional_names`). The database's own names (`orders_pkey`, `fk_rails_0a1b2c`) are kept; the
     /// convention's names follow a renamed table or column, as they always did.
     pub(super) fn adopts(
         &self,
@@ -41,12 +42,16 @@ impl Ctx<'_> {
             .conventional
             .get(&wanted.name)
             .is_some_and(|names| names.contains(new));
-        let table = &self.original(existing).name.name;
+        let original = self.original(existing);
+        let table = &original.name.name;
         // MySQL names the index a foreign key needs after the key: `fk_` counts for indexes.
         let ours = [prefix, "fk"]
             .iter()
             .any(|p| now.starts_with(&format!("{p}_{table}")));
-        conventional && !ours
+        // A name the inspector made up for a constraint the database keeps unnamed
+        // (SQLite) is nobody's.
+        let unnamed = original.conventional_names.contains(now);
+        conventional && (!ours || unnamed)
     }
 
     /// The current table behind a table of the renamed view.

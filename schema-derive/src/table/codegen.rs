@@ -129,6 +129,7 @@ fn column(column: &Column) -> TokenStream {
             identity_always: #identity_always,
             identity_start: #identity_start,
             identity_increment: #identity_increment,
+            autoincrement: false,
             default: #default,
             generated: #generated,
             unique: #unique,
@@ -181,6 +182,7 @@ fn column_variant(variant: &ColumnVariant) -> TokenStream {
     let default = opt_string(&variant.default);
     let check = opt_string(&variant.check);
     let collation = opt_string(&variant.collation);
+    let autoincrement = variant.autoincrement;
     quote! {
         ::schema_runtime::ColumnVariant {
             dialect: #dialect,
@@ -188,6 +190,7 @@ fn column_variant(variant: &ColumnVariant) -> TokenStream {
             default: #default,
             check: #check,
             collation: #collation,
+            autoincrement: #autoincrement,
         }
     }
 }

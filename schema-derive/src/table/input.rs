@@ -63,6 +63,7 @@ pub struct ColumnVariantInput {
     pub default: Option<Arg<String>>,
     pub check: Option<Arg<String>>,
     pub collation: Option<Arg<String>>,
+    pub autoincrement: Word,
 }
 
 impl ListValue for ColumnVariantInput {

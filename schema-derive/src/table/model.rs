@@ -53,6 +53,7 @@ pub struct ColumnVariant {
     pub default: Option<String>,
     pub check: Option<String>,
     pub collation: Option<String>,
+    pub autoincrement: bool,
 }
 
 /// A table-level `primary_key(name = "..", columns(...))`. Without columns it names the
@@ -331,8 +332,14 @@ fn column_variant(
         default,
         check,
         collation,
+        autoincrement,
     } = item.value;
-    if sql_type.is_none() && default.is_none() && check.is_none() && collation.is_none() {
+    if sql_type.is_none()
+        && default.is_none()
+        && check.is_none()
+        && collation.is_none()
+        && !autoincrement.is_present()
+    {
         errors.push(error_at(
             item.key,
             "this variant changes nothing; give the column's `sql_type`, `default`, `check` or `collation` on this dialect, like `sqlite(sql_type = \"json\")`",
@@ -345,6 +352,7 @@ fn column_variant(
         default: default.map(|d| d.value),
         check: check.map(|c| c.value),
         collation: non_empty(collation, errors),
+        autoincrement: autoincrement.is_present(),
     })
 }
 

@@ -682,6 +682,17 @@ pub enum ModelProblem {
         default: String,
     },
 
+    /// `autoincrement` where SQLite would not take it.
+    #[error("{model}: column {column} has autoincrement, but {why}")]
+    AutoincrementMisplaced {
+        /// The model.
+        model: ModelRef,
+        /// The column.
+        column: String,
+        /// What is wrong, as the end of a sentence.
+        why: String,
+    },
+
     /// `identity_start` or `identity_increment` on a column that is no identity.
     #[error(
         "{model}: column {column} has identity_start or identity_increment but is not an \

@@ -70,6 +70,7 @@ impl PendingReference {
 pub(super) fn table(
     def: &TableDef,
     naming: &NamingConvention,
+    dialect: crate::dialect::Dialect,
     problems: &mut Vec<ModelProblem>,
 ) -> Resolved {
     let name = QualifiedName {
@@ -78,6 +79,7 @@ pub(super) fn table(
     };
     let mut resolver = Resolver {
         def,
+        dialect,
         naming,
         model: ModelRef {
             rust_name: def.rust_name,
@@ -111,6 +113,7 @@ pub(super) fn table(
 
 struct Resolver<'a, 'p> {
     def: &'a TableDef,
+    dialect: crate::dialect::Dialect,
     naming: &'a NamingConvention,
     model: ModelRef,
     problems: &'p mut Vec<ModelProblem>,
@@ -219,6 +222,7 @@ impl Resolver<'_, '_> {
                 default: def.default.clone(),
                 identity: None,
                 identity_sequence: None,
+                autoincrement: def.autoincrement,
                 collation: def.collation.clone(),
                 generated: def.generated.clone(),
                 comment: def.comment.clone(),
@@ -249,6 +253,17 @@ impl Resolver<'_, '_> {
     /// `sql_type` replaces the Rust type's mapping; `max_length` narrows a text type.
     fn column_type(&mut self, def: &ColumnDef) -> ColumnType {
         let ty = match &def.sql_type {
+            // MySQL's own sizes of text (`text` holds 64 KiB; a model's string is
+            // `longtext`), kept as written so that they are what the database gets.
+            Some(sql)
+                if self.dialect == crate::dialect::Dialect::Mysql
+                    && ["tinytext", "text", "mediumtext"]
+                        .contains(&sql.trim().to_ascii_lowercase().as_str()) =>
+            {
+                ColumnType::Custom {
+                    sql: sql.trim().to_ascii_lowercase(),
+                }
+            }
             Some(sql) => parse_sql_type(sql),
             None => def.ty.clone(),
         };

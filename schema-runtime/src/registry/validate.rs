@@ -225,6 +225,31 @@ pub(super) fn deferrable(
     }
 }
 
+/// `autoincrement` is SQLite's, on the lone integer key that is the rowid.
+pub(super) fn autoincrement(
+    resolved: &[Resolved],
+    dialect: Dialect,
+    problems: &mut Vec<ModelProblem>,
+) {
+    for r in resolved {
+        let key = r.table.primary_key.as_ref().map(|k| k.columns.as_slice());
+        for column in r.table.columns.iter().filter(|c| c.autoincrement) {
+            let why = if dialect != Dialect::Sqlite {
+                format!("that is SQLite's; write it in the column's `sqlite(..)` block, not for {dialect}")
+            } else if column.identity.is_none() || key != Some(std::slice::from_ref(&column.name)) {
+                "SQLite takes it only on an identity that is the whole primary key".to_string()
+            } else {
+                continue;
+            };
+            problems.push(ModelProblem::AutoincrementMisplaced {
+                model: r.model.clone(),
+                column: column.name.clone(),
+                why,
+            });
+        }
+    }
+}
+
 /// What only PostgreSQL holds, on another database: elaborate indexes, identities off the
 /// lone key or `always`, generated columns, `NOT VALID` and exclusion constraints,
 /// partitioning.

@@ -120,6 +120,7 @@ fn column(column: &mut ColumnDef, dialect: Dialect) {
     if let Some(collation) = variant.collation {
         column.collation = Some(collation);
     }
+    column.autoincrement |= variant.autoincrement;
 }
 
 /// `table.column` or `schema.table.column` pointing at a moved table, rewritten to where

@@ -442,11 +442,18 @@ async fn read_foreign_keys(
     Ok(())
 }
 
+/// A referential rule. InnoDB checks `RESTRICT` and `NO ACTION` alike, at once, and
+/// MariaDB reports a key declared without actions (as Rails writes them) as `RESTRICT`:
+/// both read as `NO ACTION`, as the models' side is normalised.
 fn action(constraint: &str, rule: &str) -> Result<ForeignKeyAction, InspectError> {
-    ForeignKeyAction::parse(rule).ok_or_else(|| InspectError::UnknownAction {
-        constraint: constraint.to_owned(),
-        rule: rule.to_owned(),
-    })
+    match ForeignKeyAction::parse(rule) {
+        Some(ForeignKeyAction::Restrict) => Ok(ForeignKeyAction::NoAction),
+        Some(action) => Ok(action),
+        None => Err(InspectError::UnknownAction {
+            constraint: constraint.to_owned(),
+            rule: rule.to_owned(),
+        }),
+    }
 }
 
 async fn read_checks(

@@ -19,7 +19,8 @@
 use std::collections::BTreeMap;
 
 use schema_runtime::schema::{
-    Column, ColumnType, Identity, Index, IndexPart, QualifiedName, Schema, Table, UniqueConstraint,
+    Column, ColumnType, ForeignKeyAction, Identity, Index, IndexPart, QualifiedName, Schema, Table,
+    UniqueConstraint,
 };
 
 use super::types::inline_enum;
@@ -37,6 +38,14 @@ pub fn normalize_target(target: &mut Schema) {
         }
         for check in &mut table.checks {
             check.expression = canonical_expression(&check.expression);
+        }
+        // InnoDB's RESTRICT is NO ACTION (see the inspector).
+        for key in &mut table.foreign_keys {
+            for action in [&mut key.on_delete, &mut key.on_update] {
+                if *action == ForeignKeyAction::Restrict {
+                    *action = ForeignKeyAction::NoAction;
+                }
+            }
         }
         unique_indexes_as_constraints(table);
         add_foreign_key_indexes(table);

@@ -553,3 +553,68 @@ fn identity_sequence_options_need_an_identity_that_moves() {
         "{still:?}"
     );
 }
+
+#[test]
+fn autoincrement_is_sqlite_s_and_only_on_the_rowid_key() {
+    let keyed = |autoincrement: bool, dialect: Dialect| {
+        let id = ColumnDef {
+            variants: vec![crate::decl::ColumnVariant {
+                dialect,
+                sql_type: None,
+                default: None,
+                check: None,
+                collation: None,
+                autoincrement,
+            }],
+            ..id()
+        };
+        model("Tag", "tags", vec![id, col("name", ColumnType::Text)])
+    };
+    let schema =
+        crate::registry::build(vec![keyed(true, Dialect::Sqlite)], Dialect::Sqlite).unwrap();
+    assert!(schema.tables[0].columns[0].autoincrement);
+    // The SQLite block is SQLite's only.
+    let schema = ok(vec![keyed(true, Dialect::Sqlite)]);
+    assert!(!schema.tables[0].columns[0].autoincrement);
+    let found = crate::registry::build(vec![keyed(true, Dialect::Mysql)], Dialect::Mysql)
+        .unwrap_err()
+        .to_string();
+    assert!(found.contains("that is SQLite's"), "{found}");
+    let mut off_key = keyed(false, Dialect::Sqlite);
+    off_key.columns[1].variants = keyed(true, Dialect::Sqlite).columns[0].variants.clone();
+    let found = crate::registry::build(vec![off_key], Dialect::Sqlite)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        found.contains("only on an identity that is the whole primary key"),
+        "{found}"
+    );
+}
+
+/// SQLite's integers are one storage class: an `integer` key column may point at the
+/// rowid key (a bigint), as Django's do; elsewhere the types must be the same.
+#[test]
+fn an_integer_may_reference_a_bigint_key_on_sqlite_only() {
+    let parent = model("Author", "authors", vec![id()]);
+    let child = model(
+        "Book",
+        "books",
+        vec![
+            id(),
+            ColumnDef {
+                references: Some("authors.id".into()),
+                ..col("author_id", ColumnType::Integer)
+            },
+        ],
+    );
+    let defs = vec![parent, child];
+    assert!(crate::registry::build(defs.clone(), Dialect::Sqlite).is_ok());
+    let found = crate::registry::build(defs, Dialect::Postgresql).unwrap_err();
+    assert!(
+        matches!(
+            &found.problems[..],
+            [ModelProblem::ReferenceTypeMismatch { .. }]
+        ),
+        "{found}"
+    );
+}

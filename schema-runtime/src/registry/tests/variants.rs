@@ -23,6 +23,7 @@ fn projects() -> TableDef {
                 default: Some("'[]'".into()),
                 check: Some("json_array_length(labels) < 10".into()),
                 collation: None,
+                autoincrement: false,
             },
             ColumnVariant {
                 dialect: Dialect::Mysql,
@@ -30,6 +31,7 @@ fn projects() -> TableDef {
                 default: Some("('[]')".into()),
                 check: None,
                 collation: None,
+                autoincrement: false,
             },
         ],
         ..col(
@@ -47,6 +49,7 @@ fn projects() -> TableDef {
             default: None,
             check: None,
             collation: Some("NOCASE".into()),
+            autoincrement: false,
         }],
         collation: Some("C".into()),
         ..col("code", ColumnType::Text)

@@ -333,6 +333,7 @@ impl ColumnRow {
                 }
                 _ => None,
             },
+            autoincrement: false,
             collation: self.collation.clone(),
             generated: self.generation.clone(),
             comment: self.comment.clone(),

@@ -145,6 +145,13 @@ fn read_columns(rows: &[SqliteRow], filter: &SchemaFilter) -> Result<Tables, sql
                 }
             }
         }
+        if clauses.autoincrement {
+            if let [(_, column, _)] = key.as_slice() {
+                if let Some(c) = table.columns.iter_mut().find(|c| &c.name == column) {
+                    c.autoincrement = c.identity.is_some();
+                }
+            }
+        }
         table.primary_key = Some(PrimaryKey {
             name: clauses
                 .primary_key_name
@@ -168,12 +175,19 @@ fn read_columns(rows: &[SqliteRow], filter: &SchemaFilter) -> Result<Tables, sql
             .checks
             .iter()
             .enumerate()
-            .map(|(n, (name, expression))| CheckConstraint {
-                name: name
-                    .clone()
-                    .unwrap_or_else(|| format!("ck_{table_name}_{}", n + 1)),
-                expression: expression.clone(),
-                not_valid: false,
+            .map(|(n, (name, expression))| {
+                let name = name.clone().unwrap_or_else(|| {
+                    // No name in the database: the diff may match it with any model
+                    // check of the same expression.
+                    let made_up = format!("ck_{table_name}_{}", n + 1);
+                    table.conventional_names.insert(made_up.clone());
+                    made_up
+                });
+                CheckConstraint {
+                    name,
+                    expression: expression.clone(),
+                    not_valid: false,
+                }
             })
             .collect();
     }

@@ -192,6 +192,8 @@ pub struct TableClauses {
     /// Generated columns: column and expression as written (`pragma_table_xinfo` says
     /// which columns are generated, not how).
     pub generated: Vec<(String, String)>,
+    /// The key is declared `AUTOINCREMENT` (no pragma says so).
+    pub autoincrement: bool,
 }
 
 /// The clauses of a `CREATE TABLE` statement, table constraints and column constraints
@@ -252,7 +254,10 @@ fn read_constraints(sql: &str, item: &[Token], column: Option<&str>, out: &mut T
             i += 2;
         } else if is(i, "PRIMARY") && is(i + 1, "KEY") {
             out.primary_key_name = name.take();
-            i = columns_at(i + 2).1;
+            let next = columns_at(i + 2).1;
+            // `id INTEGER PRIMARY KEY AUTOINCREMENT`, or `PRIMARY KEY (id AUTOINCREMENT)`.
+            out.autoincrement |= (i + 2..next.max(i + 3)).any(|at| is(at, "AUTOINCREMENT"));
+            i = next;
         } else if is(i, "UNIQUE") {
             let (columns, next) = columns_at(i + 1);
             out.uniques.push((name.take(), columns));
@@ -429,6 +434,17 @@ pub fn strip_parentheses(part: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn autoincrement_is_read_in_both_spellings() {
+        let column =
+            table_clauses("CREATE TABLE t (id integer NOT NULL PRIMARY KEY AUTOINCREMENT)");
+        let table =
+            table_clauses("CREATE TABLE t (id INTEGER, PRIMARY KEY (\"id\" AUTOINCREMENT))");
+        let plain = table_clauses("CREATE TABLE t (id INTEGER PRIMARY KEY, autoincrement INT)");
+        assert!(column.autoincrement && table.autoincrement);
+        assert!(!plain.autoincrement);
+    }
 
     #[test]
     fn generated_columns_are_read_with_their_expression() {

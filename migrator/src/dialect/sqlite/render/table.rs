@@ -13,7 +13,11 @@ use crate::dialect::sqlite::types::render_type;
 pub fn create_table_sql(table: &Table, name_sql: &str, foreign_keys: &[ForeignKey]) -> String {
     let mut lines: Vec<String> = table.columns.iter().map(column_definition).collect();
     if let Some(key) = &table.primary_key {
-        lines.push(primary_key_clause(key));
+        let autoincrement = match key.columns.as_slice() {
+            [column] => table.column(column).is_some_and(|c| c.autoincrement),
+            _ => false,
+        };
+        lines.push(primary_key_clause(key, autoincrement));
     }
     lines.extend(table.uniques.iter().map(unique_clause));
     lines.extend(table.checks.iter().map(check_clause));
@@ -96,12 +100,24 @@ pub fn column_list(columns: &[String]) -> String {
     format!("({})", quoted.join(", "))
 }
 
-/// `CONSTRAINT "pk" PRIMARY KEY ("id")`.
-pub fn primary_key_clause(key: &PrimaryKey) -> String {
-    format!(
-        "CONSTRAINT {} PRIMARY KEY {}",
-        quote_ident(&key.name),
+/// `CONSTRAINT "pk" PRIMARY KEY ("id")`, or `("id" AUTOINCREMENT)` for SQLite's
+/// never-reused ids.
+pub fn primary_key_clause(key: &PrimaryKey, autoincrement: bool) -> String {
+    let columns = if autoincrement {
+        format!(
+            "({} AUTOINCREMENT)",
+            key.columns
+                .iter()
+                .map(|c| quote_ident(c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    } else {
         column_list(&key.columns)
+    };
+    format!(
+        "CONSTRAINT {} PRIMARY KEY {columns}",
+        quote_ident(&key.name)
     )
 }
 
