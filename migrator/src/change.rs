@@ -358,7 +358,7 @@ impl ColumnChanges {
         if from.comment != to.comment {
             changes.insert(Self::COMMENT);
         }
-        if from.generated != to.generated {
+        if from.generated != to.generated || from.generated_virtual != to.generated_virtual {
             changes.insert(Self::GENERATED);
         }
         changes

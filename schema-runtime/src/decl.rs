@@ -118,8 +118,11 @@ pub struct ColumnDef {
     /// SQLite's `AUTOINCREMENT` (set by `sqlite(autoincrement)`): ids are never reused.
     pub autoincrement: bool,
     /// `generated = "..."`: `GENERATED ALWAYS AS (expr) STORED`, the column computed by
-    /// the database from the others. PostgreSQL only.
+    /// the database from the others.
     pub generated: Option<String>,
+    /// `generated_virtual`: the generated column is `VIRTUAL`, computed when read (SQLite,
+    /// MySQL).
+    pub generated_virtual: bool,
     /// `default = "..."`: a server default written as SQL.
     pub default: Option<String>,
     /// `unique`.
@@ -168,6 +171,7 @@ impl ColumnDef {
             identity_increment: None,
             autoincrement: false,
             generated: None,
+            generated_virtual: false,
             default: None,
             unique: false,
             index: false,

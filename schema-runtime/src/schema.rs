@@ -243,6 +243,10 @@ pub struct Column {
     /// column from (such a column has no default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<String>,
+    /// The generated column is `VIRTUAL`, computed when read instead of stored (SQLite,
+    /// MySQL).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub generated_virtual: bool,
     /// The column comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -264,6 +268,7 @@ impl Column {
             autoincrement: false,
             collation: None,
             generated: None,
+            generated_virtual: false,
             comment: None,
             renamed_from: None,
         }

@@ -91,7 +91,7 @@ fn django_defs() -> Vec<TableDef> {
                 .sql_type("integer unsigned")
                 .check("\"rating\" >= 0"),
             datetime("created"),
-            col("author_id", ColumnType::Integer),
+            col("author_id", ColumnType::BigInt),
         ],
     )
     .index(plain(&["slug"]))
@@ -278,4 +278,52 @@ async fn a_forgotten_autoincrement_is_drift_on_sqlite() {
 async fn a_rails_application_on_mariadb_reaches_zero_drift_and_rebuilds_alike() {
     let models = build(rails_defs(), Dialect::Mysql);
     adopt(Dialect::Mysql, RAILS, &models).await;
+}
+
+/// A rebuild keeps `AUTOINCREMENT`'s promise: an id deleted from the top is not handed
+/// out again after the table is rebuilt.
+#[tokio::test]
+async fn a_sqlite_rebuild_keeps_the_autoincrement_mark() {
+    let db = TestDb::sqlite_for("real_schemas_elsewhere").await.unwrap();
+    db.execute_script(DJANGO).await.unwrap();
+    db.execute_script(
+        "INSERT INTO blog_tag (name) VALUES ('a'), ('b'), ('c'); DELETE FROM blog_tag WHERE id = 3;",
+    )
+    .await
+    .unwrap();
+    let mut defs = django_defs();
+    defs[1] = defs[1].clone().check("name_present", "length(name) > 0");
+    let models = build(defs, Dialect::Sqlite);
+    let mut database = Database::connect(db.url(), &Wait::default()).await.unwrap();
+    let comparison = compare(&mut database, &models, &SchemaFilter::default())
+        .await
+        .unwrap();
+    let ops: Vec<String> = comparison.ops.iter().map(|op| op.describe()).collect();
+    assert_eq!(
+        ops,
+        ["add check constraint ck_blog_tag_name_present on blog_tag"]
+    );
+    let groups = render_groups_from(Dialect::Sqlite, &comparison.current, &comparison.ops).unwrap();
+    let script: Vec<String> = groups.iter().flatten().map(|s| s.sql.clone()).collect();
+    assert!(
+        script.iter().any(|s| s.contains("sqlite_sequence")),
+        "{script:#?}"
+    );
+    for statement in &script {
+        database.execute(statement).await.unwrap();
+    }
+    db.execute_script("INSERT INTO blog_tag (name) VALUES ('d');")
+        .await
+        .unwrap();
+    let mut conn: sqlx::SqliteConnection = db.connect().await.unwrap();
+    let id: i64 = sqlx::query_scalar("SELECT id FROM blog_tag WHERE name = 'd'")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(id, 4, "the deleted id 3 came back");
+    assert!(ops_after(&mut database, &models).await.is_empty());
+}
+
+async fn ops_after(database: &mut Database, models: &Schema) -> Vec<String> {
+    ops(database, models).await
 }

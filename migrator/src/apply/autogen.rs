@@ -61,7 +61,46 @@ pub fn split_ops(ops: &[Op]) -> Split {
             split.emitted.push(op.clone());
         }
     }
+    hold_retypes_behind_blocked_keys(&mut split);
     split
+}
+
+/// A column retype that needs a foreign key gone (the key's own column, or the column it
+/// references) cannot run while the drop of that key is blocked, with the table it goes
+/// with: it waits for the hand-written revision too.
+fn hold_retypes_behind_blocked_keys(split: &mut Split) {
+    let mut held: Vec<(QualifiedName, String)> = Vec::new();
+    for op in &split.blocked {
+        let keys: Vec<(&QualifiedName, &ForeignKey)> = match op {
+            Op::DropForeignKey { table, foreign_key } => vec![(table, foreign_key)],
+            Op::DropTable { table } => table
+                .foreign_keys
+                .iter()
+                .map(|k| (&table.name, k))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (table, key) in keys {
+            held.extend(key.columns.iter().map(|c| (table.clone(), c.clone())));
+            held.extend(
+                key.referenced_columns
+                    .iter()
+                    .map(|c| (key.referenced_table.clone(), c.clone())),
+            );
+        }
+    }
+    if held.is_empty() {
+        return;
+    }
+    let (wait, emit): (Vec<Op>, Vec<Op>) = std::mem::take(&mut split.emitted)
+        .into_iter()
+        .partition(|op| {
+            matches!(op, Op::AlterColumn { table, to, changes, .. }
+                if changes.contains(ColumnChanges::TYPE)
+                    && held.iter().any(|(t, c)| t == table && *c == to.name))
+        });
+    split.emitted = emit;
+    split.blocked.extend(wait);
 }
 
 /// `op` as the renames in `later` (ops that come after it) leave what it names: its table,

@@ -226,6 +226,49 @@ fn apply_split_blocks_drops_and_what_prepares_them() {
     assert_eq!(split.blocked, ops[1..].to_vec());
 }
 
+/// Regression (found by `tests/tests/round_trip.rs` on SQLite): a retype of a column a
+/// foreign key holds waits while the drop of that key waits with its table's drop.
+#[test]
+fn apply_split_holds_a_retype_behind_a_blocked_foreign_key_drop() {
+    let key = schema_runtime::schema::ForeignKey {
+        name: "fk_lines_order_id_orders".into(),
+        columns: vec!["order_id".into()],
+        referenced_table: table("orders"),
+        referenced_columns: vec!["id".into()],
+        on_delete: schema_runtime::schema::ForeignKeyAction::NoAction,
+        on_update: schema_runtime::schema::ForeignKeyAction::NoAction,
+        deferrable: false,
+        initially_deferred: false,
+        not_valid: false,
+    };
+    let narrow = Column::new("order_id", ColumnType::Integer);
+    let wide = Column::new("order_id", ColumnType::BigInt);
+    let retype = Op::AlterColumn {
+        table: table("lines"),
+        from: narrow,
+        to: wide,
+        changes: crate::change::ColumnChanges::TYPE,
+    };
+    let note = Op::AddColumn {
+        table: table("lines"),
+        column: text_column("note"),
+    };
+    let ops = vec![
+        Op::DropForeignKey {
+            table: table("lines"),
+            foreign_key: key,
+        },
+        retype.clone(),
+        note.clone(),
+        Op::DropTable {
+            table: Table::new(table("orders")),
+        },
+    ];
+    let split = split_ops(&ops);
+    assert_eq!(split.emitted, vec![note]);
+    assert!(split.blocked.contains(&retype), "{:#?}", split.blocked);
+}
+
 #[test]
 fn apply_split_relaxes_a_not_null_column_it_leaves_behind() {
     let legacy = Column::new("legacy", ColumnType::Text);

@@ -99,6 +99,7 @@ pub(crate) fn with_changes(from: &Column, to: &Column, changes: ColumnChanges) -
     }
     if changes.contains(ColumnChanges::GENERATED) {
         column.generated = to.generated.clone();
+        column.generated_virtual = to.generated_virtual;
     }
     column
 }

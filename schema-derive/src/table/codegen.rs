@@ -103,6 +103,7 @@ fn column(column: &Column) -> TokenStream {
     let identity_increment = opt_i64(column.identity_increment);
     let default = opt_string(&column.default);
     let generated = opt_string(&column.generated);
+    let generated_virtual = column.generated_virtual;
     let unique = column.unique;
     let index = column.index;
     let references = opt_string(&column.references);
@@ -132,6 +133,7 @@ fn column(column: &Column) -> TokenStream {
             autoincrement: false,
             default: #default,
             generated: #generated,
+            generated_virtual: #generated_virtual,
             unique: #unique,
             index: #index,
             references: #references,

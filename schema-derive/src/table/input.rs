@@ -195,6 +195,7 @@ pub struct ColumnInput {
     pub max_length: Option<Arg<u32>>,
     pub default: Option<Arg<String>>,
     pub generated: Option<Arg<String>>,
+    pub generated_virtual: Word,
     pub unique: Word,
     pub index: Word,
     pub references: Option<Arg<String>>,

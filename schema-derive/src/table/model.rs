@@ -138,6 +138,7 @@ pub struct Column {
     pub identity_increment: Option<i64>,
     pub default: Option<String>,
     pub generated: Option<String>,
+    pub generated_virtual: bool,
     pub unique: bool,
     pub index: bool,
     pub references: Option<String>,
@@ -793,6 +794,7 @@ pub fn column(input: ColumnInput, errors: &mut Accumulator) -> Option<Column> {
         identity_increment: input.identity_increment.as_ref().map(|a| a.value),
         default: input.default.map(|d| d.value),
         generated: non_empty(input.generated, errors),
+        generated_virtual: input.generated_virtual.is_present(),
         unique: input.unique.is_present(),
         index: input.index.is_present(),
         references,
@@ -810,11 +812,12 @@ pub fn column(input: ColumnInput, errors: &mut Accumulator) -> Option<Column> {
 
 /// `skip` says "not a column", so every column attribute next to it is a contradiction.
 fn reject_with_skip(input: &ColumnInput, errors: &mut Accumulator) {
-    let words: [(&str, Word); 4] = [
+    let words: [(&str, Word); 5] = [
         ("primary_key", input.primary_key),
         ("unique", input.unique),
         ("index", input.index),
         ("external", input.external),
+        ("generated_virtual", input.generated_virtual),
     ];
     let mut keys: Vec<(&str, Span)> = words
         .iter()

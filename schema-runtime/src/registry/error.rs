@@ -682,6 +682,17 @@ pub enum ModelProblem {
         default: String,
     },
 
+    /// `generated_virtual` on a column that is not generated, or on PostgreSQL.
+    #[error("{model}: column {column} is generated_virtual, but {why}")]
+    VirtualMisplaced {
+        /// The model.
+        model: ModelRef,
+        /// The column.
+        column: String,
+        /// What is wrong, as the end of a sentence.
+        why: String,
+    },
+
     /// `autoincrement` where SQLite would not take it.
     #[error("{model}: column {column} has autoincrement, but {why}")]
     AutoincrementMisplaced {

@@ -120,10 +120,11 @@ pub fn build_with(
         .map(|(def, naming)| resolve::table(def, naming, dialect, &mut problems))
         .collect();
     let duplicates = validate::duplicate_tables(&resolved, &mut problems);
-    references::resolve(&mut resolved, &naming, dialect, &mut problems);
+    references::resolve(&mut resolved, &naming, &mut problems);
     validate::deferrable(&resolved, dialect, &mut problems);
     validate::postgresql_only(&resolved, dialect, &mut problems);
     validate::autoincrement(&resolved, dialect, &mut problems);
+    validate::virtual_columns(&resolved, dialect, &mut problems);
     validate::duplicate_names(&resolved, &duplicates, &mut problems);
     validate::renames(&resolved, &mut problems);
     let enums = validate::enums(&resolved, &mut problems);

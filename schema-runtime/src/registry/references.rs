@@ -16,20 +16,12 @@ use crate::schema::{ForeignKey, IndexPart, Table};
 pub(super) fn resolve(
     resolved: &mut [Resolved],
     naming: &[&NamingConvention],
-    dialect: crate::dialect::Dialect,
     problems: &mut Vec<ModelProblem>,
 ) {
     let mut found = Vec::new();
     for (index, source) in resolved.iter().enumerate() {
         for reference in &source.references {
-            if let Some(fk) = foreign_key(
-                resolved,
-                source,
-                naming[index],
-                reference,
-                dialect,
-                problems,
-            ) {
+            if let Some(fk) = foreign_key(resolved, source, naming[index], reference, problems) {
                 found.push((index, fk, reference.name.is_none()));
             }
         }
@@ -48,7 +40,6 @@ fn foreign_key(
     source: &Resolved,
     naming: &NamingConvention,
     reference: &PendingReference,
-    dialect: crate::dialect::Dialect,
     problems: &mut Vec<ModelProblem>,
 ) -> Option<ForeignKey> {
     let problem_count = problems.len();
@@ -80,7 +71,7 @@ fn foreign_key(
             });
             return None;
         }
-        (Some(target), false) => check_target(source, target, reference, dialect, problems),
+        (Some(target), false) => check_target(source, target, reference, problems),
         // Checked against the database when the models are compared with it.
         (None, true) => {}
     }
@@ -110,14 +101,8 @@ fn check_target(
     source: &Resolved,
     target: &Resolved,
     reference: &PendingReference,
-    dialect: crate::dialect::Dialect,
     problems: &mut Vec<ModelProblem>,
 ) {
-    // Every SQLite integer is one storage class: Django's `integer` key column points at
-    // the `integer` rowid that reads as a bigint.
-    let same_type = |a: &crate::schema::ColumnType, b: &crate::schema::ColumnType| {
-        a == b || (dialect == crate::dialect::Dialect::Sqlite && a.is_integer() && b.is_integer())
-    };
     let column = reference.column_label();
     let pairs = reference.columns.iter().zip(&reference.referenced_columns);
     let mut complete = true;
@@ -137,7 +122,7 @@ fn check_target(
         let Some(own) = source.table.column(own) else {
             continue;
         };
-        if !same_type(&own.ty, &referenced.ty) {
+        if own.ty != referenced.ty {
             problems.push(ModelProblem::ReferenceTypeMismatch {
                 model: source.model.clone(),
                 column: own.name.clone(),

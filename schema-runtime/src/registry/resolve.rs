@@ -225,6 +225,7 @@ impl Resolver<'_, '_> {
                 autoincrement: def.autoincrement,
                 collation: def.collation.clone(),
                 generated: def.generated.clone(),
+                generated_virtual: def.generated_virtual,
                 comment: def.comment.clone(),
                 renamed_from: def.renamed_from.clone(),
             });

@@ -225,6 +225,33 @@ pub(super) fn deferrable(
     }
 }
 
+/// `generated_virtual` goes with `generated`, on SQLite and MySQL (PostgreSQL stores every
+/// generated column before 18).
+pub(super) fn virtual_columns(
+    resolved: &[Resolved],
+    dialect: Dialect,
+    problems: &mut Vec<ModelProblem>,
+) {
+    for r in resolved {
+        for column in r.table.columns.iter().filter(|c| c.generated_virtual) {
+            let why = if column.generated.is_none() {
+                "it has no `generated` expression".to_string()
+            } else if dialect == Dialect::Postgresql {
+                "PostgreSQL (before 18) stores every generated column; drop the flag for a \
+                 model that runs on PostgreSQL"
+                    .to_string()
+            } else {
+                continue;
+            };
+            problems.push(ModelProblem::VirtualMisplaced {
+                model: r.model.clone(),
+                column: column.name.clone(),
+                why,
+            });
+        }
+    }
+}
+
 /// `autoincrement` is SQLite's, on the lone integer key that is the rowid.
 pub(super) fn autoincrement(
     resolved: &[Resolved],

@@ -571,3 +571,47 @@ async fn a_generation_expression_changes_and_goes_in_place() {
     .run()
     .await;
 }
+
+/// A VIRTUAL generated column round-trips, and turning it STORED is refused with the
+/// revision to write, since MariaDB cannot do that in place.
+#[tokio::test]
+async fn a_virtual_generated_column_reads_back_and_stays_virtual() {
+    let lines = |generated_virtual: bool| {
+        let total = schema_runtime::ColumnDef {
+            generated: Some("quantity * unit_price".into()),
+            generated_virtual,
+            ..col("total", BigInt).null()
+        };
+        on(vec![items(vec![
+            col("quantity", Integer),
+            col("unit_price", Integer),
+            total,
+        ])])
+    };
+    let a = on(vec![items(vec![
+        col("quantity", Integer),
+        col("unit_price", Integer),
+    ])]);
+    scenario("a_virtual_generated_column_reads_back", a, lines(true))
+        .seed("INSERT INTO items (name, quantity, unit_price) VALUES ('one', 3, 7);")
+        .rows("SELECT name FROM items", &["one"])
+        .run()
+        .await;
+    let op = migrator::change::Op::AlterColumn {
+        table: schema_runtime::QualifiedName::new("items"),
+        from: lines(true).tables[0].columns[4].clone(),
+        to: lines(false).tables[0].columns[4].clone(),
+        changes: migrator::change::ColumnChanges::GENERATED,
+    };
+    let error = migrator::dialect::mysql::render::validate(&op)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("into or out of a VIRTUAL"), "{error}");
+}
+
+/// The models of a scenario built for this database (`generated_virtual` is refused on
+/// PostgreSQL, which the scenario models are built for).
+fn on(defs: Vec<schema_runtime::TableDef>) -> schema_runtime::Schema {
+    schema_runtime::registry::build(defs, schema_runtime::Dialect::Mysql)
+        .unwrap_or_else(|e| panic!("the scenario's models are wrong: {e}"))
+}

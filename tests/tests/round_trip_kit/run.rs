@@ -197,7 +197,8 @@ async fn check_blocked(
 /// B as the database must hold it once the revision ran: the tables, columns and enum
 /// type B drops are still there (a NOT NULL column that nothing fills made NULL-able, so inserts that
 /// leave it out work), and so are the foreign keys of kept tables to a table B drops,
-/// whose drop only prepares the blocked table drop. Everything else B drops is gone.
+/// whose drop only prepares the blocked table drop, with their columns' types as A has
+/// them (a retype waits for the key's drop). Everything else B drops is gone.
 pub fn kept(pair: &Pair) -> Schema {
     let mut schema = pair.b.clone();
     for a_table in &pair.a.tables {
@@ -219,7 +220,13 @@ pub fn kept(pair: &Pair) -> Schema {
             if pair.table_in_b(&fk.referenced_table.name).is_none() {
                 let mut fk = fk.clone();
                 for c in &mut fk.columns {
+                    let a_column = a_table.column(c).cloned();
                     *c = pair.column_in_b(a_name, c).unwrap_or(c).to_owned();
+                    // A retype of the key's column waits with the key's drop.
+                    let b_column = table.columns.iter_mut().find(|x| x.name == *c);
+                    if let (Some(b_column), Some(a_column)) = (b_column, a_column) {
+                        b_column.ty = a_column.ty;
+                    }
                 }
                 table.foreign_keys.push(fk);
             }

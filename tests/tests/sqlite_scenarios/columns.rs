@@ -235,3 +235,46 @@ async fn a_stored_generated_column_is_computed_for_the_rows_there() {
         outcome.up
     );
 }
+
+/// A VIRTUAL generated column is added in place (SQLite computes it when read), read back
+/// as virtual, and dropped.
+#[tokio::test]
+async fn a_virtual_generated_column_is_added_in_place() {
+    let a = on(vec![table(
+        "lines",
+        vec![id(), col("quantity", Integer), col("unit_price", Integer)],
+    )]);
+    let total = schema_runtime::ColumnDef {
+        generated: Some("quantity * unit_price".into()),
+        generated_virtual: true,
+        ..col("total", Integer).null()
+    };
+    let b = on(vec![table(
+        "lines",
+        vec![
+            id(),
+            col("quantity", Integer),
+            col("unit_price", Integer),
+            total,
+        ],
+    )]);
+    let outcome = scenario("a_virtual_generated_column_is_added_in_place", a, b)
+        .seed("INSERT INTO lines (quantity, unit_price) VALUES (3, 7);")
+        .rows("SELECT quantity FROM lines", &["3"])
+        .run()
+        .await;
+    assert!(
+        outcome.up.contains(
+            r#"ADD COLUMN "total" INT GENERATED ALWAYS AS (quantity * unit_price) VIRTUAL"#
+        ),
+        "{}",
+        outcome.up
+    );
+}
+
+/// The models of a scenario built for this database (`generated_virtual` is refused on
+/// PostgreSQL, which the scenario models are built for).
+fn on(defs: Vec<schema_runtime::TableDef>) -> schema_runtime::Schema {
+    schema_runtime::registry::build(defs, schema_runtime::Dialect::Sqlite)
+        .unwrap_or_else(|e| panic!("the scenario's models are wrong: {e}"))
+}

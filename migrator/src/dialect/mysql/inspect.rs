@@ -231,6 +231,7 @@ async fn read_columns(
         table.columns.push(Column {
             nullable: is_nullable.eq_ignore_ascii_case("YES"),
             default: default.filter(|_| generated.is_none()),
+            generated_virtual: generated.is_some() && extra.contains("virtual generated"),
             generated,
             identity: extra
                 .contains("auto_increment")

@@ -82,6 +82,18 @@ fn problem(op: &Op) -> Option<String> {
             .or_else(|| table.foreign_keys.iter().find_map(foreign_key_problem))
             .or_else(|| unindexable_key(table)),
         Op::AddColumn { column, .. } => column_problem(column),
+        Op::AlterColumn {
+            from, to, changes, ..
+        } if changes.contains(crate::change::ColumnChanges::GENERATED)
+            && (from.generated_virtual || to.generated_virtual)
+            && !(from.generated_virtual && to.generated_virtual) =>
+        {
+            Some(format!(
+                "MariaDB cannot turn column {} into or out of a VIRTUAL generated column in \
+                 place; write a revision by hand that drops the column and adds it back",
+                to.name
+            ))
+        }
         Op::AlterColumn { to, .. } => column_problem(to),
         Op::CreateIndex { index, .. } => index_problem(index),
         Op::AddForeignKey { foreign_key, .. } => foreign_key_problem(foreign_key),
@@ -502,7 +514,12 @@ pub fn column_definition(column: &Column, flavour: Flavour) -> String {
     }
     // MariaDB takes no NULL, NOT NULL or DEFAULT on a generated column (it is nullable).
     if let Some(expression) = &column.generated {
-        sql.push_str(&format!(" GENERATED ALWAYS AS ({expression}) STORED"));
+        let kind = if column.generated_virtual {
+            "VIRTUAL"
+        } else {
+            "STORED"
+        };
+        sql.push_str(&format!(" GENERATED ALWAYS AS ({expression}) {kind}"));
         if let Some(comment) = &column.comment {
             sql.push_str(&format!(" COMMENT {}", quote_literal(comment)));
         }

@@ -36,8 +36,11 @@ pub fn needs_rebuild(schema: &Schema, op: &Op) -> bool {
 /// `CURRENT_*` keyword; a NOT NULL column needs a default that is not NULL.
 fn can_add_column(column: &Column) -> bool {
     // `ADD COLUMN` takes a VIRTUAL generated column only; a STORED one needs the rebuild.
-    if column.identity.is_some() || column.generated.is_some() {
+    if column.identity.is_some() || (column.generated.is_some() && !column.generated_virtual) {
         return false;
+    }
+    if column.generated.is_some() {
+        return true;
     }
     match &column.default {
         Some(default) => {

@@ -66,6 +66,11 @@ pub fn parse_declared_type(declared: &str) -> ColumnType {
     if declared.trim().is_empty() {
         return ColumnType::Custom { sql: String::new() };
     }
+    // SQLite's `integer` holds 64 bits (what Django and Rails declare, keys and the
+    // columns that reference them alike); the migrator writes `INT` for a 32-bit one.
+    if declared.trim().eq_ignore_ascii_case("integer") {
+        return ColumnType::BigInt;
+    }
     schema_runtime::types::parse_sql_type(declared)
 }
 

@@ -591,30 +591,30 @@ fn autoincrement_is_sqlite_s_and_only_on_the_rowid_key() {
     );
 }
 
-/// SQLite's integers are one storage class: an `integer` key column may point at the
-/// rowid key (a bigint), as Django's do; elsewhere the types must be the same.
 #[test]
-fn an_integer_may_reference_a_bigint_key_on_sqlite_only() {
-    let parent = model("Author", "authors", vec![id()]);
-    let child = model(
-        "Book",
-        "books",
-        vec![
-            id(),
-            ColumnDef {
-                references: Some("authors.id".into()),
-                ..col("author_id", ColumnType::Integer)
-            },
-        ],
-    );
-    let defs = vec![parent, child];
-    assert!(crate::registry::build(defs.clone(), Dialect::Sqlite).is_ok());
-    let found = crate::registry::build(defs, Dialect::Postgresql).unwrap_err();
-    assert!(
-        matches!(
-            &found.problems[..],
-            [ModelProblem::ReferenceTypeMismatch { .. }]
-        ),
-        "{found}"
-    );
+fn generated_virtual_needs_an_expression_and_a_database_that_computes_on_read() {
+    let with = |generated: Option<&str>| {
+        model(
+            "Line",
+            "lines",
+            vec![
+                id(),
+                col("quantity", ColumnType::Integer),
+                ColumnDef {
+                    generated: generated.map(str::to_owned),
+                    generated_virtual: true,
+                    nullable: true,
+                    ..col("twice", ColumnType::Integer)
+                },
+            ],
+        )
+    };
+    assert!(crate::registry::build(vec![with(Some("quantity * 2"))], Dialect::Sqlite).is_ok());
+    assert!(crate::registry::build(vec![with(Some("quantity * 2"))], Dialect::Mysql).is_ok());
+    let text = problem(vec![with(Some("quantity * 2"))]).to_string();
+    assert!(text.contains("stores every generated column"), "{text}");
+    let text = crate::registry::build(vec![with(None)], Dialect::Sqlite)
+        .unwrap_err()
+        .to_string();
+    assert!(text.contains("has no `generated` expression"), "{text}");
 }

@@ -336,6 +336,7 @@ impl ColumnRow {
             autoincrement: false,
             collation: self.collation.clone(),
             generated: self.generation.clone(),
+            generated_virtual: false,
             comment: self.comment.clone(),
             renamed_from: None,
         }

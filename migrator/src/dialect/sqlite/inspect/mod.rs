@@ -122,6 +122,7 @@ fn read_columns(rows: &[SqliteRow], filter: &SchemaFilter) -> Result<Tables, sql
         let not_null: i64 = row.try_get("not_null")?;
         let pk: i64 = row.try_get("pk")?;
         let mut column = Column::new(name.clone(), parse_declared_type(&declared));
+        column.generated_virtual = hidden == 2;
         column.nullable = not_null == 0 && pk == 0;
         column.default = row.try_get("dflt_value")?;
         table.columns.push(column);

@@ -30,6 +30,25 @@ use super::table::create_table_sql;
 use crate::dialect::sqlite::quote::{quote_ident, quote_name};
 use crate::dialect::Statement;
 
+/// With `AUTOINCREMENT`, SQLite keeps the largest id ever handed out in `sqlite_sequence`;
+/// the copy only knows the largest id left, so an id deleted from the top would be handed
+/// out again. The new table takes the larger of the two marks (`sqlite_sequence` has no
+/// key: the row kept is the one with the larger mark), and the rename moves it.
+fn keep_sequence(table: &str) -> Vec<Statement> {
+    let old = crate::dialect::sqlite::quote::quote_literal(table);
+    let new = crate::dialect::sqlite::quote::quote_literal(&format!("_new_{table}"));
+    vec![
+        Statement::new(format!(
+            "INSERT INTO sqlite_sequence (name, seq) SELECT {new}, MAX(seq) FROM \
+             sqlite_sequence WHERE name IN ({old}, {new}) HAVING MAX(seq) IS NOT NULL"
+        )),
+        Statement::new(format!(
+            "DELETE FROM sqlite_sequence WHERE name = {new} AND rowid <> (SELECT rowid \
+             FROM sqlite_sequence WHERE name = {new} ORDER BY seq DESC LIMIT 1)"
+        )),
+    ]
+}
+
 /// The statements that turn the table `before` into `after` (same name) with its rows.
 pub fn rebuild(before: &Table, after: &Table) -> Vec<Statement> {
     let temp = quote_ident(&format!("_new_{}", after.name.name));
@@ -55,6 +74,10 @@ pub fn rebuild(before: &Table, after: &Table) -> Vec<Statement> {
         statements.push(Statement::new(format!(
             "INSERT INTO {temp} ({list}) SELECT {list} FROM {name}"
         )));
+    }
+    let autoincrement = |t: &Table| t.columns.iter().any(|c| c.autoincrement);
+    if autoincrement(before) && autoincrement(after) {
+        statements.extend(keep_sequence(&after.name.name));
     }
     statements.push(Statement::new(format!("DROP TABLE {name}")));
     statements.push(Statement::new(format!(

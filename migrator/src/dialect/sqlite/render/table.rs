@@ -51,7 +51,12 @@ pub fn column_definition(column: &Column) -> String {
         sql.push_str(&format!(" DEFAULT {}", default_sql(default)));
     }
     if let Some(expression) = &column.generated {
-        sql.push_str(&format!(" GENERATED ALWAYS AS ({expression}) STORED"));
+        let kind = if column.generated_virtual {
+            "VIRTUAL"
+        } else {
+            "STORED"
+        };
+        sql.push_str(&format!(" GENERATED ALWAYS AS ({expression}) {kind}"));
     }
     if !column.nullable {
         sql.push_str(" NOT NULL");
