@@ -7,6 +7,7 @@
 //!
 //! [`Schema`]: schema_runtime::Schema
 
+pub mod adopt;
 pub mod apply;
 pub mod change;
 #[cfg(feature = "cli")]

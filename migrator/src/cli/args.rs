@@ -126,6 +126,9 @@ pub enum Command {
     Merge(MergeArgs),
     /// 'stamp' the version table with the given revision; don't run any migrations.
     Stamp(StampArgs),
+    /// Adopt an existing database (--from-db): write models that declare it, a baseline
+    /// revision that creates it, and stamp the database at the baseline.
+    Init(InitArgs),
     /// Exit 1 when a migration is missing (the CI gate; drops that autogeneration blocks
     /// alone are a warning, exit 0); --summary writes the Markdown job summary.
     Check(CheckArgs),
@@ -278,6 +281,43 @@ pub struct MergeArgs {
     /// Use this revision id instead of a random one.
     #[arg(long, value_name = "ID")]
     pub rev_id: Option<String>,
+}
+
+/// `migrate init --from-db`.
+#[derive(Debug, ClapArgs)]
+pub struct InitArgs {
+    /// Read the models from the database (the one source `init` has).
+    #[arg(long, required = true)]
+    pub from_db: bool,
+
+    /// Write a new models crate in this directory (the default, as `models`).
+    #[arg(long = "crate", value_name = "DIR", conflicts_with = "module")]
+    pub crate_dir: Option<PathBuf>,
+
+    /// Write the models as a module of an existing crate instead: this directory, with
+    /// `mod.rs` and one file per table (with --single-file, the one file DIR.rs).
+    #[arg(long, value_name = "DIR")]
+    pub module: Option<PathBuf>,
+
+    /// The new crate's package name (default: the directory's name).
+    #[arg(long, value_name = "NAME", conflicts_with = "module")]
+    pub crate_name: Option<String>,
+
+    /// Every model in one file instead of one file per table.
+    #[arg(long)]
+    pub single_file: bool,
+
+    /// Print what would be written; write nothing and stamp nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Overwrite model files that exist.
+    #[arg(long)]
+    pub force: bool,
+
+    /// What the baseline revision says.
+    #[arg(short, long, default_value = "baseline")]
+    pub message: String,
 }
 
 /// `migrate stamp`.

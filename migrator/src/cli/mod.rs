@@ -8,6 +8,7 @@ mod ci_cmd;
 mod diff_cmd;
 mod exit;
 mod history_cmd;
+mod init_cmd;
 mod migrate_cmd;
 mod output;
 mod revision_cmd;
@@ -19,7 +20,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub use args::{
-    Args, CheckArgs, CiSyncArgs, Command, DowngradeArgs, Format, HistoryArgs, MergeArgs,
+    Args, CheckArgs, CiSyncArgs, Command, DowngradeArgs, Format, HistoryArgs, InitArgs, MergeArgs,
     RevisionArgs, SchemaArgs, ShowArgs, StampArgs, UpgradeArgs, CI_SYNC_COMMIT_MESSAGE,
 };
 pub use exit::{Code, Exit};
@@ -55,6 +56,7 @@ pub fn run(command: &Command, app: &App, settings: &Settings, out: &Output) -> R
         Command::Upgrade(args) => block_on(apply_cmd::upgrade(settings, out, args)),
         Command::Downgrade(args) => block_on(apply_cmd::downgrade(settings, out, args)),
         Command::Stamp(args) => block_on(apply_cmd::stamp(settings, out, args)),
+        Command::Init(args) => block_on(init_cmd::run(settings, out, args)),
         Command::Current => block_on(history_cmd::current(settings, out)),
         Command::History(args) => block_on(history_cmd::history(settings, out, args)),
         Command::Heads => history_cmd::heads(settings, out),

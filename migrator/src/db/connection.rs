@@ -139,6 +139,21 @@ pub trait Connection: Send + std::fmt::Debug {
     /// Whether a table of that name is visible (unqualified, as the history tables are).
     async fn table_exists(&mut self, name: &str) -> Result<bool, DbError>;
 
+    /// What the database holds that models cannot describe (views, triggers, functions,
+    /// ...), in the namespaces `filter` reads; a trigger or policy of a table the filter
+    /// leaves out is left out too.
+    async fn other_objects(
+        &mut self,
+        filter: &SchemaFilter,
+    ) -> Result<Vec<super::OtherObject>, DbError>;
+
+    /// The namespaces besides the default one that hold a table or a type of the user's
+    /// (not the system's or an extension's), for an adoption that reads them all. A
+    /// database with one namespace has none.
+    async fn user_namespaces(&mut self) -> Result<Vec<String>, DbError> {
+        Ok(Vec::new())
+    }
+
     /// The columns of the tables `names` that exist, as `(table, column)` in column order.
     async fn table_columns(&mut self, names: &[String]) -> Result<Vec<(String, String)>, DbError>;
 

@@ -16,6 +16,7 @@ pub mod foreign;
 pub mod history;
 mod human;
 pub(crate) mod lock;
+pub(crate) mod others;
 mod refusal;
 mod server;
 pub mod tables;
@@ -32,12 +33,13 @@ use crate::filter::SchemaFilter;
 use crate::revision::RevisionId;
 
 pub use connect::{Refusal, RefusalKind, Wait, WaitNotice, WaitNotifier};
-pub use foreign::ForeignTable;
+pub use foreign::{ForeignTable, FOREIGN_TABLES};
 pub use history::{
     parts_committed, HeadChange, HistorySql, HistoryStatus, HistoryTables, LogAction, LogDuration,
     LogEntry, LogRow, RecordedChecksum, VersionTableError,
 };
 pub use lock::{LockHolder, MIGRATION_LOCK_KEY, MIGRATION_LOCK_NAME};
+pub use others::OtherObject;
 pub use server::{ServerError, ServerErrorKind};
 pub use tls::{TlsSettingError, TlsSettings};
 pub use url::{password_of, redact};
@@ -242,6 +244,26 @@ impl Database {
             return Ok(false);
         }
         self.conn.table_exists(tables.log()).await
+    }
+
+    /// What the database holds that models cannot describe, in the namespaces and tables
+    /// `filter` reads: views, triggers, functions and the like.
+    pub async fn other_objects(
+        &mut self,
+        filter: &SchemaFilter,
+    ) -> Result<Vec<OtherObject>, DbError> {
+        Ok(others::sorted(self.conn.other_objects(filter).await?))
+    }
+
+    /// The namespaces besides the default one that hold the user's tables or types.
+    pub async fn user_namespaces(&mut self) -> Result<Vec<String>, DbError> {
+        self.conn.user_namespaces().await
+    }
+
+    /// Whether a table of this name exists in the default namespace (another tool's
+    /// history table, for the adoption report).
+    pub async fn table_exists(&mut self, name: &str) -> Result<bool, DbError> {
+        self.conn.table_exists(name).await
     }
 
     /// The revisions the version table records as the database's heads, sorted by id;

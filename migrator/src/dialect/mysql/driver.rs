@@ -14,7 +14,8 @@ use crate::change::Op;
 use crate::db::backup::{Backup, BackupError};
 use crate::db::connection::{Connection, Driver};
 use crate::db::{
-    DbError, HistorySql, HistoryTables, LockHolder, RecordedChecksum, ServerError, Wait,
+    DbError, HistorySql, HistoryTables, LockHolder, OtherObject, RecordedChecksum, ServerError,
+    Wait,
 };
 use crate::dialect::{Dialect, Statement};
 use crate::filter::SchemaFilter;
@@ -175,6 +176,10 @@ impl Connection for MysqlConnection {
 
     async fn inspect(&mut self, filter: &SchemaFilter) -> Result<Schema, DbError> {
         Ok(super::inspect::inspect(&mut self.conn, filter, self.flavour).await?)
+    }
+
+    async fn other_objects(&mut self, filter: &SchemaFilter) -> Result<Vec<OtherObject>, DbError> {
+        Ok(super::inspect::others::other_objects(&mut self.conn, filter).await?)
     }
 
     async fn normalize(&mut self, _current: &Schema, target: &mut Schema) -> Result<(), DbError> {

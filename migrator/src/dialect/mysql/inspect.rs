@@ -5,7 +5,10 @@
 //! A MySQL "schema" is a database: the connection's database is the only namespace there
 //! is, and a model that names another one is refused with [`InspectError::Namespaces`].
 //! What is read goes through the same canonical spellings as the models
-//! ([`super::normalize`]), so that the two meet.
+//! ([`super::normalize`]), so that the two meet. Views, triggers, routines and events are
+//! not read into the schema; [`others`] lists them.
+
+pub mod others;
 
 use std::collections::BTreeMap;
 
@@ -141,15 +144,7 @@ pub async fn inspect(
     filter: &SchemaFilter,
     flavour: Flavour,
 ) -> Result<Schema, InspectError> {
-    let others: Vec<String> = filter
-        .namespaces()
-        .iter()
-        .filter(|n| n.as_str() != DEFAULT_NAMESPACE)
-        .cloned()
-        .collect();
-    if !others.is_empty() {
-        return Err(InspectError::Namespaces { names: others });
-    }
+    refuse_namespaces(filter)?;
     let manages = |name: &str| filter.manages_table(&QualifiedName::new(name));
 
     let mut tables: BTreeMap<String, (Table, String)> = BTreeMap::new();
@@ -177,6 +172,22 @@ pub async fn inspect(
     };
     tracing::debug!(tables = schema.tables.len(), ?flavour, "introspected MySQL");
     Ok(schema)
+}
+
+/// Refuses a filter that names namespaces besides the default one: on MySQL the
+/// connection's database is the only one read.
+fn refuse_namespaces(filter: &SchemaFilter) -> Result<(), InspectError> {
+    let others: Vec<String> = filter
+        .namespaces()
+        .iter()
+        .filter(|n| n.as_str() != DEFAULT_NAMESPACE)
+        .cloned()
+        .collect();
+    if others.is_empty() {
+        Ok(())
+    } else {
+        Err(InspectError::Namespaces { names: others })
+    }
 }
 
 async fn fetch(

@@ -14,7 +14,8 @@ use crate::change::Op;
 use crate::db::backup::{Backup, BackupError};
 use crate::db::connection::{Connection, Driver};
 use crate::db::{
-    DbError, HistorySql, HistoryTables, LockHolder, LogRow, RecordedChecksum, ServerError, Wait,
+    DbError, HistorySql, HistoryTables, LockHolder, LogRow, OtherObject, RecordedChecksum,
+    ServerError, Wait,
 };
 use crate::dialect::{Dialect, Statement};
 use crate::filter::SchemaFilter;
@@ -216,6 +217,10 @@ impl Connection for PostgresConnection {
         Ok(super::inspect::inspect(&mut self.conn, filter).await?)
     }
 
+    async fn other_objects(&mut self, filter: &SchemaFilter) -> Result<Vec<OtherObject>, DbError> {
+        Ok(super::inspect::others::other_objects(&mut self.conn, filter).await?)
+    }
+
     async fn normalize(&mut self, current: &Schema, target: &mut Schema) -> Result<(), DbError> {
         super::normalize::normalize_target(&mut self.conn, current, target).await?;
         Ok(())
@@ -257,6 +262,10 @@ impl Connection for PostgresConnection {
 
     async fn table_exists(&mut self, name: &str) -> Result<bool, DbError> {
         history::exists(&mut self.conn, name).await
+    }
+
+    async fn user_namespaces(&mut self) -> Result<Vec<String>, DbError> {
+        history::user_namespaces(&mut self.conn).await
     }
 
     async fn table_columns(&mut self, names: &[String]) -> Result<Vec<(String, String)>, DbError> {

@@ -167,6 +167,24 @@ pub async fn exists(conn: &mut PgConnection, table: &str) -> Result<bool, DbErro
         .map_err(|e| DbError::query("looking for the history tables", server_error(&e)))
 }
 
+/// The namespaces other than `public` that hold a table or a type of the user's: not the
+/// system's, not a temporary one, and not one an extension made.
+pub async fn user_namespaces(conn: &mut PgConnection) -> Result<Vec<String>, DbError> {
+    sqlx::query_scalar::<_, String>(
+        "SELECT n.nspname FROM pg_namespace n \
+         WHERE n.nspname <> 'public' AND n.nspname <> 'information_schema' \
+           AND n.nspname NOT LIKE 'pg\\_%' \
+           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass \
+                           AND d.objid = n.oid AND d.deptype = 'e') \
+           AND (EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p')) \
+                OR EXISTS (SELECT 1 FROM pg_type t WHERE t.typnamespace = n.oid AND t.typtype = 'e')) \
+         ORDER BY n.nspname",
+    )
+    .fetch_all(conn)
+    .await
+    .map_err(|e| DbError::query("listing the namespaces", server_error(&e)))
+}
+
 /// The columns of the tables `names` that the `search_path` finds, as `(name, column)` in
 /// column order: one catalog query, whatever the number of names.
 pub async fn columns(

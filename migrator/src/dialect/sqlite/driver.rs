@@ -14,7 +14,8 @@ use crate::change::Op;
 use crate::db::backup::{Backup, BackupError};
 use crate::db::connection::{Connection, Driver};
 use crate::db::{
-    DbError, HistorySql, HistoryTables, LockHolder, RecordedChecksum, ServerError, Wait,
+    DbError, HistorySql, HistoryTables, LockHolder, OtherObject, RecordedChecksum, ServerError,
+    Wait,
 };
 use crate::dialect::{Dialect, Statement};
 use crate::filter::SchemaFilter;
@@ -138,6 +139,17 @@ impl Connection for SqliteFile {
         super::inspect::inspect(&mut self.0, filter)
             .await
             .map_err(|e| DbError::query("reading the SQLite schema", connect::server_error(&e)))
+    }
+
+    async fn other_objects(&mut self, filter: &SchemaFilter) -> Result<Vec<OtherObject>, DbError> {
+        super::inspect::others::other_objects(&mut self.0, filter)
+            .await
+            .map_err(|e| {
+                DbError::query(
+                    "listing the SQLite views and triggers",
+                    connect::server_error(&e),
+                )
+            })
     }
 
     async fn normalize(&mut self, _current: &Schema, target: &mut Schema) -> Result<(), DbError> {

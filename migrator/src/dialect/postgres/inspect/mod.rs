@@ -6,7 +6,8 @@
 //! transaction that pins `search_path` to `public` so deparsed expressions are spelled the
 //! same way on every run and by [`normalize`](super::normalize). Views, materialized views,
 //! sequences, functions, triggers, extension-owned objects, system namespaces and the
-//! tables the filter excludes are never read; a partitioned table is read with its
+//! tables the filter excludes are never read into the schema (what the models cannot
+//! describe is listed apart, by [`others`]); a partitioned table is read with its
 //! partition key and the names and bounds of its partitions (which are not read as
 //! tables of their own).
 //!
@@ -27,6 +28,7 @@
 //!   expression into `generated`. Exclusion constraints are read with their definition.
 
 mod error;
+pub mod others;
 pub mod queries;
 pub(crate) mod rows;
 

@@ -14,9 +14,11 @@
 //! - Unnamed constraints (written by another tool) get deterministic names:
 //!   `uq_<table>_<cols>` and `fk_<table>_<cols>_<reftable>` as the models would name them,
 //!   and `ck_<table>_<n>` for the n-th unnamed check, in the order of the statement.
+//! - Views and triggers are not read into the schema; [`others`] lists them.
 //! - `sqlite_*` tables and the migrator's own tables are never reported. Column collations
 //!   are read from the column definitions (no pragma reports them).
 
+pub mod others;
 pub mod parse;
 
 use std::collections::BTreeMap;
