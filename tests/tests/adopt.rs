@@ -46,15 +46,15 @@ fn assert_in_sync(adopted: &Adopted) {
 async fn a_rails_schema_is_declared_without_drift() {
     let db = TestDb::postgres_for("adopt").await.unwrap();
     let adopted = adopted(&db, RAILS).await;
-    std::fs::write("/tmp/adopt/rails.rs", source(&adopted)).unwrap();
     assert_in_sync(&adopted);
+    let foreign: Vec<&str> = adopted.foreign.iter().map(|f| f.table.as_str()).collect();
+    assert_eq!(foreign, ["schema_migrations", "ar_internal_metadata"]);
 }
 
 #[tokio::test]
 async fn a_schema_named_by_postgresql_is_declared_without_drift() {
     let db = TestDb::postgres_for("adopt").await.unwrap();
     let adopted = adopted(&db, &format!("{EXTERNAL}\n{PG_DEFAULTS}")).await;
-    std::fs::write("/tmp/adopt/pg_defaults.rs", source(&adopted)).unwrap();
     assert_in_sync(&adopted);
 }
 
@@ -62,6 +62,5 @@ async fn a_schema_named_by_postgresql_is_declared_without_drift() {
 async fn an_application_over_namespaces_is_declared_without_drift() {
     let db = TestDb::postgres_for("adopt").await.unwrap();
     let adopted = adopted(&db, NAMESPACES).await;
-    std::fs::write("/tmp/adopt/namespaces.rs", source(&adopted)).unwrap();
     assert_in_sync(&adopted);
 }

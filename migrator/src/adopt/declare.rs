@@ -256,36 +256,13 @@ fn rust_type(
 }
 
 /// The SQL an `sql_type` gives for a column type, spelled so that the registry reads the
-/// same type back.
+/// same type back: [`ColumnType::describe`], but for the two it spells for messages only.
 pub fn sql_type_text(ty: &ColumnType) -> String {
     match ty {
-        ColumnType::Boolean => "boolean".into(),
-        ColumnType::SmallInt => "smallint".into(),
-        ColumnType::Integer => "integer".into(),
-        ColumnType::BigInt => "bigint".into(),
-        ColumnType::Real => "real".into(),
-        ColumnType::Double => "double precision".into(),
-        ColumnType::Numeric { precision, scale } => match (precision, scale) {
-            (Some(p), Some(s)) => format!("numeric({p},{s})"),
-            (Some(p), None) => format!("numeric({p})"),
-            _ => "numeric".into(),
-        },
-        ColumnType::Text => "text".into(),
-        ColumnType::Varchar { length: Some(n) } => format!("varchar({n})"),
-        ColumnType::Varchar { length: None } => "varchar".into(),
-        ColumnType::Char { length } => format!("char({length})"),
         ColumnType::Bytes => "bytea".into(),
-        ColumnType::Uuid => "uuid".into(),
-        ColumnType::Date => "date".into(),
-        ColumnType::Time => "time".into(),
-        ColumnType::Timestamp => "timestamp".into(),
-        ColumnType::TimestampTz => "timestamptz".into(),
-        ColumnType::Interval => "interval".into(),
-        ColumnType::Json => "json".into(),
-        ColumnType::Jsonb => "jsonb".into(),
-        ColumnType::Array { element } => format!("{}[]", sql_type_text(element)),
         ColumnType::Enum { name } => name.to_string(),
-        ColumnType::Custom { sql } => sql.clone(),
+        ColumnType::Array { element } => format!("{}[]", sql_type_text(element)),
+        other => other.describe(),
     }
 }
 
@@ -932,52 +909,55 @@ fn strip_word<'t>(text: &'t str, word: &str) -> Option<&'t str> {
         })
 }
 
-/// The index of the parenthesis that closes the one at `open`, past quoted text.
-fn matching_paren(text: &str, open: usize) -> Option<usize> {
+/// The characters of `text` outside quotes, each with its byte offset and the parenthesis
+/// depth once it is read.
+fn unquoted(text: &str) -> impl Iterator<Item = (usize, char, usize)> + '_ {
     let mut depth = 0usize;
     let mut quote: Option<char> = None;
-    for (at, c) in text.char_indices().skip_while(|(at, _)| *at < open) {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '\'' | '"') => quote = Some(c),
-            (None, '(') => depth += 1,
-            (None, ')') => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(at);
-                }
+    text.char_indices()
+        .filter_map(move |(at, c)| match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                None
             }
-            _ => {}
-        }
-    }
-    None
+            (Some(_), _) => None,
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                None
+            }
+            (None, '(') => {
+                depth += 1;
+                Some((at, c, depth))
+            }
+            (None, ')') => {
+                depth = depth.saturating_sub(1);
+                Some((at, c, depth))
+            }
+            (None, c) => Some((at, c, depth)),
+        })
+}
+
+/// The index of the parenthesis that closes the one at `open`, past quoted text.
+fn matching_paren(text: &str, open: usize) -> Option<usize> {
+    unquoted(text.get(open..)?)
+        .find(|&(_, c, depth)| c == ')' && depth == 0)
+        .map(|(at, _, _)| open + at)
 }
 
 /// `a WITH =, (lower(b)) WITH &&` split at the commas outside parentheses and quotes.
 fn split_top_level(text: &str) -> Vec<String> {
+    let commas: Vec<usize> = unquoted(text)
+        .filter(|&(_, c, depth)| c == ',' && depth == 0)
+        .map(|(at, _, _)| at)
+        .collect();
     let mut parts = Vec::new();
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    let mut current = String::new();
-    for c in text.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '\'' | '"') => quote = Some(c),
-            (None, '(') => depth += 1,
-            (None, ')') => depth = depth.saturating_sub(1),
-            (None, ',') if depth == 0 => {
-                parts.push(current.trim().to_string());
-                current.clear();
-                continue;
-            }
-            _ => {}
-        }
-        current.push(c);
+    let mut from = 0;
+    for at in commas {
+        parts.push(text[from..at].trim().to_string());
+        from = at + 1;
     }
-    if !current.trim().is_empty() {
-        parts.push(current.trim().to_string());
+    if !text[from..].trim().is_empty() {
+        parts.push(text[from..].trim().to_string());
     }
     parts
 }

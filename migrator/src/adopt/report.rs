@@ -19,12 +19,14 @@ pub fn report(adopted: &Adopted, database: &str, baseline: Option<&str>) -> Stri
     );
     let _ = writeln!(
         out,
-        "- Models: {} tables and {} enum types, under the {} naming convention.",
+        "- Models: {} tables and {} enum types, under {}.",
         adoption.models.len(),
         adoption.enums.len(),
         match adoption.convention {
-            Convention::Default => "default (`pk_`, `fk_`, `uq_`, `ix_`, `ck_`)",
-            Convention::Postgres => "PostgreSQL's (`naming_convention!(postgres)`)",
+            Convention::Default =>
+                "the default naming convention (`pk_`, `fk_`, `uq_`, `ix_`, `ck_`)",
+            Convention::Postgres =>
+                "PostgreSQL's naming convention (`naming_convention!(postgres)`)",
         }
     );
     match baseline {

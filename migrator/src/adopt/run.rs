@@ -69,15 +69,19 @@ pub async fn adopt(db: &mut Database, filter: &SchemaFilter) -> Result<Adopted, 
     let adoption = declare(&schema, dialect);
     let models = resolve(&adoption)?;
     let comparison = compare(db, &models, filter).await?;
-    let mut foreign = Vec::new();
-    for (table, tool) in FOREIGN_TABLES {
-        if db.table_exists(table).await? {
-            foreign.push(ForeignHistory {
-                table: (*table).to_string(),
-                tool,
-            });
-        }
-    }
+    let names: Vec<String> = FOREIGN_TABLES
+        .iter()
+        .map(|(t, _)| (*t).to_string())
+        .collect();
+    let existing = db.existing_tables(&names).await?;
+    let foreign = FOREIGN_TABLES
+        .iter()
+        .filter(|(table, _)| existing.contains(*table))
+        .map(|(table, tool)| ForeignHistory {
+            table: (*table).to_string(),
+            tool,
+        })
+        .collect();
     let others = db.other_objects(filter).await?;
     Ok(Adopted {
         adoption,

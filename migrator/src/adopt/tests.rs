@@ -1,1 +1,83 @@
-//! Unit tests of the adoption: names, parsing, and the models of small schemas.
+//! Unit tests of the adoption: Rust names for database names, and exclusion constraints
+//! read back into their parts.
+
+use schema_runtime::schema::ExclusionConstraint;
+
+use super::declare::parse_exclusion;
+use super::names::{camel_round_trips, field_name, struct_name, variant_name, Unique};
+
+#[test]
+fn table_names_become_singular_structs() {
+    assert_eq!(struct_name("users"), "User");
+    assert_eq!(struct_name("order_lines"), "OrderLine");
+    assert_eq!(struct_name("categories"), "Category");
+    assert_eq!(struct_name("addresses"), "Address");
+    assert_eq!(struct_name("status"), "Status");
+    assert_eq!(struct_name("strings"), "StringRow");
+    assert_eq!(struct_name("2fa_codes"), "T2faCode");
+}
+
+#[test]
+fn column_names_become_fields_with_a_name_where_they_differ() {
+    assert_eq!(field_name("email"), ("email".into(), false));
+    assert_eq!(field_name("type"), ("r#type".into(), false));
+    assert_eq!(field_name("self"), ("self_".into(), true));
+    assert_eq!(field_name("orderDate"), ("order_date".into(), true));
+    assert_eq!(field_name("Order Date"), ("order_date".into(), true));
+    assert_eq!(field_name("2fa"), ("_2fa".into(), true));
+}
+
+#[test]
+fn values_keep_their_spelling_only_where_the_derive_gives_it_back() {
+    assert!(camel_round_trips("in_progress"));
+    assert!(camel_round_trips("a_bc"));
+    assert!(!camel_round_trips("a_b"));
+    assert!(!camel_round_trips("In Progress"));
+    assert!(!camel_round_trips("v2"));
+    assert_eq!(variant_name("self"), "SelfValue");
+}
+
+#[test]
+fn a_taken_name_gets_a_number() {
+    let mut unique = Unique::default();
+    assert_eq!(unique.give("user".into()), "user");
+    assert_eq!(unique.give("user".into()), "user2");
+    assert_eq!(unique.give("r#type".into()), "r#type");
+    assert_eq!(unique.give("r#type".into()), "type2");
+}
+
+fn exclusion(definition: &str) -> ExclusionConstraint {
+    ExclusionConstraint {
+        name: "no_overlap".into(),
+        definition: definition.into(),
+    }
+}
+
+#[test]
+fn an_exclusion_constraint_reads_back_into_the_definition_it_came_from() {
+    for definition in [
+        "EXCLUDE USING gist (room_id WITH =, during WITH &&)",
+        "EXCLUDE USING gist (room_id WITH =, (tstzrange(starts, ends, '[)')) WITH &&) WHERE ((cancelled = false))",
+        "EXCLUDE USING spgist (during WITH &&) DEFERRABLE",
+        "EXCLUDE USING gist (during WITH &&) DEFERRABLE INITIALLY DEFERRED",
+    ] {
+        let def = parse_exclusion(&exclusion(definition))
+            .unwrap_or_else(|| panic!("not read: {definition}"));
+        assert_eq!(def.definition(), definition);
+    }
+    let parts = parse_exclusion(&exclusion(
+        "EXCLUDE USING gist (a WITH =, (f(b, ',')) WITH &&)",
+    ))
+    .unwrap();
+    assert_eq!(parts.elements, ["a WITH =", "(f(b, ',')) WITH &&"]);
+    assert_eq!(parts.method, None);
+}
+
+#[test]
+fn an_exclusion_constraint_with_parts_models_cannot_state_is_not_read() {
+    assert!(parse_exclusion(&exclusion("EXCLUDE USING gist (a WITH &&) INCLUDE (b)")).is_none());
+    assert!(parse_exclusion(&exclusion(
+        "EXCLUDE USING gist (a WITH &&) WITH (fillfactor=70)"
+    ))
+    .is_none());
+}

@@ -120,14 +120,12 @@ pub async fn run(settings: &Settings, out: &Output, args: &InitArgs) -> Result<C
             out.line(&file.text);
         }
         if let Some(file) = &baseline {
-            out.line(
-                out.bold(&format!(
+            out.line(out.bold(&format!(
                     "==> {} <==",
                     crate::revision::versions_dir(&settings.dir)
                         .join(file.file_name())
                         .display()
-                )),
-            );
+                )));
             out.line(file.render());
         }
         out.info("Dry run: nothing was written and the database was not stamped.");
@@ -256,7 +254,9 @@ fn human_summary(out: &Output, adopted: &adopt::Adopted, files: &[OutputFile], l
     let left = adopted.others.len() + adopted.comparison.unmanaged.len() + adoption.left_out.len();
     if left > 0 {
         out.info(format!(
-            "{left} objects the models cannot state are listed in {} for hand-written revisions.",
+            "{left} {} the models cannot state {} listed in {} for hand-written revisions.",
+            if left == 1 { "object" } else { "objects" },
+            if left == 1 { "is" } else { "are" },
             report_dir(layout).join(REPORT_FILE).display()
         ));
     }

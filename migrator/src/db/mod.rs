@@ -260,10 +260,11 @@ impl Database {
         self.conn.user_namespaces().await
     }
 
-    /// Whether a table of this name exists in the default namespace (another tool's
-    /// history table, for the adoption report).
-    pub async fn table_exists(&mut self, name: &str) -> Result<bool, DbError> {
-        self.conn.table_exists(name).await
+    /// Which of these tables exist where the history tables are looked for (other tools'
+    /// history tables, for the adoption report): one catalog query, whatever the number.
+    pub async fn existing_tables(&mut self, names: &[String]) -> Result<BTreeSet<String>, DbError> {
+        let found = self.conn.table_columns(names).await?;
+        Ok(found.into_iter().map(|(table, _)| table).collect())
     }
 
     /// The revisions the version table records as the database's heads, sorted by id;
