@@ -6,8 +6,6 @@
 
 use std::cmp::Ordering;
 
-use crate::filter::DEFAULT_NAMESPACE;
-
 /// An object in the database that models cannot describe (a view, a trigger, a function, ...):
 /// listed by the adoption report, never touched.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -61,9 +59,10 @@ impl OtherObject {
 }
 
 /// `name`, qualified with `namespace` unless it is the default one (`public`), as the
-/// schema model writes names.
+/// schema model writes names. Only PostgreSQL has namespaces.
+#[cfg(feature = "postgres")]
 pub(crate) fn qualify(namespace: &str, name: &str) -> String {
-    if namespace == DEFAULT_NAMESPACE {
+    if namespace == crate::filter::DEFAULT_NAMESPACE {
         name.to_owned()
     } else {
         format!("{namespace}.{name}")
@@ -106,6 +105,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "postgres")]
     #[test]
     fn only_the_default_namespace_goes_unwritten() {
         assert_eq!(qualify("public", "orders"), "orders");
