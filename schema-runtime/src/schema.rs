@@ -338,6 +338,28 @@ pub enum IndexPart {
     Expression(String),
 }
 
+impl IndexPart {
+    /// A MySQL key prefix: the first `length` characters of `column` (`` `name`(20) ``).
+    /// It is an expression to every other database, in the one spelling MySQL's catalog
+    /// reads back, so that a model and the database compare as equal text.
+    pub fn prefix(column: &str, length: u32) -> Self {
+        IndexPart::Expression(format!("`{}`({length})", column.replace('`', "``")))
+    }
+
+    /// The column and length of a key prefix made by [`IndexPart::prefix`], else `None`.
+    pub fn as_prefix(&self) -> Option<(String, u32)> {
+        let IndexPart::Expression(text) = self else {
+            return None;
+        };
+        let rest = text.strip_prefix('`')?;
+        let (column, length) = rest.strip_suffix(')')?.rsplit_once("`(")?;
+        let length = length.parse().ok().filter(|n: &u32| *n > 0)?;
+        // A lone backtick inside the name would have been doubled.
+        let bare = column.replace("``", "");
+        (!column.is_empty() && !bare.contains('`')).then(|| (column.replace("``", "`"), length))
+    }
+}
+
 impl fmt::Display for IndexPart {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -147,7 +147,7 @@ simple_sql_type! {
 /// showing up as drift. Anything unknown is kept as [`ColumnType::Custom`], lower-cased and
 /// with its whitespace collapsed.
 pub fn parse_sql_type(text: &str) -> ColumnType {
-    let normal = collapse_whitespace(&text.trim().to_ascii_lowercase());
+    let normal = collapse_whitespace(text.trim());
     if let Some(inner) = normal.strip_suffix("[]") {
         return ColumnType::Array {
             element: Box::new(parse_sql_type(inner)),
@@ -198,15 +198,32 @@ pub fn parse_sql_type(text: &str) -> ColumnType {
     }
 }
 
+/// Lower-cased, with runs of whitespace made one space and none beside a parenthesis,
+/// outside single-quoted strings: the labels of `enum('Paid', 'in  progress')` keep their
+/// case and spacing, which MySQL compares.
 fn collapse_whitespace(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
+    let mut quoted = false;
+    let mut space = false;
+    for c in text.chars() {
+        if quoted {
+            out.push(c);
+            quoted = c != '\'';
+            continue;
+        }
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        let beside_paren = c == '(' || c == ')' || out.ends_with('(');
+        if space && !out.is_empty() && !beside_paren {
             out.push(' ');
         }
-        out.push_str(word);
+        space = false;
+        quoted = c == '\'';
+        out.push(c.to_ascii_lowercase());
     }
-    out.replace(" (", "(").replace("( ", "(").replace(" )", ")")
+    out
 }
 
 /// Splits `numeric(12,2)` into `("numeric", Some("12,2"))`.
@@ -265,6 +282,16 @@ mod tests {
             parse_sql_type("varchar(abc)"),
             ColumnType::Custom {
                 sql: "varchar(abc)".into()
+            }
+        );
+    }
+
+    #[test]
+    fn quoted_values_keep_their_case_and_spacing() {
+        assert_eq!(
+            parse_sql_type("ENUM ( 'New', 'in  progress','it''s Self' )"),
+            ColumnType::Custom {
+                sql: "enum('New', 'in  progress','it''s Self')".into()
             }
         );
     }

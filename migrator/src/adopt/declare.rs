@@ -707,13 +707,60 @@ impl Builder<'_> {
                 .columns
                 .iter()
                 .any(|c| self.index_on_column(ix, c));
-            if on_column {
+            if on_column || self.made_for_foreign_key(ix) {
                 continue;
             }
             let (item, def) = self.index(ix);
             self.attrs.push(item);
             self.def.indexes.push(def);
         }
+    }
+
+    /// Whether MySQL made this index itself for a foreign key of the same name and columns
+    /// (it needs one starting with the key's columns): the models leave it unstated, as the
+    /// database's own, and a database built from them gets it the same way.
+    fn made_for_foreign_key(&self, ix: &Index) -> bool {
+        if self.dialect() != Dialect::Mysql
+            || ix.unique
+            || ix.method.is_some()
+            || !ix.part_options.is_empty()
+            || ix.predicate.is_some()
+        {
+            return false;
+        }
+        let columns: Option<Vec<&str>> = ix
+            .parts
+            .iter()
+            .map(|p| match p {
+                IndexPart::Column(c) => Some(c.as_str()),
+                IndexPart::Expression(_) => None,
+            })
+            .collect();
+        let Some(columns) = columns else {
+            return false;
+        };
+        let Some(key) = self
+            .table
+            .foreign_keys
+            .iter()
+            .find(|k| k.name == ix.name && k.columns == columns)
+        else {
+            return false;
+        };
+        // Another key or index that serves the foreign key means this one was asked for.
+        let covers = |c: &[String]| c.starts_with(&key.columns);
+        let served = self
+            .table
+            .primary_key
+            .as_ref()
+            .is_some_and(|pk| covers(&pk.columns))
+            || self.table.uniques.iter().any(|u| covers(&u.columns))
+            || self.table.indexes.iter().any(|other| {
+                other.name != ix.name
+                    && other.predicate.is_none()
+                    && covers(&other.column_names().map(str::to_owned).collect::<Vec<_>>())
+            });
+        !served
     }
 
     fn index(&self, ix: &Index) -> (String, IndexDef) {
@@ -753,9 +800,10 @@ impl Builder<'_> {
             let parts: Vec<String> = ix
                 .parts_with_options()
                 .map(|(part, options)| {
-                    let key = match part {
-                        IndexPart::Column(c) => c.clone(),
-                        IndexPart::Expression(e) => format!("({e})"),
+                    let key = match (part.as_prefix(), part) {
+                        (Some(_), IndexPart::Expression(e)) => e.clone(),
+                        (_, IndexPart::Column(c)) => c.clone(),
+                        (_, IndexPart::Expression(e)) => format!("({e})"),
                     };
                     if options.is_empty() {
                         key

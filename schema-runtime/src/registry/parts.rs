@@ -23,6 +23,8 @@ pub(super) fn parse(text: &str) -> Result<Part, String> {
         IndexPart::Column((*key).to_string())
     } else if let Some(name) = quoted_identifier(key) {
         IndexPart::Column(name)
+    } else if let Some((column, length)) = key_prefix(key) {
+        IndexPart::prefix(&column, length)
     } else {
         IndexPart::Expression(unwrap_parentheses(key).to_string())
     };
@@ -110,7 +112,7 @@ fn top_level_tokens(text: &str) -> Result<Vec<&str>, String> {
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
             (Some(_), _) => {}
-            (None, '\'' | '"') => quote = Some(c),
+            (None, '\'' | '"' | '`') => quote = Some(c),
             (None, '(') => depth += 1,
             (None, ')') => {
                 depth = depth
@@ -149,6 +151,22 @@ fn is_identifier(word: &str) -> bool {
 fn quoted_identifier(word: &str) -> Option<String> {
     let inner = word.strip_prefix('"')?.strip_suffix('"')?;
     (!inner.is_empty() && !inner.contains('"')).then(|| inner.to_string())
+}
+
+/// A MySQL key prefix, `column(20)`, with the column bare, in double quotes or in
+/// backticks: the column and the length.
+fn key_prefix(word: &str) -> Option<(String, u32)> {
+    let (column, length) = word.strip_suffix(')')?.rsplit_once('(')?;
+    let length = length.parse().ok().filter(|n: &u32| *n > 0)?;
+    if is_identifier(column) {
+        return Some((column.to_string(), length));
+    }
+    if let Some(name) = quoted_identifier(column) {
+        return Some((name, length));
+    }
+    IndexPart::Expression(format!("{column}({length})"))
+        .as_prefix()
+        .map(|(name, _)| (name, length))
 }
 
 /// `(a + b)` -> `a + b`, only when the outer pair encloses the whole text.
@@ -229,6 +247,22 @@ mod tests {
             read("name COLLATE \"C\" text_pattern_ops DESC"),
             (column("name"), "COLLATE \"C\" text_pattern_ops DESC".into())
         );
+    }
+
+    #[test]
+    fn key_prefixes_read_as_one_spelling_however_the_column_is_quoted() {
+        let prefix = IndexPart::prefix("Display Name", 20);
+        assert_eq!(read("`Display Name`(20)"), (prefix.clone(), String::new()));
+        assert_eq!(read("\"Display Name\"(20) DESC"), (prefix, "DESC".into()));
+        assert_eq!(read("title(191)").0, IndexPart::prefix("title", 191));
+        assert_eq!(
+            IndexPart::prefix("odd`name", 5).as_prefix(),
+            Some(("odd`name".into(), 5))
+        );
+        // A function of a number, and a length of zero, are expressions.
+        assert_eq!(read("(abs(3))").0, IndexPart::Expression("abs(3)".into()));
+        assert_eq!(read("title(0)").0.as_prefix(), None);
+        assert_eq!(IndexPart::Expression("lower(`a`)".into()).as_prefix(), None);
     }
 
     #[test]

@@ -325,17 +325,21 @@ pub(super) fn postgresql_only(
 /// operator class or ordering, `INCLUDE` columns, `NULLS NOT DISTINCT`) on another database.
 ///
 /// Each database holds part of it: SQLite indexes expressions and descending keys, MySQL
-/// (MariaDB 10.8 and later, MySQL 8) descending keys.
+/// (MariaDB 10.8 and later, MySQL 8) descending keys and key prefixes (`name(20)`), which
+/// only MySQL has.
 fn elaborate_indexes(r: &Resolved, dialect: Dialect, problems: &mut Vec<ModelProblem>) {
     let expressions = dialect == Dialect::Sqlite;
+    let prefixes = dialect == Dialect::Mysql;
     for index in r.table.indexes.iter() {
+        let prefix = |p: &crate::schema::IndexPart| p.as_prefix().is_some();
         let what = if let Some(method) = &index.method {
             format!("uses {method}")
+        } else if !prefixes && index.parts.iter().any(prefix) {
+            "has a key prefix (`column(length)`), which only MySQL has".to_string()
         } else if !expressions
-            && index
-                .parts
-                .iter()
-                .any(|p| matches!(p, crate::schema::IndexPart::Expression(_)))
+            && index.parts.iter().any(|p| {
+                matches!(p, crate::schema::IndexPart::Expression(_)) && !(prefixes && prefix(p))
+            })
         {
             "is over an expression".to_string()
         } else if index

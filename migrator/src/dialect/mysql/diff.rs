@@ -40,8 +40,8 @@ impl DiffHooks for MysqlDiff {
 
     /// InnoDB builds a plain secondary index online (`ALGORITHM=INPLACE, LOCK=NONE`, which
     /// the server picks by itself): reads and writes go on while it runs, with a metadata
-    /// lock only at its start and end. A full-text or spatial index, or one over
-    /// expressions, keeps the generic rating.
+    /// lock only at its start and end (key prefixes too). A full-text or spatial index, or one
+    /// over expressions, keeps the generic rating.
     fn risk(&self, op: &Op, generic: Risk) -> Option<(Risk, String)> {
         let Op::CreateIndex { index, .. } = op else {
             return None;
@@ -50,7 +50,7 @@ impl DiffHooks for MysqlDiff {
             && index
                 .parts
                 .iter()
-                .all(|p| matches!(p, IndexPart::Column(_)));
+                .all(|p| matches!(p, IndexPart::Column(_)) || p.as_prefix().is_some());
         (generic == Risk::Blocking && !index.unique && plain).then(|| {
             (
                 Risk::Safe,

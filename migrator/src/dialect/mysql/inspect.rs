@@ -360,7 +360,9 @@ async fn read_indexes(
         };
         let part = match (column, sub_part) {
             (Some(column), None) => IndexPart::Column(column),
-            (Some(column), Some(length)) => IndexPart::Expression(format!("`{column}`({length})")),
+            (Some(column), Some(length)) => {
+                IndexPart::prefix(&column, u32::try_from(length).unwrap_or(u32::MAX))
+            }
             (None, _) => IndexPart::Expression("<functional key part>".into()),
         };
         found

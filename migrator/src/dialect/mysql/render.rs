@@ -294,7 +294,7 @@ fn index_problem(index: &Index) -> Option<String> {
     if index
         .parts
         .iter()
-        .any(|p| matches!(p, IndexPart::Expression(_)))
+        .any(|p| matches!(p, IndexPart::Expression(_)) && p.as_prefix().is_none())
     {
         return Some(format!(
             "index {} has expression keys, which MariaDB cannot index; index a generated \
@@ -636,7 +636,21 @@ fn foreign_key_clause(key: &ForeignKey) -> String {
 }
 
 fn create_index(table: &QualifiedName, index: &Index) -> Statement {
-    let parts = index.key_sql(quote_ident);
+    // A key prefix is written bare: in parentheses it would be a functional key part.
+    let parts: Vec<String> = index
+        .parts_with_options()
+        .map(|(part, options)| {
+            let key = match (part.as_prefix(), part) {
+                (Some((column, length)), _) => format!("{}({length})", quote_ident(&column)),
+                (None, IndexPart::Column(column)) => quote_ident(column),
+                (None, IndexPart::Expression(expression)) => format!("({expression})"),
+            };
+            match options {
+                "" => key,
+                options => format!("{key} {options}"),
+            }
+        })
+        .collect();
     ddl(format!(
         "CREATE {}INDEX {} ON {} ({})",
         if index.unique { "UNIQUE " } else { "" },
@@ -693,6 +707,33 @@ mod tests {
             name: "uq_orders_code".into(),
             columns: vec!["code".into()],
         }
+    }
+
+    #[test]
+    fn a_key_prefix_is_written_bare_and_is_not_an_expression() {
+        let index = Index {
+            name: "ix_orders_code".into(),
+            parts: vec![
+                IndexPart::prefix("Display Name", 20),
+                IndexPart::Column("id".into()),
+            ],
+            unique: false,
+            predicate: None,
+            method: None,
+            part_options: vec!["DESC".into(), String::new()],
+            include: Vec::new(),
+            nulls_not_distinct: false,
+        };
+        assert_eq!(index_problem(&index), None);
+        assert_eq!(
+            create_index(&table(), &index).sql,
+            "CREATE INDEX `ix_orders_code` ON `orders` (`Display Name`(20) DESC, `id`)"
+        );
+        let expression = Index {
+            parts: vec![IndexPart::Expression("lower(`code`)".into())],
+            ..index
+        };
+        assert!(index_problem(&expression).is_some());
     }
 
     #[test]
