@@ -93,24 +93,8 @@ fn write_workspace(workspace: &Path, name: &str) -> Result<()> {
         fs::remove_dir_all(workspace)?;
     }
     let repo = repo();
-    let manifest = fs::read_to_string(repo.join("Cargo.toml"))?;
-    let mut out = String::new();
-    for line in manifest.lines() {
-        let line = if line.starts_with("members") {
-            "members = [\"schema\", \"app\"]".to_string()
-        } else if line.starts_with("default-members") {
-            continue;
-        } else if line.starts_with("app-schema ") {
-            "app-schema = { path = \"schema\" }".to_string()
-        } else {
-            line.replace("path = \"", &format!("path = \"{}/", repo.display()))
-        };
-        out.push_str(&line);
-        out.push('\n');
-    }
+    write_manifest(workspace, &["schema", "app"])?;
     fs::create_dir_all(workspace.join("app/src"))?;
-    fs::write(workspace.join("Cargo.toml"), out)?;
-    fs::copy(repo.join("Cargo.lock"), workspace.join("Cargo.lock"))?;
     let schema = repo.join("app/schema");
     fs::create_dir_all(workspace.join("schema"))?;
     fs::copy(
@@ -139,6 +123,34 @@ fn write_workspace(workspace: &Path, name: &str) -> Result<()> {
         repo.join("app/src/bin/migrate.rs"),
         workspace.join("app/src/main.rs"),
     )?;
+    Ok(())
+}
+
+/// The manifest of a workspace in `workspace` with these members: the repository's
+/// workspace manifest with its paths pointing back at the repository (`app-schema` at the
+/// member `schema`, for a copy of the example models), and the repository's `Cargo.lock`
+/// beside it.
+pub fn write_manifest(workspace: &Path, members: &[&str]) -> Result<()> {
+    let repo = repo();
+    let manifest = fs::read_to_string(repo.join("Cargo.toml"))?;
+    let members: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
+    let mut out = String::new();
+    for line in manifest.lines() {
+        let line = if line.starts_with("members") {
+            format!("members = [{}]", members.join(", "))
+        } else if line.starts_with("default-members") {
+            continue;
+        } else if line.starts_with("app-schema ") {
+            "app-schema = { path = \"schema\" }".to_string()
+        } else {
+            line.replace("path = \"", &format!("path = \"{}/", repo.display()))
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    fs::create_dir_all(workspace)?;
+    fs::write(workspace.join("Cargo.toml"), out)?;
+    fs::copy(repo.join("Cargo.lock"), workspace.join("Cargo.lock"))?;
     Ok(())
 }
 
@@ -178,6 +190,13 @@ const TEST_ONLY_VARIABLES: &[&str] = &[
 
 /// Builds the copied binary into the repository's target directory.
 fn build(workspace: &Path, name: &str) -> Result<PathBuf> {
+    let bin = format!("migrate-{name}");
+    Ok(build_bins(workspace, &[bin.as_str()])?.join(bin))
+}
+
+/// Builds these binaries of the workspace in `workspace` into the repository's target
+/// directory, offline; returns the folder they are in.
+pub fn build_bins(workspace: &Path, bins: &[&str]) -> Result<PathBuf> {
     let target_dir = target_tmp()
         .parent()
         .context("target/tmp has a parent")?
@@ -185,10 +204,12 @@ fn build(workspace: &Path, name: &str) -> Result<PathBuf> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
-        .args(["build", "--offline", "--quiet", "--bin"])
-        .arg(format!("migrate-{name}"))
+        .args(["build", "--offline", "--quiet"])
         .env("CARGO_TARGET_DIR", &target_dir)
         .current_dir(workspace);
+    for bin in bins {
+        command.args(["--bin", bin]);
+    }
     // What cargo set for this test describes the `app` package; build scripts that track
     // those variables (ring's does) would otherwise rebuild half of sqlx, twice per run.
     for (name, _) in std::env::vars_os() {
@@ -200,10 +221,21 @@ fn build(workspace: &Path, name: &str) -> Result<PathBuf> {
     let output = command.output()?;
     ensure!(
         output.status.success(),
-        "building the copied models crate failed:\n{}",
+        "building {} failed:\n{}",
+        workspace.display(),
         String::from_utf8_lossy(&output.stderr)
     );
-    Ok(target_dir.join(format!("debug/migrate-{name}")))
+    Ok(target_dir.join("debug"))
+}
+
+/// The folder under `target/tmp` that a test named `name` keeps its files in, emptied.
+pub fn scratch(name: &str) -> Result<PathBuf> {
+    let dir = target_tmp().join(name);
+    if dir.exists() {
+        fs::remove_dir_all(&dir)?;
+    }
+    fs::create_dir_all(&dir)?;
+    Ok(dir)
 }
 
 pub fn copy_dir(from: &Path, to: &Path) -> Result<()> {

@@ -6,6 +6,7 @@
 //! anything is written; [`files`] lays the source out as a new models crate or as a module.
 
 mod declare;
+mod kept;
 mod kinds;
 mod layout;
 mod model;

@@ -93,8 +93,9 @@ pub async fn adopt(db: &mut Database, filter: &SchemaFilter) -> Result<Adopted, 
 }
 
 /// The baseline: the revision whose up section creates what the models declare on an
-/// empty database (and whose down section drops it), first in a new history. `None`
-/// when the models declare nothing.
+/// empty database, with the objects they cannot describe copied around it from the
+/// database (and whose down section drops it), first in a new history. `None` when the
+/// models declare nothing.
 pub fn baseline(adopted: &Adopted, message: &str) -> Result<Option<Composed>, RunError> {
     let dialect = adopted.adoption.dialect;
     let empty = Schema::default();
@@ -102,11 +103,17 @@ pub fn baseline(adopted: &Adopted, message: &str) -> Result<Option<Composed>, Ru
     target.normalize_default_namespace(dialect.default_namespace());
     target.sort();
     let ops = diff(&empty, &target, &DiffOptions::new(dialect));
-    Ok(compose_from(
+    let composed = compose_from(
         &empty,
         &ops,
         crate::dialect::driver(dialect),
         Vec::new(),
         message,
-    )?)
+    )?;
+    Ok(composed.map(|mut composed| {
+        let revision = &mut composed.revision;
+        (revision.up, revision.down) =
+            super::kept::wrap(&revision.up, &revision.down, &adopted.others, dialect);
+        composed
+    }))
 }

@@ -27,6 +27,7 @@ impl OtherObject {
     /// text, and [`OtherObject::kind_named`] turns it into one of these.
     pub const KINDS: &'static [&'static str] = &[
         "aggregate",
+        "domain",
         "event",
         "extension",
         "function",

@@ -37,3 +37,5 @@ CREATE TABLE `group_members` (
   CONSTRAINT `group_members_group` FOREIGN KEY (`where`, `loop`) REFERENCES `group` (`where`, `loop`) ON UPDATE CASCADE,
   CONSTRAINT `group_members_user` FOREIGN KEY (`user_id`) REFERENCES `user` (`id`) ON DELETE CASCADE
 );
+CREATE VIEW `robots` AS SELECT `id`, `Display Name` FROM `user` WHERE `type` = 'robot';
+CREATE TRIGGER `user_type_lower` BEFORE INSERT ON `user` FOR EACH ROW SET NEW.`type` = LOWER(NEW.`type`);

@@ -57,3 +57,15 @@ CREATE TABLE audit."event" (
 );
 COMMENT ON TABLE audit."event" IS 'What happened, and when.';
 CREATE INDEX event_recent ON audit."event" (at DESC) WHERE severity = 'high';
+
+-- What models cannot describe, which the baseline carries: a trigger function and its
+-- trigger, and a view.
+CREATE FUNCTION user_type_lower() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW."type" := lower(NEW."type");
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER user_type_lower BEFORE INSERT OR UPDATE ON "user"
+    FOR EACH ROW EXECUTE FUNCTION user_type_lower();
+CREATE VIEW robots AS SELECT id, "Display Name" FROM "user" WHERE "type" = 'robot';

@@ -30,3 +30,7 @@ CREATE TABLE "group_members" (
 CREATE INDEX "user_lower_display" ON "user" (lower("Display Name"));
 CREATE UNIQUE INDEX "user_one_robot" ON "user" ("type") WHERE "type" = 'robot';
 CREATE INDEX "group_members_user" ON "group_members" ("user_id");
+CREATE VIEW "robots" AS SELECT "id", "Display Name" FROM "user" WHERE "type" = 'robot';
+CREATE TRIGGER "user_type_lower" AFTER INSERT ON "user" BEGIN
+    UPDATE "user" SET "type" = lower(NEW."type") WHERE "id" = NEW."id";
+END;

@@ -15,13 +15,16 @@ use crate::db::others::sorted;
 use crate::db::OtherObject;
 use crate::filter::SchemaFilter;
 
-/// Views, each `CREATE VIEW name AS <VIEW_DEFINITION>` (which names the database in every
-/// column reference, as the server stores it).
+/// Views, each `CREATE VIEW name AS <VIEW_DEFINITION>`, without the database's name the
+/// server writes before every table and column it names, so that the statement creates the
+/// view in whichever database runs it.
 pub const VIEWS: &str = "
 SELECT CAST('view' AS CHAR) AS kind,
        CAST(TABLE_NAME AS CHAR) AS name,
        CAST(NULL AS CHAR) AS table_name,
-       CAST(CONCAT('CREATE VIEW `', REPLACE(TABLE_NAME, '`', '``'), '` AS ', VIEW_DEFINITION)
+       CAST(CONCAT('CREATE VIEW `', REPLACE(TABLE_NAME, '`', '``'), '` AS ',
+                   REPLACE(VIEW_DEFINITION,
+                           CONCAT('`', REPLACE(DATABASE(), '`', '``'), '`.'), ''))
             AS CHAR) AS definition
 FROM information_schema.VIEWS
 WHERE TABLE_SCHEMA = DATABASE()";

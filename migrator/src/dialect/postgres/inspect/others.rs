@@ -1,14 +1,14 @@
 //! What PostgreSQL holds besides tables and enum types, for the adoption report: views and
 //! materialized views, triggers, functions, procedures and aggregates, row-level security
-//! policies, rules, sequences no column owns, and extensions. One catalog query reads them
+//! policies, rules, sequences no column owns, domains, and extensions. One catalog query reads them
 //! all ([`OTHER_OBJECTS`]), inside a read transaction that pins `search_path` as
 //! introspection does, so that definitions spell names alike on every run.
 //!
 //! Left out on purpose: what an extension installed (its functions, views and sequences
 //! are the extension's, listed once as the extension), the sequences of serial and identity
 //! columns (the models state those columns), triggers PostgreSQL made itself (foreign keys)
-//! or cloned onto partitions, the `_RETURN` rule of every view, and domains (used as column
-//! types, which the models state with `sql_type`).
+//! or cloned onto partitions, and the `_RETURN` rule of every view. Domains are listed: the
+//! models name them as column types (`sql_type`) but cannot create them.
 
 use sqlx::postgres::PgRow;
 use sqlx::{Connection, PgConnection, Row};
@@ -109,6 +109,27 @@ FROM pg_catalog.pg_rewrite ru
 JOIN pg_catalog.pg_class rc ON rc.oid = ru.ev_class
 JOIN ns ON ns.oid = rc.relnamespace
 WHERE ru.rulename <> '_RETURN'
+UNION ALL
+SELECT 'domain', ns.nspname, t.typname::text, NULL, NULL,
+       'CREATE DOMAIN ' || ns.prefix || pg_catalog.quote_ident(t.typname)
+       || ' AS ' || pg_catalog.format_type(t.typbasetype, t.typtypmod)
+       || CASE WHEN t.typcollation <> 0 AND t.typcollation <> bt.typcollation
+               THEN ' COLLATE ' || pg_catalog.quote_ident(co.collname) ELSE '' END
+       || COALESCE(' DEFAULT ' || t.typdefault, '')
+       || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END
+       || COALESCE((SELECT pg_catalog.string_agg(
+                        ' CONSTRAINT ' || pg_catalog.quote_ident(dc.conname) || ' '
+                        || pg_catalog.pg_get_constraintdef(dc.oid), '' ORDER BY dc.conname)
+                    FROM pg_catalog.pg_constraint dc
+                    WHERE dc.contypid = t.oid AND dc.contype = 'c'), '')
+FROM pg_catalog.pg_type t
+JOIN ns ON ns.oid = t.typnamespace
+JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
+LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation
+WHERE t.typtype = 'd'
+  AND NOT EXISTS (
+      SELECT 1 FROM pg_catalog.pg_depend d
+      WHERE d.classid = 'pg_catalog.pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
 UNION ALL
 SELECT 'extension', NULL, e.extname::text, NULL, NULL,
        'CREATE EXTENSION IF NOT EXISTS ' || pg_catalog.quote_ident(e.extname)

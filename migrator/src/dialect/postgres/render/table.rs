@@ -13,6 +13,15 @@ use crate::dialect::Statement;
 /// `CREATE TABLE` with one column per line, then the primary key, uniques and checks,
 /// followed by its comments. Foreign keys and indexes are separate ops.
 pub fn create_table(table: &Table) -> Vec<Statement> {
+    let sequences: Vec<(&Column, String)> = table
+        .columns
+        .iter()
+        .filter_map(|c| own_sequence(c).map(|s| (c, s)))
+        .collect();
+    let mut statements: Vec<Statement> = sequences
+        .iter()
+        .map(|(column, sequence)| create_sequence(column, sequence))
+        .collect();
     let mut lines: Vec<String> = table.columns.iter().map(column_definition).collect();
     if let Some(key) = &table.primary_key {
         lines.push(primary_key_clause(key));
@@ -38,10 +47,15 @@ pub fn create_table(table: &Table) -> Vec<Statement> {
         .as_ref()
         .map(|key| format!(" PARTITION BY {key}"))
         .unwrap_or_default();
-    let mut statements = vec![Statement::new(format!(
+    statements.push(Statement::new(format!(
         "CREATE TABLE {} (\n{body}\n){partitioning}",
         quote_name(&table.name)
-    ))];
+    )));
+    statements.extend(
+        sequences
+            .iter()
+            .map(|(column, sequence)| own_by(&table.name, column, sequence)),
+    );
     statements.extend(
         table
             .checks
@@ -222,11 +236,17 @@ pub fn comment_on_column(table: &QualifiedName, column: &str, comment: Option<&s
 
 /// `ALTER TABLE "t" ADD COLUMN ...`, then its comment.
 pub fn add_column(table: &QualifiedName, column: &Column) -> Vec<Statement> {
-    let mut statements = vec![Statement::new(format!(
+    let sequence = own_sequence(column);
+    let mut statements: Vec<Statement> = sequence
+        .iter()
+        .map(|s| create_sequence(column, s))
+        .collect();
+    statements.push(Statement::new(format!(
         "ALTER TABLE {} ADD COLUMN {}",
         quote_name(table),
         column_definition(column)
-    ))];
+    )));
+    statements.extend(sequence.iter().map(|s| own_by(table, column, s)));
     if column.comment.is_some() {
         statements.push(comment_on_column(
             table,
@@ -235,6 +255,41 @@ pub fn add_column(table: &QualifiedName, column: &Column) -> Vec<Statement> {
         ));
     }
     statements
+}
+
+/// The sequence a `serial` column takes its values from, as its default names it
+/// (`nextval('orders_id_seq'::regclass)` -> `orders_id_seq`, in the quoting `regclass`
+/// prints, which is SQL): created with the column and owned by it, as `serial` does, so that
+/// a table adopted from a database built with `serial` or `bigserial` (Rails, Django before
+/// 3.2) is created again from the models. A sequence that already exists makes the
+/// statement fail rather than be shared by surprise; several tables sharing one sequence is
+/// for a hand-written revision.
+fn own_sequence(column: &Column) -> Option<String> {
+    if column.identity.is_some() {
+        return None;
+    }
+    let default = column.default.as_deref()?.trim();
+    let inner = default
+        .strip_prefix("nextval('")?
+        .strip_suffix("'::regclass)")?;
+    (!inner.is_empty() && !inner.replace("''", "").contains('\'')).then(|| inner.replace("''", "'"))
+}
+
+fn create_sequence(column: &Column, sequence: &str) -> Statement {
+    let ty = match column.ty {
+        schema_runtime::schema::ColumnType::SmallInt => " AS smallint",
+        schema_runtime::schema::ColumnType::Integer => " AS integer",
+        _ => "",
+    };
+    Statement::new(format!("CREATE SEQUENCE {sequence}{ty}"))
+}
+
+fn own_by(table: &QualifiedName, column: &Column, sequence: &str) -> Statement {
+    Statement::new(format!(
+        "ALTER SEQUENCE {sequence} OWNED BY {}.{}",
+        quote_name(table),
+        quote_ident(&column.name)
+    ))
 }
 
 /// `ALTER TABLE ... SET SCHEMA` when the namespace moves, then `RENAME TO` when the name
