@@ -20,5 +20,9 @@ check:
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 
+# The benchmarks, against the local PostgreSQL (see the README's Benchmarks section).
+bench:
+	cargo run --quiet --release -p bench -- adopt --tables 100,1000
+
 doc:
 	cargo doc --workspace --no-deps --open

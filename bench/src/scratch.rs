@@ -1,0 +1,58 @@
+//! A database of the benchmark's own on the PostgreSQL server, dropped at the end.
+
+use anyhow::{Context, Result};
+use sqlx::{Connection, Executor, PgConnection};
+
+pub struct ScratchDb {
+    server: String,
+    name: String,
+}
+
+impl ScratchDb {
+    /// Creates `<prefix>_<pid>`, dropping a leftover of that name first.
+    pub async fn create(server: &str, prefix: &str) -> Result<Self> {
+        let name = format!("{prefix}_{}", std::process::id());
+        let db = Self {
+            server: server.trim_end_matches('/').to_owned(),
+            name,
+        };
+        let mut admin = db.admin().await?;
+        admin
+            .execute(format!("DROP DATABASE IF EXISTS \"{}\"", db.name).as_str())
+            .await?;
+        admin
+            .execute(format!("CREATE DATABASE \"{}\"", db.name).as_str())
+            .await
+            .with_context(|| format!("cannot create the database {}", db.name))?;
+        Ok(db)
+    }
+
+    async fn admin(&self) -> Result<PgConnection> {
+        PgConnection::connect(&format!("{}/postgres", self.server))
+            .await
+            .with_context(|| format!("cannot reach PostgreSQL at {}", self.server))
+    }
+
+    pub fn url(&self) -> String {
+        format!("{}/{}", self.server, self.name)
+    }
+
+    /// Runs a script of many statements.
+    pub async fn load(&self, sql: &str) -> Result<()> {
+        let mut conn = PgConnection::connect(&self.url()).await?;
+        sqlx::raw_sql(sql)
+            .execute(&mut conn)
+            .await
+            .with_context(|| format!("cannot load the schema into {}", self.name))?;
+        conn.close().await?;
+        Ok(())
+    }
+
+    pub async fn drop_now(self) -> Result<()> {
+        let mut admin = self.admin().await?;
+        admin
+            .execute(format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name).as_str())
+            .await?;
+        Ok(())
+    }
+}
