@@ -627,13 +627,25 @@ pub struct Schema {
 
 impl Schema {
     /// The table with this name.
+    ///
+    /// The diff, the rename resolution and the normalisation plan ask once per table, so
+    /// a linear search made them quadratic. A schema is sorted ([`Schema::sort`]) before it
+    /// is compared, so a binary search finds the table in logarithmic time; one that is not
+    /// sorted is still answered right, by the linear search a miss falls back to (a binary
+    /// search on an unsorted list can only miss, never find a wrong table).
     pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
-        self.tables.iter().find(|t| &t.name == name)
+        match self.tables.binary_search_by(|t| t.name.cmp(name)) {
+            Ok(found) => Some(&self.tables[found]),
+            Err(_) => self.tables.iter().find(|t| &t.name == name),
+        }
     }
 
-    /// The enum type with this name.
+    /// The enum type with this name (found as [`Schema::table`] finds a table).
     pub fn enum_type(&self, name: &QualifiedName) -> Option<&EnumType> {
-        self.enums.iter().find(|e| &e.name == name)
+        match self.enums.binary_search_by(|e| e.name.cmp(name)) {
+            Ok(found) => Some(&self.enums[found]),
+            Err(_) => self.enums.iter().find(|e| &e.name == name),
+        }
     }
 
     /// Sorts tables, enums and every table's members into their canonical order.

@@ -493,6 +493,57 @@ async fn normalisation_costs_the_same_for_ten_and_a_hundred_tables() {
     );
 }
 
+/// A database in sync whose models spell their defaults their own way (`'n'` where the
+/// catalog says `'n'::character varying`) costs one shared scratch table for all of them,
+/// not one copy per table; and a first revision of more tables than one transaction can
+/// lock is normalised in batches.
+#[tokio::test]
+async fn defaults_are_normalised_once_each_and_large_schemas_in_batches() {
+    let db = TestDb::postgres().await.unwrap();
+    let mut sql = String::new();
+    for i in 0..300 {
+        sql.push_str(&format!(
+            "CREATE TABLE t{i} (name varchar(20) NOT NULL DEFAULT 'n', n integer DEFAULT 7, \
+             CONSTRAINT ck_t{i} CHECK (n > 0));\n"
+        ));
+    }
+    db.execute_script(&sql).await.unwrap();
+    let mut conn: PgConnection = db.connect().await.unwrap();
+    let current = inspect(&mut conn, &SchemaFilter::default()).await.unwrap();
+    let mut target = current.clone();
+    for table in &mut target.tables {
+        table.columns[0].default = Some("'n'".into());
+        table.columns[1].default = Some("7".into());
+    }
+    let stats = normalize_target(&mut conn, &current, &mut target)
+        .await
+        .unwrap();
+    // `7` reads as the catalog has it already; `'n'` is normalised once for all 300 tables.
+    assert_eq!((stats.tables, stats.shared_defaults), (0, 1), "{stats:?}");
+    // begin, script, scratch tables, columns, constraints, indexes, rollback
+    assert_eq!(stats.queries, 7);
+    assert_eq!(target, current);
+
+    // The same 300 tables as new ones, with their checks spelled by hand: more than one
+    // transaction's worth of scratch tables, so several batches, each of the same cost.
+    let mut fresh = Schema::default();
+    for table in &current.tables {
+        let mut table = table.clone();
+        table.name = QualifiedName::new(format!("new_{}", table.name.name));
+        table.checks[0].expression = "n > 0".into();
+        fresh.tables.push(table);
+    }
+    let stats = normalize_target(&mut conn, &Schema::default(), &mut fresh)
+        .await
+        .unwrap();
+    assert_eq!((stats.tables, stats.shared_defaults), (300, 2), "{stats:?}");
+    assert_eq!(stats.queries, 14, "two batches");
+    assert!(fresh
+        .tables
+        .iter()
+        .all(|t| t.checks[0].expression == "(n > 0)"));
+}
+
 /// Enum types the models change or add: their stand-ins must deparse exactly like the real
 /// types will once the migration has run.
 #[tokio::test]

@@ -9,9 +9,10 @@
 //! the model's expressions on them, and reads them back through the very loaders
 //! [`inspect`](super::inspect) uses, so both sides of the diff are spelled by one deparser.
 //!
-//! It costs a constant number of round trips whatever the number of tables (begin, one
-//! script, four reads, rollback) and none at all when every expression of the models
-//! already reads exactly like the database's (`plan`).
+//! It costs a constant number of round trips per batch of [`TABLES_PER_TRANSACTION`]
+//! scratch tables (begin, one script, four reads, rollback), and none at all when every
+//! expression of the models already reads exactly like the database's (`plan`). Column
+//! defaults are normalised each distinct one once, on one shared scratch table.
 
 mod fragment;
 mod plan;
@@ -32,6 +33,9 @@ use script::{describe_slot, scratch_object, scratch_table, Origin, ScriptStateme
 pub struct NormalizeStats {
     /// Model tables copied to scratch tables (0: the fast path).
     pub tables: usize,
+    /// Distinct column defaults normalised together on one shared scratch table, however
+    /// many model columns write each.
+    pub shared_defaults: usize,
     /// Expression slots sent through the server (a default, a check, an index's
     /// predicate and expression parts together, or a column type).
     pub expressions: usize,
@@ -55,17 +59,58 @@ pub async fn normalize_target(
     current: &Schema,
     target: &mut Schema,
 ) -> Result<NormalizeStats, InspectError> {
-    let plans = plan::plan(current, target);
+    let (plans, shared) = plan::plan_with_shared_defaults(current, target);
     if plans.is_empty() {
         tracing::debug!("expression normalisation skipped: the models read like the database");
         return Ok(NormalizeStats::default());
     }
-    let statements = script::build(current, target, &plans)?;
+    let copied = plans.len() - usize::from(!shared.is_empty());
     let mut counter = QueryCounter::default();
-    let scratch = match build_and_read(conn, &mut counter, &statements).await? {
+    let mut outcome = Ok(());
+    for batch in plans.chunks(TABLES_PER_TRANSACTION) {
+        outcome = run(conn, &mut counter, current, target, batch).await;
+        if outcome.is_err() {
+            break;
+        }
+    }
+    plan::take_shared_defaults(target, &shared, outcome.is_ok());
+    outcome.map_err(|error| plan::blame_users(error, &shared, target))?;
+    let stats = NormalizeStats {
+        tables: copied,
+        shared_defaults: shared.len(),
+        expressions: plans.iter().map(|p| p.slots.len()).sum(),
+        queries: counter.queries,
+    };
+    tracing::debug!(
+        tables = stats.tables,
+        expressions = stats.expressions,
+        queries = stats.queries,
+        "normalised model expressions through PostgreSQL"
+    );
+    Ok(stats)
+}
+
+/// The scratch tables one transaction builds at most. Each takes a lock on itself, its
+/// TOAST table and every index it gets, in the server's shared lock table, which a stock
+/// server sizes at 64 per connection (`max_locks_per_transaction`) and 100 connections:
+/// every scratch table of a 5,000-table schema in one transaction ran out of it ("out of
+/// shared memory"). In batches of this size, a schema of any size is normalised; an
+/// in-sync one still costs no batch at all, and a few changed tables one.
+const TABLES_PER_TRANSACTION: usize = 200;
+
+/// Builds and runs the script for `plans`, then writes the deparsed texts into `target`.
+async fn run(
+    conn: &mut PgConnection,
+    counter: &mut QueryCounter,
+    current: &Schema,
+    target: &mut Schema,
+    plans: &[TablePlan],
+) -> Result<(), InspectError> {
+    let statements = script::build(current, target, plans)?;
+    let scratch = match build_and_read(conn, counter, &statements).await? {
         Ok(scratch) => scratch,
         Err(message) => {
-            return Err(diagnose(conn, &mut counter, target, &plans, &statements, message).await)
+            return Err(diagnose(conn, counter, target, plans, &statements, message).await)
         }
     };
     for (plan_index, plan) in plans.iter().enumerate() {
@@ -79,18 +124,7 @@ pub async fn normalize_target(
             );
         }
     }
-    let stats = NormalizeStats {
-        tables: plans.len(),
-        expressions: plans.iter().map(|p| p.slots.len()).sum(),
-        queries: counter.queries,
-    };
-    tracing::debug!(
-        tables = stats.tables,
-        expressions = stats.expressions,
-        queries = stats.queries,
-        "normalised model expressions through PostgreSQL"
-    );
-    Ok(stats)
+    Ok(())
 }
 
 /// Runs the script and reads the scratch tables back, always rolling back. The outer

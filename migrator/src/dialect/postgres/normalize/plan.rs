@@ -7,8 +7,19 @@
 //! same column types and every one of its expressions already reads exactly as the
 //! catalog deparses it. Deparsing is idempotent on a column of the same type, so such an
 //! expression cannot change; everything else is sent through the server.
+//!
+//! Column defaults are the exception: a default cannot name a column, so its deparsed text
+//! depends only on the expression, the column's type and its collation. A model's `'new'`
+//! never reads like the catalog's `'new'::character varying`, so copying every table with
+//! such a default copied about one table in five on every run. Instead, each distinct
+//! (type, collation, expression) that does not already read like the database goes once
+//! onto one shared scratch table ([`shared_defaults`]). A large schema has only a handful.
 
-use schema_runtime::schema::{Column, ColumnType, IndexPart, Schema, Table};
+use std::collections::HashMap;
+
+use schema_runtime::schema::{Column, ColumnType, IndexPart, QualifiedName, Schema, Table};
+
+use crate::dialect::postgres::inspect::InspectError;
 
 /// One expression slot of a model table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,7 +54,175 @@ pub(crate) struct TablePlan {
     pub slots: Vec<Slot>,
 }
 
-/// The tables to normalise; empty when the target already reads like the database.
+/// One default to normalise on the shared scratch table: the column that holds it there
+/// (named `d<position>`, with the model's type, collation and default) and every model
+/// column, as `(table, column)` positions in the target, that writes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SharedDefault {
+    pub column: Column,
+    pub users: Vec<(usize, usize)>,
+}
+
+/// The defaults of the target that do not read like the database already, each distinct
+/// one once, in the order first met.
+pub(crate) fn shared_defaults(current: &Schema, target: &Schema) -> Vec<SharedDefault> {
+    let mut shared: Vec<SharedDefault> = Vec::new();
+    let mut seen: HashMap<(&ColumnType, Option<&str>, &str), usize> = HashMap::new();
+    for (table_index, table) in target.tables.iter().enumerate() {
+        let existing = current.table(&table.name);
+        for (column_index, column) in table.columns.iter().enumerate() {
+            if !has_normalisable_default(column) {
+                continue;
+            }
+            let Some(default) = column.default.as_deref() else {
+                continue;
+            };
+            let in_sync = existing
+                .and_then(|t| t.column(&column.name))
+                .is_some_and(|c| {
+                    c.ty == column.ty
+                        && c.collation == column.collation
+                        && c.default == column.default
+                });
+            if in_sync {
+                continue;
+            }
+            let key = (&column.ty, column.collation.as_deref(), default);
+            let position = *seen.entry(key).or_insert_with(|| {
+                let mut holder = Column::new(format!("d{}", shared.len()), column.ty.clone());
+                holder.collation.clone_from(&column.collation);
+                holder.default = Some(default.to_string());
+                shared.push(SharedDefault {
+                    column: holder,
+                    users: Vec::new(),
+                });
+                shared.len() - 1
+            });
+            shared[position].users.push((table_index, column_index));
+        }
+    }
+    shared
+}
+
+/// The model-side name of the table holding the shared defaults (never created under this
+/// name: scratch tables are named by position).
+pub(crate) const SHARED_DEFAULTS: &str = "dgs_norm_shared_defaults";
+
+/// The plans for `target`, the shared defaults last: their holder table is appended to
+/// `target` for the run, and [`take_shared_defaults`] takes it off again.
+pub(crate) fn plan_with_shared_defaults(
+    current: &Schema,
+    target: &mut Schema,
+) -> (Vec<TablePlan>, Vec<SharedDefault>) {
+    let mut plans = plan(current, target);
+    let shared = shared_defaults(current, target);
+    if !shared.is_empty() {
+        let mut holder = Table::new(QualifiedName::new(SHARED_DEFAULTS));
+        holder.columns = shared.iter().map(|s| s.column.clone()).collect();
+        plans.push(TablePlan {
+            table: target.tables.len(),
+            slots: shared_slots(&shared),
+        });
+        target.tables.push(holder);
+    }
+    (plans, shared)
+}
+
+/// Takes the holder of the shared defaults off `target` and, when the run `succeeded`,
+/// gives each model column the deparsed text of its default.
+pub(crate) fn take_shared_defaults(target: &mut Schema, shared: &[SharedDefault], succeeded: bool) {
+    if shared.is_empty() {
+        return;
+    }
+    let Some(holder) = target.tables.pop() else {
+        return;
+    };
+    if !succeeded {
+        return;
+    }
+    for (default, column) in shared.iter().zip(&holder.columns) {
+        for &(table, position) in &default.users {
+            target.tables[table].columns[position]
+                .default
+                .clone_from(&column.default);
+        }
+    }
+}
+
+/// An error about a shared default, told about the first model column that writes it.
+pub(crate) fn blame_users(
+    error: InspectError,
+    shared: &[SharedDefault],
+    target: &Schema,
+) -> InspectError {
+    let user = |what: &str| -> Option<(QualifiedName, String)> {
+        let position: usize = what.rsplit_once(" d").and_then(|(_, n)| n.parse().ok())?;
+        let &(table, column) = shared.get(position)?.users.first()?;
+        let table = &target.tables[table];
+        let column = &table.columns[column].name;
+        Some((
+            table.name.clone(),
+            what.replace(&format!("d{position}"), column),
+        ))
+    };
+    match error {
+        InspectError::Expression {
+            table,
+            what,
+            expression,
+            message,
+        } if table.name == SHARED_DEFAULTS => match user(&what) {
+            Some((table, what)) => InspectError::Expression {
+                table,
+                what,
+                expression,
+                message,
+            },
+            None => InspectError::Expression {
+                table,
+                what,
+                expression,
+                message,
+            },
+        },
+        InspectError::UnsafeExpression {
+            table,
+            what,
+            expression,
+            reason,
+        } if table.name == SHARED_DEFAULTS => match user(&what) {
+            Some((table, what)) => InspectError::UnsafeExpression {
+                table,
+                what,
+                expression,
+                reason,
+            },
+            None => InspectError::UnsafeExpression {
+                table,
+                what,
+                expression,
+                reason,
+            },
+        },
+        other => other,
+    }
+}
+
+/// The slots of the shared scratch table that holds `shared`: each default, and the type of
+/// each column whose type only the server can spell (so that its text is checked before
+/// it is pasted into the script, as on any scratch table).
+pub(crate) fn shared_slots(shared: &[SharedDefault]) -> Vec<Slot> {
+    let defaults = (0..shared.len()).map(|column| Slot::Default { column });
+    let types = shared
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| type_needs_the_server(&s.column.ty))
+        .map(|(column, _)| Slot::Type { column });
+    defaults.chain(types).collect()
+}
+
+/// The tables to normalise (their defaults apart: see [`shared_defaults`]); empty when the
+/// target already reads like the database.
 pub(crate) fn plan(current: &Schema, target: &Schema) -> Vec<TablePlan> {
     target
         .tables
@@ -81,12 +260,6 @@ fn has_normalisable_default(column: &Column) -> bool {
 }
 
 fn slots(table: &Table) -> Vec<Slot> {
-    let defaults = table
-        .columns
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| has_normalisable_default(c))
-        .map(|(column, _)| Slot::Default { column });
     let checks = (0..table.checks.len()).map(|check| Slot::Check { check });
     let indexes = table
         .indexes
@@ -114,8 +287,7 @@ fn slots(table: &Table) -> Vec<Slot> {
         .map(|(column, _)| Slot::Generated { column });
     let exclusions = (0..table.exclusions.len()).map(|exclusion| Slot::Exclusion { exclusion });
     let partitioning = table.partition_by.iter().map(|_| Slot::Partitioning);
-    defaults
-        .chain(checks)
+    checks
         .chain(indexes)
         .chain(types)
         .chain(generated)
@@ -261,17 +433,38 @@ mod tests {
     }
 
     #[test]
-    fn identity_sequence_defaults_and_plain_indexes_are_not_slots() {
+    fn defaults_and_plain_indexes_are_not_table_slots() {
         assert_eq!(
             slots(&orders()),
-            vec![
-                Slot::Default { column: 2 },
-                Slot::Check { check: 0 },
-                Slot::Index { index: 0 }
-            ]
+            vec![Slot::Check { check: 0 }, Slot::Index { index: 0 }]
         );
         assert!(is_sequence_default("  NEXTVAL('s'::regclass)"));
         assert!(!is_sequence_default("next"));
+    }
+
+    #[test]
+    fn each_distinct_default_is_shared_once_and_one_that_reads_alike_not_at_all() {
+        let current = schema(orders());
+        let mut target = current.clone();
+        // In sync: nothing to normalise.
+        assert_eq!(shared_defaults(&current, &target), vec![]);
+        // The model's spelling of `total`'s default, on the table and on two new ones
+        // (one with another type): two distinct defaults, the first written three times.
+        // The identity and the sequence default are never normalised.
+        target.tables[0].columns[2].default = Some("'0'".into());
+        let mut copy = target.tables[0].clone();
+        copy.name = QualifiedName::new("orders_copy");
+        let mut other = copy.clone();
+        other.name = QualifiedName::new("orders_int");
+        other.columns[2].ty = ColumnType::Integer;
+        target.tables.push(copy);
+        target.tables.push(other);
+        let shared = shared_defaults(&current, &target);
+        let users: Vec<Vec<(usize, usize)>> = shared.iter().map(|s| s.users.clone()).collect();
+        assert_eq!(users, [vec![(0, 2), (1, 2)], vec![(2, 2)]]);
+        assert_eq!(shared[1].column.ty, ColumnType::Integer);
+        assert_eq!(shared[0].column.name, "d0");
+        assert_eq!(shared[0].column.default.as_deref(), Some("'0'"));
     }
 
     #[test]

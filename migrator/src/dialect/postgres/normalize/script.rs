@@ -401,7 +401,7 @@ fn quote_literal(value: &str) -> String {
 mod tests {
     use schema_runtime::schema::{CheckConstraint, Column, EnumType, Index};
 
-    use super::super::plan::plan;
+    use super::super::plan::{blame_users, plan_with_shared_defaults};
     use super::*;
 
     fn target() -> Schema {
@@ -461,8 +461,9 @@ mod tests {
     }
 
     fn script(current: &Schema, target: &Schema) -> String {
-        let plans = plan(current, target);
-        build(current, target, &plans)
+        let mut target = target.clone();
+        let (plans, _) = plan_with_shared_defaults(current, &mut target);
+        build(current, &target, &plans)
             .unwrap()
             .iter()
             .map(|s| format!("{};\n", s.sql))
@@ -492,8 +493,11 @@ mod tests {
     fn an_expression_that_would_end_its_statement_is_refused() {
         let mut target = target();
         target.tables[0].columns[0].default = Some("'pending'; COMMIT".into());
-        let plans = plan(&Schema::default(), &target);
-        let error = build(&Schema::default(), &target, &plans).unwrap_err();
+        let mut scratch = target.clone();
+        let (plans, shared) = plan_with_shared_defaults(&Schema::default(), &mut scratch);
+        let error = build(&Schema::default(), &scratch, &plans).unwrap_err();
+        // The default is met on the shared table; the error names the model's column.
+        let error = blame_users(error, &shared, &target);
         assert_eq!(
             error.to_string(),
             "the default of column status of orders in the models, `'pending'; COMMIT`, \
