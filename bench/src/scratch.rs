@@ -37,13 +37,18 @@ impl ScratchDb {
         format!("{}/{}", self.server, self.name)
     }
 
-    /// Runs a script of many statements.
+    /// Runs a script of many statements (none with a `;` inside), a thousand per
+    /// transaction: one transaction for thousands of tables exhausts a stock server's lock
+    /// table ("out of shared memory").
     pub async fn load(&self, sql: &str) -> Result<()> {
         let mut conn = PgConnection::connect(&self.url()).await?;
-        sqlx::raw_sql(sql)
-            .execute(&mut conn)
-            .await
-            .with_context(|| format!("cannot load the schema into {}", self.name))?;
+        let statements: Vec<&str> = sql.split_inclusive(";\n").collect();
+        for batch in statements.chunks(1000) {
+            sqlx::raw_sql(&batch.concat())
+                .execute(&mut conn)
+                .await
+                .with_context(|| format!("cannot load the schema into {}", self.name))?;
+        }
         conn.close().await?;
         Ok(())
     }
