@@ -1,10 +1,13 @@
-//! Unit tests of the adoption: Rust names for database names, and exclusion constraints
-//! read back into their parts.
+//! Unit tests of the adoption: Rust names for database names, exclusion constraints read
+//! back into their parts, and the objects the baseline carries around the models' part.
 
 use schema_runtime::schema::ExclusionConstraint;
 
 use super::declare::parse_exclusion;
+use super::kept::wrap;
 use super::names::{camel_round_trips, field_name, struct_name, variant_name, Unique};
+use crate::db::OtherObject;
+use crate::dialect::Dialect;
 
 #[test]
 fn table_names_become_singular_structs() {
@@ -80,4 +83,77 @@ fn an_exclusion_constraint_with_parts_models_cannot_state_is_not_read() {
         "EXCLUDE USING gist (a WITH &&) WITH (fillfactor=70)"
     ))
     .is_none());
+}
+
+fn other(kind: &'static str, name: &str, definition: Option<&str>) -> OtherObject {
+    OtherObject {
+        kind,
+        name: name.into(),
+        table: None,
+        definition: definition.map(str::to_owned),
+    }
+}
+
+#[test]
+fn the_baseline_creates_what_tables_use_before_them_and_the_rest_after() {
+    // In the order the catalog lists them: by kind, then name.
+    let others = [
+        other("aggregate", "total", None),
+        other(
+            "domain",
+            "billing.amount",
+            Some("CREATE DOMAIN billing.amount AS numeric"),
+        ),
+        other(
+            "extension",
+            "citext",
+            Some("CREATE EXTENSION IF NOT EXISTS citext"),
+        ),
+        other("trigger", "touch", Some("CREATE TRIGGER touch ...")),
+        other(
+            "view",
+            "Active",
+            Some("CREATE VIEW \"Active\" AS SELECT 1;"),
+        ),
+    ];
+    let (up, down) = wrap(
+        "CREATE TABLE t ();\n",
+        "DROP TABLE t;\n",
+        &others,
+        Dialect::Postgresql,
+    );
+    let position = |text: &str| {
+        up.find(text)
+            .unwrap_or_else(|| panic!("`{text}` is not in:\n{up}"))
+    };
+    let order = [
+        "CREATE SCHEMA IF NOT EXISTS \"billing\";",
+        "CREATE EXTENSION",
+        "CREATE DOMAIN",
+        "CREATE TABLE t",
+        "-- aggregate total: the database gives no definition",
+        "CREATE VIEW \"Active\" AS SELECT 1;\n",
+        "CREATE TRIGGER",
+    ];
+    let positions: Vec<usize> = order.iter().map(|text| position(text)).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{up}");
+    // The view goes before the tables it reads; the domain after the tables that use it;
+    // extensions and routines stay.
+    assert_eq!(
+        down,
+        "DROP VIEW IF EXISTS \"Active\";\n\nDROP TABLE t;\n\nDROP DOMAIN IF EXISTS \"billing\".\"amount\";\n"
+    );
+    // Nothing to carry: the models' part alone.
+    assert_eq!(
+        wrap(
+            "CREATE TABLE t ();\n",
+            "DROP TABLE t;\n",
+            &[],
+            Dialect::Sqlite
+        ),
+        (
+            "CREATE TABLE t ();\n".to_string(),
+            "DROP TABLE t;\n".to_string()
+        )
+    );
 }

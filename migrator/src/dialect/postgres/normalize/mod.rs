@@ -9,7 +9,7 @@
 //! the model's expressions on them, and reads them back through the very loaders
 //! [`inspect`](super::inspect) uses, so both sides of the diff are spelled by one deparser.
 //!
-//! It costs a constant number of round trips per batch of [`TABLES_PER_TRANSACTION`]
+//! It costs a constant number of round trips per batch of 200
 //! scratch tables (begin, one script, four reads, rollback), and none at all when every
 //! expression of the models already reads exactly like the database's (`plan`). Column
 //! defaults are normalised each distinct one once, on one shared scratch table.
