@@ -156,14 +156,13 @@ pub(crate) fn blame_users(
     target: &Schema,
 ) -> InspectError {
     let user = |what: &str| -> Option<(QualifiedName, String)> {
-        let position: usize = what.rsplit_once(" d").and_then(|(_, n)| n.parse().ok())?;
+        // `default of column d3`: the holder's column names the shared default.
+        let (lead, number) = what.rsplit_once(" d")?;
+        let position: usize = number.parse().ok()?;
         let &(table, column) = shared.get(position)?.users.first()?;
         let table = &target.tables[table];
         let column = &table.columns[column].name;
-        Some((
-            table.name.clone(),
-            what.replace(&format!("d{position}"), column),
-        ))
+        Some((table.name.clone(), format!("{lead} {column}")))
     };
     match error {
         InspectError::Expression {
