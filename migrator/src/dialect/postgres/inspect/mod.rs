@@ -39,7 +39,7 @@ use std::collections::HashMap;
 
 use schema_runtime::schema::{Schema, Table};
 use sqlx::postgres::types::Oid;
-use sqlx::{Connection, PgConnection};
+use sqlx::{Connection, PgConnection, Postgres, Transaction};
 
 use crate::filter::SchemaFilter;
 use rows::{qualified, Constraint};
@@ -68,23 +68,9 @@ pub async fn inspect_with_stats(
     filter: &SchemaFilter,
 ) -> Result<(Schema, InspectStats), InspectError> {
     let mut counter = QueryCounter::default();
-    counter.queries += 1;
-    let mut tx = conn
-        .begin()
-        .await
-        .map_err(|source| InspectError::Transaction {
-            action: "begin",
-            source,
-        })?;
+    let mut tx = begin(conn, &mut counter).await?;
     let read = read_schema(&mut tx, &mut counter, filter).await;
-    counter.queries += 1;
-    let rollback = tx
-        .rollback()
-        .await
-        .map_err(|source| InspectError::Transaction {
-            action: "roll back",
-            source,
-        });
+    let rollback = rollback(tx, &mut counter).await;
     let schema = read?;
     rollback?;
     let stats = InspectStats {
@@ -97,6 +83,35 @@ pub async fn inspect_with_stats(
         "introspected PostgreSQL"
     );
     Ok((schema, stats))
+}
+
+/// Begins the read-only work's transaction, which is always rolled back
+/// ([`rollback`]): introspection, the other objects and normalisation's scratch work.
+pub(crate) async fn begin<'c>(
+    conn: &'c mut PgConnection,
+    counter: &mut QueryCounter,
+) -> Result<Transaction<'c, Postgres>, InspectError> {
+    counter.queries += 1;
+    conn.begin()
+        .await
+        .map_err(|source| InspectError::Transaction {
+            action: "begin",
+            source,
+        })
+}
+
+/// Rolls back a transaction [`begin`] opened.
+pub(crate) async fn rollback(
+    tx: Transaction<'_, Postgres>,
+    counter: &mut QueryCounter,
+) -> Result<(), InspectError> {
+    counter.queries += 1;
+    tx.rollback()
+        .await
+        .map_err(|source| InspectError::Transaction {
+            action: "roll back",
+            source,
+        })
 }
 
 /// Pins `search_path` for the current transaction (see [`queries::SET_SEARCH_PATH`]).

@@ -11,10 +11,10 @@
 //! models name them as column types (`sql_type`) but cannot create them.
 
 use sqlx::postgres::PgRow;
-use sqlx::{Connection, PgConnection, Row};
+use sqlx::{PgConnection, Row};
 
 use super::error::InspectError;
-use super::{pin_search_path, QueryCounter};
+use super::{begin, pin_search_path, rollback, QueryCounter};
 use crate::db::others::{qualify, sorted};
 use crate::db::OtherObject;
 use crate::filter::SchemaFilter;
@@ -147,21 +147,10 @@ pub async fn other_objects(
     conn: &mut PgConnection,
     filter: &SchemaFilter,
 ) -> Result<Vec<OtherObject>, InspectError> {
-    let mut tx = conn
-        .begin()
-        .await
-        .map_err(|source| InspectError::Transaction {
-            action: "begin",
-            source,
-        })?;
+    let mut counter = QueryCounter::default();
+    let mut tx = begin(conn, &mut counter).await?;
     let read = read(&mut tx, filter).await;
-    let rollback = tx
-        .rollback()
-        .await
-        .map_err(|source| InspectError::Transaction {
-            action: "roll back",
-            source,
-        });
+    let rollback = rollback(tx, &mut counter).await;
     let objects = read?;
     rollback?;
     tracing::debug!(objects = objects.len(), "read PostgreSQL's other objects");

@@ -22,9 +22,9 @@ use std::collections::HashMap;
 
 use schema_runtime::schema::{IndexPart, Schema, Table};
 use sqlx::postgres::types::Oid;
-use sqlx::{Connection, PgConnection, Postgres, Transaction};
+use sqlx::PgConnection;
 
-use super::inspect::{fill_tables, rows, InspectError, QueryCounter};
+use super::inspect::{begin, fill_tables, rollback, rows, InspectError, QueryCounter};
 use plan::{Slot, TablePlan};
 use script::{describe_slot, scratch_object, scratch_table, Origin, ScriptStatement};
 
@@ -329,30 +329,4 @@ fn server_message(error: &sqlx::Error) -> String {
         sqlx::Error::Database(db) => db.message().to_string(),
         other => other.to_string(),
     }
-}
-
-async fn begin<'c>(
-    conn: &'c mut PgConnection,
-    counter: &mut QueryCounter,
-) -> Result<Transaction<'c, Postgres>, InspectError> {
-    counter.queries += 1;
-    conn.begin()
-        .await
-        .map_err(|source| InspectError::Transaction {
-            action: "begin",
-            source,
-        })
-}
-
-async fn rollback(
-    tx: Transaction<'_, Postgres>,
-    counter: &mut QueryCounter,
-) -> Result<(), InspectError> {
-    counter.queries += 1;
-    tx.rollback()
-        .await
-        .map_err(|source| InspectError::Transaction {
-            action: "roll back",
-            source,
-        })
 }

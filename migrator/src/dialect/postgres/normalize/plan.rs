@@ -151,60 +151,26 @@ pub(crate) fn take_shared_defaults(target: &mut Schema, shared: &[SharedDefault]
 
 /// An error about a shared default, told about the first model column that writes it.
 pub(crate) fn blame_users(
-    error: InspectError,
+    mut error: InspectError,
     shared: &[SharedDefault],
     target: &Schema,
 ) -> InspectError {
-    let user = |what: &str| -> Option<(QualifiedName, String)> {
+    if let InspectError::Expression { table, what, .. }
+    | InspectError::UnsafeExpression { table, what, .. } = &mut error
+    {
         // `default of column d3`: the holder's column names the shared default.
-        let (lead, number) = what.rsplit_once(" d")?;
-        let position: usize = number.parse().ok()?;
-        let &(table, column) = shared.get(position)?.users.first()?;
-        let table = &target.tables[table];
-        let column = &table.columns[column].name;
-        Some((table.name.clone(), format!("{lead} {column}")))
-    };
-    match error {
-        InspectError::Expression {
-            table,
-            what,
-            expression,
-            message,
-        } if table.name == SHARED_DEFAULTS => match user(&what) {
-            Some((table, what)) => InspectError::Expression {
-                table,
-                what,
-                expression,
-                message,
-            },
-            None => InspectError::Expression {
-                table,
-                what,
-                expression,
-                message,
-            },
-        },
-        InspectError::UnsafeExpression {
-            table,
-            what,
-            expression,
-            reason,
-        } if table.name == SHARED_DEFAULTS => match user(&what) {
-            Some((table, what)) => InspectError::UnsafeExpression {
-                table,
-                what,
-                expression,
-                reason,
-            },
-            None => InspectError::UnsafeExpression {
-                table,
-                what,
-                expression,
-                reason,
-            },
-        },
-        other => other,
+        let user = what
+            .rsplit_once(" d")
+            .filter(|_| table.name == SHARED_DEFAULTS)
+            .and_then(|(lead, number)| Some((lead, number.parse::<usize>().ok()?)))
+            .and_then(|(lead, position)| Some((lead, shared.get(position)?.users.first()?)));
+        if let Some((lead, &(user_table, user_column))) = user {
+            let model = &target.tables[user_table];
+            *what = format!("{lead} {}", model.columns[user_column].name);
+            *table = model.name.clone();
+        }
     }
+    error
 }
 
 /// The slots of the shared scratch table that holds `shared`: each default, and the type of
