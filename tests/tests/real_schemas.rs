@@ -988,3 +988,40 @@ async fn a_development_run_on_an_adopted_schema_changes_nothing() {
     let (db, _database) = database_with(RAILS).await;
     development_run_changes_nothing(&db, &rails_models()).await;
 }
+
+/// Under PostgreSQL's convention a renamed table takes its convention names along, as it
+/// does under the default one: `orders_pkey` becomes `purchases_pkey`, so the renamed
+/// database dumps like one built from the models. Names the model states, or that the
+/// convention did not give (`orders_total_sane`, `orders_recent_idx`), stay; so do the
+/// names of other tables' keys that point at it.
+#[tokio::test]
+async fn a_renamed_table_takes_its_convention_names_along() {
+    let (_db, mut database) = database_with(PG_DEFAULTS).await;
+    let mut defs = pg_default_defs();
+    defs[1].name = "purchases".into();
+    defs[1].renamed_from = Some("orders".into());
+    // A renamed column takes the names built from it along too.
+    defs[1].columns[4].name = "ordered_at".into();
+    defs[1].columns[4].renamed_from = Some("placed_at".into());
+    defs[1].indexes[0] = index(&["ordered_at"]).filter("total > 0");
+    defs[1].indexes[1].parts = vec!["ordered_at DESC NULLS FIRST".into()];
+    defs[2].columns[0] = col("order_id", ColumnType::BigInt)
+        .refs("purchases.id")
+        .on_delete("cascade");
+    let models = pg_convention_models(defs);
+    let ops = ops_against(&mut database, &models).await;
+    assert_eq!(
+        ops,
+        [
+            "rename table orders to purchases",
+            "rename column purchases.placed_at to ordered_at",
+            "rename constraint orders_pkey to purchases_pkey on purchases",
+            "rename constraint orders_total_check to purchases_total_check on purchases",
+            "rename index orders_customer_id_idx to purchases_customer_id_idx on purchases",
+            "rename index orders_placed_at_idx to purchases_ordered_at_idx on purchases",
+            "rename constraint orders_account_id_fkey to purchases_account_id_fkey on purchases",
+            "rename constraint orders_customer_id_fkey to purchases_customer_id_fkey on purchases",
+        ],
+        "{ops:#?}"
+    );
+}

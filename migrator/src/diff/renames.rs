@@ -41,6 +41,17 @@ impl Renames {
         tables.chain(columns).collect()
     }
 
+    /// The column renames of `table` (named as after the table renames), `(from, to)`.
+    pub(super) fn columns_of<'a>(
+        &'a self,
+        table: &'a QualifiedName,
+    ) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        self.columns
+            .iter()
+            .filter(move |(t, _, _)| t == table)
+            .map(|(_, from, to)| (from.as_str(), to.as_str()))
+    }
+
     /// The name a table of the view has in the current schema.
     pub(super) fn origin<'a>(&'a self, name: &'a QualifiedName) -> &'a QualifiedName {
         self.origins.get(name).unwrap_or(name)

@@ -47,11 +47,32 @@ impl Ctx<'_> {
         // MySQL names the index a foreign key needs after the key: `fk_` counts for indexes.
         let ours = [prefix, "fk"]
             .iter()
-            .any(|p| now.starts_with(&format!("{p}_{table}")));
+            .any(|p| now.starts_with(&format!("{p}_{table}")))
+            || now == self.before_renames(wanted, table, new);
         // A name the inspector made up for a constraint the database keeps unnamed
         // (SQLite) is nobody's.
         let unnamed = original.conventional_names.contains(now);
         conventional && (!ours || unnamed)
+    }
+
+    /// `new`, a name the convention gave a member of `wanted`, spelt with the names the
+    /// table (`table`) and its renamed columns had before the renames: what the convention
+    /// gave the member then, whatever its template (`<table>_pkey` as well as `pk_<table>`).
+    /// The table's name is swapped at its first place, each column's at its first place
+    /// after it, so a column called like a suffix (`key` in `t_key_key`) swaps once.
+    fn before_renames(&self, wanted: &Table, table: &str, new: &str) -> String {
+        let (head, rest) = match new.find(wanted.name.name.as_str()) {
+            Some(at) => (
+                format!("{}{table}", &new[..at]),
+                &new[at + wanted.name.name.len()..],
+            ),
+            None => (String::new(), new),
+        };
+        let mut rest = rest.to_owned();
+        for (from, to) in self.renames.columns_of(&wanted.name) {
+            rest = rest.replacen(to, from, 1);
+        }
+        head + &rest
     }
 
     /// The current table behind a table of the renamed view.
