@@ -59,6 +59,7 @@ fn runtime_dependency(crate_dir: &Path, features: &[&str]) -> String {
     match here.canonicalize() {
         Ok(path) => {
             let from = std::path::absolute(crate_dir).unwrap_or_else(|_| crate_dir.to_path_buf());
+            let from = lexically_normal(&from);
             let shown = relative(&from, &path).unwrap_or(path);
             format!(
                 "{{ path = {}{features} }}",
@@ -73,6 +74,23 @@ fn runtime_dependency(crate_dir: &Path, features: &[&str]) -> String {
 }
 
 /// `to` as seen from `from`, both absolute.
+/// `path` without `.` and `..` parts, read as text (`a/b/../c` is `a/c`): the crate's
+/// folder may not exist yet, so it cannot be canonicalised, and `--crate ../models` must
+/// count its way up like any other folder.
+fn lexically_normal(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 fn relative(from: &Path, to: &Path) -> Option<PathBuf> {
     let from: Vec<_> = from.components().collect();
     let to_parts: Vec<_> = to.components().collect();
@@ -204,4 +222,17 @@ fn crate_files(adoption: &Adoption, dir: &Path, name: &str) -> Vec<OutputFile> {
             text: "//! Lists this crate's models for `link()`.\n\nfn main() {\n    schema_runtime::build::declare_models();\n}\n".into(),
         },
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crate_above_the_current_folder_finds_the_runtime() {
+        let normal = lexically_normal(Path::new("/work/app/project/../models/./x"));
+        assert_eq!(normal, Path::new("/work/app/models/x"));
+        let shown = relative(&normal, Path::new("/work/toolkit/schema-runtime"));
+        assert_eq!(shown, Some(PathBuf::from("../../../toolkit/schema-runtime")));
+    }
 }
