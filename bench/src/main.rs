@@ -3,8 +3,11 @@
 //! peer or baseline measured in the same run, so that the ratios hold on a noisy machine.
 //!
 //! `cargo run --release -p bench -- adopt [--tables 100,1000] [--runs 3]`
+//! `cargo run --release -p bench -- check [--tables 100,1000] [--runs 3]`
 
 mod adopt;
+mod check;
+mod proxy;
 mod schema;
 mod scratch;
 
@@ -35,6 +38,17 @@ enum Bench {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// `migrate check`, `revision --autogenerate` after 5% of the tables changed, and the
+    /// first `upgrade head`, against Alembic + SQLAlchemy on the same databases; the
+    /// models crate's build time.
+    Check {
+        /// The schema sizes, in tables.
+        #[arg(long, value_delimiter = ',', default_values_t = [100, 1000])]
+        tables: Vec<usize>,
+        /// Measured runs per size and command (after one warm-up); the median is shown.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
 }
 
 #[tokio::main]
@@ -49,6 +63,16 @@ async fn main() -> Result<()> {
                 figures.push(adopt::measure(&server, n, runs.max(1)).await?);
             }
             println!("{}", adopt::table(&figures));
+        }
+        Bench::Check { tables, runs } => {
+            let place = check::Workplace::prepare()?;
+            let relay = proxy::Relay::start(proxy::address(&server)?).await?;
+            let mut figures = Vec::new();
+            for n in tables.into_iter().filter(|n| *n > 0) {
+                eprintln!("  {n} tables");
+                figures.push(check::measure(&place, &relay, &server, n, runs.max(1)).await?);
+            }
+            println!("{}", check::tables(&figures));
         }
     }
     Ok(())

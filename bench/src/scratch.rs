@@ -53,6 +53,11 @@ impl ScratchDb {
         Ok(())
     }
 
+    /// Runs a script of many statements, as [`ScratchDb::load`] does.
+    pub async fn execute(&self, sql: &str) -> Result<()> {
+        self.load(sql).await
+    }
+
     pub async fn drop_now(self) -> Result<()> {
         let mut admin = self.admin().await?;
         admin
