@@ -36,6 +36,7 @@ pub mod dialect;
 pub mod naming;
 pub mod registry;
 pub mod schema;
+mod statics;
 pub mod types;
 
 pub use decl::{
@@ -155,4 +156,8 @@ pub mod __private {
     pub use std::{option::Option, string::String, vec::Vec};
 
     pub use crate::registry::{ConventionRegistration, ModelRegistration};
+    pub use crate::statics::{
+        StaticCheck, StaticColumn, StaticColumnVariant, StaticExclusion, StaticForeignKey,
+        StaticIndex, StaticTable, StaticTableVariant, StaticUnique,
+    };
 }

@@ -1,5 +1,7 @@
-//! Code generation for `#[derive(Table)]`: the `Model` impl that builds the `TableDef`, the
-//! inventory registration, and the compile-time assertions that need the type system
+//! Code generation for `#[derive(Table)]`: one `static` describing the model (plain data,
+//! turned into the `TableDef` by `schema_runtime`'s one conversion, so a model costs the
+//! compiler data rather than code), the `Model` impl that hands it over, the inventory
+//! registration, and the compile-time assertions that need the type system
 //! (`max_length` on a string type, a nullable primary key hidden behind an alias).
 
 use proc_macro2::{Span, TokenStream};
@@ -11,58 +13,61 @@ use super::model::{
     TableVariant, Unique,
 };
 use crate::args::{ColumnRef, DialectName, IdentityArg};
-use crate::tokens::{opt_bool, opt_string, respan, string, strings, vec};
+use crate::tokens::{opt_bool, opt_str, respan, slice, strs};
 
 /// The whole expansion, inside `const _: () = { ... };`.
 pub fn table(table: &Table) -> TokenStream {
     let ident = &table.ident;
     let rust_name = ident.unraw().to_string();
-    let name = string(&table.name);
-    let schema = opt_string(&table.schema);
-    let comment = opt_string(&table.comment);
-    let renamed_from = opt_string(&table.renamed_from);
-    let partition_by = opt_string(&table.partition_by);
-    let columns = vec(table.columns.iter().map(column));
-    let primary_key_name = opt_string(&table.primary_key.as_ref().and_then(|k| k.name.clone()));
+    let name = &table.name;
+    let schema = opt_str(&table.schema);
+    let comment = opt_str(&table.comment);
+    let renamed_from = opt_str(&table.renamed_from);
+    let partition_by = opt_str(&table.partition_by);
+    let columns = slice(table.columns.iter().map(column));
+    let primary_key_name = opt_str(&table.primary_key.as_ref().and_then(|k| k.name.clone()));
     let primary_key = match table.primary_key.as_ref().filter(|k| !k.columns.is_empty()) {
         Some(key) => {
-            let names = strings(key.columns.iter().map(|c| c.name.as_str()));
+            let names = strs(key.columns.iter().map(|c| c.name.as_str()));
             quote!(::schema_runtime::__private::Option::Some(#names))
         }
         None => quote!(::schema_runtime::__private::Option::None),
     };
-    let indexes = vec(table.indexes.iter().map(index));
-    let uniques = vec(table.uniques.iter().map(unique));
-    let checks = vec(table.checks.iter().map(check));
-    let foreign_keys = vec(table.foreign_keys.iter().map(foreign_key));
-    let exclusions = vec(table.exclusions.iter().map(exclusion));
+    let indexes = slice(table.indexes.iter().map(index));
+    let uniques = slice(table.uniques.iter().map(unique));
+    let checks = slice(table.checks.iter().map(check));
+    let foreign_keys = slice(table.foreign_keys.iter().map(foreign_key));
+    let exclusions = slice(table.exclusions.iter().map(exclusion));
     let no_primary_key = table.no_primary_key.is_some();
-    let variants = vec(table.variants.iter().map(table_variant));
+    let variants = slice(table.variants.iter().map(table_variant));
     let assertions = table.columns.iter().map(|c| assertions(table, c));
     quote! {
         const _: () = {
+            static MODEL: ::schema_runtime::__private::StaticTable =
+                ::schema_runtime::__private::StaticTable {
+                    rust_name: #rust_name,
+                    module_path: ::schema_runtime::__private::module_path!(),
+                    name: #name,
+                    schema: #schema,
+                    comment: #comment,
+                    renamed_from: #renamed_from,
+                    columns: #columns,
+                    primary_key: #primary_key,
+                    primary_key_name: #primary_key_name,
+                    foreign_keys: #foreign_keys,
+                    indexes: #indexes,
+                    uniques: #uniques,
+                    checks: #checks,
+                    exclusions: #exclusions,
+                    partition_by: #partition_by,
+                    no_primary_key: #no_primary_key,
+                    variants: #variants,
+                };
+
             #[automatically_derived]
             impl ::schema_runtime::Model for #ident {
                 fn table_def() -> ::schema_runtime::TableDef {
-                    ::schema_runtime::TableDef {
-                        rust_name: #rust_name,
-                        module_path: ::schema_runtime::__private::module_path!(),
-                        name: #name,
-                        schema: #schema,
-                        comment: #comment,
-                        renamed_from: #renamed_from,
-                        columns: #columns,
-                        primary_key: #primary_key,
-                        primary_key_name: #primary_key_name,
-                        foreign_keys: #foreign_keys,
-                        indexes: #indexes,
-                        uniques: #uniques,
-                        checks: #checks,
-                        exclusions: #exclusions,
-                        partition_by: #partition_by,
-                        no_primary_key: #no_primary_key,
-                        variants: #variants,
-                    }
+                    MODEL.to_def()
                 }
             }
 
@@ -82,70 +87,85 @@ fn column(column: &Column) -> TokenStream {
     // Spanned at the field's type, so a type without `SqlType` is reported there.
     let sql = quote_spanned!(ty.span()=> <#ty as ::schema_runtime::SqlType>);
     let field = &column.field;
-    let name = string(&column.name);
-    let sql_type = opt_string(&column.sql_type);
-    let max_length = match column.max_length {
-        Some((n, _)) => quote!(::schema_runtime::__private::Option::Some(#n)),
-        None => quote!(::schema_runtime::__private::Option::None),
-    };
-    let primary_key = column.primary_key.is_some();
-    let identity = opt_bool(
-        column
-            .identity
-            .map(|(value, _)| value != IdentityArg::On(false)),
-    );
-    let identity_always = matches!(column.identity, Some((IdentityArg::Always, _)));
-    let opt_i64 = |value: Option<i64>| match value {
-        Some(value) => quote!(::schema_runtime::__private::Option::Some(#value)),
-        None => quote!(::schema_runtime::__private::Option::None),
-    };
-    let identity_start = opt_i64(column.identity_start);
-    let identity_increment = opt_i64(column.identity_increment);
-    let default = opt_string(&column.default);
-    let generated = opt_string(&column.generated);
-    let generated_virtual = column.generated_virtual;
-    let unique = column.unique;
-    let index = column.index;
-    let references = opt_string(&column.references);
-    let fk_name = opt_string(&column.fk_name);
-    let external = column.external;
-    let on_delete = action(column.on_delete);
-    let on_update = action(column.on_update);
-    let check = opt_string(&column.check);
-    let collation = opt_string(&column.collation);
-    let comment = opt_string(&column.comment);
-    let renamed_from = opt_string(&column.renamed_from);
-    let variants = vec(column.variants.iter().map(column_variant));
+    let name = &column.name;
+    // Only what differs from a plain column is written: the rest comes from `of`.
+    let mut set = Vec::new();
+    let some = |value: TokenStream| quote!(::schema_runtime::__private::Option::Some(#value));
+    let texts = [
+        ("sql_type", &column.sql_type),
+        ("default", &column.default),
+        ("generated", &column.generated),
+        ("references", &column.references),
+        ("fk_name", &column.fk_name),
+        ("check", &column.check),
+        ("collation", &column.collation),
+        ("comment", &column.comment),
+        ("renamed_from", &column.renamed_from),
+    ];
+    for (key, value) in texts {
+        if let Some(value) = value {
+            set.push((key, some(quote!(#value))));
+        }
+    }
+    if let Some((n, _)) = column.max_length {
+        set.push(("max_length", some(quote!(#n))));
+    }
+    if let Some((value, _)) = column.identity {
+        let on = value != IdentityArg::On(false);
+        set.push(("identity", opt_bool(Some(on))));
+    }
+    for (key, value) in [
+        ("identity_start", column.identity_start),
+        ("identity_increment", column.identity_increment),
+    ] {
+        if let Some(value) = value {
+            set.push((key, some(quote!(#value))));
+        }
+    }
+    let flags = [
+        ("primary_key", column.primary_key.is_some()),
+        (
+            "identity_always",
+            matches!(column.identity, Some((IdentityArg::Always, _))),
+        ),
+        ("generated_virtual", column.generated_virtual),
+        ("unique", column.unique),
+        ("index", column.index),
+        ("external", column.external),
+    ];
+    for (key, on) in flags {
+        if on {
+            set.push((key, quote!(true)));
+        }
+    }
+    for (key, value) in [
+        ("on_delete", column.on_delete),
+        ("on_update", column.on_update),
+    ] {
+        if value.is_some() {
+            set.push((key, action(value)));
+        }
+    }
+    if !column.variants.is_empty() {
+        set.push((
+            "variants",
+            slice(column.variants.iter().map(column_variant)),
+        ));
+    }
+    let set = set.into_iter().map(|(key, value)| {
+        let key = syn::Ident::new(key, Span::call_site());
+        quote!(#key: #value,)
+    });
     quote! {
-        ::schema_runtime::ColumnDef {
-            field: #field,
-            name: #name,
-            ty: #sql::column_type(),
-            nullable: #sql::NULLABLE,
-            enum_type: #sql::enum_type(),
-            sql_type: #sql_type,
-            max_length: #max_length,
-            primary_key: #primary_key,
-            identity: #identity,
-            identity_always: #identity_always,
-            identity_start: #identity_start,
-            identity_increment: #identity_increment,
-            autoincrement: false,
-            default: #default,
-            generated: #generated,
-            generated_virtual: #generated_virtual,
-            unique: #unique,
-            index: #index,
-            references: #references,
-            fk_name: #fk_name,
-            external: #external,
-            on_delete: #on_delete,
-            on_update: #on_update,
-            check: #check,
-            collation: #collation,
-            comment: #comment,
-            renamed_from: #renamed_from,
-            variants: #variants,
+        ::schema_runtime::__private::StaticColumn {
+            #(#set)*
+            ..::schema_runtime::__private::StaticColumn::of(
+                #field,
+                #name,
+                #sql::column_type,
+                #sql::NULLABLE,
+                #sql::enum_type,
+            )
         }
     }
 }
@@ -156,18 +176,18 @@ fn dialect(dialect: DialectName) -> TokenStream {
 }
 
 fn dialects(dialects: &[DialectName]) -> TokenStream {
-    vec(dialects.iter().copied().map(dialect))
+    slice(dialects.iter().copied().map(dialect))
 }
 
 fn table_variant(variant: &TableVariant) -> TokenStream {
     let dialect = dialect(variant.dialect);
-    let name = opt_string(&variant.name);
-    let schema = opt_string(&variant.schema);
-    let indexes = vec(variant.indexes.iter().map(index));
-    let uniques = vec(variant.uniques.iter().map(unique));
-    let checks = vec(variant.checks.iter().map(check));
+    let name = opt_str(&variant.name);
+    let schema = opt_str(&variant.schema);
+    let indexes = slice(variant.indexes.iter().map(index));
+    let uniques = slice(variant.uniques.iter().map(unique));
+    let checks = slice(variant.checks.iter().map(check));
     quote! {
-        ::schema_runtime::TableVariant {
+        ::schema_runtime::__private::StaticTableVariant {
             dialect: #dialect,
             name: #name,
             schema: #schema,
@@ -180,13 +200,13 @@ fn table_variant(variant: &TableVariant) -> TokenStream {
 
 fn column_variant(variant: &ColumnVariant) -> TokenStream {
     let dialect = dialect(variant.dialect);
-    let sql_type = opt_string(&variant.sql_type);
-    let default = opt_string(&variant.default);
-    let check = opt_string(&variant.check);
-    let collation = opt_string(&variant.collation);
+    let sql_type = opt_str(&variant.sql_type);
+    let default = opt_str(&variant.default);
+    let check = opt_str(&variant.check);
+    let collation = opt_str(&variant.collation);
     let autoincrement = variant.autoincrement;
     quote! {
-        ::schema_runtime::ColumnVariant {
+        ::schema_runtime::__private::StaticColumnVariant {
             dialect: #dialect,
             sql_type: #sql_type,
             default: #default,
@@ -210,17 +230,17 @@ fn action(action: Option<ReferentialAction>) -> TokenStream {
 }
 
 fn index(index: &Index) -> TokenStream {
-    let name = opt_string(&index.name);
+    let name = opt_str(&index.name);
     let columns = column_names(&index.columns);
     let unique = index.unique;
-    let predicate = opt_string(&index.predicate);
-    let parts = strings(index.parts.iter().map(String::as_str));
-    let method = opt_string(&index.method);
+    let predicate = opt_str(&index.predicate);
+    let parts = strs(index.parts.iter().map(String::as_str));
+    let method = opt_str(&index.method);
     let include = column_names(&index.include);
     let nulls_not_distinct = index.nulls_not_distinct;
     let dialects = dialects(&index.dialects);
     quote! {
-        ::schema_runtime::IndexDef {
+        ::schema_runtime::__private::StaticIndex {
             name: #name,
             columns: #columns,
             unique: #unique,
@@ -235,11 +255,11 @@ fn index(index: &Index) -> TokenStream {
 }
 
 fn unique(unique: &Unique) -> TokenStream {
-    let name = opt_string(&unique.name);
+    let name = opt_str(&unique.name);
     let columns = column_names(&unique.columns);
     let dialects = dialects(&unique.dialects);
     quote! {
-        ::schema_runtime::UniqueDef {
+        ::schema_runtime::__private::StaticUnique {
             name: #name,
             columns: #columns,
             dialects: #dialects,
@@ -248,13 +268,13 @@ fn unique(unique: &Unique) -> TokenStream {
 }
 
 fn check(check: &Check) -> TokenStream {
-    let name = string(&check.name);
-    let expression = string(&check.expression);
+    let name = &check.name;
+    let expression = &check.expression;
     let verbatim = check.verbatim;
     let not_valid = check.not_valid;
     let dialects = dialects(&check.dialects);
     quote! {
-        ::schema_runtime::CheckDef {
+        ::schema_runtime::__private::StaticCheck {
             name: #name,
             expression: #expression,
             verbatim: #verbatim,
@@ -265,15 +285,15 @@ fn check(check: &Check) -> TokenStream {
 }
 
 fn exclusion(exclusion: &Exclusion) -> TokenStream {
-    let name = string(&exclusion.name);
-    let method = opt_string(&exclusion.method);
-    let elements = strings(exclusion.elements.iter().map(String::as_str));
-    let predicate = opt_string(&exclusion.predicate);
+    let name = &exclusion.name;
+    let method = opt_str(&exclusion.method);
+    let elements = strs(exclusion.elements.iter().map(String::as_str));
+    let predicate = opt_str(&exclusion.predicate);
     let deferrable = exclusion.deferrable;
     let initially_deferred = exclusion.initially_deferred;
     let dialects = dialects(&exclusion.dialects);
     quote! {
-        ::schema_runtime::ExclusionDef {
+        ::schema_runtime::__private::StaticExclusion {
             name: #name,
             method: #method,
             elements: #elements,
@@ -286,9 +306,9 @@ fn exclusion(exclusion: &Exclusion) -> TokenStream {
 }
 
 fn foreign_key(key: &ForeignKey) -> TokenStream {
-    let name = opt_string(&key.name);
+    let name = opt_str(&key.name);
     let columns = column_names(&key.columns);
-    let referenced_table = string(&key.referenced_table);
+    let referenced_table = &key.referenced_table;
     let referenced_columns = column_names(&key.referenced_columns);
     let on_delete = action(key.on_delete);
     let on_update = action(key.on_update);
@@ -298,7 +318,7 @@ fn foreign_key(key: &ForeignKey) -> TokenStream {
     let not_valid = key.not_valid;
     let dialects = dialects(&key.dialects);
     quote! {
-        ::schema_runtime::ForeignKeyDef {
+        ::schema_runtime::__private::StaticForeignKey {
             name: #name,
             columns: #columns,
             referenced_table: #referenced_table,
@@ -315,7 +335,7 @@ fn foreign_key(key: &ForeignKey) -> TokenStream {
 }
 
 fn column_names(columns: &[ColumnRef]) -> TokenStream {
-    strings(columns.iter().map(|c| c.name.as_str()))
+    strs(columns.iter().map(|c| c.name.as_str()))
 }
 
 /// Checks only the type system can make, each spanned at the attribute that asks for it.
