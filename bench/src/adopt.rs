@@ -59,12 +59,15 @@ pub async fn measure(server: &str, tables: usize, runs: usize) -> Result<Figures
             per_table: true,
         };
         let files = adopt::files(&adopted.adoption, &layout)?;
-        let baseline = adopt::baseline(&adopted, "baseline")?.context("a baseline")?;
+        let baseline = adopt::baseline(&adopted, "baseline")?;
+        ensure!(!baseline.is_empty(), "no baseline");
         let written = started.elapsed();
         source_bytes = files.iter().map(|f| f.text.len()).sum::<usize>()
-            + baseline.revision.up.len()
-            + baseline.revision.down.len();
-        source_files = files.len() + 1;
+            + baseline
+                .iter()
+                .map(|part| part.revision.up.len() + part.revision.down.len())
+                .sum::<usize>();
+        source_files = files.len() + baseline.len();
 
         let started = Instant::now();
         let status = Command::new("pg_dump")

@@ -76,18 +76,48 @@ fn pg_name(name: &str) -> String {
     }
 }
 
-/// `up` and `down` of the baseline with the other objects added around the models' part.
+/// Which ends of the baseline a revision holds: a baseline written in parts (see
+/// [`crate::apply::compose_parts`]) creates what the tables need in its first part and
+/// what reads them in its last; a whole baseline is both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Ends {
+    /// The first part: extensions, domains and sequences go before its tables, and its
+    /// down section drops domains and sequences last.
+    pub first: bool,
+    /// The last part: views, routines and triggers go after its tables, and its down
+    /// section drops the views first.
+    pub last: bool,
+}
+
+#[cfg(test)]
+impl Ends {
+    /// A baseline in one revision.
+    pub const WHOLE: Ends = Ends {
+        first: true,
+        last: true,
+    };
+}
+
+/// `up` and `down` of the baseline with the other objects added around the models' part,
+/// at the `ends` this part of the baseline holds.
 pub(super) fn wrap(
     up: &str,
     down: &str,
     others: &[OtherObject],
     dialect: Dialect,
+    ends: Ends,
 ) -> (String, String) {
     let mut objects: Vec<&OtherObject> = others.iter().collect();
     // Stable: within a kind, the order they were read in.
     objects.sort_by_key(|o| rank(o.kind));
-    let (first, last): (Vec<&OtherObject>, Vec<&OtherObject>) =
+    let (mut first, mut last): (Vec<&OtherObject>, Vec<&OtherObject>) =
         objects.into_iter().partition(|o| before_tables(o.kind));
+    if !ends.first {
+        first.clear();
+    }
+    if !ends.last {
+        last.clear();
+    }
     let block = |objects: &[&OtherObject]| -> String {
         let statements: Vec<String> = objects.iter().map(|o| create(o)).collect();
         format!("{NOTE}\n{}\n", statements.join("\n\n"))

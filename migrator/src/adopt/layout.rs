@@ -233,6 +233,9 @@ mod tests {
         let normal = lexically_normal(Path::new("/work/app/project/../models/./x"));
         assert_eq!(normal, Path::new("/work/app/models/x"));
         let shown = relative(&normal, Path::new("/work/toolkit/schema-runtime"));
-        assert_eq!(shown, Some(PathBuf::from("../../../toolkit/schema-runtime")));
+        assert_eq!(
+            shown,
+            Some(PathBuf::from("../../../toolkit/schema-runtime"))
+        );
     }
 }

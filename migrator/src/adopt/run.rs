@@ -4,13 +4,14 @@
 use schema_runtime::registry::RegistryError;
 use schema_runtime::Schema;
 
-use crate::apply::{compose_from, Composed};
+use crate::apply::{compose_parts, Composed};
 use crate::compare::{compare, Comparison};
 use crate::db::{Database, DbError, FOREIGN_TABLES};
 use crate::diff::{diff, DiffOptions};
 use crate::filter::SchemaFilter;
 use crate::render::RenderError;
 
+use super::kept::{wrap, Ends};
 use super::model::{declare, resolve, Adoption};
 
 /// What can stop an adoption.
@@ -94,26 +95,32 @@ pub async fn adopt(db: &mut Database, filter: &SchemaFilter) -> Result<Adopted, 
 
 /// The baseline: the revision whose up section creates what the models declare on an
 /// empty database, with the objects they cannot describe copied around it from the
-/// database (and whose down section drops it), first in a new history. `None` when the
-/// models declare nothing.
-pub fn baseline(adopted: &Adopted, message: &str) -> Result<Option<Composed>, RunError> {
+/// database (and whose down section drops it), first in a new history. A baseline of more
+/// locks than one transaction should take comes in parts ([`compose_parts`]), the first
+/// part first; the database is stamped at the last. Empty when the models declare nothing.
+pub fn baseline(adopted: &Adopted, message: &str) -> Result<Vec<Composed>, RunError> {
     let dialect = adopted.adoption.dialect;
     let empty = Schema::default();
     let mut target = adopted.models.clone();
     target.normalize_default_namespace(dialect.default_namespace());
     target.sort();
     let ops = diff(&empty, &target, &DiffOptions::new(dialect));
-    let composed = compose_from(
+    let mut parts = compose_parts(
         &empty,
         &ops,
         crate::dialect::driver(dialect),
         Vec::new(),
         message,
     )?;
-    Ok(composed.map(|mut composed| {
-        let revision = &mut composed.revision;
+    let count = parts.len();
+    for (at, part) in parts.iter_mut().enumerate() {
+        let ends = Ends {
+            first: at == 0,
+            last: at + 1 == count,
+        };
+        let revision = &mut part.revision;
         (revision.up, revision.down) =
-            super::kept::wrap(&revision.up, &revision.down, &adopted.others, dialect);
-        composed
-    }))
+            wrap(&revision.up, &revision.down, &adopted.others, dialect, ends);
+    }
+    Ok(parts)
 }

@@ -4,7 +4,7 @@
 use schema_runtime::schema::ExclusionConstraint;
 
 use super::declare::parse_exclusion;
-use super::kept::wrap;
+use super::kept::{wrap, Ends};
 use super::names::{camel_round_trips, field_name, struct_name, variant_name, Unique};
 use crate::db::OtherObject;
 use crate::dialect::Dialect;
@@ -121,6 +121,7 @@ fn the_baseline_creates_what_tables_use_before_them_and_the_rest_after() {
         "DROP TABLE t;\n",
         &others,
         Dialect::Postgresql,
+        Ends::WHOLE,
     );
     let position = |text: &str| {
         up.find(text)
@@ -149,7 +150,8 @@ fn the_baseline_creates_what_tables_use_before_them_and_the_rest_after() {
             "CREATE TABLE t ();\n",
             "DROP TABLE t;\n",
             &[],
-            Dialect::Sqlite
+            Dialect::Sqlite,
+            Ends::WHOLE
         ),
         (
             "CREATE TABLE t ();\n".to_string(),

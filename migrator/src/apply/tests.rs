@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use chrono::DateTime;
-use schema_runtime::schema::{Column, ColumnType, Index, IndexPart, QualifiedName, Table};
+use schema_runtime::schema::{Column, ColumnType, Index, IndexPart, QualifiedName, Schema, Table};
 
 use super::execute::segments;
 use super::*;
@@ -414,6 +414,87 @@ fn apply_autogenerate_writes_one_file_following_every_head() {
     assert!(
         matches!(mismatch, ApplyError::DialectMismatch { .. }),
         "{mismatch}"
+    );
+}
+
+/// A new table with a text column and an index: four locks for the table (itself, its
+/// TOAST table and index, no key) and two for the index.
+fn new_table(name: &str) -> [Op; 2] {
+    let mut created = Table::new(table(name));
+    created.columns.push(text_column("body"));
+    let index = Index {
+        name: format!("ix_{name}_body"),
+        parts: vec![IndexPart::Column("body".into())],
+        unique: false,
+        predicate: None,
+        method: None,
+        part_options: Vec::new(),
+        include: Vec::new(),
+        nulls_not_distinct: false,
+    };
+    [
+        Op::CreateTable {
+            table: created.clone(),
+        },
+        Op::CreateIndex {
+            table: created.name,
+            index,
+        },
+    ]
+}
+
+#[test]
+fn apply_a_revision_of_more_locks_than_a_transaction_should_take_comes_in_parts() {
+    // 500 tables, 5 locks each: 2,500 locks, more than PostgreSQL's 2,000 per revision.
+    let mut ops: Vec<Op> = (0..500).flat_map(|i| new_table(&format!("t{i}"))).collect();
+    ops.extend(drift().into_iter().skip(1));
+    let postgres = driver(Dialect::Postgresql);
+    let parts = compose_parts(
+        &Schema::default(),
+        &ops,
+        postgres,
+        vec![id("aaaa1111")],
+        "first",
+    )
+    .unwrap();
+    assert_eq!(parts.len(), 2);
+    assert_eq!(parts[0].revision.message, "first (part 1 of 2)");
+    assert_eq!(parts[1].revision.message, "first (part 2 of 2)");
+    // A chain: the first part follows the heads, the second the first.
+    assert_eq!(parts[0].revision.down_revisions, vec![id("aaaa1111")]);
+    assert_eq!(
+        parts[1].revision.down_revisions,
+        vec![parts[0].revision.revision.clone()]
+    );
+    // Every emitted op once, in order; the blocked drops listed in the last part only.
+    let emitted: Vec<Op> = parts.iter().flat_map(|p| p.emitted.clone()).collect();
+    assert_eq!(emitted, ops[..1000].to_vec());
+    assert_eq!(parts[0].emitted.len(), 800, "2,000 locks of 5 per op pair");
+    assert!(parts[0].blocked.is_empty());
+    assert_eq!(parts[1].blocked.len(), 3);
+    assert!(!parts[0].revision.up.contains("blocked (destructive)"));
+    assert!(parts[1].revision.up.contains("blocked (destructive)"));
+    assert!(parts[1].revision.up.contains("CREATE TABLE \"t499\""));
+    assert!(parts[1].revision.down.contains("DROP TABLE \"t499\""));
+    assert!(!parts[0].revision.down.contains("\"t499\""));
+
+    // Where no lock table bounds a transaction (SQLite), one revision as before.
+    let whole = compose_parts(
+        &Schema::default(),
+        &ops[..1000],
+        driver(Dialect::Sqlite),
+        Vec::new(),
+        "first",
+    )
+    .unwrap();
+    assert_eq!(whole.len(), 1);
+    assert_eq!(whole[0].revision.message, "first");
+    // Small revisions are one file on PostgreSQL too.
+    assert_eq!(
+        compose_parts(&Schema::default(), &ops[..10], postgres, Vec::new(), "x")
+            .unwrap()
+            .len(),
+        1
     );
 }
 

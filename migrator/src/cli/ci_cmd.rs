@@ -39,6 +39,8 @@ enum Synced {
         ops: Vec<Op>,
         blocked: Vec<Op>,
         file: RevisionFile,
+        /// The parts before `file`, when the revision was written in parts.
+        earlier: Vec<RevisionFile>,
     },
     /// No runnable drift but several heads: a merge revision, written and applied.
     Merged {
@@ -90,9 +92,11 @@ pub async fn run(
     let synced = sync(settings, out, &set, &target).await?;
     let hooks = crate::dialect::driver(settings.dialect()).diff_hooks();
     let commit = match &synced {
-        Synced::Generated { file, .. } | Synced::Merged { file, .. } => {
-            Some(commit(&repo, file, &args.message)?)
+        Synced::Generated { file, earlier, .. } => {
+            let files: Vec<&RevisionFile> = earlier.iter().chain([file]).collect();
+            Some(commit(&repo, &files, &args.message)?)
         }
+        Synced::Merged { file, .. } => Some(commit(&repo, &[file], &args.message)?),
         Synced::InSync | Synced::Partial { .. } => None,
     };
     if let Some(path) = &args.summary {
@@ -156,6 +160,7 @@ async fn sync_locked(
             ops: comparison.ops,
             blocked: generated.blocked,
             file,
+            earlier: generated.earlier,
         },
         None if heads.len() > 1 => {
             let new = NewRevision::new(MERGE_MESSAGE, driver.dialect(), heads.clone());
@@ -173,18 +178,23 @@ async fn sync_locked(
             clear,
         },
     };
-    if let Synced::Generated { file, .. } | Synced::Merged { file, .. } = &synced {
-        apply_new(session, settings, file).await?;
+    match &synced {
+        Synced::Generated { file, earlier, .. } => {
+            let files: Vec<&RevisionFile> = earlier.iter().chain([file]).collect();
+            apply_new(session, settings, &files).await?;
+        }
+        Synced::Merged { file, .. } => apply_new(session, settings, &[file]).await?,
+        Synced::InSync | Synced::Partial { .. } => {}
     }
     Ok(synced)
 }
 
-/// Applies the file just written to the CI database, so that a revision that does not run
+/// Applies the files just written to the CI database, so that a revision that does not run
 /// is removed instead of committed.
 async fn apply_new(
     session: &mut Session<'_>,
     settings: &Settings,
-    file: &RevisionFile,
+    files: &[&RevisionFile],
 ) -> Result<(), Exit> {
     let applied = async {
         let set = settings.load()?;
@@ -193,16 +203,17 @@ async fn apply_new(
     }
     .await;
     if applied.is_err() {
-        remove(&file.path);
+        files.iter().for_each(|file| remove(&file.path));
     }
     applied
 }
 
-/// Commits the written file alone; on failure the file is removed, so a rerun starts from
-/// the same state.
-fn commit(repo: &git::Repo, file: &RevisionFile, message: &str) -> Result<Commit, Exit> {
-    repo.commit_file(&file.path, message).map_err(|error| {
-        remove(&file.path);
+/// Commits the written files (a revision, or its parts) alone; on failure the files are
+/// removed, so a rerun starts from the same state.
+fn commit(repo: &git::Repo, files: &[&RevisionFile], message: &str) -> Result<Commit, Exit> {
+    let paths: Vec<&Path> = files.iter().map(|file| file.path.as_path()).collect();
+    repo.commit_files(&paths, message).map_err(|error| {
+        paths.iter().for_each(|path| remove(path));
         git_exit(error)
     })
 }
@@ -300,9 +311,13 @@ fn print_human(hooks: &dyn DiffHooks, synced: &Synced, commit: Option<&Commit>, 
             "The database matches the models after upgrading to the heads: no drift, nothing \
              to commit.",
         )),
-        Synced::Generated { ops, file, .. } => {
+        Synced::Generated {
+            ops, file, earlier, ..
+        } => {
             report_ops(hooks, out, ops);
-            out.info(format!("Generating {} ... done", file.path.display()));
+            for file in earlier.iter().chain([file]) {
+                out.info(format!("Generating {} ... done", file.path.display()));
+            }
         }
         Synced::Merged {
             heads,
@@ -367,7 +382,9 @@ fn json_report<'a>(synced: &'a Synced, commit: Option<&'a Commit>) -> JsonReport
     let describe = |ops: &[Op]| ops.iter().map(Op::describe).collect::<Vec<_>>();
     let (outcome, file, ops, blocked): (_, Option<&PathBuf>, _, _) = match synced {
         Synced::InSync => ("in_sync", None, Vec::new(), Vec::new()),
-        Synced::Generated { ops, blocked, file } => (
+        Synced::Generated {
+            ops, blocked, file, ..
+        } => (
             "committed",
             Some(&file.path),
             describe(ops),

@@ -74,14 +74,16 @@ pub async fn run(settings: &Settings, out: &Output, args: &InitArgs) -> Result<C
     }
     let composed =
         adopt::baseline(&adopted, &args.message).map_err(|e| Exit::new(Code::Usage, e))?;
-    let baseline = composed.map(|c| RevisionFile::new(c.revision));
+    // Usually one file; a baseline of thousands of tables comes in parts, and the database
+    // is stamped at the last.
+    let parts: Vec<RevisionFile> = composed
+        .into_iter()
+        .map(|c| RevisionFile::new(c.revision))
+        .collect();
+    let baseline = parts.last();
     let database =
         crate::workflow::defaults::describe(settings.database_url.as_deref().unwrap_or_default());
-    let report_text = adopt::report(
-        &adopted,
-        &database,
-        baseline.as_ref().map(|b| b.revision.as_str()),
-    );
+    let report_text = adopt::report(&adopted, &database, baseline.map(|b| b.revision.as_str()));
     let mut files =
         adopt::files(&adopted.adoption, &layout).map_err(|e| Exit::new(Code::Usage, e))?;
     files.push(OutputFile {
@@ -92,7 +94,7 @@ pub async fn run(settings: &Settings, out: &Output, args: &InitArgs) -> Result<C
         tables: adopted.adoption.models.len(),
         enum_types: adopted.adoption.enums.len(),
         files: files.iter().map(|f| f.path.display().to_string()).collect(),
-        baseline: baseline.as_ref().map(|b| b.revision.as_str().to_string()),
+        baseline: baseline.map(|b| b.revision.as_str().to_string()),
         stamped,
         dry_run: args.dry_run,
         history_tables_of_other_tools: &adopted.foreign,
@@ -119,7 +121,7 @@ pub async fn run(settings: &Settings, out: &Output, args: &InitArgs) -> Result<C
             out.line(out.bold(&format!("==> {} <==", file.path.display())));
             out.line(&file.text);
         }
-        if let Some(file) = &baseline {
+        for file in &parts {
             out.line(out.bold(&format!(
                     "==> {} <==",
                     crate::revision::versions_dir(&settings.dir)
@@ -146,8 +148,11 @@ pub async fn run(settings: &Settings, out: &Output, args: &InitArgs) -> Result<C
         write_file(file)?;
     }
     let mut stamped = false;
-    if let Some(file) = baseline.clone() {
-        let written = write_new(&settings.dir, file)?;
+    if let Some((last, earlier)) = parts.split_last() {
+        for part in earlier {
+            write_new(&settings.dir, part.clone())?;
+        }
+        let written = write_new(&settings.dir, last.clone())?;
         let set = settings.load()?;
         let mut session = settings.begin_session(&mut db, out, false).await?;
         let outcome = session
@@ -161,6 +166,13 @@ pub async fn run(settings: &Settings, out: &Output, args: &InitArgs) -> Result<C
         finished?;
         stamped = true;
         if out.format() == super::Format::Human {
+            if !earlier.is_empty() {
+                out.info(format!(
+                    "The baseline would hold more locks than one transaction should take, so it \
+                     is written in {} parts, each applied in a transaction of its own.",
+                    parts.len()
+                ));
+            }
             out.info(format!(
                 "Wrote the baseline {} and stamped the database at it; no SQL ran.",
                 written.path.display()

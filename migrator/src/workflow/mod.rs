@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use schema_runtime::schema::Schema;
 
-use crate::apply::{compose_from, split_ops, ApplyOptions, Session};
+use crate::apply::{compose_parts, split_ops, ApplyOptions, Session};
 use crate::change::Op;
 use crate::compare::compare;
 use crate::db::{Database, DbError, Wait};
@@ -227,41 +227,61 @@ impl Run<'_, '_> {
         }
         // Composed (which can fail to render) before the backup, and the backup taken
         // before the file is written: a failed backup leaves neither a change nor a file.
-        let Some(composed) = compose_from(
+        let parts = compose_parts(
             &comparison.current,
             &comparison.ops,
             driver,
             set.heads(),
             AUTO_SYNC_MESSAGE,
-        )?
-        else {
+        )?;
+        if parts.is_empty() {
             // split_ops found something to emit, so compose did too; stay defensive.
             return Ok(Outcome::PartialSync {
                 file: None,
                 drop_sql: Vec::new(),
                 blocked: split.blocked,
             });
-        };
+        }
         let current = session.current_heads().await?;
         self.ensure_backup(&current)?;
-        let file = revision::write_new(&self.options.dir, RevisionFile::new(composed.revision))?;
-        (self.on_event)(&Event::Generated {
-            path: file.path.clone(),
-            ops: composed.emitted,
-        });
+        // Usually one file; a revision of more locks than a transaction should take comes
+        // in parts, each applied in a transaction of its own.
+        let mut files = Vec::with_capacity(parts.len());
+        for part in parts {
+            let file = revision::write_new(&self.options.dir, RevisionFile::new(part.revision))?;
+            (self.on_event)(&Event::Generated {
+                path: file.path.clone(),
+                ops: part.emitted,
+            });
+            files.push(file);
+        }
         if let Err(error) = self.apply_generated(session).await {
-            // Never applied, never committed: a file left behind would fail every later run.
-            return Err(match std::fs::remove_file(&file.path) {
-                Ok(()) => WorkflowError::GeneratedFailed {
-                    path: file.path,
+            // A file never applied would fail every later run; the parts that committed stay.
+            let applied = match revision::load(&self.options.dir) {
+                Ok(set) => session.applied(&set).await.unwrap_or_default(),
+                Err(_) => Default::default(),
+            };
+            let mut removed = None;
+            for file in files.iter().filter(|f| !applied.contains(&f.revision)) {
+                match std::fs::remove_file(&file.path) {
+                    Ok(()) => removed = removed.or(Some(file.path.clone())),
+                    Err(remove) => {
+                        tracing::warn!(path = %file.path.display(), %remove, "could not remove the generated file");
+                        return Err(error);
+                    }
+                }
+            }
+            return Err(match removed {
+                Some(path) => WorkflowError::GeneratedFailed {
+                    path,
                     source: Box::new(error),
                 },
-                Err(remove) => {
-                    tracing::warn!(path = %file.path.display(), %remove, "could not remove the generated file");
-                    error
-                }
+                None => error,
             });
         }
+        let Some(file) = files.pop() else {
+            return Ok(Outcome::InSync);
+        };
         Ok(if split.blocked.is_empty() {
             Outcome::Synced { file: file.path }
         } else {

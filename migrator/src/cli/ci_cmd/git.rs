@@ -94,29 +94,28 @@ impl Repo {
         }
     }
 
-    /// Stages `path` and commits it alone: the pathspec makes `git commit` take that file
-    /// and nothing else from the index, whatever happened since the check. When the commit
-    /// fails, the file is unstaged again.
-    pub fn commit_file(&self, path: &Path, message: &str) -> Result<Commit, GitError> {
-        git([OsStr::new("add"), OsStr::new("--"), path.as_os_str()])?;
-        let committed = git([
+    /// Stages `paths` and commits them alone: the pathspec makes `git commit` take those
+    /// files and nothing else from the index, whatever happened since the check. When the
+    /// commit fails, the files are unstaged again.
+    pub fn commit_files(&self, paths: &[&Path], message: &str) -> Result<Commit, GitError> {
+        let with = |head: &[&'static str]| -> Vec<&OsStr> {
+            head.iter()
+                .map(|word| OsStr::new(*word))
+                .chain(std::iter::once(OsStr::new("--")))
+                .chain(paths.iter().map(|p| p.as_os_str()))
+                .collect()
+        };
+        git(with(&["add"]))?;
+        let mut commit = vec![
             OsStr::new("commit"),
             OsStr::new("--quiet"),
             OsStr::new("-m"),
             OsStr::new(message),
-            OsStr::new("--"),
-            path.as_os_str(),
-        ]);
-        if let Err(error) = committed {
-            let unstaged = git([
-                OsStr::new("rm"),
-                OsStr::new("--cached"),
-                OsStr::new("--quiet"),
-                OsStr::new("--"),
-                path.as_os_str(),
-            ]);
-            if let Err(e) = unstaged {
-                tracing::warn!(error = %e, path = %path.display(), "could not unstage");
+        ];
+        commit.extend(with(&[]));
+        if let Err(error) = git(commit) {
+            if let Err(e) = git(with(&["rm", "--cached", "--quiet"])) {
+                tracing::warn!(error = %e, "could not unstage the generated files");
             }
             return Err(error);
         }

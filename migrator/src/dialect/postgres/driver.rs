@@ -140,6 +140,14 @@ impl Driver for Postgres {
         "PostgreSQL"
     }
 
+    /// A stock server's lock table holds `max_locks_per_transaction` (64) times
+    /// `max_connections` (100) locks, 6,400 for every session together: one revision takes
+    /// at most a third of that, so other sessions and a server with fewer connections keep
+    /// room. About 400 tables of an application's shape fit in one part.
+    fn locks_per_revision(&self) -> Option<usize> {
+        Some(2_000)
+    }
+
     fn start_hint(&self) -> &'static str {
         "start one (`sudo pg_ctlcluster <version> main start` on Debian and Ubuntu, \
          `brew services start postgresql` on macOS, or `docker run -d -p 5432:5432 -e \
