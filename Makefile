@@ -22,6 +22,7 @@ check:
 
 # The benchmarks, against the local PostgreSQL (see the README's Benchmarks section).
 bench:
+	cargo run --quiet --release -p bench -- check --tables 100,1000
 	cargo run --quiet --release -p bench -- adopt --tables 100,1000
 
 doc:
