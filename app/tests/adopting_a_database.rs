@@ -219,6 +219,23 @@ async fn adopted_databases_compile_check_clean_and_rebuild_from_the_baseline() -
         let label = a.case.short;
         assert_in_sync(&migrate, &a.project, a.db.url(), label)?;
 
+        // The crate's naming convention reaches the binary: what the models would create
+        // is named as the database names it (`user_pkey`, not `pk_user`).
+        let lib = fs::read_to_string(workspace.join(format!("models-{label}/src/lib.rs")))?;
+        if lib.contains("naming_convention!(postgres)") {
+            let output = run(&migrate, &a.project, a.db.url(), &["schema"])?;
+            let stdout = succeeded(&output, &format!("schema on {label}"))?;
+            ensure!(
+                stdout.contains("primary key user_pkey (id)"),
+                "the {label} models are not named by their convention:\n{stdout}"
+            );
+        } else {
+            ensure!(
+                label != "pg",
+                "the PostgreSQL case adopts PostgreSQL's names:\n{lib}"
+            );
+        }
+
         // A development run: upgrade (nothing to run past the stamp), compare, sync
         // nothing.
         let before = inspected(a.db.url()).await?;

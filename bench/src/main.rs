@@ -38,6 +38,13 @@ enum Bench {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// Prints the generated schema's SQL (`bench sql --tables 1000 | psql ...`), to look at
+    /// one size by hand.
+    Sql {
+        /// The schema size, in tables.
+        #[arg(long, default_value_t = 100)]
+        tables: usize,
+    },
     /// `migrate check`, `revision --autogenerate` after 5% of the tables changed, and the
     /// first `upgrade head`, against Alembic + SQLAlchemy on the same databases; the
     /// models crate's build time.
@@ -64,6 +71,7 @@ async fn main() -> Result<()> {
             }
             println!("{}", adopt::table(&figures));
         }
+        Bench::Sql { tables } => print!("{}", schema::postgres(tables)),
         Bench::Check { tables, runs } => {
             let place = check::Workplace::prepare()?;
             let relay = proxy::Relay::start(proxy::address(&server)?).await?;

@@ -26,7 +26,11 @@ pub fn target_schema(app: &App, dialect: Dialect) -> Result<Schema, Exit> {
         schema_runtime::registry::check_declared(declared, &defs)
             .map_err(|e| Exit::new(Code::Usage, e))?;
     }
-    schema_runtime::registry::build(defs, dialect).map_err(|e| Exit::new(Code::Usage, e))
+    // With the models crates' naming conventions (`naming_convention!`): without them, a
+    // crate under PostgreSQL's convention had its new constraints named `pk_..`.
+    let conventions = schema_runtime::registry::conventions();
+    schema_runtime::registry::build_with(defs, dialect, &conventions)
+        .map_err(|e| Exit::new(Code::Usage, e))
 }
 
 fn print_human(schema: &Schema, out: &Output) {

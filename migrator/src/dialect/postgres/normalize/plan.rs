@@ -277,17 +277,28 @@ pub(crate) fn type_needs_the_server(ty: &ColumnType) -> bool {
 
 fn in_sync(current: &Schema, table: &Table, slots: &[Slot]) -> bool {
     let Some(existing) = current.table(&table.name) else {
+        tracing::trace!(table = %table.name, "normalised: a new table");
         return false;
     };
-    let same_columns = table.columns.iter().all(|column| {
-        existing
+    let differing_column = table.columns.iter().find(|column| {
+        !existing
             .column(&column.name)
             .is_some_and(|c| c.ty == column.ty && c.collation == column.collation)
     });
-    same_columns
-        && slots
-            .iter()
-            .all(|slot| slot_in_sync(existing, table, *slot))
+    if let Some(column) = differing_column {
+        tracing::trace!(table = %table.name, column = %column.name, "normalised: the column's type differs");
+        return false;
+    }
+    match slots
+        .iter()
+        .find(|slot| !slot_in_sync(existing, table, **slot))
+    {
+        Some(slot) => {
+            tracing::trace!(table = %table.name, ?slot, "normalised: differs from the catalog");
+            false
+        }
+        None => true,
+    }
 }
 
 fn slot_in_sync(existing: &Table, table: &Table, slot: Slot) -> bool {
@@ -298,12 +309,15 @@ fn slot_in_sync(existing: &Table, table: &Table, slot: Slot) -> bool {
                 .column(&column.name)
                 .is_some_and(|c| c.default == column.default)
         }
+        // The question is whether the model's text already reads as the catalog's, not
+        // which constraint it is: the diff matches a constraint by what it is, so its
+        // name (the convention's, where the database has its own) does not count here.
         Slot::Check { check } => {
             let check = &table.checks[check];
             existing
                 .checks
                 .iter()
-                .any(|c| c.name == check.name && c.expression == check.expression)
+                .any(|c| c.expression == check.expression)
         }
         Slot::Type { column } => {
             let column = &table.columns[column];
@@ -323,13 +337,12 @@ fn slot_in_sync(existing: &Table, table: &Table, slot: Slot) -> bool {
             existing
                 .exclusions
                 .iter()
-                .any(|e| e.name == exclusion.name && e.definition == exclusion.definition)
+                .any(|e| e.definition == exclusion.definition)
         }
         Slot::Index { index } => {
             let index = &table.indexes[index];
             existing.indexes.iter().any(|i| {
-                i.name == index.name
-                    && i.predicate == index.predicate
+                i.predicate == index.predicate
                     && i.parts == index.parts
                     && i.part_options == index.part_options
             })
