@@ -222,6 +222,67 @@ async fn inspection_inside_a_transaction_uses_a_savepoint() {
     tx.commit().await.unwrap();
 }
 
+/// Key parts, their options and the columns a key references come back from the catalog
+/// as numbers and OIDs and are named here: from the columns read, or, for a table the
+/// filter leaves out, by one more lookup.
+#[tokio::test]
+async fn key_parts_and_referenced_columns_are_named_from_their_numbers() {
+    let db = TestDb::postgres().await.unwrap();
+    db.execute_script(
+        r#"
+CREATE SCHEMA other;
+CREATE TABLE other.accounts (dropped int, code text, region text, PRIMARY KEY (region, code));
+ALTER TABLE other.accounts DROP COLUMN dropped;
+CREATE TABLE entries (
+    id int PRIMARY KEY,
+    note text COLLATE "C",
+    region text,
+    code text,
+    amount int,
+    CONSTRAINT entries_account_fkey FOREIGN KEY (code, region)
+        REFERENCES other.accounts (code, region)
+);
+CREATE INDEX entries_lookup ON entries
+    (note COLLATE "POSIX" text_pattern_ops DESC, lower(code), amount NULLS FIRST)
+    INCLUDE (region);
+"#,
+    )
+    .await
+    .unwrap();
+    let mut conn: PgConnection = db.connect().await.unwrap();
+    let (schema, stats) = inspect_with_stats(&mut conn, &SchemaFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(schema.tables.len(), 1, "other.accounts is not read");
+    let entries = table(&schema, "entries");
+    assert_eq!(
+        entries.column("note").unwrap().collation.as_deref(),
+        Some("C")
+    );
+    assert_eq!(entries.column("code").unwrap().collation, None);
+    let key = &entries.foreign_keys[0];
+    assert_eq!(key.referenced_table, QualifiedName::parse("other.accounts"));
+    assert_eq!(key.columns, ["code", "region"]);
+    assert_eq!(key.referenced_columns, ["code", "region"]);
+    let index = &entries.indexes[0];
+    assert_eq!(
+        index.parts,
+        [
+            IndexPart::Column("note".into()),
+            IndexPart::Expression("lower(code)".into()),
+            IndexPart::Column("amount".into()),
+        ]
+    );
+    assert_eq!(
+        index.part_options,
+        ["COLLATE \"POSIX\" text_pattern_ops DESC", "", "NULLS FIRST"]
+    );
+    assert_eq!(index.include, ["region"]);
+    // begin, search_path, tables, columns, constraints, indexes, types, the referenced
+    // table's columns, collations, operator classes, partitions, enums, rollback
+    assert_eq!(stats.queries, 13);
+}
+
 async fn make_tables(db: &TestDb, count: usize) {
     let mut script = String::from("CREATE TYPE mood AS ENUM ('ok', 'meh');\n");
     for i in 0..count {
@@ -257,9 +318,10 @@ async fn the_query_count_does_not_grow_with_the_tables() {
         && t.foreign_keys.len() == 1
         && t.indexes.len() == 1));
     assert_eq!(small_stats, large_stats);
-    // begin, search_path, tables, columns, constraints, indexes, partitions, enums,
-    // rollback
-    assert_eq!(large_stats.queries, 9);
+    // begin, search_path, tables, columns, constraints, indexes, then what they name by
+    // OID: types, operator classes, identity sequences (no collation differs from its
+    // type's, no key references a table outside); partitions, enums, rollback
+    assert_eq!(large_stats.queries, 12);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -484,8 +546,9 @@ async fn normalisation_costs_the_same_for_ten_and_a_hundred_tables() {
         .unwrap();
     assert_eq!(large_stats.tables, 100);
     assert_eq!(small_stats.queries, large_stats.queries);
-    // begin, script, scratch tables, columns, constraints, indexes, rollback
-    assert_eq!(large_stats.queries, 7);
+    // begin, script, search_path (for the server's version), scratch tables, columns,
+    // constraints, indexes, types, operator classes, rollback
+    assert_eq!(large_stats.queries, 10);
     let t99 = table(&large, "t99");
     assert_eq!(
         t99.column("name").unwrap().default.as_deref(),
@@ -529,8 +592,9 @@ async fn defaults_are_normalised_once_each_and_large_schemas_in_batches() {
         .unwrap();
     // `7` reads as the catalog has it already; `'n'` is normalised once for all 300 tables.
     assert_eq!((stats.tables, stats.shared_defaults), (0, 1), "{stats:?}");
-    // begin, script, scratch tables, columns, constraints, indexes, rollback
-    assert_eq!(stats.queries, 7);
+    // begin, script, search_path, scratch tables, columns, constraints, indexes, types,
+    // rollback (no index, so no operator class to look up)
+    assert_eq!(stats.queries, 9);
     assert_eq!(target, current);
 
     // The same 300 tables as new ones, with their checks spelled by hand: more than one
@@ -546,7 +610,7 @@ async fn defaults_are_normalised_once_each_and_large_schemas_in_batches() {
         .await
         .unwrap();
     assert_eq!((stats.tables, stats.shared_defaults), (300, 2), "{stats:?}");
-    assert_eq!(stats.queries, 14, "two batches");
+    assert_eq!(stats.queries, 18, "two batches");
     assert!(fresh
         .tables
         .iter()

@@ -69,6 +69,9 @@ async fn a_database_in_sync_costs_no_normalisation_query() {
     let stats = normalize_target(&mut conn, &current, &mut target)
         .await
         .unwrap();
-    assert!(stats.queries > 0 && stats.queries <= 7, "{stats:?}");
+    // begin, the script, search_path, scratch tables, columns, constraints, indexes, at
+    // most five lookups of what those name by OID, rollback: 13 at most, whatever the
+    // number of tables.
+    assert!(stats.queries > 0 && stats.queries <= 13, "{stats:?}");
     assert!(diff(&current, &target, &options).is_empty());
 }

@@ -24,6 +24,13 @@ pub enum InspectError {
         #[source]
         source: sqlx::Error,
     },
+    /// A row named an object a later query of the same read did not find: the catalog
+    /// changed while it was read (DDL ran on another connection).
+    #[error("the catalog changed while it was read ({what} is gone); run the command again")]
+    Changed {
+        /// What was missing.
+        what: String,
+    },
     /// A foreign key action code this version does not know.
     #[error("foreign key {constraint} has the unknown referential action code `{code}`")]
     UnknownAction {

@@ -39,10 +39,10 @@ use std::collections::HashMap;
 
 use schema_runtime::schema::{Schema, Table};
 use sqlx::postgres::types::Oid;
-use sqlx::{Connection, PgConnection, Postgres, Transaction};
+use sqlx::{Connection, PgConnection, Postgres, Row, Transaction};
 
 use crate::filter::SchemaFilter;
-use rows::{qualified, Constraint};
+use rows::{qualified, Constraint, Lookups};
 
 /// What one introspection cost.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -114,20 +114,23 @@ pub(crate) async fn rollback(
         })
 }
 
-/// Pins `search_path` for the current transaction (see [`queries::SET_SEARCH_PATH`]).
+/// Pins `search_path` for the current transaction (see [`queries::PIN_SEARCH_PATH`]);
+/// answers with the server's `server_version_num`.
 pub(crate) async fn pin_search_path(
     conn: &mut PgConnection,
     counter: &mut QueryCounter,
-) -> Result<(), InspectError> {
+) -> Result<u32, InspectError> {
     counter.queries += 1;
-    sqlx::query(queries::SET_SEARCH_PATH)
-        .execute(conn)
+    let error = |source| InspectError::Query {
+        query: "set search_path",
+        source,
+    };
+    let row = sqlx::query(queries::PIN_SEARCH_PATH)
+        .fetch_one(conn)
         .await
-        .map_err(|source| InspectError::Query {
-            query: "set search_path",
-            source,
-        })?;
-    Ok(())
+        .map_err(error)?;
+    let version: i32 = row.try_get("version").map_err(error)?;
+    Ok(u32::try_from(version).unwrap_or_default())
 }
 
 async fn read_schema(
@@ -135,7 +138,7 @@ async fn read_schema(
     counter: &mut QueryCounter,
     filter: &SchemaFilter,
 ) -> Result<Schema, InspectError> {
-    pin_search_path(conn, counter).await?;
+    let version = pin_search_path(conn, counter).await?;
     let namespaces = filter.namespaces();
     let table_rows = rows::load_tables(conn, counter, namespaces).await?;
     let mut tables: HashMap<Oid, Table> = table_rows
@@ -149,7 +152,7 @@ async fn read_schema(
         })
         .collect();
     let oids: Vec<Oid> = tables.keys().copied().collect();
-    fill_tables(conn, counter, &oids, &mut tables).await?;
+    fill_tables(conn, counter, version, &oids, &mut tables).await?;
     for (parent, partition) in rows::load_partitions(conn, counter, &oids).await? {
         if let Some(table) = tables.get_mut(&parent) {
             table.partitions.push(partition);
@@ -164,15 +167,22 @@ async fn read_schema(
     Ok(schema)
 }
 
-/// Adds columns, constraints and indexes to the tables keyed by OID: three queries,
-/// however many tables. Normalisation uses it on its scratch tables.
+/// Adds columns, constraints and indexes to the tables keyed by OID, on a server whose
+/// `server_version_num` is `version`: three queries, however many tables, and up to five
+/// more that resolve what the rows name by OID (see [`rows::Lookups`]). Normalisation
+/// uses it on its scratch tables.
 pub(crate) async fn fill_tables(
     conn: &mut PgConnection,
     counter: &mut QueryCounter,
+    version: u32,
     oids: &[Oid],
     tables: &mut HashMap<Oid, Table>,
 ) -> Result<(), InspectError> {
-    for row in rows::load_columns(conn, counter, oids).await? {
+    let columns = rows::load_columns(conn, counter, oids).await?;
+    let constraints = rows::load_constraints(conn, counter, oids).await?;
+    let indexes = rows::load_indexes(conn, counter, oids, version).await?;
+    let lookups = Lookups::load(conn, counter, &columns, &constraints, &indexes).await?;
+    for row in &columns {
         if let Some(table) = tables.get_mut(&row.table_oid) {
             if !row.generated.is_empty() && row.generated != "s" {
                 tracing::warn!(
@@ -183,15 +193,14 @@ pub(crate) async fn fill_tables(
                      as a plain column"
                 );
             }
-            table.columns.push(row.to_column());
+            table.columns.push(row.to_column(&lookups)?);
         }
     }
-    for row in rows::load_constraints(conn, counter, oids).await? {
-        let constraint = row.to_constraint()?;
+    for row in &constraints {
         let Some(table) = tables.get_mut(&row.table_oid) else {
             continue;
         };
-        match constraint {
+        match row.to_constraint(&lookups)? {
             Constraint::Primary(key) => table.primary_key = Some(key),
             Constraint::Unique(unique) => table.uniques.push(unique),
             Constraint::Foreign(foreign_key) => table.foreign_keys.push(foreign_key),
@@ -199,9 +208,9 @@ pub(crate) async fn fill_tables(
             Constraint::Exclusion(exclusion) => table.exclusions.push(exclusion),
         }
     }
-    for row in rows::load_indexes(conn, counter, oids).await? {
+    for row in &indexes {
         if let Some(table) = tables.get_mut(&row.table_oid) {
-            table.indexes.push(row.to_index());
+            table.indexes.push(row.to_index(&lookups)?);
         }
     }
     Ok(())

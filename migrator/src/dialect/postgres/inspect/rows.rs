@@ -12,6 +12,7 @@ use schema_runtime::types::parse_sql_type;
 use sqlx::postgres::types::Oid;
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
+use std::collections::{HashMap, HashSet};
 
 use super::error::InspectError;
 use super::queries;
@@ -44,22 +45,36 @@ pub(crate) struct TableRow {
 /// One row of [`queries::COLUMNS`].
 pub(crate) struct ColumnRow {
     pub table_oid: Oid,
+    pub attnum: i16,
     pub name: String,
-    type_sql: String,
+    type_oid: Oid,
+    type_mod: i32,
     not_null: bool,
-    pub default_expr: Option<String>,
+    /// The default, or a generated column's expression.
+    expression: Option<String>,
     identity: String,
-    /// `[start, increment]` of an identity column's sequence.
-    identity_sequence: Option<Vec<i64>>,
     pub generated: String,
-    /// The expression of a stored generated column.
-    generation: Option<String>,
-    collation: Option<String>,
+    collation_oid: Oid,
     comment: Option<String>,
+}
+
+/// One row of [`queries::TYPES`].
+struct TypeRow {
+    type_sql: String,
+    /// The type's own collation (0 for a type without one).
+    collation_oid: Oid,
     is_enum: bool,
     is_array: bool,
     element_namespace: String,
     element_name: String,
+}
+
+/// One row of [`queries::COLLATIONS`].
+struct CollationRow {
+    /// As a column's collation is written.
+    name: String,
+    /// Quoted, as an index key part's `COLLATE` is written.
+    quoted: String,
 }
 
 /// One row of [`queries::CONSTRAINTS`].
@@ -67,10 +82,11 @@ pub(crate) struct ConstraintRow {
     pub table_oid: Oid,
     pub name: String,
     kind: String,
-    columns: Vec<String>,
+    columns: Vec<i16>,
+    ref_oid: Oid,
     ref_namespace: Option<String>,
     ref_table: Option<String>,
-    ref_columns: Vec<String>,
+    ref_columns: Vec<i16>,
     on_delete: String,
     on_update: String,
     deferrable: bool,
@@ -86,14 +102,35 @@ pub(crate) struct IndexRow {
     is_unique: bool,
     method: String,
     predicate: Option<String>,
-    part_is_expression: Vec<bool>,
-    part_text: Vec<String>,
-    /// Per key part: a non-default operator class and ordering, or empty.
-    part_options: Vec<String>,
-    /// `INCLUDE` columns.
-    included: Vec<String>,
+    /// How many of `parts` are key parts; the rest are `INCLUDE` columns.
+    key_parts: i16,
+    /// The `attnum` of each part, 0 for an expression.
+    parts: Vec<i16>,
+    /// Per key part, the `indoption` bits (descending, nulls first).
+    options: Vec<i16>,
+    /// Per key part, its operator class.
+    opclasses: Vec<Oid>,
+    /// Per key part, its collation (0 for none).
+    collations: Vec<Oid>,
+    /// Per key part, the deparsed text, when any part is an expression.
+    expressions: Option<Vec<String>>,
     /// `NULLS NOT DISTINCT` (always false before PostgreSQL 15).
     nulls_not_distinct: bool,
+}
+
+/// What the rows name by OID or `attnum`, resolved once per distinct value: built by
+/// [`Lookups::load`] after the columns, constraints and indexes were read.
+#[derive(Default)]
+pub(crate) struct Lookups {
+    types: HashMap<(Oid, i32), TypeRow>,
+    collations: HashMap<Oid, CollationRow>,
+    /// Operator classes by OID: the name of one that is not its type's default, or none.
+    opclasses: HashMap<Oid, Option<String>>,
+    /// `[start, increment]` of identity sequences, by table and `attnum`.
+    identities: HashMap<(Oid, i16), [i64; 2]>,
+    /// Column names and collations, by table and `attnum`: every column read, and the
+    /// columns of tables outside them that foreign keys reference (collation 0).
+    attributes: HashMap<(Oid, i16), (String, Oid)>,
 }
 
 /// A constraint row, sorted into the schema model's kinds.
@@ -207,25 +244,23 @@ pub(crate) async fn load_columns(
         q.bind(tables)
     })
     .await?;
-    decode("columns", rows, |row| {
+    let mut columns = decode("columns", rows, |row| {
         Ok(ColumnRow {
             table_oid: row.try_get("table_oid")?,
+            attnum: row.try_get("attnum")?,
             name: row.try_get("name")?,
-            type_sql: row.try_get("type_sql")?,
+            type_oid: row.try_get("type_oid")?,
+            type_mod: row.try_get("type_mod")?,
             not_null: row.try_get("not_null")?,
-            default_expr: row.try_get("default_expr")?,
+            expression: row.try_get("expression")?,
             identity: row.try_get("identity")?,
-            identity_sequence: row.try_get("identity_sequence")?,
             generated: row.try_get("generated")?,
-            generation: row.try_get("generation")?,
-            collation: row.try_get("collation")?,
+            collation_oid: row.try_get("collation_oid")?,
             comment: row.try_get("comment")?,
-            is_enum: row.try_get("is_enum")?,
-            is_array: row.try_get("is_array")?,
-            element_namespace: row.try_get("element_namespace")?,
-            element_name: row.try_get("element_name")?,
         })
-    })
+    })?;
+    columns.sort_unstable_by_key(|column| (column.table_oid.0, column.attnum));
+    Ok(columns)
 }
 
 /// Constraints of the given tables.
@@ -243,10 +278,15 @@ pub(crate) async fn load_constraints(
             table_oid: row.try_get("table_oid")?,
             name: row.try_get("name")?,
             kind: row.try_get("kind")?,
-            columns: row.try_get("columns")?,
+            columns: row
+                .try_get::<Option<Vec<i16>>, _>("columns")?
+                .unwrap_or_default(),
+            ref_oid: row.try_get("ref_oid")?,
             ref_namespace: row.try_get("ref_namespace")?,
             ref_table: row.try_get("ref_table")?,
-            ref_columns: row.try_get("ref_columns")?,
+            ref_columns: row
+                .try_get::<Option<Vec<i16>>, _>("ref_columns")?
+                .unwrap_or_default(),
             on_delete: row.try_get("on_delete")?,
             on_update: row.try_get("on_update")?,
             deferrable: row.try_get("deferrable")?,
@@ -257,16 +297,20 @@ pub(crate) async fn load_constraints(
     })
 }
 
-/// Indexes of the given tables that back no constraint.
+/// Indexes of the given tables that back no constraint, on a server whose
+/// `server_version_num` is `version`.
 pub(crate) async fn load_indexes(
     conn: &mut PgConnection,
     counter: &mut QueryCounter,
     tables: &[Oid],
+    version: u32,
 ) -> Result<Vec<IndexRow>, InspectError> {
-    let rows = fetch(conn, counter, "indexes", queries::INDEXES, |q| {
-        q.bind(tables)
-    })
-    .await?;
+    let sql = if version >= 150_000 {
+        queries::INDEXES
+    } else {
+        queries::INDEXES_BEFORE_15
+    };
+    let rows = fetch(conn, counter, "indexes", sql, |q| q.bind(tables)).await?;
     decode("indexes", rows, |row| {
         Ok(IndexRow {
             table_oid: row.try_get("table_oid")?,
@@ -274,13 +318,252 @@ pub(crate) async fn load_indexes(
             is_unique: row.try_get("is_unique")?,
             method: row.try_get("method")?,
             predicate: row.try_get("predicate")?,
-            part_is_expression: row.try_get("part_is_expression")?,
-            part_text: row.try_get("part_text")?,
-            part_options: row.try_get("part_options")?,
-            included: row.try_get("included")?,
+            key_parts: row.try_get("key_parts")?,
+            parts: row.try_get("parts")?,
+            options: row.try_get("options")?,
+            opclasses: row.try_get("opclasses")?,
+            collations: row.try_get("collations")?,
+            expressions: row.try_get("expressions")?,
             nulls_not_distinct: row.try_get("nulls_not_distinct")?,
         })
     })
+}
+
+impl Lookups {
+    /// Resolves what `columns`, `constraints` and `indexes` name by OID: at most five
+    /// queries, each over the distinct values, and none where there is nothing to resolve.
+    pub(crate) async fn load(
+        conn: &mut PgConnection,
+        counter: &mut QueryCounter,
+        columns: &[ColumnRow],
+        constraints: &[ConstraintRow],
+        indexes: &[IndexRow],
+    ) -> Result<Lookups, InspectError> {
+        let mut lookups = Lookups {
+            attributes: columns
+                .iter()
+                .map(|c| ((c.table_oid, c.attnum), (c.name.clone(), c.collation_oid)))
+                .collect(),
+            ..Lookups::default()
+        };
+        lookups.load_types(conn, counter, columns).await?;
+        lookups.load_referenced(conn, counter, constraints).await?;
+        lookups
+            .load_collations(conn, counter, columns, indexes)
+            .await?;
+        lookups.load_opclasses(conn, counter, indexes).await?;
+        lookups.load_identities(conn, counter, columns).await?;
+        Ok(lookups)
+    }
+
+    async fn load_types(
+        &mut self,
+        conn: &mut PgConnection,
+        counter: &mut QueryCounter,
+        columns: &[ColumnRow],
+    ) -> Result<(), InspectError> {
+        let pairs: HashSet<(Oid, i32)> = columns.iter().map(|c| (c.type_oid, c.type_mod)).collect();
+        if pairs.is_empty() {
+            return Ok(());
+        }
+        let (oids, mods): (Vec<Oid>, Vec<i32>) = pairs.into_iter().unzip();
+        let rows = fetch(conn, counter, "types", queries::TYPES, |q| {
+            q.bind(oids).bind(mods)
+        })
+        .await?;
+        for (key, row) in decode("types", rows, |row| {
+            Ok((
+                (row.try_get("type_oid")?, row.try_get("type_mod")?),
+                TypeRow {
+                    type_sql: row.try_get("type_sql")?,
+                    collation_oid: row.try_get("collation_oid")?,
+                    is_enum: row.try_get("is_enum")?,
+                    is_array: row.try_get("is_array")?,
+                    element_namespace: row.try_get("element_namespace")?,
+                    element_name: row.try_get("element_name")?,
+                },
+            ))
+        })? {
+            self.types.insert(key, row);
+        }
+        Ok(())
+    }
+
+    /// The column names of referenced tables that were not read themselves.
+    async fn load_referenced(
+        &mut self,
+        conn: &mut PgConnection,
+        counter: &mut QueryCounter,
+        constraints: &[ConstraintRow],
+    ) -> Result<(), InspectError> {
+        let outside: HashSet<Oid> = constraints
+            .iter()
+            .filter(|c| c.kind == "f")
+            .flat_map(|c| c.ref_columns.iter().map(|&attnum| (c.ref_oid, attnum)))
+            .filter(|key| !self.attributes.contains_key(key))
+            .map(|(oid, _)| oid)
+            .collect();
+        if outside.is_empty() {
+            return Ok(());
+        }
+        let outside: Vec<Oid> = outside.into_iter().collect();
+        let rows = fetch(
+            conn,
+            counter,
+            "referenced columns",
+            queries::ATTRIBUTES,
+            |q| q.bind(outside),
+        )
+        .await?;
+        for (key, name) in decode("referenced columns", rows, |row| {
+            Ok((
+                (row.try_get("table_oid")?, row.try_get("attnum")?),
+                row.try_get::<String, _>("name")?,
+            ))
+        })? {
+            self.attributes.insert(key, (name, Oid(0)));
+        }
+        Ok(())
+    }
+
+    /// The collations a column or an index key part states apart from its type's or its
+    /// column's own: only those are read back.
+    async fn load_collations(
+        &mut self,
+        conn: &mut PgConnection,
+        counter: &mut QueryCounter,
+        columns: &[ColumnRow],
+        indexes: &[IndexRow],
+    ) -> Result<(), InspectError> {
+        let mut wanted: HashSet<Oid> = columns
+            .iter()
+            .filter_map(|c| self.column_collation_oid(c))
+            .collect();
+        for index in indexes {
+            wanted.extend((0..index.key_count()).filter_map(|k| self.part_collation_oid(index, k)));
+        }
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let wanted: Vec<Oid> = wanted.into_iter().collect();
+        let rows = fetch(conn, counter, "collations", queries::COLLATIONS, |q| {
+            q.bind(wanted)
+        })
+        .await?;
+        for (oid, row) in decode("collations", rows, |row| {
+            Ok((
+                row.try_get("collation_oid")?,
+                CollationRow {
+                    name: row.try_get("name")?,
+                    quoted: row.try_get("quoted")?,
+                },
+            ))
+        })? {
+            self.collations.insert(oid, row);
+        }
+        Ok(())
+    }
+
+    async fn load_opclasses(
+        &mut self,
+        conn: &mut PgConnection,
+        counter: &mut QueryCounter,
+        indexes: &[IndexRow],
+    ) -> Result<(), InspectError> {
+        let wanted: HashSet<Oid> = indexes
+            .iter()
+            .flat_map(|index| index.opclasses.iter().copied())
+            .collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let wanted: Vec<Oid> = wanted.into_iter().collect();
+        let rows = fetch(conn, counter, "operator classes", queries::OPCLASSES, |q| {
+            q.bind(wanted)
+        })
+        .await?;
+        for (oid, name) in decode("operator classes", rows, |row| {
+            let is_default: bool = row.try_get("is_default")?;
+            let name: String = row.try_get("name")?;
+            Ok((
+                row.try_get::<Oid, _>("opclass_oid")?,
+                (!is_default).then_some(name),
+            ))
+        })? {
+            self.opclasses.insert(oid, name);
+        }
+        Ok(())
+    }
+
+    async fn load_identities(
+        &mut self,
+        conn: &mut PgConnection,
+        counter: &mut QueryCounter,
+        columns: &[ColumnRow],
+    ) -> Result<(), InspectError> {
+        let tables: HashSet<Oid> = columns
+            .iter()
+            .filter(|c| !c.identity.is_empty())
+            .map(|c| c.table_oid)
+            .collect();
+        if tables.is_empty() {
+            return Ok(());
+        }
+        let tables: Vec<Oid> = tables.into_iter().collect();
+        let rows = fetch(
+            conn,
+            counter,
+            "identity sequences",
+            queries::IDENTITIES,
+            |q| q.bind(tables),
+        )
+        .await?;
+        for (key, sequence) in decode("identity sequences", rows, |row| {
+            Ok((
+                (row.try_get("table_oid")?, row.try_get("attnum")?),
+                [row.try_get("start")?, row.try_get("increment")?],
+            ))
+        })? {
+            self.identities.insert(key, sequence);
+        }
+        Ok(())
+    }
+
+    fn column_type(&self, column: &ColumnRow) -> Result<&TypeRow, InspectError> {
+        self.types
+            .get(&(column.type_oid, column.type_mod))
+            .ok_or_else(|| InspectError::Changed {
+                what: format!("the type of column {}", column.name),
+            })
+    }
+
+    /// A column's collation where it is not its type's own.
+    fn column_collation_oid(&self, column: &ColumnRow) -> Option<Oid> {
+        let own = self
+            .types
+            .get(&(column.type_oid, column.type_mod))?
+            .collation_oid;
+        (column.collation_oid != own).then_some(column.collation_oid)
+    }
+
+    /// A column key part's collation where it is not its column's own (an expression
+    /// part's collation is not read).
+    fn part_collation_oid(&self, index: &IndexRow, part: usize) -> Option<Oid> {
+        let attnum = *index.parts.get(part)?;
+        let collation = *index.collations.get(part)?;
+        let (_, column_collation) = self.attributes.get(&(index.table_oid, attnum))?;
+        (collation != Oid(0) && collation != *column_collation).then_some(collation)
+    }
+
+    /// The column `attnum` of table `table`, by name.
+    fn attribute(&self, table: Oid, attnum: i16, of: &str) -> Result<String, InspectError> {
+        self.attributes
+            .get(&(table, attnum))
+            .map(|(name, _)| name.clone())
+            .ok_or_else(|| InspectError::Changed {
+                what: format!("column {attnum} of {of}"),
+            })
+    }
 }
 
 /// Enum types of the given namespaces.
@@ -311,54 +594,73 @@ impl ColumnRow {
     /// reported as what it is in the catalog, an integer with the default
     /// `nextval('..._seq'::regclass)`, and no identity: the diff decides what to make of it.
     /// A stored generated column has its expression in `generated`, not as a default.
-    pub(crate) fn to_column(&self) -> Column {
+    pub(crate) fn to_column(&self, lookups: &Lookups) -> Result<Column, InspectError> {
         let identity = match self.identity.as_str() {
             "a" => Some(Identity::Always),
             "d" => Some(Identity::ByDefault),
             _ => None,
         };
-        Column {
+        let ty = lookups.column_type(self)?;
+        let collation = match lookups.column_collation_oid(self) {
+            Some(oid) if oid != Oid(0) => Some(
+                lookups
+                    .collations
+                    .get(&oid)
+                    .ok_or_else(|| InspectError::Changed {
+                        what: format!("the collation of column {}", self.name),
+                    })?
+                    .name
+                    .clone(),
+            ),
+            _ => None,
+        };
+        let sequence = lookups.identities.get(&(self.table_oid, self.attnum));
+        Ok(Column {
             name: self.name.clone(),
-            ty: self.column_type(),
+            ty: column_type(ty),
             nullable: !self.not_null,
-            default: if identity.is_some() {
+            default: if identity.is_some() || !self.generated.is_empty() {
                 None
             } else {
-                self.default_expr.clone()
+                self.expression.clone()
             },
             identity,
-            identity_sequence: match self.identity_sequence.as_deref() {
-                Some([start, increment]) if identity.is_some() => {
-                    IdentitySequence::of(*start, *increment)
+            identity_sequence: match sequence {
+                Some(&[start, increment]) if identity.is_some() => {
+                    IdentitySequence::of(start, increment)
                 }
                 _ => None,
             },
             autoincrement: false,
-            collation: self.collation.clone(),
-            generated: self.generation.clone(),
+            collation,
+            generated: if self.generated == "s" {
+                self.expression.clone()
+            } else {
+                None
+            },
             generated_virtual: false,
             comment: self.comment.clone(),
             renamed_from: None,
-        }
+        })
     }
+}
 
-    /// Enum types come from catalog facts, so that a name needing quotes or a namespace
-    /// (`audit."Level"[]`) still becomes a clean [`QualifiedName`]; every other type is
-    /// parsed from `format_type()`, which collapses synonyms.
-    fn column_type(&self) -> ColumnType {
-        if !self.is_enum {
-            return parse_sql_type(&without_default_precision(&self.type_sql));
+/// Enum types come from catalog facts, so that a name needing quotes or a namespace
+/// (`audit."Level"[]`) still becomes a clean [`QualifiedName`]; every other type is
+/// parsed from `format_type()`, which collapses synonyms.
+fn column_type(ty: &TypeRow) -> ColumnType {
+    if !ty.is_enum {
+        return parse_sql_type(&without_default_precision(&ty.type_sql));
+    }
+    let element = ColumnType::Enum {
+        name: qualified(&ty.element_namespace, &ty.element_name),
+    };
+    if ty.is_array {
+        ColumnType::Array {
+            element: Box::new(element),
         }
-        let element = ColumnType::Enum {
-            name: qualified(&self.element_namespace, &self.element_name),
-        };
-        if self.is_array {
-            ColumnType::Array {
-                element: Box::new(element),
-            }
-        } else {
-            element
-        }
+    } else {
+        element
     }
 }
 
@@ -373,17 +675,17 @@ fn without_default_precision(type_sql: &str) -> String {
 
 impl ConstraintRow {
     /// The constraint in the schema model's vocabulary.
-    pub(crate) fn to_constraint(&self) -> Result<Constraint, InspectError> {
+    pub(crate) fn to_constraint(&self, lookups: &Lookups) -> Result<Constraint, InspectError> {
         let constraint = match self.kind.as_str() {
             "p" => Constraint::Primary(PrimaryKey {
                 name: self.name.clone(),
-                columns: self.columns.clone(),
+                columns: self.column_names(lookups)?,
             }),
             "u" => Constraint::Unique(UniqueConstraint {
                 name: self.name.clone(),
-                columns: self.columns.clone(),
+                columns: self.column_names(lookups)?,
             }),
-            "f" => Constraint::Foreign(self.to_foreign_key()?),
+            "f" => Constraint::Foreign(self.to_foreign_key(lookups)?),
             "x" => Constraint::Exclusion(ExclusionConstraint {
                 name: self.name.clone(),
                 definition: self.definition.clone().unwrap_or_default(),
@@ -398,21 +700,33 @@ impl ConstraintRow {
     }
 
     /// `DEFERRABLE` and `INITIALLY DEFERRED` as the catalog has them.
-    fn to_foreign_key(&self) -> Result<ForeignKey, InspectError> {
+    fn to_foreign_key(&self, lookups: &Lookups) -> Result<ForeignKey, InspectError> {
         Ok(ForeignKey {
             name: self.name.clone(),
-            columns: self.columns.clone(),
+            columns: self.column_names(lookups)?,
             referenced_table: qualified(
                 self.ref_namespace.as_deref().unwrap_or_default(),
                 self.ref_table.as_deref().unwrap_or_default(),
             ),
-            referenced_columns: self.ref_columns.clone(),
+            referenced_columns: self
+                .ref_columns
+                .iter()
+                .map(|&attnum| lookups.attribute(self.ref_oid, attnum, &self.name))
+                .collect::<Result<_, _>>()?,
             on_delete: self.action(&self.on_delete)?,
             on_update: self.action(&self.on_update)?,
             deferrable: self.deferrable,
             initially_deferred: self.deferrable && self.deferred,
             not_valid: !self.validated,
         })
+    }
+
+    /// The key's columns, by name, in key order.
+    fn column_names(&self, lookups: &Lookups) -> Result<Vec<String>, InspectError> {
+        self.columns
+            .iter()
+            .map(|&attnum| lookups.attribute(self.table_oid, attnum, &self.name))
+            .collect()
     }
 
     fn action(&self, code: &str) -> Result<ForeignKeyAction, InspectError> {
@@ -444,35 +758,85 @@ pub(crate) fn check_expression(definition: &str) -> String {
 }
 
 impl IndexRow {
+    /// How many key parts the index has (the rest of `parts` are `INCLUDE` columns).
+    fn key_count(&self) -> usize {
+        usize::try_from(self.key_parts)
+            .unwrap_or_default()
+            .min(self.parts.len())
+    }
+
     /// The index in the schema model's vocabulary; `btree` is the default method and is
     /// left out.
-    pub(crate) fn to_index(&self) -> Index {
-        let parts = self
-            .part_is_expression
+    pub(crate) fn to_index(&self, lookups: &Lookups) -> Result<Index, InspectError> {
+        let keys = self.key_count();
+        let mut parts = Vec::with_capacity(keys);
+        let mut part_options = Vec::with_capacity(keys);
+        for (k, &attnum) in self.parts[..keys].iter().enumerate() {
+            parts.push(if attnum == 0 {
+                let text = self
+                    .expressions
+                    .as_ref()
+                    .and_then(|texts| texts.get(k))
+                    .ok_or_else(|| InspectError::Changed {
+                        what: format!("key part {} of index {}", k + 1, self.name),
+                    })?;
+                IndexPart::Expression(text.clone())
+            } else {
+                IndexPart::Column(lookups.attribute(self.table_oid, attnum, &self.name)?)
+            });
+            part_options.push(self.part_options(lookups, k)?);
+        }
+        let include = self.parts[keys..]
             .iter()
-            .zip(&self.part_text)
-            .map(|(&is_expression, text)| {
-                if is_expression {
-                    IndexPart::Expression(text.clone())
-                } else {
-                    IndexPart::Column(text.clone())
-                }
-            })
-            .collect();
-        Index {
+            .map(|&attnum| lookups.attribute(self.table_oid, attnum, &self.name))
+            .collect::<Result<_, _>>()?;
+        Ok(Index {
             name: self.name.clone(),
             parts,
             unique: self.is_unique,
             predicate: self.predicate.clone(),
             method: (self.method != "btree").then(|| self.method.clone()),
-            part_options: if self.part_options.iter().all(String::is_empty) {
+            part_options: if part_options.iter().all(String::is_empty) {
                 Vec::new()
             } else {
-                self.part_options.clone()
+                part_options
             },
-            include: self.included.clone(),
+            include,
             nulls_not_distinct: self.nulls_not_distinct,
+        })
+    }
+
+    /// Key part `k`'s options, as `CREATE INDEX` writes them after the part: a collation
+    /// where it is not the column's own, an operator class that is not its type's default,
+    /// and the ordering; empty for a plain part.
+    fn part_options(&self, lookups: &Lookups, k: usize) -> Result<String, InspectError> {
+        let mut words: Vec<&str> = Vec::new();
+        let collate;
+        if let Some(oid) = lookups.part_collation_oid(self, k) {
+            let collation = lookups
+                .collations
+                .get(&oid)
+                .ok_or_else(|| InspectError::Changed {
+                    what: format!("the collation of key part {} of index {}", k + 1, self.name),
+                })?;
+            collate = format!("COLLATE {}", collation.quoted);
+            words.push(&collate);
         }
+        // A non-default operator class (an unknown one, gone since, is left out).
+        if let Some(Some(name)) = self
+            .opclasses
+            .get(k)
+            .and_then(|oid| lookups.opclasses.get(oid))
+        {
+            words.push(name);
+        }
+        match self.options.get(k).map(|bits| bits & 3) {
+            Some(1) => words.push("DESC NULLS LAST"),
+            Some(3) => words.push("DESC"),
+            Some(2) => words.push("NULLS FIRST"),
+            _ => {}
+        }
+        Ok(words.join(" "))
     }
 }
 

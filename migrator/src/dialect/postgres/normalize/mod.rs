@@ -24,7 +24,9 @@ use schema_runtime::schema::{IndexPart, Schema, Table};
 use sqlx::postgres::types::Oid;
 use sqlx::PgConnection;
 
-use super::inspect::{begin, fill_tables, rollback, rows, InspectError, QueryCounter};
+use super::inspect::{
+    begin, fill_tables, pin_search_path, rollback, rows, InspectError, QueryCounter,
+};
 use plan::{Slot, TablePlan};
 use script::{describe_slot, scratch_object, scratch_table, Origin, ScriptStatement};
 
@@ -153,6 +155,9 @@ async fn read_scratch(
     conn: &mut PgConnection,
     counter: &mut QueryCounter,
 ) -> Result<HashMap<String, Table>, InspectError> {
+    // Pinned again (the script pinned it already) for the server's version, which
+    // decides how indexes are read.
+    let version = pin_search_path(conn, counter).await?;
     let scratch = rows::load_scratch_tables(conn, counter).await?;
     let oids: Vec<Oid> = scratch.iter().map(|(oid, _, _)| *oid).collect();
     let mut tables: HashMap<Oid, Table> = scratch
@@ -163,7 +168,7 @@ async fn read_scratch(
             (oid, table)
         })
         .collect();
-    fill_tables(conn, counter, &oids, &mut tables).await?;
+    fill_tables(conn, counter, version, &oids, &mut tables).await?;
     Ok(tables
         .into_values()
         .map(|table| (table.name.name.clone(), table))
