@@ -64,7 +64,11 @@ SELECT a.attrelid AS table_oid,
        a.atttypid AS type_oid,
        a.atttypmod AS type_mod,
        a.attnotnull AS not_null,
-       pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS expression,
+       -- A default cannot refer to a column, so it is deparsed without its table: given
+       -- one, pg_get_expr opens it (a relation cache entry and a lock per table, most of
+       -- the cost of a first read on a new connection).
+       pg_catalog.pg_get_expr(d.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE d.adrelid END)
+           AS expression,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
        a.attcollation AS collation_oid,
