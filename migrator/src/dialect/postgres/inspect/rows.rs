@@ -152,10 +152,18 @@ async fn fetch<'q>(
     ) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
 ) -> Result<Vec<PgRow>, InspectError> {
     counter.queries += 1;
-    bind(sqlx::query(sql))
+    let started = std::time::Instant::now();
+    let rows = bind(sqlx::query(sql))
         .fetch_all(conn)
         .await
-        .map_err(|source| InspectError::Query { query, source })
+        .map_err(|source| InspectError::Query { query, source })?;
+    tracing::trace!(
+        query,
+        rows = rows.len(),
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "read the catalog"
+    );
+    Ok(rows)
 }
 
 fn decode<T>(
