@@ -2,7 +2,8 @@
 //! [`Schema`] the models produce, so that the diff compares like with like.
 //!
 //! The reads are a constant number of catalog queries (one per object kind over every
-//! managed table, see [`queries`]), whatever the size of the database, inside one
+//! managed table, and up to five lookups of what their rows name by OID, see
+//! [`queries`]), whatever the size of the database, inside one
 //! transaction that pins `search_path` to `public` so deparsed expressions are spelled the
 //! same way on every run and by [`normalize`](super::normalize). Views, materialized views,
 //! sequences, functions, triggers, extension-owned objects, system namespaces and the

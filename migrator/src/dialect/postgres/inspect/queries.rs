@@ -13,6 +13,13 @@
 //! Rust strings, and every function and catalog is schema-qualified so that the session's
 //! `search_path` can only change how deparsed expressions spell names, never what is read.
 
+/// The text of [`SET_SEARCH_PATH`], which [`PIN_SEARCH_PATH`] extends.
+macro_rules! set_search_path {
+    () => {
+        "SELECT pg_catalog.set_config('search_path', 'public', true), pg_catalog.set_config('jit', 'off', true)"
+    };
+}
+
 /// Pins `search_path` for the rest of the transaction. `public` alone is what the schema
 /// model's `None` namespace means, so deparsed expressions qualify exactly the names the
 /// model qualifies (`'low'::audit.level`, but `'paid'::order_status`).
@@ -21,13 +28,14 @@
 /// for the catalog queries (joins over `pg_attribute`, `pg_index`, `pg_depend`) pass the
 /// JIT threshold on a server with JIT on. Compiling them then takes far longer than running
 /// them: 310 ms of the 394 ms of a 100-table check were JIT before this.
-pub const SET_SEARCH_PATH: &str =
-    "SELECT pg_catalog.set_config('search_path', 'public', true), pg_catalog.set_config('jit', 'off', true)";
+pub const SET_SEARCH_PATH: &str = set_search_path!();
 
 /// [`SET_SEARCH_PATH`], answering with the server's `server_version_num` (which decides
 /// how indexes are read), as a read sends it.
-pub const PIN_SEARCH_PATH: &str =
-    "SELECT pg_catalog.set_config('search_path', 'public', true), pg_catalog.set_config('jit', 'off', true), pg_catalog.current_setting('server_version_num')::int4 AS version";
+pub const PIN_SEARCH_PATH: &str = concat!(
+    set_search_path!(),
+    ", pg_catalog.current_setting('server_version_num')::int4 AS version"
+);
 
 /// Ordinary and partitioned tables (not partitions, not extension members) of the
 /// namespaces in `$1`, a partitioned one with its partition key. System namespaces are

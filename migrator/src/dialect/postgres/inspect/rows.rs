@@ -176,6 +176,23 @@ fn decode<T>(
         .collect()
 }
 
+/// Runs a lookup `(name, sql)` over the distinct OIDs in `oids` (bound as `$1`) and decodes
+/// its rows; sends nothing when there is nothing to look up.
+async fn by_oids<T>(
+    conn: &mut PgConnection,
+    counter: &mut QueryCounter,
+    (query, sql): (&'static str, &'static str),
+    oids: HashSet<Oid>,
+    from_row: impl Fn(&PgRow) -> Result<T, sqlx::Error>,
+) -> Result<Vec<T>, InspectError> {
+    if oids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let oids: Vec<Oid> = oids.into_iter().collect();
+    let rows = fetch(conn, counter, query, sql, |q| q.bind(oids)).await?;
+    decode(query, rows, from_row)
+}
+
 /// The managed tables' rows (the filter's patterns are applied by the caller).
 pub(crate) async fn load_tables(
     conn: &mut PgConnection,
@@ -404,33 +421,27 @@ impl Lookups {
         counter: &mut QueryCounter,
         constraints: &[ConstraintRow],
     ) -> Result<(), InspectError> {
-        let outside: HashSet<Oid> = constraints
+        let outside = constraints
             .iter()
             .filter(|c| c.kind == "f")
             .flat_map(|c| c.ref_columns.iter().map(|&attnum| (c.ref_oid, attnum)))
             .filter(|key| !self.attributes.contains_key(key))
             .map(|(oid, _)| oid)
             .collect();
-        if outside.is_empty() {
-            return Ok(());
-        }
-        let outside: Vec<Oid> = outside.into_iter().collect();
-        let rows = fetch(
+        let names = by_oids(
             conn,
             counter,
-            "referenced columns",
-            queries::ATTRIBUTES,
-            |q| q.bind(outside),
+            ("referenced columns", queries::ATTRIBUTES),
+            outside,
+            |row| {
+                Ok((
+                    (row.try_get("table_oid")?, row.try_get("attnum")?),
+                    (row.try_get("name")?, Oid(0)),
+                ))
+            },
         )
         .await?;
-        for (key, name) in decode("referenced columns", rows, |row| {
-            Ok((
-                (row.try_get("table_oid")?, row.try_get("attnum")?),
-                row.try_get::<String, _>("name")?,
-            ))
-        })? {
-            self.attributes.insert(key, (name, Oid(0)));
-        }
+        self.attributes.extend(names);
         Ok(())
     }
 
@@ -450,25 +461,23 @@ impl Lookups {
         for index in indexes {
             wanted.extend((0..index.key_count()).filter_map(|k| self.part_collation_oid(index, k)));
         }
-        if wanted.is_empty() {
-            return Ok(());
-        }
-        let wanted: Vec<Oid> = wanted.into_iter().collect();
-        let rows = fetch(conn, counter, "collations", queries::COLLATIONS, |q| {
-            q.bind(wanted)
-        })
+        let collations = by_oids(
+            conn,
+            counter,
+            ("collations", queries::COLLATIONS),
+            wanted,
+            |row| {
+                Ok((
+                    row.try_get("collation_oid")?,
+                    CollationRow {
+                        name: row.try_get("name")?,
+                        quoted: row.try_get("quoted")?,
+                    },
+                ))
+            },
+        )
         .await?;
-        for (oid, row) in decode("collations", rows, |row| {
-            Ok((
-                row.try_get("collation_oid")?,
-                CollationRow {
-                    name: row.try_get("name")?,
-                    quoted: row.try_get("quoted")?,
-                },
-            ))
-        })? {
-            self.collations.insert(oid, row);
-        }
+        self.collations.extend(collations);
         Ok(())
     }
 
@@ -478,28 +487,23 @@ impl Lookups {
         counter: &mut QueryCounter,
         indexes: &[IndexRow],
     ) -> Result<(), InspectError> {
-        let wanted: HashSet<Oid> = indexes
+        let wanted = indexes
             .iter()
             .flat_map(|index| index.opclasses.iter().copied())
             .collect();
-        if wanted.is_empty() {
-            return Ok(());
-        }
-        let wanted: Vec<Oid> = wanted.into_iter().collect();
-        let rows = fetch(conn, counter, "operator classes", queries::OPCLASSES, |q| {
-            q.bind(wanted)
-        })
+        let opclasses = by_oids(
+            conn,
+            counter,
+            ("operator classes", queries::OPCLASSES),
+            wanted,
+            |row| {
+                let is_default: bool = row.try_get("is_default")?;
+                let name: String = row.try_get("name")?;
+                Ok((row.try_get("opclass_oid")?, (!is_default).then_some(name)))
+            },
+        )
         .await?;
-        for (oid, name) in decode("operator classes", rows, |row| {
-            let is_default: bool = row.try_get("is_default")?;
-            let name: String = row.try_get("name")?;
-            Ok((
-                row.try_get::<Oid, _>("opclass_oid")?,
-                (!is_default).then_some(name),
-            ))
-        })? {
-            self.opclasses.insert(oid, name);
-        }
+        self.opclasses.extend(opclasses);
         Ok(())
     }
 
@@ -509,31 +513,25 @@ impl Lookups {
         counter: &mut QueryCounter,
         columns: &[ColumnRow],
     ) -> Result<(), InspectError> {
-        let tables: HashSet<Oid> = columns
+        let tables = columns
             .iter()
             .filter(|c| !c.identity.is_empty())
             .map(|c| c.table_oid)
             .collect();
-        if tables.is_empty() {
-            return Ok(());
-        }
-        let tables: Vec<Oid> = tables.into_iter().collect();
-        let rows = fetch(
+        let sequences = by_oids(
             conn,
             counter,
-            "identity sequences",
-            queries::IDENTITIES,
-            |q| q.bind(tables),
+            ("identity sequences", queries::IDENTITIES),
+            tables,
+            |row| {
+                Ok((
+                    (row.try_get("table_oid")?, row.try_get("attnum")?),
+                    [row.try_get("start")?, row.try_get("increment")?],
+                ))
+            },
         )
         .await?;
-        for (key, sequence) in decode("identity sequences", rows, |row| {
-            Ok((
-                (row.try_get("table_oid")?, row.try_get("attnum")?),
-                [row.try_get("start")?, row.try_get("increment")?],
-            ))
-        })? {
-            self.identities.insert(key, sequence);
-        }
+        self.identities.extend(sequences);
         Ok(())
     }
 
