@@ -3,8 +3,8 @@
 //!
 //! For each size the benchmark loads the generated schema, adopts it as a user would
 //! (`migrate init --from-db`, which writes a models crate and stamps the database), builds
-//! a `migrate` binary with those models in release mode (timing the models crate's build),
-//! and writes the same schema as SQLAlchemy metadata for an Alembic project in a virtual
+//! a `migrate` binary with those models in release mode (timing the models crate's build,
+//! and the build of the same crate without the derives, `plain.rs`), and writes the same schema as SQLAlchemy metadata for an Alembic project in a virtual
 //! environment it makes itself (`pip install alembic sqlalchemy psycopg2-binary`). Then
 //! both tools run as their users run them: processes timed from the outside, their peak
 //! memory read by `/usr/bin/time`, their statements counted by a relay ([`Relay`]).
@@ -18,6 +18,7 @@ use anyhow::{ensure, Context, Result};
 use migrator::db::{Database, Wait};
 use migrator::filter::SchemaFilter;
 
+use crate::plain;
 use crate::proxy::Relay;
 use crate::scratch::ScratchDb;
 use crate::{median, schema, seconds};
@@ -50,8 +51,16 @@ pub struct Figures {
     pub alembic_autogenerate: Run,
     pub upgrade: Outcome,
     pub alembic_upgrade: Outcome,
-    pub build: Duration,
+    pub build: Build,
     pub rlib_bytes: u64,
+}
+
+/// Release builds of the models crate, dependencies built, after a change to its `lib.rs`.
+pub struct Build {
+    /// The models crate as `init --from-db` wrote it.
+    pub models: Duration,
+    /// The same crate without the derives (`plain.rs`).
+    pub plain: Duration,
 }
 
 /// Where the benchmark keeps its projects, its virtual environment and its builds.
@@ -404,8 +413,8 @@ fn remove_except(dir: &Path, keep: &[String]) -> Result<()> {
 }
 
 /// Writes and builds both projects for a schema of `tables` tables; also returns the
-/// models crate's build time (release, dependencies already built) and its library's size.
-fn projects(place: &Workplace, url: &str, tables: usize) -> Result<(Projects, Duration, u64)> {
+/// models crate's build times and its library's size.
+fn projects(place: &Workplace, url: &str, tables: usize) -> Result<(Projects, Build, u64)> {
     let dir = place.root.join(format!("check-{tables}"));
     if dir.exists() {
         fs::remove_dir_all(&dir)?;
@@ -437,28 +446,19 @@ fn projects(place: &Workplace, url: &str, tables: usize) -> Result<(Projects, Du
             models.replace('-', "_")
         ),
     )?;
-    write_manifest(&place.repo, &dir, &["models", "bin"])?;
+    let plain = format!("bench-plain-{tables}");
+    plain::write(&dir.join("models"), &dir.join("plain"), &plain)?;
+    write_manifest(&place.repo, &dir, &["models", "plain", "bin"])?;
     let package = format!("bench-migrate-{tables}");
     let mut build = cargo_command(&place.cargo, &dir);
     build
         .args(["build", "--release", "--offline", "--quiet", "-p", &package])
         .env("CARGO_TARGET_DIR", place.repo.join("target"));
     succeeded(&build.output()?, "building the benchmark's migrate")?;
-    // The models crate alone, its dependencies built: what a change to the models costs.
-    // Built on its own once first, as `-p` resolves its dependencies' features anew.
-    let lib = dir.join("models/src/lib.rs");
-    let source = fs::read_to_string(&lib)?;
-    let mut build = Duration::ZERO;
-    for round in 0..2 {
-        fs::write(&lib, format!("{source}{}", "\n".repeat(round + 1)))?;
-        let started = Instant::now();
-        let mut rebuild = cargo_command(&place.cargo, &dir);
-        rebuild
-            .args(["build", "--release", "--offline", "--quiet", "-p", &models])
-            .env("CARGO_TARGET_DIR", place.repo.join("target"));
-        succeeded(&rebuild.output()?, "building the models crate")?;
-        build = started.elapsed();
-    }
+    let build = Build {
+        models: rebuild(place, &dir, "models", &models)?,
+        plain: rebuild(place, &dir, "plain", &plain)?,
+    };
     let rlib = place.repo.join(format!(
         "target/release/lib{}.rlib",
         models.replace('-', "_")
@@ -475,6 +475,26 @@ fn projects(place: &Workplace, url: &str, tables: usize) -> Result<(Projects, Du
     fs::write(alembic.join("env.py"), ENV_PY)?;
     fs::write(alembic.join("script.py.mako"), SCRIPT_MAKO)?;
     Ok((Projects { dir, bin, alembic }, build, rlib_bytes))
+}
+
+/// The release build of the package `name` (the crate in `dir`'s `folder`) after a change to its
+/// `lib.rs`, its dependencies built: what a change to the models costs. Built once first,
+/// as `-p` resolves its dependencies' features anew.
+fn rebuild(place: &Workplace, dir: &Path, folder: &str, name: &str) -> Result<Duration> {
+    let lib = dir.join(folder).join("src/lib.rs");
+    let source = fs::read_to_string(&lib)?;
+    let mut took = Duration::ZERO;
+    for round in 0..2 {
+        fs::write(&lib, format!("{source}{}", "\n".repeat(round + 1)))?;
+        let started = Instant::now();
+        let mut rebuild = cargo_command(&place.cargo, dir);
+        rebuild
+            .args(["build", "--release", "--offline", "--quiet", "-p", name])
+            .env("CARGO_TARGET_DIR", place.repo.join("target"));
+        succeeded(&rebuild.output()?, &format!("building {name}"))?;
+        took = started.elapsed();
+    }
+    Ok(took)
 }
 
 /// A workspace manifest for `dir` with the repository's dependencies and profiles, its
@@ -595,8 +615,8 @@ pub fn tables(figures: &[Figures]) -> String {
         ));
     }
     out.push_str(
-        "\n| tables | first `upgrade head`: ours | Alembic | Alembic / ours | models crate build (release) | per 100 models | library per model |\n\
-         |---:|---:|---:|---:|---:|---:|---:|\n",
+        "\n| tables | first `upgrade head`: ours | Alembic | Alembic / ours |\n\
+         |---:|---:|---:|---:|\n",
     );
     for f in figures {
         let shown = |o: &Outcome| match o {
@@ -608,13 +628,25 @@ pub fn tables(figures: &[Figures]) -> String {
             _ => "-".into(),
         };
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} KiB |\n",
+            "| {} | {} | {} | {} |\n",
             f.tables,
             shown(&f.upgrade),
             shown(&f.alembic_upgrade),
             versus,
-            seconds(f.build),
-            seconds(f.build.mul_f64(100.0 / f.tables.max(1) as f64)),
+        ));
+    }
+    out.push_str(
+        "\n| models | models crate build (release) | same structs without the derives | the derives add, per 100 models | library per model |\n\
+         |---:|---:|---:|---:|---:|\n",
+    );
+    for f in figures {
+        let added = f.build.models.saturating_sub(f.build.plain);
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} KiB |\n",
+            f.tables,
+            seconds(f.build.models),
+            seconds(f.build.plain),
+            seconds(added.mul_f64(100.0 / f.tables.max(1) as f64)),
             f.rlib_bytes / 1024 / f.tables.max(1) as u64
         ));
     }

@@ -7,6 +7,7 @@
 
 mod adopt;
 mod check;
+mod plain;
 mod proxy;
 mod schema;
 mod scratch;

@@ -21,14 +21,6 @@ pub fn opt_string(text: &Option<String>) -> TokenStream {
     }
 }
 
-/// `Some(true)`, `Some(false)` or `None`.
-pub fn opt_bool(value: Option<bool>) -> TokenStream {
-    match value {
-        Some(value) => quote!(::schema_runtime::__private::Option::Some(#value)),
-        None => quote!(::schema_runtime::__private::Option::None),
-    }
-}
-
 /// A `Vec` of the given expressions.
 pub fn vec(items: impl Iterator<Item = TokenStream>) -> TokenStream {
     let items: Vec<TokenStream> = items.collect();
@@ -42,25 +34,6 @@ pub fn vec(items: impl Iterator<Item = TokenStream>) -> TokenStream {
 /// A `Vec<String>` of the given names.
 pub fn strings<'a>(names: impl Iterator<Item = &'a str>) -> TokenStream {
     vec(names.map(string))
-}
-
-/// `Some("text")` or `None`, for the static a model is written as.
-pub fn opt_str(text: &Option<String>) -> TokenStream {
-    match text {
-        Some(text) => quote!(::schema_runtime::__private::Option::Some(#text)),
-        None => quote!(::schema_runtime::__private::Option::None),
-    }
-}
-
-/// A static slice of the given expressions: `&[a, b]`.
-pub fn slice(items: impl Iterator<Item = TokenStream>) -> TokenStream {
-    let items: Vec<TokenStream> = items.collect();
-    quote!(&[#(#items),*])
-}
-
-/// A static slice of names: `&["a", "b"]`.
-pub fn strs<'a>(names: impl Iterator<Item = &'a str>) -> TokenStream {
-    slice(names.map(|name| quote!(#name)))
 }
 
 /// The same tokens, every one moved to `span`.

@@ -156,8 +156,5 @@ pub mod __private {
     pub use std::{option::Option, string::String, vec::Vec};
 
     pub use crate::registry::{ConventionRegistration, ModelRegistration};
-    pub use crate::statics::{
-        StaticCheck, StaticColumn, StaticColumnVariant, StaticExclusion, StaticForeignKey,
-        StaticIndex, StaticTable, StaticTableVariant, StaticUnique,
-    };
+    pub use crate::statics::{field_type, FieldType, StaticTable};
 }

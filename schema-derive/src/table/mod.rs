@@ -1,9 +1,11 @@
 //! `#[derive(Table)]`, in stages: `input` (darling reads the attributes), `model` (defaults
-//! and per-attribute checks), `check` (checks across fields), `codegen`. Every error found
-//! along the way is reported at once, each at the token to fix.
+//! and per-attribute checks), `check` (checks across fields), `codegen` (with
+//! `description`, the model as one text). Every error found along the way is reported at
+//! once, each at the token to fix.
 
 mod check;
 mod codegen;
+mod description;
 mod input;
 mod model;
 
