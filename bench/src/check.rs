@@ -284,10 +284,9 @@ fn timed(
     run(command(&relay.url(url)?))?;
     reset()?;
     let statements = relay.take();
-    rss.sort_unstable();
     Ok(Run {
         wall: median(&mut walls),
-        rss_kib: rss.get(rss.len() / 2).copied().unwrap_or_default(),
+        rss_kib: median(&mut rss),
         statements,
     })
 }
@@ -371,10 +370,9 @@ async fn first_upgrade(
             rss.push(kib);
         }
     }
-    rss.sort_unstable();
     Ok(Ok(Run {
         wall: median(&mut walls),
-        rss_kib: rss.get(rss.len() / 2).copied().unwrap_or_default(),
+        rss_kib: median(&mut rss),
         statements,
     }))
 }

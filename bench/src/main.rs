@@ -88,7 +88,7 @@ async fn main() -> Result<()> {
 }
 
 /// The median of `values` (the upper one of an even count).
-pub fn median(values: &mut [Duration]) -> Duration {
+pub fn median<T: Ord + Copy + Default>(values: &mut [T]) -> T {
     values.sort_unstable();
     values.get(values.len() / 2).copied().unwrap_or_default()
 }

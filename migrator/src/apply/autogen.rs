@@ -319,17 +319,19 @@ pub fn compose_from(
     if emitted.is_empty() {
         return Ok(None);
     }
-    let plan = driver.plan(current, &emitted)?;
-    let mut up = plan.up_script();
-    if !blocked.is_empty() {
-        up.push('\n');
-        let blocked = blocked_plan(driver, current, &emitted, &blocked)?;
-        up.push_str(&render_script(&blocked_comments(&blocked)));
-    }
-    let mut revision = NewRevision::new(message, driver.dialect(), down_revisions);
-    revision.transactional = plan.up_is_transactional();
-    revision.up = up;
-    revision.down = plan.down_script();
+    let held = Held {
+        current,
+        emitted: &emitted,
+        blocked: &blocked,
+    };
+    let revision = write_revision(
+        driver,
+        current,
+        &emitted,
+        Some(held),
+        message,
+        down_revisions,
+    )?;
     Ok(Some(Composed {
         revision,
         emitted,
@@ -370,18 +372,13 @@ pub fn compose_parts(
         let run = &emitted[start..start + length];
         start += length;
         let last = at + 1 == count;
-        let plan = driver.plan(&state, run)?;
-        let mut up = plan.up_script();
-        if last && !blocked.is_empty() {
-            up.push('\n');
-            let blocked = blocked_plan(driver, current, &emitted, &blocked)?;
-            up.push_str(&render_script(&blocked_comments(&blocked)));
-        }
+        let held = last.then_some(Held {
+            current,
+            emitted: &emitted,
+            blocked: &blocked,
+        });
         let message = format!("{message} (part {} of {count})", at + 1);
-        let mut revision = NewRevision::new(&message, driver.dialect(), down);
-        revision.transactional = plan.up_is_transactional();
-        revision.up = up;
-        revision.down = plan.down_script();
+        let revision = write_revision(driver, &state, run, held, &message, down)?;
         down = vec![revision.revision.clone()];
         state = crate::replay::replay_for(driver.diff_hooks(), &state, run)
             .unwrap_or_else(|_| state.clone());
@@ -392,6 +389,38 @@ pub fn compose_parts(
         });
     }
     Ok(parts)
+}
+
+/// The ops held back from a revision, with what their comments are planned against.
+struct Held<'a> {
+    /// The schema before the whole of `emitted`.
+    current: &'a Schema,
+    emitted: &'a [Op],
+    blocked: &'a [Op],
+}
+
+/// The revision running `run` on `state`: the plan's commands up, their reverses down, and
+/// after the commands, the comments for the ops `held` back, when there are any.
+fn write_revision(
+    driver: &dyn Driver,
+    state: &Schema,
+    run: &[Op],
+    held: Option<Held<'_>>,
+    message: &str,
+    down_revisions: Vec<RevisionId>,
+) -> Result<NewRevision, RenderError> {
+    let plan = driver.plan(state, run)?;
+    let mut up = plan.up_script();
+    if let Some(held) = held.filter(|h| !h.blocked.is_empty()) {
+        up.push('\n');
+        let blocked = blocked_plan(driver, held.current, held.emitted, held.blocked)?;
+        up.push_str(&render_script(&blocked_comments(&blocked)));
+    }
+    let mut revision = NewRevision::new(message, driver.dialect(), down_revisions);
+    revision.transactional = plan.up_is_transactional();
+    revision.up = up;
+    revision.down = plan.down_script();
+    Ok(revision)
 }
 
 /// The lengths of consecutive runs of `ops` that each take at most `budget` locks (as
