@@ -4,8 +4,9 @@
 //! For each size the benchmark loads the generated schema, adopts it as a user would
 //! (`migrate init --from-db`, which writes a models crate and stamps the database), builds
 //! a `migrate` binary with those models in release mode (timing the models crate's build,
-//! and the build of the same crate without the derives, `plain.rs`), and writes the same schema as SQLAlchemy metadata for an Alembic project in a virtual
-//! environment it makes itself (`pip install alembic sqlalchemy psycopg2-binary`). Then
+//! and the build of the same crate without the derives, `plain.rs`), and writes the same
+//! schema as SQLAlchemy metadata for an Alembic project in a virtual environment it makes
+//! itself (`pip install alembic sqlalchemy psycopg2-binary`). Then
 //! both tools run as their users run them: processes timed from the outside, their peak
 //! memory read by `/usr/bin/time`, their statements counted by a relay ([`Relay`]).
 
@@ -475,9 +476,9 @@ fn projects(place: &Workplace, url: &str, tables: usize) -> Result<(Projects, Bu
     Ok((Projects { dir, bin, alembic }, build, rlib_bytes))
 }
 
-/// The release build of the package `name` (the crate in `dir`'s `folder`) after a change to its
-/// `lib.rs`, its dependencies built: what a change to the models costs. Built once first,
-/// as `-p` resolves its dependencies' features anew.
+/// The release build of the package `name` (the crate in `dir`'s `folder`) after a change
+/// to its `lib.rs`, its dependencies built: what a change to the models costs. Built once
+/// first, as `-p` resolves its dependencies' features anew.
 fn rebuild(place: &Workplace, dir: &Path, folder: &str, name: &str) -> Result<Duration> {
     let lib = dir.join(folder).join("src/lib.rs");
     let source = fs::read_to_string(&lib)?;
