@@ -40,8 +40,17 @@ pub async fn compare(
     target: &Schema,
     filter: &SchemaFilter,
 ) -> Result<Comparison, DbError> {
+    compare_owned(db, target.clone(), filter).await
+}
+
+/// [`compare`], taking the models' schema, for a caller that has no other use for it: the
+/// comparison keeps it instead of a copy.
+pub async fn compare_owned(
+    db: &mut Database,
+    mut target: Schema,
+    filter: &SchemaFilter,
+) -> Result<Comparison, DbError> {
     let dialect = db.dialect();
-    let mut target = target.clone();
     target.normalize_default_namespace(dialect.default_namespace());
     let external = external_references(&target);
     let tables: Vec<QualifiedName> = external.iter().map(|e| e.table.clone()).collect();

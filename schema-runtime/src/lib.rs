@@ -84,21 +84,18 @@ macro_rules! models_crate {
         // Never inlined: the call must reach this crate's object code, or the linker may
         // drop it together with the models' registrations.
         #[inline(never)]
-        // The generated list pushes one model per statement, each behind its own `cfg`.
-        #[allow(clippy::vec_init_then_push)]
         pub fn link() -> $crate::registry::Declared {
-            $crate::registry::Declared::new(
-                ::core::module_path!(),
-                ::core::include!(::core::concat!(
-                    ::core::env!(
-                        "OUT_DIR",
-                        "schema_runtime::models_crate!() needs a build.rs that calls \
-                         schema_runtime::build::declare_models() (cargo feature `build` of \
-                         schema-runtime in [build-dependencies])"
-                    ),
-                    "/schema_models.rs"
-                )),
-            )
+            // A constant table, one entry per model, each behind its own `cfg`.
+            static MODELS: &[$crate::registry::DeclaredModel] = ::core::include!(::core::concat!(
+                ::core::env!(
+                    "OUT_DIR",
+                    "schema_runtime::models_crate!() needs a build.rs that calls \
+                     schema_runtime::build::declare_models() (cargo feature `build` of \
+                     schema-runtime in [build-dependencies])"
+                ),
+                "/schema_models.rs"
+            ));
+            $crate::registry::Declared::new(::core::module_path!(), MODELS.to_vec())
         }
     };
 }

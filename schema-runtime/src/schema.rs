@@ -600,6 +600,16 @@ impl Table {
         self.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
         self.partitions.sort_by(|a, b| a.name.cmp(&b.name));
     }
+
+    /// True when [`Table::sort_members`] would leave the table as it is.
+    pub fn members_sorted(&self) -> bool {
+        self.indexes.is_sorted_by(|a, b| a.name <= b.name)
+            && self.uniques.is_sorted_by(|a, b| a.name <= b.name)
+            && self.foreign_keys.is_sorted_by(|a, b| a.name <= b.name)
+            && self.checks.is_sorted_by(|a, b| a.name <= b.name)
+            && self.exclusions.is_sorted_by(|a, b| a.name <= b.name)
+            && self.partitions.is_sorted_by(|a, b| a.name <= b.name)
+    }
 }
 
 /// A named enum type with ordered values.
@@ -657,6 +667,30 @@ impl Schema {
         }
     }
 
+    /// True when [`Schema::sort`] would leave the schema as it is (both sorts are stable).
+    pub fn is_sorted(&self) -> bool {
+        self.tables.is_sorted_by(|a, b| a.name <= b.name)
+            && self.enums.is_sorted_by(|a, b| a.name <= b.name)
+            && self.tables.iter().all(Table::members_sorted)
+    }
+
+    /// True when some name in the schema states `namespace` explicitly: the names that
+    /// [`Schema::normalize_default_namespace`] rewrites. Without one, and with the schema
+    /// sorted, that rewrite changes nothing, and a caller can skip copying the schema.
+    pub fn mentions_namespace(&self, namespace: &str) -> bool {
+        let names = |name: &QualifiedName| name.schema.as_deref() == Some(namespace);
+        self.enums.iter().any(|e| names(&e.name))
+            || self.tables.iter().any(|table| {
+                names(&table.name)
+                    || table.renamed_from.as_ref().is_some_and(names)
+                    || table.columns.iter().any(|c| type_names(&c.ty, &names))
+                    || table
+                        .foreign_keys
+                        .iter()
+                        .any(|fk| names(&fk.referenced_table))
+            })
+    }
+
     /// Rewrites every explicit mention of the dialect's default namespace (`public` on
     /// PostgreSQL) to `None`, so that `schema = "public"` in a model and an introspected
     /// `public` table are the same name.
@@ -685,10 +719,141 @@ impl Schema {
     }
 }
 
+/// Whether `ty` names a type that `names` picks ([`Schema::mentions_namespace`]); the
+/// same places [`fix_type`] rewrites.
+fn type_names(ty: &ColumnType, names: &impl Fn(&QualifiedName) -> bool) -> bool {
+    match ty {
+        ColumnType::Enum { name } => names(name),
+        ColumnType::Array { element } => type_names(element, names),
+        _ => false,
+    }
+}
+
 fn fix_type(ty: &mut ColumnType, fix: &impl Fn(&mut QualifiedName)) {
     match ty {
         ColumnType::Enum { name } => fix(name),
         ColumnType::Array { element } => fix_type(element, fix),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn foreign_key(name: &str, referenced: QualifiedName) -> ForeignKey {
+        ForeignKey {
+            name: name.into(),
+            columns: vec!["owner_id".into()],
+            referenced_table: referenced,
+            referenced_columns: vec!["id".into()],
+            on_delete: ForeignKeyAction::NoAction,
+            on_update: ForeignKeyAction::NoAction,
+            deferrable: false,
+            initially_deferred: false,
+            not_valid: false,
+        }
+    }
+
+    /// Two sorted tables in `billing`, naming nothing in `public`.
+    fn schema() -> Schema {
+        let mut owners = Table::new(QualifiedName::with_schema("billing", "owners"));
+        owners.columns.push(Column::new("id", ColumnType::BigInt));
+        let mut things = Table::new(QualifiedName::with_schema("billing", "things"));
+        things
+            .columns
+            .push(Column::new("owner_id", ColumnType::BigInt));
+        things.foreign_keys.push(foreign_key(
+            "fk_a",
+            QualifiedName::with_schema("billing", "owners"),
+        ));
+        Schema {
+            enums: Vec::new(),
+            tables: vec![owners, things],
+        }
+    }
+
+    #[test]
+    fn each_place_normalisation_rewrites_is_a_mention_of_the_namespace() {
+        fn public(name: &str) -> QualifiedName {
+            QualifiedName::with_schema("public", name)
+        }
+        fn enum_type(name: QualifiedName) -> ColumnType {
+            ColumnType::Enum { name }
+        }
+        type Mention = Box<dyn Fn(&mut Schema)>;
+        let mentions: Vec<(&str, Mention)> = vec![
+            ("a table", Box::new(|s| s.tables[1].name = public("things"))),
+            (
+                "a rename's old name",
+                Box::new(|s| s.tables[0].renamed_from = Some(public("people"))),
+            ),
+            (
+                "an enum type",
+                Box::new(|s| {
+                    s.enums.push(EnumType {
+                        name: public("mood"),
+                        values: vec!["ok".into()],
+                        comment: None,
+                    })
+                }),
+            ),
+            (
+                "a column's enum",
+                Box::new(|s| s.tables[0].columns[0].ty = enum_type(public("mood"))),
+            ),
+            (
+                "an array's element",
+                Box::new(|s| {
+                    s.tables[0].columns[0].ty = ColumnType::Array {
+                        element: Box::new(enum_type(public("mood"))),
+                    }
+                }),
+            ),
+            (
+                "a referenced table",
+                Box::new(|s| s.tables[1].foreign_keys[0].referenced_table = public("owners")),
+            ),
+        ];
+        let plain = schema();
+        assert!(!plain.mentions_namespace("public"));
+        let mut normalized = plain.clone();
+        normalized.normalize_default_namespace("public");
+        assert_eq!(normalized, plain, "nothing to rewrite");
+        for (what, mention) in &mentions {
+            let mut mentioned = schema();
+            mention(&mut mentioned);
+            assert!(mentioned.mentions_namespace("public"), "{what}");
+            assert!(!mentioned.mentions_namespace("billing_archive"), "{what}");
+            let mut normalized = mentioned.clone();
+            normalized.normalize_default_namespace("public");
+            assert_ne!(normalized, mentioned, "{what} is rewritten");
+            assert!(!normalized.mentions_namespace("public"), "{what}");
+        }
+    }
+
+    #[test]
+    fn a_schema_is_sorted_when_sorting_would_change_nothing() {
+        let sorted = schema();
+        assert!(sorted.is_sorted());
+        let mut tables = schema();
+        tables.tables.reverse();
+        let mut members = schema();
+        members.tables[1]
+            .foreign_keys
+            .insert(0, foreign_key("fk_b", QualifiedName::new("owners")));
+        let mut enums = schema();
+        for name in ["b", "a"] {
+            enums.enums.push(EnumType {
+                name: QualifiedName::new(name),
+                values: Vec::new(),
+                comment: None,
+            });
+        }
+        for (what, mut unsorted) in [("tables", tables), ("members", members), ("enums", enums)] {
+            assert!(!unsorted.is_sorted(), "{what}");
+            unsorted.sort();
+            assert!(unsorted.is_sorted(), "{what}");
+        }
     }
 }

@@ -3,27 +3,29 @@
 //! share these rewrites, so the two agree on what a rename does to foreign keys, keys and
 //! indexes).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
-use schema_runtime::schema::{IndexPart, QualifiedName, Schema};
+use schema_runtime::schema::{IndexPart, QualifiedName, Schema, Table};
 
 use super::expressions;
 use crate::change::Op;
 use crate::diff::expressions::Respelling;
 
 /// The renames a diff performs, and the current schema as it looks after them.
-pub(super) struct Renames {
+pub(super) struct Renames<'s> {
     /// Table renames, `(from, to)`, in target-name order.
     tables: Vec<(QualifiedName, QualifiedName)>,
     /// Column renames `(table, from, to)`; the table is named as after the table renames.
     columns: Vec<(QualifiedName, String, String)>,
     /// New table name -> old table name, for the renamed tables.
     origins: BTreeMap<QualifiedName, QualifiedName>,
-    /// The current schema with every rename applied, sorted, without hints.
-    pub(super) view: Schema,
+    /// The current schema with every rename applied, sorted, without hints: the current
+    /// schema itself when there is nothing to apply or remove.
+    pub(super) view: Cow<'s, Schema>,
 }
 
-impl Renames {
+impl Renames<'_> {
     /// The rename ops: tables first, then columns.
     pub(super) fn ops(&self) -> Vec<Op> {
         let tables = self.tables.iter().map(|(from, to)| Op::RenameTable {
@@ -62,21 +64,32 @@ impl Renames {
 /// exists now and the new name does not yet, so a hint left in a model after its rename ran
 /// is harmless. The target may reuse the old name for a new object (`email` renamed to
 /// `email_old` and a new `email` added): the rename runs first and frees it.
-pub(super) fn resolve(current: &Schema, target: &Schema, respelling: Respelling) -> Renames {
+pub(super) fn resolve<'s>(
+    current: &'s Schema,
+    target: &Schema,
+    respelling: Respelling,
+) -> Renames<'s> {
     let tables = table_renames(current, target);
-    let mut view = current.clone();
+    let mut view = Cow::Borrowed(current);
     for (from, to) in &tables {
-        rename_table(&mut view, from, to);
+        rename_table(view.to_mut(), from, to);
     }
     let columns = column_renames(&view, target);
     for (table, from, to) in &columns {
-        rename_column(&mut view, table, from, to, respelling);
+        rename_column(view.to_mut(), table, from, to, respelling);
     }
-    view.sort();
-    for table in &mut view.tables {
-        table.renamed_from = None;
-        for column in &mut table.columns {
-            column.renamed_from = None;
+    if !view.is_sorted() {
+        view.to_mut().sort();
+    }
+    let hinted = |table: &Table| {
+        table.renamed_from.is_some() || table.columns.iter().any(|c| c.renamed_from.is_some())
+    };
+    if view.tables.iter().any(hinted) {
+        for table in &mut view.to_mut().tables {
+            table.renamed_from = None;
+            for column in &mut table.columns {
+                column.renamed_from = None;
+            }
         }
     }
     let origins = tables

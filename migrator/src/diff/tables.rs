@@ -13,7 +13,7 @@ use crate::change::Op;
 /// Adds the table-level ops to the plan.
 pub(super) fn diff(
     current: &Schema,
-    renames: &Renames,
+    renames: &Renames<'_>,
     target: &Schema,
     conventional: &Conventional,
     options: &DiffOptions,

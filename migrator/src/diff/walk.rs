@@ -17,7 +17,7 @@ pub(super) type Conventional = BTreeMap<QualifiedName, BTreeSet<String>>;
 /// convention gave.
 pub(super) struct Ctx<'a> {
     pub(super) current: &'a Schema,
-    pub(super) renames: &'a Renames,
+    pub(super) renames: &'a Renames<'a>,
     pub(super) options: &'a DiffOptions,
     pub(super) conventional: &'a Conventional,
 }

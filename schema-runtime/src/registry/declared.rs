@@ -9,6 +9,7 @@
 //! it is written by hand, so it cannot go stale when a model is added, removed, renamed or
 //! moved.
 
+use std::collections::HashSet;
 use std::fmt;
 
 use crate::decl::TableDef;
@@ -84,16 +85,19 @@ impl Declared {
 /// collected than declared is fine (a struct a macro made, which the build script cannot
 /// see; a model from another crate); nothing collected at all is always an error.
 pub fn check_declared(declared: &Declared, collected: &[TableDef]) -> Result<(), LinkError> {
+    // A set, not a scan per model: at 20,000 models the scan was 400 million comparisons.
+    let registered: HashSet<(&str, &str)> = collected
+        .iter()
+        .map(|def| (def.module_path, def.rust_name))
+        .collect();
     let missing: Vec<String> = declared
         .models()
         .iter()
-        .filter(|model| {
+        .filter_map(|model| {
             let module_path = declared.module_path(model);
-            !collected
-                .iter()
-                .any(|def| def.rust_name == model.rust_name && def.module_path == module_path)
+            (!registered.contains(&(module_path.as_str(), model.rust_name)))
+                .then(|| format!("{module_path}::{}", model.rust_name))
         })
-        .map(|model| format!("{}::{}", declared.module_path(model), model.rust_name))
         .collect();
     if collected.is_empty() && missing.is_empty() {
         return Err(LinkError::NoModels {

@@ -126,8 +126,9 @@ pub fn build_with(
     validate::autoincrement(&resolved, dialect, &mut problems);
     validate::virtual_columns(&resolved, dialect, &mut problems);
     validate::duplicate_names(&resolved, &duplicates, &mut problems);
-    validate::renames(&resolved, &mut problems);
-    let enums = validate::enums(&resolved, &mut problems);
+    let by_name = resolve::first_by_name(&resolved);
+    validate::renames(&resolved, &by_name, &mut problems);
+    let enums = validate::enums(&resolved, &by_name, &mut problems);
     if !problems.is_empty() {
         return Err(RegistryError::from(problems));
     }

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use super::error::ModelProblem;
-use super::resolve::{PendingReference, Resolved};
+use super::resolve::{first_by_name, PendingReference, Resolved};
 use crate::naming::NamingConvention;
 use crate::schema::{ForeignKey, IndexPart, Table};
 
@@ -18,10 +18,13 @@ pub(super) fn resolve(
     naming: &[&NamingConvention],
     problems: &mut Vec<ModelProblem>,
 ) {
+    let by_name = first_by_name(resolved);
     let mut found = Vec::new();
     for (index, source) in resolved.iter().enumerate() {
         for reference in &source.references {
-            if let Some(fk) = foreign_key(resolved, source, naming[index], reference, problems) {
+            let target = by_name.get(&reference.table).map(|&at| &resolved[at]);
+            let naming = naming[index];
+            if let Some(fk) = foreign_key(resolved, target, source, naming, reference, problems) {
                 found.push((index, fk, reference.name.is_none()));
             }
         }
@@ -35,8 +38,12 @@ pub(super) fn resolve(
     }
 }
 
+/// The foreign key `reference` (written in `source`, named by `naming`) declares, when
+/// `target` (the referenced table's model, if one declares it) checks out. Duplicate table
+/// names are reported elsewhere; the first in canonical order stands in as `target`.
 fn foreign_key(
     all: &[Resolved],
+    target: Option<&Resolved>,
     source: &Resolved,
     naming: &NamingConvention,
     reference: &PendingReference,
@@ -44,8 +51,6 @@ fn foreign_key(
 ) -> Option<ForeignKey> {
     let problem_count = problems.len();
     let column = reference.column_label();
-    // Duplicate table names are reported elsewhere; the first in canonical order stands in.
-    let target = all.iter().find(|r| r.table.name == reference.table);
     match (target, reference.external) {
         (Some(target), true) => {
             problems.push(ModelProblem::ExternalReferenceToModel {

@@ -3,7 +3,7 @@
 //! inside that one model. What needs the other models too (references, name clashes, enum
 //! types) is left to the cross-model passes, with the references parsed but not looked up.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::error::{ModelProblem, ModelRef, ObjectKind};
 use crate::decl::{ColumnDef, ForeignKeyDef, IndexDef, TableDef, UniqueDef};
@@ -13,6 +13,17 @@ use crate::schema::{
     IdentitySequence, Index, IndexPart, PrimaryKey, QualifiedName, Table, UniqueConstraint,
 };
 use crate::types::parse_sql_type;
+
+/// The position of each table name's first declaration in `resolved` (the one that stands in
+/// for all of them when a name is declared twice), so that the cross-model passes look a
+/// table up by name instead of scanning every model for each reference.
+pub(super) fn first_by_name(resolved: &[Resolved]) -> HashMap<&QualifiedName, usize> {
+    let mut first = HashMap::with_capacity(resolved.len());
+    for (index, r) in resolved.iter().enumerate() {
+        first.entry(&r.table.name).or_insert(index);
+    }
+    first
+}
 
 /// A declaration resolved on its own: the table, plus what the cross-model passes need.
 #[derive(Debug)]

@@ -3,6 +3,7 @@
 //! declared, one set of values per enum type (which this pass also gathers), one naming
 //! convention per crate, and no deferrable key where the database has none.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::error::{EnumUse, ModelProblem, NameOwner, ObjectKind};
@@ -45,26 +46,33 @@ pub(super) fn duplicate_names(
     skip: &HashSet<usize>,
     problems: &mut Vec<ModelProblem>,
 ) {
-    let mut owners: HashMap<(Option<String>, String), NameOwner> = HashMap::new();
+    // Keyed by borrowed names, and an owner is made only for a clash: this runs over
+    // every constraint and index name of every model.
+    let mut owners: HashMap<(Option<&str>, &str), (usize, ObjectKind)> = HashMap::new();
     for (index, r) in resolved.iter().enumerate() {
         if skip.contains(&index) {
             continue;
         }
-        let namespace = &r.table.name.schema;
+        let namespace = r.table.name.schema.as_deref();
         for (kind, name) in member_names(r) {
-            let owner = NameOwner {
-                model: r.model.clone(),
-                kind,
-            };
-            match owners.get(&(namespace.clone(), name.to_string())) {
-                Some(first) => problems.push(ModelProblem::DuplicateName {
-                    namespace: namespace.clone(),
-                    name: name.to_string(),
-                    first: first.clone(),
-                    second: owner,
-                }),
-                None => {
-                    owners.insert((namespace.clone(), name.to_string()), owner);
+            match owners.entry((namespace, name)) {
+                Entry::Occupied(first) => {
+                    let &(first_index, first_kind) = first.get();
+                    problems.push(ModelProblem::DuplicateName {
+                        namespace: namespace.map(str::to_string),
+                        name: name.to_string(),
+                        first: NameOwner {
+                            model: resolved[first_index].model.clone(),
+                            kind: first_kind,
+                        },
+                        second: NameOwner {
+                            model: r.model.clone(),
+                            kind,
+                        },
+                    });
+                }
+                Entry::Vacant(vacant) => {
+                    vacant.insert((index, kind));
                 }
             }
         }
@@ -97,7 +105,11 @@ fn member_names(r: &Resolved) -> Vec<(ObjectKind, &str)> {
 
 /// A table renamed from a name another model still declares would make the diff both
 /// rename and keep that table.
-pub(super) fn renames(resolved: &[Resolved], problems: &mut Vec<ModelProblem>) {
+pub(super) fn renames(
+    resolved: &[Resolved],
+    by_name: &HashMap<&QualifiedName, usize>,
+    problems: &mut Vec<ModelProblem>,
+) {
     for r in resolved {
         let Some(old) = &r.table.renamed_from else {
             continue;
@@ -105,11 +117,11 @@ pub(super) fn renames(resolved: &[Resolved], problems: &mut Vec<ModelProblem>) {
         if *old == r.table.name {
             continue;
         }
-        if let Some(other) = resolved.iter().find(|o| o.table.name == *old) {
+        if let Some(&other) = by_name.get(old) {
             problems.push(ModelProblem::TableRenamedFromExisting {
                 model: r.model.clone(),
                 renamed_from: old.clone(),
-                other: other.model.clone(),
+                other: resolved[other].model.clone(),
             });
         }
     }
@@ -117,7 +129,11 @@ pub(super) fn renames(resolved: &[Resolved], problems: &mut Vec<ModelProblem>) {
 
 /// Gathers the enum types the columns use, one per name, and reports names declared with
 /// different values, names a table already has, and names too long for the database.
-pub(super) fn enums(resolved: &[Resolved], problems: &mut Vec<ModelProblem>) -> Vec<EnumType> {
+pub(super) fn enums(
+    resolved: &[Resolved],
+    by_name: &HashMap<&QualifiedName, usize>,
+    problems: &mut Vec<ModelProblem>,
+) -> Vec<EnumType> {
     let mut gathered: BTreeMap<QualifiedName, (EnumUse, EnumType)> = BTreeMap::new();
     let mut reported: HashSet<(QualifiedName, String, Vec<String>)> = HashSet::new();
     for r in resolved {
@@ -150,13 +166,14 @@ pub(super) fn enums(resolved: &[Resolved], problems: &mut Vec<ModelProblem>) -> 
         }
     }
     for (name, (first, _)) in &gathered {
-        check_enum_name(resolved, name, first, problems);
+        check_enum_name(resolved, by_name, name, first, problems);
     }
     gathered.into_values().map(|(_, e)| e).collect()
 }
 
 fn check_enum_name(
     resolved: &[Resolved],
+    by_name: &HashMap<&QualifiedName, usize>,
     name: &QualifiedName,
     first: &EnumUse,
     problems: &mut Vec<ModelProblem>,
@@ -169,7 +186,7 @@ fn check_enum_name(
         });
     }
     // A PostgreSQL table has a row type of its own name, so an enum type cannot share it.
-    if let Some(table) = resolved.iter().find(|r| r.table.name == *name) {
+    if let Some(table) = by_name.get(name).map(|&at| &resolved[at]) {
         problems.push(ModelProblem::EnumNameClashesWithTable {
             name: name.clone(),
             model: first.model.clone(),
