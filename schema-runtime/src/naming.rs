@@ -190,12 +190,33 @@ fn placeholders(template: &str) -> Result<Vec<String>, ()> {
     Ok(found)
 }
 
-/// The template with each `{key}` replaced, shortened to the identifier limit.
+/// The template with each `{key}` replaced, shortened to the identifier limit. One pass
+/// over the template: a value is never searched for placeholders itself (a table named
+/// `a{columns}` stays so), and no string is built per key (this runs for every constraint
+/// and index of every model on each command). A `{word}` that is no key stays as written.
 fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut name = template.to_string();
-    for (key, value) in values {
-        name = name.replace(&format!("{{{key}}}"), value);
+    let mut name = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        name.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let key = &after[..close];
+            let value = values.iter().find(|(k, _)| *k == key)?.1;
+            Some((value, close))
+        });
+        match value {
+            Some((value, close)) => {
+                name.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                name.push('{');
+                rest = after;
+            }
+        }
     }
+    name.push_str(rest);
     shorten(&name)
 }
 
@@ -251,6 +272,17 @@ pub fn shorten(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_template_is_filled_in_one_pass() {
+        let values = [("table", "a{columns}"), ("columns", "x_y")];
+        assert_eq!(fill("ix_{table}_{columns}", &values), "ix_a{columns}_x_y");
+        assert_eq!(fill("{columns}{table}", &values), "x_ya{columns}");
+        // Not a placeholder: a brace without its pair, an unknown word.
+        assert_eq!(fill("{tab_{table}", &values), "{tab_a{columns}");
+        assert_eq!(fill("c_{nope}_{table}}", &values), "c_{nope}_a{columns}}");
+        assert_eq!(fill("plain", &values), "plain");
+    }
 
     #[test]
     fn short_names_are_kept() {

@@ -19,7 +19,10 @@ pub(super) fn diff(
         let Some(now) = existing.column(&column.name) else {
             plan.add_columns.push(Op::AddColumn {
                 table: wanted.name.clone(),
-                column: column.clone(),
+                column: Column {
+                    renamed_from: None,
+                    ..column.clone()
+                },
             });
             continue;
         };

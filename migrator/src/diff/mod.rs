@@ -103,24 +103,11 @@ pub fn diff(current: &Schema, target: &Schema, options: &DiffOptions) -> Vec<Op>
     let current = prepare(current, options);
     let target = prepare(target, options);
     let renames = renames::resolve(&current, &target, options.hooks.respelling());
-    let conventional = target
-        .tables
-        .iter()
-        .map(|t| (t.name.clone(), t.conventional_names.clone()))
-        .collect();
-    let target = strip_hints(target.into_owned());
     let mut plan = order::Plan::default();
     plan.renames.extend(renames.ops());
     namespaces(&current, &target, options, &mut plan);
     enums::diff(&current, &target, options, &mut plan);
-    tables::diff(
-        &current,
-        &renames,
-        &target,
-        &conventional,
-        options,
-        &mut plan,
-    );
+    tables::diff(&current, &renames, &target, options, &mut plan);
     let ops = plan.into_ops();
     tracing::debug!(ops = ops.len(), "diffed schemas");
     ops
@@ -180,16 +167,4 @@ fn prepare<'s>(schema: &'s Schema, options: &DiffOptions) -> Cow<'s, Schema> {
         .retain(|e| options.manages(e.name.schema.as_deref()));
     schema.sort();
     Cow::Owned(schema)
-}
-
-/// Rename hints have done their job once renames are resolved; ops never carry them.
-fn strip_hints(mut schema: Schema) -> Schema {
-    for table in &mut schema.tables {
-        table.renamed_from = None;
-        table.conventional_names.clear();
-        for column in &mut table.columns {
-            column.renamed_from = None;
-        }
-    }
-    schema
 }

@@ -6,7 +6,7 @@ use schema_runtime::schema::{Schema, Table};
 
 use super::order::Plan;
 use super::renames::Renames;
-use super::walk::{Conventional, Ctx, Effects};
+use super::walk::{Ctx, Effects};
 use super::{columns, constraints, DiffOptions};
 use crate::change::Op;
 
@@ -15,7 +15,6 @@ pub(super) fn diff(
     current: &Schema,
     renames: &Renames<'_>,
     target: &Schema,
-    conventional: &Conventional,
     options: &DiffOptions,
     plan: &mut Plan,
 ) {
@@ -23,7 +22,6 @@ pub(super) fn diff(
         current,
         renames,
         options,
-        conventional,
     };
     let view = &renames.view;
     let mut effects = Effects::default();
@@ -52,7 +50,7 @@ pub(super) fn diff(
 
 /// A new table: the table itself, then its indexes and foreign keys as ops of their own.
 fn create(wanted: &Table, plan: &mut Plan) {
-    plan.create_tables.push(wanted.clone());
+    plan.create_tables.push(without_hints(wanted));
     for index in &wanted.indexes {
         plan.add_keys.push(Op::CreateIndex {
             table: wanted.name.clone(),
@@ -107,4 +105,18 @@ fn comment(ctx: &Ctx<'_>, existing: &Table, wanted: &Table, plan: &mut Plan) {
             to: wanted.comment.clone(),
         });
     }
+}
+
+/// `table` without the models' hints: an op carries the table as the database will have
+/// it, and the hints have done their job once renames are resolved. The walk reads the
+/// target with its hints (`conventional_names` says which names the convention gave), and
+/// strips them from what it copies into an op.
+fn without_hints(table: &Table) -> Table {
+    let mut table = table.clone();
+    table.renamed_from = None;
+    table.conventional_names.clear();
+    for column in &mut table.columns {
+        column.renamed_from = None;
+    }
+    table
 }

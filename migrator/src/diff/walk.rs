@@ -1,25 +1,20 @@
 //! What the table walk carries from table to table: the context every step reads, and the
 //! effects of the first pass that the foreign-key pass must know about.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use schema_runtime::schema::{ForeignKey, QualifiedName, Schema, Table};
 
 use super::options::DiffOptions;
 use super::renames::Renames;
 
-/// For each target table, the names of its constraints and indexes that the naming
-/// convention gave ([`Table::conventional_names`], taken before the hints are stripped).
-pub(super) type Conventional = BTreeMap<QualifiedName, BTreeSet<String>>;
-
 /// What the whole walk needs to see: the schema before renames (drops before the renames
-/// name things as they are then), the renames, the options, and which target names the
-/// convention gave.
+/// name things as they are then), the renames and the options. The target's tables keep
+/// their hints: [`Table::conventional_names`] says which names the convention gave.
 pub(super) struct Ctx<'a> {
     pub(super) current: &'a Schema,
     pub(super) renames: &'a Renames<'a>,
     pub(super) options: &'a DiffOptions,
-    pub(super) conventional: &'a Conventional,
 }
 
 impl Ctx<'_> {
@@ -38,10 +33,7 @@ impl Ctx<'_> {
         now: &str,
         new: &str,
     ) -> bool {
-        let conventional = self
-            .conventional
-            .get(&wanted.name)
-            .is_some_and(|names| names.contains(new));
+        let conventional = wanted.conventional_names.contains(new);
         let original = self.original(existing);
         let table = &original.name.name;
         // MySQL names the index a foreign key needs after the key: `fk_` counts for indexes.

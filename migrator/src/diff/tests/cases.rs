@@ -694,3 +694,30 @@ fn a_check_on_a_reused_column_name_is_not_mistaken_for_the_old_one() {
         ],
     );
 }
+
+#[test]
+fn ops_carry_no_model_hints() {
+    // The walk reads the target with its hints; what it copies into an op has none.
+    let from = schema(vec![table("t", vec![int("a")])]);
+    let mut new_table = table("people", vec![bigint("id").was("person_id")]).was("humans");
+    new_table.conventional_names.insert("pk_people".into());
+    let to = schema(vec![
+        new_table,
+        table("t", vec![int("a"), int("b").was("gone")]),
+    ]);
+    let ops = check_with(&from, &to, &DiffOptions::default(), false);
+    assert_eq!(
+        describe(&ops),
+        ["create table people", "add column t.b"],
+        "the stale hints rename nothing"
+    );
+    match &ops[..] {
+        [Op::CreateTable { table }, Op::AddColumn { column, .. }] => {
+            assert_eq!(table.renamed_from, None);
+            assert!(table.conventional_names.is_empty());
+            assert_eq!(table.columns[0].renamed_from, None);
+            assert_eq!(column.renamed_from, None);
+        }
+        other => panic!("{other:?}"),
+    }
+}
